@@ -1,0 +1,35 @@
+"""Extractors: find the performance-goal table in a source and return its fragments.
+
+Extractors are registered by name, as camelot registers its parsers. Each is a
+callable ``(source, data) -> Filing`` that raises
+:class:`~jixiao.extractors.base.ExtractionError` with a message naming the file
+and the problem when the source cannot be read as a filing.
+"""
+
+from __future__ import annotations
+
+from ..pipeline.datamodel import Filing
+from .base import ExtractionError, Extractor, choose_extractor
+from .text import extract_text
+
+
+def _not_available(kind: str) -> Extractor:
+    def extractor(source: str, data: bytes) -> Filing:
+        raise ExtractionError(f"{source}: {kind} sources are not supported by this version of jixiao")
+
+    return extractor
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "text": extract_text,
+    "pdf": _not_available("PDF"),
+    "image": _not_available("image"),
+}
+
+
+def extract(source: str, data: bytes) -> Filing:
+    """Extract a filing from a source's bytes with the extractor its content calls for."""
+    return EXTRACTORS[choose_extractor(source, data)](source, data)
+
+
+__all__ = ["EXTRACTORS", "ExtractionError", "extract"]

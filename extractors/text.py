@@ -1,0 +1,181 @@
+"""Extractor for plain-text dumps of a disclosure, like the seed filing.
+
+A dump holds the three fragments one after another. Each starts with the
+header block (title line, department, duties, goals), then the line 绩效指标,
+then a column-header line that says which fragment it is, then one line per
+row. Fragments are located by those header words, never by position.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Optional
+
+from ..pipeline.datamodel import (
+    Cell,
+    ErrorItem,
+    Filing,
+    Fragment,
+    FragmentKind,
+    Provenance,
+    Row,
+    Severity,
+)
+from .base import ExtractionError, filing_id, year_from_name
+from .cells import split_indicator_line, split_scoring_cell
+from .header import (
+    TITLE_WORDS,
+    YEAR_PATTERN,
+    HeaderBlock,
+    classify_header_lines,
+    split_duties,
+    split_goals,
+)
+
+COLUMN_HEADERS: tuple[tuple[FragmentKind, re.Pattern], ...] = (
+    (FragmentKind.INDICATORS, re.compile(r"一级指标")),
+    (FragmentKind.EXPLANATIONS, re.compile(r"^\s*指标解释")),
+    (FragmentKind.SCORING, re.compile(r"评\s*[/／(（]?\s*扣\s*[)）]?\s*分\s*标准|^\s*评分标准|^\s*扣分标准")),
+)
+SECTION_WORD = "绩效指标"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a dump: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        # UTF-16 without BOM: every other byte of CJK-free ASCII is NUL
+        even_nuls = data[0::2].count(0)
+        return data.decode("utf-16-be" if even_nuls > data[1::2].count(0) else "utf-16-le",
+                            errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(
+            f"{source}: cannot decode the text: not UTF-8, UTF-16 or GB18030 (bad byte at offset {exc.start})"
+        ) from None
+
+
+def column_header_kind(line: str) -> Optional[FragmentKind]:
+    """The fragment a column-header line opens, or None for any other line."""
+    if len(line.strip()) > 60:
+        return None  # header rows are short; long lines only mention the words
+    for kind, pattern in COLUMN_HEADERS:
+        if pattern.search(line):
+            return kind
+    return None
+
+
+def _block_start(lines: list[str], section_line: int) -> int:
+    """First line of the header block that ends just before ``section_line``."""
+    start = section_line
+    for j in range(section_line - 1, max(-1, section_line - 8), -1):
+        if lines[j].strip():
+            start = j
+        if any(word in lines[j] for word in TITLE_WORDS):
+            return j
+    return start
+
+
+def extract_text(source: str, data: bytes) -> Filing:
+    """Read a text dump into a Filing with its header items and three fragments."""
+    if not data.strip():
+        raise ExtractionError(f"{source}: the file is empty")
+    text, encoding = decode(data, source)
+    text = text.replace("\x00", "")
+    lines = text.splitlines()
+    if not CJK.search(text):
+        raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing")
+
+    headers = [(i, kind) for i, line in enumerate(lines) if (kind := column_header_kind(line))]
+    if not headers:
+        raise ExtractionError(
+            f"{source}: no performance-goal table: none of the column headers "
+            "一级指标 / 指标解释 / 评(扣)分标准 occurs"
+        )
+
+    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding)
+    # Each fragment: its header block, its section line and its column-header line.
+    spans = []
+    for header_line, kind in headers:
+        section = header_line
+        for j in range(header_line - 1, max(-1, header_line - 3), -1):
+            if lines[j].strip() == SECTION_WORD:
+                section = j
+                break
+        spans.append((_block_start(lines, section), section, header_line, kind))
+
+    blocks: list[HeaderBlock] = []
+    for k, (block_start, section, header_line, kind) in enumerate(spans):
+        block_lines = [(n + 1, lines[n]) for n in range(block_start, section)]
+        blocks.append(classify_header_lines(block_lines, source))
+        end = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
+        row_lines = [(n + 1, lines[n]) for n in range(header_line + 1, end) if lines[n].strip()]
+        fragment = _read_fragment(kind, row_lines, source, header_line + 1)
+        if kind in filing.fragments:
+            filing.errors.append(ErrorItem(
+                component="extract", severity=Severity.WARNING, line=header_line + 1,
+                message=f"{source}: a second {kind.value} fragment at line {header_line + 1} "
+                f"is ignored; the first, at line {filing.fragments[kind].provenance.line}, is used",
+            ))
+            continue
+        filing.fragments[kind] = fragment
+
+    _apply_header(filing, blocks, lines, source)
+    return filing
+
+
+def _read_fragment(kind: FragmentKind, row_lines: list[tuple[int, str]], source: str,
+                   header_line: int) -> Fragment:
+    rows = []
+    for index, (line_no, line) in enumerate(row_lines, start=1):
+        provenance = Provenance(file=source, line=line_no)
+        if kind is FragmentKind.INDICATORS:
+            parts = split_indicator_line(line)
+            cells = {name: Cell(text=part.text, provenance=provenance, at_capacity=part.at_capacity)
+                     for name, part in parts.items()}
+        elif kind is FragmentKind.EXPLANATIONS:
+            cells = {"explanation": Cell(text=line.strip(), provenance=provenance)}
+        else:
+            rule, score = split_scoring_cell(line)
+            cells = {"scoring_rule": Cell(text=rule, provenance=provenance)}
+            if score is not None:
+                cells["score"] = Cell(text=score, provenance=provenance)
+        rows.append(Row(index=index, cells=cells))
+    return Fragment(kind=kind, rows=rows, provenance=Provenance(file=source, line=header_line))
+
+
+def _apply_header(filing: Filing, blocks: list[HeaderBlock], lines: list[str], source: str) -> None:
+    """Take department, duties and goals from the first complete header block."""
+    departments = {b.department.text for b in blocks if b.department and b.department.text}
+    if len(departments) > 1:
+        filing.errors.append(ErrorItem(
+            component="extract",
+            message=f"{source}: fragments name different departments: {' / '.join(sorted(departments))}",
+        ))
+    first = next((b for b in blocks if b.department), blocks[0] if blocks else HeaderBlock())
+    filing.department = first.department
+    duties = next((b.duties for b in blocks if b.duties), None)
+    goals = next((b.goals for b in blocks if b.goals), None)
+    if duties is not None:
+        filing.duties = split_duties(duties)
+    if goals is not None:
+        filing.goals = split_goals(goals)
+    year = next((b.year for b in blocks if b.year), None)
+    if year is None:
+        head = "\n".join(line for line in lines[:12] if len(line.strip()) < 60)
+        match = YEAR_PATTERN.search(head)
+        year = int(match.group(1)) if match else year_from_name(source)
+    filing.year = year

@@ -1,0 +1,99 @@
+"""The ``jixiao`` command line.
+
+Exit status: 0 when every input converted (ok or partial), 1 when some input
+failed, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional, Sequence
+
+from .. import __version__
+from ..output.writers import DEFAULT_FORMATS
+from .runner import Result, convert
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+KNOWN_FORMATS = ("jsonl", "csv")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in KNOWN_FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown)}; choose from {', '.join(KNOWN_FORMATS)}")
+    return tuple(dict.fromkeys(("jsonl", *formats)))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="Turn departmental performance-goal filings (部门整体支出绩效目标表) into clean, "
+        "repaired records. Truncated text is restored from passages repeated elsewhere; what "
+        "cannot be restored stays marked □ and is queued for review.",
+    )
+    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    convert_cmd = commands.add_parser(
+        "convert", help="convert filings into records",
+        description="Convert filings (text dumps; folders are searched for .txt/.pdf/images) into "
+        "OUT/records.jsonl, records.csv, filings.jsonl, manifest.jsonl and review.jsonl.",
+        epilog="Exit status: 0 all inputs converted (some may be partial), 1 some input failed, "
+        "2 usage error. Every input appears in manifest.jsonl with its status.",
+    )
+    convert_cmd.add_argument("inputs", nargs="+", metavar="PATH", help="filing file or folder of filings")
+    convert_cmd.add_argument("-o", "--out", required=True, metavar="OUT", help="output folder")
+    convert_cmd.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="LIST",
+                             help=f"comma-separated outputs besides JSONL: {', '.join(KNOWN_FORMATS)} "
+                             f"(default: {','.join(DEFAULT_FORMATS)})")
+    convert_cmd.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    convert_cmd.add_argument("--log-json", action="store_true",
+                             help="print the summary as one JSON line instead of a table")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "convert":
+        return run_convert(args)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    result = convert(args.inputs, args.out, formats=args.format)
+    if args.log_json:
+        print(json.dumps({"event": "summary", **result.summary}, ensure_ascii=False))
+    elif not args.quiet:
+        print_summary(result)
+    for entry in result.manifest:
+        if entry.error and entry.status.value == "failed":
+            print(f"jixiao: {entry.error.splitlines()[0]}", file=sys.stderr)
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def print_summary(result: Result) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    summary = result.summary
+    table = Table(title=f"jixiao: {summary['inputs']} input(s) → {result.out_dir}", show_header=True)
+    for column in ("ok", "partial", "failed", "records", "fields repaired", "fields flagged", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(summary[key]) for key in
+                    ("ok", "partial", "failed", "records", "fields_repaired", "fields_flagged", "seconds")))
+    console = Console()
+    console.print(table)
+    for entry in result.manifest:
+        if entry.status.value != "ok":
+            detail = (entry.error or "").splitlines()[0] if entry.error else ""
+            console.print(f"[bold]{entry.status.value}[/bold] {escape(detail or entry.source)}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

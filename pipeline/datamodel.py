@@ -1,0 +1,268 @@
+"""Shared types for every stage of jixiao.
+
+Extractors produce a :class:`Filing` made of :class:`Fragment` rows of
+:class:`Cell` values; repair turns each cell into a :class:`RepairedField`;
+the joiner makes one :class:`Record` per indicator. Every value keeps its
+provenance (file, page, bbox or line) and its raw text next to the repaired
+text, and status and errors are data, never exceptions that end a batch.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FilingStatus(str, Enum):
+    """Outcome of one input file, as written to the manifest and filings.jsonl."""
+
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+class FieldStatus(str, Enum):
+    """What repair did to one text field."""
+
+    INTACT = "intact"  # no damage detected
+    REPAIRED = "repaired"  # damage detected and fully restored from evidence
+    PARTIAL = "partial"  # some damage restored, some gaps remain
+    UNREPAIRED = "unrepaired"  # damage detected or suspected, nothing restored
+    CONFIRMED = "confirmed"  # a clerk accepted the proposed value
+    EDITED = "edited"  # a clerk typed the value
+
+
+class FragmentKind(str, Enum):
+    """The three column groups the performance-goal table is split into."""
+
+    INDICATORS = "indicators"  # 一级/二级/三级指标, 指标值类型, 指标值, 计量单位
+    EXPLANATIONS = "explanations"  # 指标解释
+    SCORING = "scoring"  # 评(扣)分标准 with the 分值 glued on, 备注
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+GAP = "□"
+"""The one character that marks a span no evidence could restore, whatever its length."""
+
+INDICATOR_COLUMNS = ("level1", "level2", "level3", "operator", "target", "unit")
+EXPLANATION_COLUMNS = ("explanation",)
+SCORING_COLUMNS = ("scoring_rule", "score", "remark")
+RECORD_TEXT_FIELDS = INDICATOR_COLUMNS + ("explanation", "scoring_rule", "remark")
+"""Fields of a record that carry per-field repair information (``Record.fields``)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Provenance(_Model):
+    """Where a value was read: the input path plus page/bbox (PDF) or line (text dump)."""
+
+    file: str = Field(description="input path as given on the command line")
+    page: Optional[int] = Field(None, description="1-based page number, for PDFs and images")
+    bbox: Optional[tuple[float, float, float, float]] = Field(
+        None, description="x0, top, x1, bottom in PDF points, top-left origin"
+    )
+    line: Optional[int] = Field(None, description="1-based line number, for text dumps")
+
+
+class ErrorItem(_Model):
+    """A structured problem: which stage saw it, what it is, and where."""
+
+    component: str = Field(description="stage that reported it: extract, repair, join, write, ...")
+    message: str
+    severity: Severity = Severity.ERROR
+    page: Optional[int] = None
+    line: Optional[int] = None
+
+
+class Cell(_Model):
+    """One cell as read from the source, before repair."""
+
+    text: str = Field(description="raw text exactly as extracted; '' for an empty cell")
+    provenance: Provenance
+    at_capacity: Optional[bool] = Field(
+        None,
+        description="the cell was filled to its width (glued to the next cell in a text "
+        "dump, text touching the bbox edge in a PDF): its end may be clipped. None = unknown",
+    )
+    ocr_confidence: Optional[float] = Field(None, description="mean OCR confidence, 0-1")
+
+
+class Row(_Model):
+    """One table row of one fragment: column name → cell."""
+
+    index: int = Field(description="1-based row number within the fragment, in table order")
+    cells: dict[str, Cell]
+
+
+class Fragment(_Model):
+    """One of the three column groups of the performance-goal table."""
+
+    kind: FragmentKind
+    rows: list[Row] = Field(default_factory=list)
+    provenance: Provenance = Field(description="where the fragment's header words were found")
+
+
+class HeaderItem(_Model):
+    """A numbered item of the header block: a duty （一） or a goal 目标1."""
+
+    label: str = Field(description="the item's label as read, e.g. '（十 ）' or '目 4'")
+    number: Optional[int] = Field(None, description="the item's number, restored from sequence")
+    cell: Cell
+
+
+class Filing(_Model):
+    """What an extractor found in one source file."""
+
+    filing: str = Field(description="stable id: derived from the file content")
+    source: str = Field(description="the input path as given")
+    kind: str = Field(description="extractor that read it: text, pdf, ocr")
+    department: Optional[Cell] = None
+    year: Optional[int] = None
+    duties: list[HeaderItem] = Field(default_factory=list)
+    goals: list[HeaderItem] = Field(default_factory=list)
+    fragments: dict[FragmentKind, Fragment] = Field(default_factory=dict)
+    errors: list[ErrorItem] = Field(default_factory=list)
+    encoding: Optional[str] = None
+    pages: list[dict] = Field(
+        default_factory=list, description="per page: number and the route it took (text/ocr)"
+    )
+
+
+class Evidence(_Model):
+    """Why a span of a repaired field reads the way it does."""
+
+    kind: str = Field(description="passage, vocabulary, numbering, decision or reference")
+    source: Optional[str] = Field(None, description="file the witness passage came from")
+    filing: Optional[str] = None
+    field: Optional[str] = Field(None, description="witness field, e.g. 'rows[6].explanation'")
+    offset: Optional[int] = Field(None, description="start of the span in the witness text")
+    span: Optional[tuple[int, int]] = Field(
+        None, description="start, end of the restored span in the repaired text"
+    )
+    text: str = Field(description="the restored characters")
+
+
+class Candidate(_Model):
+    """A possible restoration that was not (or not alone) accepted."""
+
+    text: str
+    score: float
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class RepairedField(_Model):
+    """One text field after repair, with everything a clerk needs to check it."""
+
+    value: Optional[str] = Field(description="repaired text; null for an empty ('/') cell")
+    raw: Optional[str] = Field(description="text as extracted")
+    status: FieldStatus
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: list[Evidence] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    flags: list[str] = Field(
+        default_factory=list,
+        description="why the field is suspect: gap, possibly_clipped, ambiguous, low_ocr_confidence, ...",
+    )
+    provenance: Optional[Provenance] = None
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.flags) or self.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
+
+
+class Record(_Model):
+    """One indicator of one filing: the unit downstream systems load."""
+
+    filing: str
+    source: str
+    department: Optional[str]
+    year: Optional[int]
+    row: int
+    level1: Optional[str]
+    level2: Optional[str]
+    level3: Optional[str]
+    operator: Optional[str]
+    target: Optional[str]
+    unit: Optional[str]
+    explanation: Optional[str]
+    scoring_rule: Optional[str]
+    remark: Optional[str]
+    score: Optional[Union[int, float]]
+    needs_review: bool
+    fields: dict[str, RepairedField]
+
+
+class HeaderValue(_Model):
+    """A repaired duty or goal item for filings.jsonl."""
+
+    label: str
+    number: Optional[int]
+    text: Optional[str]
+    raw: str
+    status: FieldStatus
+    confidence: float
+    evidence: list[Evidence] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    provenance: Optional[Provenance] = None
+
+
+class FilingResult(_Model):
+    """One filing after repair and joining: the filings.jsonl line plus its records."""
+
+    filing: str
+    source: str
+    department: Optional[str]
+    year: Optional[int]
+    duties: list[HeaderValue] = Field(default_factory=list)
+    goals: list[HeaderValue] = Field(default_factory=list)
+    status: FilingStatus
+    errors: list[ErrorItem] = Field(default_factory=list)
+    needs_review: bool = False
+    records: list[Record] = Field(default_factory=list, exclude=True)
+    unaligned: dict[str, list[Optional[str]]] = Field(
+        default_factory=dict,
+        description="raw cells of fragments that could not be zipped (row counts disagreed)",
+    )
+    route: Optional[str] = Field(None, description="extractor that read the source")
+
+
+class ManifestEntry(_Model):
+    """One line of manifest.jsonl: every input appears here, whatever happened to it."""
+
+    source: str
+    filing: Optional[str]
+    status: FilingStatus
+    error: Optional[str] = Field(None, description="the first error, readable, naming the file")
+    errors: list[ErrorItem] = Field(default_factory=list)
+    records: int = 0
+    fields_repaired: int = 0
+    fields_flagged: int = 0
+    route: Optional[str] = None
+
+
+class ReviewItem(_Model):
+    """One flagged field in review.jsonl, the clerks' queue."""
+
+    id: str = Field(description="stable id: filing, row and field")
+    filing: str
+    source: str
+    department: Optional[str]
+    year: Optional[int]
+    row: Optional[int] = Field(None, description="record row; null for header items")
+    field: str = Field(description="record field name, or duties[i] / goals[i]")
+    raw: Optional[str]
+    value: Optional[str]
+    status: FieldStatus
+    confidence: float
+    flags: list[str]
+    evidence: list[Evidence] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    provenance: Optional[Provenance] = None

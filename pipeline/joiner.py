@@ -1,0 +1,112 @@
+"""The joiner: zip the three repaired fragments into one record per indicator.
+
+Rows line up by order. When the fragments disagree on the row count nobody
+can tell which row is missing, so the joiner never shifts rows: it keeps the
+indicator rows, leaves the other fragments' columns empty, keeps their raw
+cells in ``unaligned`` and marks the filing partial.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..repair.filing import RepairedFiling
+from .datamodel import (
+    ErrorItem,
+    FieldStatus,
+    Filing,
+    FilingResult,
+    FilingStatus,
+    FragmentKind,
+    Record,
+    RECORD_TEXT_FIELDS,
+    RepairedField,
+    Severity,
+)
+
+_FRAGMENT_NAMES = {
+    FragmentKind.INDICATORS: "indicators (一级/二级/三级指标)",
+    FragmentKind.EXPLANATIONS: "explanations (指标解释)",
+    FragmentKind.SCORING: "scoring rules (评/扣分标准)",
+}
+
+
+def _missing_field() -> RepairedField:
+    return RepairedField(value=None, raw=None, status=FieldStatus.UNREPAIRED, confidence=0.0,
+                         flags=["missing_fragment"])
+
+
+def _score(field: RepairedField) -> tuple[Optional[float], RepairedField]:
+    if field.value is None:
+        return None, field
+    try:
+        value = float(field.value)
+    except ValueError:
+        return None, field.model_copy(update={"flags": [*field.flags, "score_not_a_number"],
+                                              "status": FieldStatus.UNREPAIRED})
+    return (int(value) if value.is_integer() else value), field
+
+
+def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
+    """Make the FilingResult, with its records, for one extracted and repaired filing."""
+    errors = list(filing.errors)
+    source = filing.source
+    indicator_rows = repaired.rows.get(FragmentKind.INDICATORS)
+    if not indicator_rows:
+        errors.append(ErrorItem(component="join", message=(
+            f"{source}: no indicator rows (一级指标 fragment "
+            f"{'is empty' if indicator_rows is not None else 'not found'}); no records can be made")))
+        return _result(filing, repaired, [], errors, FilingStatus.FAILED, {})
+
+    counts = {kind: len(repaired.rows[kind]) for kind in FragmentKind if kind in repaired.rows}
+    missing = [kind for kind in FragmentKind if kind not in repaired.rows]
+    for kind in missing:
+        errors.append(ErrorItem(component="join", message=f"{source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
+    mismatched = len(set(counts.values())) > 1
+    unaligned: dict[str, list[Optional[str]]] = {}
+    if mismatched:
+        described = ", ".join(f"{kind.value} {count}" for kind, count in counts.items())
+        errors.append(ErrorItem(component="join", message=(
+            f"{source}: the fragments have different row counts ({described}); rows are not "
+            "zipped, so only the indicator columns are filled and the other cells are kept unaligned")))
+        for kind, rows in repaired.rows.items():
+            if kind is not FragmentKind.INDICATORS:
+                column = "explanation" if kind is FragmentKind.EXPLANATIONS else "scoring_rule"
+                unaligned[kind.value] = [row[column].raw for row in rows]
+
+    records = []
+    for position, indicator in enumerate(indicator_rows):
+        fields: dict[str, RepairedField] = dict(indicator)
+        for kind in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING):
+            rows = repaired.rows.get(kind)
+            if rows is not None and not mismatched:
+                fields.update(rows[position])
+        for name in (*RECORD_TEXT_FIELDS, "score"):
+            if name not in fields:
+                fields[name] = _missing_field()
+        score, fields["score"] = _score(fields["score"])
+        fields = {name: fields[name] for name in (*RECORD_TEXT_FIELDS, "score")}
+        records.append(Record(
+            filing=filing.filing, source=source, department=repaired.department, year=filing.year,
+            row=position + 1,
+            **{name: fields[name].value for name in RECORD_TEXT_FIELDS},
+            score=score,
+            needs_review=any(f.needs_review for f in fields.values()),
+            fields=fields,
+        ))
+
+    serious = any(e.severity is Severity.ERROR for e in errors)
+    status = FilingStatus.PARTIAL if serious or missing or mismatched else FilingStatus.OK
+    return _result(filing, repaired, records, errors, status, unaligned)
+
+
+def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], errors: list[ErrorItem],
+            status: FilingStatus, unaligned: dict) -> FilingResult:
+    header_review = any(item.flags or item.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
+                        for item in (*repaired.duties, *repaired.goals))
+    return FilingResult(
+        filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
+        duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
+        needs_review=header_review or any(r.needs_review for r in records) or status is not FilingStatus.OK,
+        records=records, unaligned=unaligned, route=filing.kind,
+    )

@@ -1,0 +1,228 @@
+"""Batch conversion: paths in, records out, every input accounted for.
+
+The batch runs in two phases because repair needs the whole batch as
+evidence: (1) extract every filing and put its passages into the batch index;
+(2) repair and join every filing against that index and stream the results
+to the writers. Each stage is a plain callable; a failure in one input
+becomes a ``failed`` manifest entry and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence, Union
+
+from ..extractors import extract
+from ..extractors.base import ExtractionError
+from ..output.writers import DEFAULT_FORMATS, OutputWriter
+from ..repair.filing import passages_of, repair_filing
+from ..repair.index import PassageIndex
+from .datamodel import (
+    ErrorItem,
+    FieldStatus,
+    Filing,
+    FilingResult,
+    FilingStatus,
+    ManifestEntry,
+    Record,
+)
+from .joiner import join
+
+INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    entry: ManifestEntry
+    result: Optional[FilingResult] = None
+
+
+@dataclass
+class Result:
+    """A converted batch: one outcome per input, in input order."""
+
+    outcomes: list[Outcome]
+    out_dir: Optional[Path] = None
+    seconds: float = 0.0
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def filings(self) -> list[FilingResult]:
+        return [o.result for o in self.outcomes if o.result is not None]
+
+    @property
+    def records(self) -> list[Record]:
+        return [r for f in self.filings for r in f.records]
+
+    @property
+    def manifest(self) -> list[ManifestEntry]:
+        return [o.entry for o in self.outcomes]
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for o in self.outcomes if o.entry.status is FilingStatus.FAILED)
+
+    def records_frame(self):
+        """The records as a pandas DataFrame, one row per indicator."""
+        import pandas as pd
+
+        rows = [r.model_dump(mode="json", exclude={"fields"}) for r in self.records]
+        return pd.DataFrame(rows)
+
+
+def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
+    """Expand folders into the filings they hold; files are taken as given.
+
+    A path that does not exist is kept, so that it gets its own manifest line.
+    """
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
+                        and not any(part.startswith(".") for part in child.relative_to(path).parts)):
+                    found.append(str(child))
+        else:
+            found.append(str(raw))
+    return list(dict.fromkeys(found))
+
+
+def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
+    return ManifestEntry(source=source, filing=None, status=FilingStatus.FAILED, error=message,
+                         errors=[ErrorItem(component=component, message=message)])
+
+
+def extract_source(source: str) -> Union[Filing, ManifestEntry]:
+    """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
+    try:
+        data = Path(source).read_bytes()
+    except FileNotFoundError:
+        return failed_entry(source, f"{source}: no such file")
+    except IsADirectoryError:
+        return failed_entry(source, f"{source}: is a folder with no filings in it")
+    except OSError as error:
+        return failed_entry(source, f"{source}: cannot read: {error.strerror or error}")
+    try:
+        return extract(source, data)
+    except ExtractionError as error:
+        return failed_entry(source, str(error))
+    except Exception as error:  # a bug or a hostile file must not end the batch
+        return failed_entry(source, f"{source}: extractor crashed: {type(error).__name__}: {error}\n"
+                                    + traceback.format_exc(limit=3))
+
+
+def build_index(filings: Sequence[Filing]) -> PassageIndex:
+    """The batch passage index: every free-text cell of every filing."""
+    index = PassageIndex()
+    for filing in filings:
+        index.extend(passages_of(filing))
+    return index
+
+
+def repair_and_join(filing: Filing, index: PassageIndex) -> Outcome:
+    """Phase 2 for one filing: repair against the batch index, join, summarise."""
+    try:
+        result = join(filing, repair_filing(filing, index))
+    except Exception as error:
+        entry = failed_entry(filing.source, f"{filing.source}: repair crashed: {type(error).__name__}: {error}",
+                             component="repair")
+        entry.filing = filing.filing
+        return Outcome(entry)
+    return Outcome(manifest_entry(result), result)
+
+
+def manifest_entry(result: FilingResult) -> ManifestEntry:
+    fields = [f for r in result.records for f in r.fields.values()]
+    headers = [*result.duties, *result.goals]
+    repaired = sum(1 for f in fields if f.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL) and f.evidence)
+    repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
+    flagged = sum(1 for f in fields if f.needs_review)
+    flagged += sum(1 for h in headers if h.flags or h.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED))
+    errors = result.errors
+    first_error = next((e.message for e in errors if e.severity.value == "error"), None)
+    return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
+                         errors=errors, records=len(result.records), fields_repaired=repaired,
+                         fields_flagged=flagged, route=result.route)
+
+
+def _unique_ids(filings: list[Filing]) -> None:
+    """Two inputs with the same bytes get distinct ids: the second one is suffixed."""
+    seen: dict[str, int] = {}
+    for filing in filings:
+        count = seen.get(filing.filing, 0)
+        seen[filing.filing] = count + 1
+        if count:
+            filing.filing = f"{filing.filing}-{count + 1}"
+
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def convert(
+    paths: Iterable[Union[str, os.PathLike]],
+    out_dir: Optional[Union[str, os.PathLike]] = None,
+    *,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    validate: bool = False,
+    progress: Optional[ProgressCallback] = None,
+) -> Result:
+    """Convert filings; write outputs into ``out_dir`` when given.
+
+    Every input gets exactly one manifest entry, in input order. Returns the
+    :class:`Result`, whose ``records_frame()`` gives a pandas DataFrame.
+    """
+    started = time.perf_counter()
+    sources = discover(paths)
+    notify = progress or (lambda phase, done, total: None)
+
+    extracted: list[Union[Filing, ManifestEntry]] = []
+    for done, source in enumerate(sources, start=1):
+        extracted.append(extract_source(source))
+        notify("extract", done, len(sources))
+    filings = [item for item in extracted if isinstance(item, Filing)]
+    _unique_ids(filings)
+    index = build_index(filings)
+
+    outcomes: list[Outcome] = []
+    writer = OutputWriter(Path(out_dir), formats=formats, validate=validate) if out_dir is not None else None
+    with writer or _NullWriter():
+        for done, item in enumerate(extracted, start=1):
+            outcome = repair_and_join(item, index) if isinstance(item, Filing) else Outcome(item)
+            outcomes.append(outcome)
+            if writer is not None:
+                writer.add(outcome.entry, outcome.result)
+            notify("repair", done, len(extracted))
+
+    result = Result(outcomes=outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
+                    seconds=time.perf_counter() - started)
+    result.summary = summarise(result)
+    return result
+
+
+class _NullWriter:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+def summarise(result: Result) -> dict:
+    entries = result.manifest
+    return {
+        "inputs": len(entries),
+        "ok": sum(1 for e in entries if e.status is FilingStatus.OK),
+        "partial": sum(1 for e in entries if e.status is FilingStatus.PARTIAL),
+        "failed": sum(1 for e in entries if e.status is FilingStatus.FAILED),
+        "records": sum(e.records for e in entries),
+        "fields_repaired": sum(e.fields_repaired for e in entries),
+        "fields_flagged": sum(e.fields_flagged for e in entries),
+        "seconds": round(result.seconds, 3),
+    }

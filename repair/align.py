@@ -1,0 +1,242 @@
+"""Gap-aware alignment of a garbled string against a witness passage.
+
+Both sides are token lists (visible characters and gaps, see :mod:`.damage`):
+the witness may be garbled too. The alignment is semi-global: the garbled
+text may hang off either end of the witness, and the witness may be a longer
+passage that contains it. Rules, all from how the filings lose text:
+
+* visible characters must agree exactly and in order: alignment never
+  contradicts a character anybody can see;
+* a collapsed run (HARD gap) absorbs the rest of a run of Chinese characters,
+  and so ends exactly where the other side shows a non-Chinese character;
+* a LOOSE gap (□, a space after a digit) absorbs any non-terminal span;
+* a SOFT gap (a clipped end) absorbs the rest of the witness sentence;
+* where both sides have a gap, the result has a gap.
+
+The best alignment maximises the matched characters. It is computed twice,
+once preferring to restore more and once less; if the two differ, the
+witness admits two restorations and the result is marked ambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .damage import HARD, LOOSE, SOFT, TERMINAL_PUNCTUATION, Token, is_cjk
+
+# move codes kept in the back-pointer table
+_START_SKIP, _START_HANG, _MATCH, _P_ABSORBS, _W_ABSORBS, _P_CLOSE, _W_CLOSE, _BOTH = range(8)
+_NEG = float("-inf")
+_MATCH_WEIGHT = 10_000  # matches dominate; restored characters only break ties
+
+
+@dataclass
+class RestoredSpan:
+    """Characters of the output that came from the witness."""
+
+    start: int  # token index in the output
+    end: int
+    witness_offset: int  # offset of the first character in the witness raw text
+    text: str
+
+
+@dataclass
+class Alignment:
+    """The merged reading of a garbled string and one witness."""
+
+    tokens: list[Token]
+    matches: int  # visible characters confirmed by the witness
+    matched_cjk: int
+    absorbed: int  # visible characters that fell into a witness gap
+    hanging: int  # visible characters outside the witness
+    restored: int  # characters restored from the witness
+    spans: list[RestoredSpan] = field(default_factory=list)
+    ambiguous: bool = False
+    alternative: Optional[list[Token]] = None  # the other restoration, when ambiguous
+
+    @property
+    def quality(self) -> float:
+        """Share of the aligned visible characters that the witness confirms."""
+        aligned = self.matches + self.absorbed
+        return self.matches / aligned if aligned else 0.0
+
+
+def _merge_kind(a: str, b: str) -> str:
+    for kind in (HARD, LOOSE, SOFT):  # the more constrained gap wins
+        if kind in (a, b):
+            return kind
+    return LOOSE
+
+
+def _absorbs(gap: str, token: Token) -> bool:
+    """Whether a gap of this kind may swallow the other side's token."""
+    if token.is_gap:
+        return True
+    if gap == HARD:
+        return is_cjk(token.char)
+    if gap == LOOSE:
+        return token.char not in TERMINAL_PUNCTUATION
+    return True  # SOFT
+
+
+def _may_close(gap: str, next_token: Optional[Token]) -> bool:
+    """Whether a gap may end before the other side's next token."""
+    if next_token is None or next_token.is_gap:
+        return False
+    if gap == HARD:
+        return not is_cjk(next_token.char)
+    return gap == LOOSE
+
+
+def align(garbled: list[Token], witness: list[Token], *, check_ambiguity: bool = True) -> Optional[Alignment]:
+    """Align a garbled token list against a witness; None when nothing matches."""
+    best = _align_once(garbled, witness, prefer_more=True)
+    if best is None or not check_ambiguity:
+        return best
+    other = _align_once(garbled, witness, prefer_more=False)
+    if other is not None and _signature(other.tokens) != _signature(best.tokens):
+        best.ambiguous = True
+        best.alternative = other.tokens
+    return best
+
+
+def _signature(tokens: list[Token]) -> str:
+    return "".join(t.char if not t.is_gap else "\0" for t in tokens)
+
+
+def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optional[Alignment]:
+    m, n = len(P), len(W)
+    if m == 0 or n == 0:
+        return None
+    width = n + 1
+    size = (m + 1) * width
+    score = [_NEG] * size
+    move = [0] * size
+    tie = 1 if prefer_more else -1
+
+    for j in range(n + 1):
+        score[j] = 0.0
+        move[j] = _START_SKIP
+    for i in range(1, m + 1):
+        score[i * width] = 0.0
+        move[i * width] = _START_HANG
+
+    def relax(target: int, value: float, code: int) -> None:
+        if value > score[target]:
+            score[target] = value
+            move[target] = code
+
+    for i in range(m + 1):
+        p = P[i] if i < m else None
+        base = i * width
+        for j in range(n + 1):
+            k = base + j
+            s = score[k]
+            if s == _NEG:
+                continue
+            w = W[j] if j < n else None
+            # a SOFT gap that just swallowed the witness's sentence end is finished
+            soft_done = (
+                p is not None and p.gap == SOFT and move[k] == _P_ABSORBS and j > 0
+                and not W[j - 1].is_gap and W[j - 1].char in TERMINAL_PUNCTUATION
+            )
+            if p is not None and w is not None:
+                if not p.is_gap and not w.is_gap and p.char == w.char:
+                    relax(k + width + 1, s + _MATCH_WEIGHT, _MATCH)
+                # a SOFT end only ever absorbs: it must run on to the sentence end
+                if p.is_gap and w.is_gap and (p.gap != SOFT or w.gap == SOFT):
+                    relax(k + width + 1, s, _BOTH)
+                if p.is_gap and not soft_done and _absorbs(p.gap, w):
+                    relax(k + 1, s + (tie if not w.is_gap else 0), _P_ABSORBS)
+                if w.is_gap and p.gap != SOFT and _absorbs(w.gap, p):
+                    relax(k + width, s, _W_ABSORBS)
+                if p.is_gap and (soft_done or (p.gap != SOFT and _may_close(p.gap, w))):
+                    relax(k + width, s, _P_CLOSE)
+                if w.is_gap and (w.gap == SOFT or _may_close(w.gap, p)):
+                    relax(k + 1, s, _W_CLOSE)
+            elif p is not None and w is None and soft_done:
+                relax(k + width, s, _P_CLOSE)
+
+    # end states: the garbled text is used up, or the witness is
+    end, end_score = -1, _NEG
+    for j in range(n + 1):
+        k = m * width + j
+        if score[k] > end_score:
+            end, end_score = k, score[k]
+    for i in range(m):
+        k = i * width + n
+        if score[k] > end_score:
+            end, end_score = k, score[k]
+    if end < 0 or end_score < _MATCH_WEIGHT:
+        return None
+    return _trace(P, W, move, end, width)
+
+
+def _trace(P: list[Token], W: list[Token], move: list[int], end: int, width: int) -> Alignment:
+    i, j = divmod(end, width)
+    m = len(P)
+    out: list[tuple[Token, Optional[int]]] = []  # token and witness index it came from
+    # the hanging suffix of the garbled text, kept as it is
+    tail = [(t, None) for t in P[i:]]
+    hanging = sum(1 for t in P[i:] if not t.is_gap)
+    matches = matched_cjk = absorbed = 0
+    while True:
+        code = move[i * width + j]
+        if code == _START_SKIP:
+            break
+        if code == _START_HANG:
+            hanging += sum(1 for t in P[:i] if not t.is_gap)
+            out.extend((t, None) for t in reversed(P[:i]))
+            break
+        if code == _MATCH:
+            i, j = i - 1, j - 1
+            matches += 1
+            matched_cjk += is_cjk(P[i].char)
+            out.append((P[i], None))
+        elif code == _BOTH:
+            i, j = i - 1, j - 1
+            out.append((Token(gap=_merge_kind(P[i].gap, W[j].gap), offset=P[i].offset), None))
+        elif code == _P_ABSORBS:
+            j -= 1
+            if W[j].is_gap:
+                out.append((Token(gap=_merge_kind(P[i].gap, W[j].gap), offset=P[i].offset), None))
+            else:
+                out.append((Token(char=W[j].char, offset=-1), j))
+        elif code == _W_ABSORBS:
+            i -= 1
+            if P[i].is_gap:
+                out.append((Token(gap=_merge_kind(P[i].gap, W[j].gap), offset=P[i].offset), None))
+            else:
+                absorbed += 1
+                out.append((P[i], None))
+        elif code == _P_CLOSE:
+            i -= 1
+        elif code == _W_CLOSE:
+            j -= 1
+    out.reverse()
+    out.extend(tail)
+
+    tokens: list[Token] = []
+    spans: list[RestoredSpan] = []
+    for token, witness_index in out:
+        if token.is_gap and tokens and tokens[-1].is_gap:
+            merged = _merge_kind(tokens[-1].gap, token.gap)
+            tokens[-1] = Token(gap=merged, offset=tokens[-1].offset)
+            continue
+        if witness_index is not None:
+            w = W[witness_index]
+            if spans and spans[-1].end == len(tokens) and witness_index_is_next(spans[-1], w):
+                spans[-1].end += 1
+                spans[-1].text += w.char
+            else:
+                spans.append(RestoredSpan(len(tokens), len(tokens) + 1, w.offset, w.char))
+        tokens.append(token)
+    restored = sum(len(s.text) for s in spans)
+    return Alignment(tokens=tokens, matches=matches, matched_cjk=matched_cjk, absorbed=absorbed,
+                     hanging=hanging, restored=restored, spans=spans)
+
+
+def witness_index_is_next(span: RestoredSpan, token: Token) -> bool:
+    """Restored characters form one span when they are adjacent in the witness too."""
+    return token.offset == span.witness_offset + len(span.text)

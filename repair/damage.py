@@ -1,0 +1,182 @@
+"""Truncation detection: turn a garbled string into visible characters and gaps.
+
+The filings lose text in three ways, and each leaves a different trace:
+
+* a *collapsed run*: past a cell's capacity each run of Chinese characters
+  keeps its first character and a space ("提 ,确 " for "提高…,确保…");
+* a *clipped end*: the cell stopped at its width, so the text simply ends
+  ("…应急队伍建"); we know it from the extractor (glued to the next cell, text
+  touching the bbox edge) or guess it from a dangling word;
+* a gap already marked "□" by an earlier pass or a clerk.
+
+A :class:`Garbled` string is the sequence of visible characters and gaps that
+alignment works on. Each token keeps its offset in the raw text, so evidence
+can point back at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ..pipeline.datamodel import GAP
+
+HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
+LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter
+SOFT = "clip"  # a possibly clipped end: anything may follow, or nothing
+
+TERMINAL_PUNCTUATION = frozenset("。；;！!？?”’）)」』】")
+CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
+CLAUSE_FINAL = frozenset("分的了等率性者")  # single characters that end clauses on their own
+GAP_KINDS = ("collapsed_run", "clipped_end", "dangling_word", "marked_gap", "numbering")
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in CJK_RANGES)
+
+
+def is_word_char(char: str) -> bool:
+    """Characters a collapsed run may have lost: CJK, letters and digits, not punctuation."""
+    return is_cjk(char) or char.isalnum()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A visible character (``char``) or a gap (``gap`` is HARD, LOOSE or SOFT)."""
+
+    char: Optional[str] = None
+    gap: Optional[str] = None
+    offset: int = -1  # position in the raw text; -1 for a synthetic token
+    origin: Optional[int] = None  # index into the evidence list of whoever restored it
+
+    @property
+    def is_gap(self) -> bool:
+        return self.gap is not None
+
+
+@dataclass
+class Garbled:
+    """A garbled string parsed into tokens, with what was detected about it."""
+
+    raw: str
+    tokens: list[Token]
+    damage: list[str] = field(default_factory=list)  # kinds found, in GAP_KINDS
+
+    @property
+    def has_gaps(self) -> bool:
+        return any(t.is_gap for t in self.tokens)
+
+    @property
+    def literal_count(self) -> int:
+        return sum(1 for t in self.tokens if not t.is_gap)
+
+    def text(self, *, show_soft: bool = False) -> str:
+        return render(self.tokens, show_soft=show_soft)
+
+
+def render(tokens: list[Token], *, show_soft: bool = False) -> str:
+    """Text of a token list: hard gaps become one □, soft ends vanish unless asked."""
+    out: list[str] = []
+    for token in tokens:
+        if token.is_gap:
+            if token.gap == SOFT and not show_soft:
+                continue
+            if not out or out[-1] != GAP:
+                out.append(GAP)
+        else:
+            out.append(token.char)
+    return "".join(out)
+
+
+def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None) -> Garbled:
+    """Find the gaps in a garbled cell.
+
+    ``at_capacity`` is what the extractor knows about the cell's end: True when
+    it filled its width, False when it did not, None when unknown (then a
+    dangling word or an overflowed, unterminated cell counts as clipped).
+    """
+    tokens: list[Token] = []
+    damage: list[str] = []
+    text = raw.rstrip("\r\n")
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == GAP:
+            _append_gap(tokens, LOOSE, i)
+            _note(damage, "marked_gap")
+        elif char.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            previous = tokens[-1] if tokens else None
+            # A space after a word character is the trace of a collapsed run;
+            # a space after punctuation or at the start is only layout.
+            if previous is not None and not previous.is_gap and is_word_char(previous.char):
+                _append_gap(tokens, HARD if is_cjk(previous.char) else LOOSE, i)
+                _note(damage, "collapsed_run")
+            i = j
+            continue
+        else:
+            tokens.append(Token(char=char, offset=i))
+        i += 1
+
+    ends_open = bool(tokens) and not tokens[-1].is_gap and tokens[-1].char not in TERMINAL_PUNCTUATION
+    if ends_open:
+        if at_capacity:
+            tokens.append(Token(gap=SOFT, offset=len(text)))
+            _note(damage, "clipped_end")
+        elif at_capacity is None and ("collapsed_run" in damage or dangling_word(text)):
+            tokens.append(Token(gap=SOFT, offset=len(text)))
+            _note(damage, "clipped_end" if "collapsed_run" in damage else "dangling_word")
+    return Garbled(raw=raw, tokens=tokens, damage=damage)
+
+
+def _append_gap(tokens: list[Token], kind: str, offset: int) -> None:
+    if tokens and tokens[-1].is_gap:
+        return
+    tokens.append(Token(gap=kind, offset=offset))
+
+
+def _note(damage: list[str], kind: str) -> None:
+    if kind not in damage:
+        damage.append(kind)
+
+
+@lru_cache(maxsize=1)
+def _word_starts() -> dict[str, int]:
+    """For each character, the total jieba frequency of longer words it begins."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    starts: dict[str, int] = {}
+    for word, freq in jieba.dt.FREQ.items():
+        if len(word) >= 2 and freq > 0:
+            starts[word[0]] = starts.get(word[0], 0) + freq
+    return starts
+
+
+@lru_cache(maxsize=4096)
+def dangling_word(text: str) -> bool:
+    """Whether the text ends in a lone character that normally begins a longer word.
+
+    jieba segments the tail; "…强化应急队伍建" ends in 建, which on its own is
+    far rarer than as the start of 建设/建立/建成, so the cell was likely cut.
+    """
+    import jieba
+
+    stripped = text.rstrip()
+    if len(stripped) < 6 or not is_cjk(stripped[-1]):
+        return False
+    tail = stripped[-12:]
+    words = list(jieba.cut(tail, HMM=False))
+    if len(words) < 2 or len(words[-1]) != 1 or not is_cjk(words[-2][-1]):
+        return False  # "扣1分": a measure word after a number ends a clause properly
+    last = words[-1]
+    if last in CLAUSE_FINAL:
+        return False
+    alone = jieba.dt.FREQ.get(last, 0)
+    return _word_starts().get(last, 0) > 3 * max(alone, 1)
+

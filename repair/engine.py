@@ -1,0 +1,277 @@
+"""Restore truncated text from repeated passages, and never invent a character.
+
+``repair_text`` works like a RapidFuzz scorer: it takes the garbled string and
+an index, and returns a :class:`Repair` or None when no witness reaches
+``score_cutoff``. ``repair_field`` always returns a field with status,
+confidence, evidence and flags, which is what the pipeline stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
+from .align import Alignment, align
+from .damage import SOFT, Garbled, Token, parse_garbled, render
+from .index import Passage, PassageIndex, PassageRef, Trust, effective_trust
+
+MIN_MATCHES = 5  # visible characters a witness must confirm
+MIN_MATCHED_CJK = 3  # of which Chinese: punctuation alone anchors nothing
+MIN_COVERAGE = 0.5  # share of the garbled text's visible characters the witness spans
+MIN_DENSITY = 0.25  # share of those the witness shows too (the rest fell into its gaps)
+CONFLICT_MARGIN = 0.15  # how much better the best witness must be than a conflicting one
+
+
+@dataclass
+class Witnessed:
+    """One candidate passage aligned against the garbled text."""
+
+    passage: Passage
+    ref: PassageRef
+    alignment: Alignment
+    score: float
+    trust: Trust
+
+
+@dataclass
+class Repair:
+    """The restored reading of a garbled string."""
+
+    text: str  # with one □ per remaining gap; a possibly clipped end is not marked
+    tokens: list[Token]
+    evidence: list[Evidence]
+    score: float  # the weakest accepted witness's score, 0-1
+    restored: int  # characters restored
+    gaps_before: int
+    gaps_after: int
+    possibly_clipped: bool
+    candidates: list[Candidate] = field(default_factory=list)
+    ambiguous: bool = False
+
+
+def score_alignment(alignment: Alignment, garbled: Garbled) -> float:
+    """0-1: how firmly a witness anchors the garbled text.
+
+    Visible characters can never disagree in an alignment, so the risk is a
+    witness that agrees by chance: too few characters confirmed, or confirmed
+    only in a corner of the garbled text. Characters that fall into the
+    witness's own gaps neither confirm nor contradict.
+    """
+    if alignment.matches < MIN_MATCHES or alignment.matched_cjk < MIN_MATCHED_CJK:
+        return 0.0
+    literals = max(garbled.literal_count, 1)
+    aligned = alignment.matches + alignment.absorbed
+    if aligned / literals < MIN_COVERAGE or alignment.matches / aligned < MIN_DENSITY:
+        return 0.0
+    return round(min(1.0, alignment.matches / min(12, literals)), 4)
+
+
+def _evidence_for(ref: PassageRef, offset: int, text: str) -> Evidence:
+    kind = {0: "passage", 1: "passage", 2: "decision", 3: "memory", 4: "reference"}[int(ref.trust)]
+    return Evidence(kind=kind, source=ref.source, filing=ref.filing, field=ref.field,
+                    offset=offset, text=text)
+
+
+def _gap_count(tokens: list[Token]) -> int:
+    return sum(1 for k, t in enumerate(tokens) if t.is_gap and t.gap != SOFT
+               and not (k and tokens[k - 1].is_gap))
+
+
+def _compatible(a: list[Token], b: list[Token]) -> bool:
+    """Two restorations agree when every character both show is the same."""
+    return _wildcard_equal(render(a), render(b))
+
+
+def _wildcard_equal(a: str, b: str) -> bool:
+    # Each □ stands for any run; check both directions with a small DP.
+    def matches(pattern: str, text: str) -> bool:
+        prev = [True] + [False] * len(text)
+        for p in pattern:
+            cur = [prev[0] and p == GAP] + [False] * len(text)
+            for j, t in enumerate(text, start=1):
+                cur[j] = (prev[j] or cur[j - 1]) if p == GAP else (prev[j - 1] and (p == t or t == GAP))
+            prev = cur
+        return prev[-1]
+
+    return matches(a, b) or matches(b, a)
+
+
+def repair_text(
+    garbled: str,
+    index: PassageIndex,
+    *,
+    score_cutoff: float = 0.8,
+    at_capacity: Optional[bool] = None,
+    exclude: Optional[PassageRef] = None,
+    filing: Optional[str] = None,
+    limit: int = 12,
+) -> Optional[Repair]:
+    """Restore a garbled string from the passages in ``index``.
+
+    Returns None when the string shows no damage or no witness restores
+    anything with a score of at least ``score_cutoff``. A near-tie between
+    witnesses that disagree is not a repair: the result is then ambiguous,
+    restores nothing and lists both candidates.
+    """
+    parsed = parse_garbled(garbled, at_capacity=at_capacity)
+    if not any(t.is_gap for t in parsed.tokens):
+        return None
+    witnessed = _witnesses(parsed, index, score_cutoff=score_cutoff, exclude=exclude,
+                           filing=filing, limit=limit)
+    if not witnessed:
+        return None
+
+    best = witnessed[0]
+    accepted = [best]
+    conflicts = []
+    for other in witnessed[1:]:
+        if _compatible(best.alignment.tokens, other.alignment.tokens):
+            accepted.append(other)
+        else:
+            conflicts.append(other)
+    candidates = [_candidate(w) for w in [best, *conflicts]]
+    strongest_conflict = max((c for c in conflicts), key=lambda w: w.score, default=None)
+    if strongest_conflict is not None and not (
+        best.score - strongest_conflict.score >= CONFLICT_MARGIN
+        or best.trust < strongest_conflict.trust and best.score >= strongest_conflict.score
+    ):
+        return Repair(text=render(parsed.tokens), tokens=parsed.tokens, evidence=[], score=best.score,
+                      restored=0, gaps_before=_gap_count(parsed.tokens),
+                      gaps_after=_gap_count(parsed.tokens),
+                      possibly_clipped=any(t.gap == SOFT for t in parsed.tokens),
+                      candidates=candidates, ambiguous=True)
+
+    tokens = parsed.tokens
+    evidence: list[Evidence] = []
+    used_scores = []
+    for witness in accepted:
+        alignment = best.alignment if witness is best else align(tokens, witness.passage.tokens)
+        if alignment is None or alignment.ambiguous or alignment.restored == 0:
+            continue
+        if witness is not best and score_alignment(alignment, parsed) < score_cutoff:
+            continue
+        tokens = list(alignment.tokens)
+        for span in alignment.spans:
+            evidence.append(_evidence_for(witness.ref, span.witness_offset, span.text))
+            origin = len(evidence) - 1
+            for k in range(span.start, span.end):
+                tokens[k] = Token(char=tokens[k].char, offset=-1, origin=origin)
+        used_scores.append(witness.score)
+        if not any(t.is_gap for t in tokens):
+            break
+    if not evidence:
+        return None
+    text, evidence = _render_with_spans(tokens, evidence)
+    return Repair(
+        text=text, tokens=tokens, evidence=evidence, score=min(used_scores),
+        restored=sum(len(e.text) for e in evidence), gaps_before=_gap_count(parsed.tokens),
+        gaps_after=_gap_count(tokens), possibly_clipped=any(t.gap == SOFT for t in tokens),
+        candidates=candidates if conflicts else [],
+    )
+
+
+def _witnesses(parsed: Garbled, index: PassageIndex, *, score_cutoff: float,
+               exclude: Optional[PassageRef], filing: Optional[str], limit: int) -> list[Witnessed]:
+    found = []
+    raw = parsed.raw.strip()
+    for passage in index.candidates(parsed, limit=limit):
+        if passage.text == raw:
+            continue  # the same truncation again restores nothing
+        refs = [r for r in passage.refs if r != exclude]
+        if not refs:
+            continue
+        alignment = align(parsed.tokens, passage.tokens)
+        if alignment is None or alignment.ambiguous or alignment.restored == 0:
+            continue
+        score = score_alignment(alignment, parsed)
+        if score < score_cutoff:
+            continue
+        ref = min(refs, key=lambda r: (effective_trust(r, filing), r.source, r.field))
+        found.append(Witnessed(passage, ref, alignment, score, effective_trust(ref, filing)))
+    # most trusted first, then best scored, then the one restoring most
+    found.sort(key=lambda w: (w.trust, -w.score, -w.alignment.restored, w.passage.text))
+    return found
+
+
+def _candidate(witness: Witnessed) -> Candidate:
+    return Candidate(
+        text=render(witness.alignment.tokens),
+        score=witness.score,
+        evidence=[_evidence_for(witness.ref, s.witness_offset, s.text) for s in witness.alignment.spans],
+    )
+
+
+def _render_with_spans(tokens: list[Token], evidence: list[Evidence]) -> tuple[str, list[Evidence]]:
+    """Render tokens and attach to each evidence item its span in the final text."""
+    out: list[str] = []
+    spans: dict[int, list[int]] = {}
+    for token in tokens:
+        if token.is_gap:
+            if token.gap == SOFT or (out and out[-1] == GAP):
+                continue
+            out.append(GAP)
+            continue
+        if token.origin is not None:
+            position = len(out)
+            span = spans.setdefault(token.origin, [position, position])
+            span[1] = position + 1
+        out.append(token.char)
+    placed = [e.model_copy(update={"span": tuple(spans[k])}) for k, e in enumerate(evidence) if k in spans]
+    return "".join(out), placed
+
+
+def repair_field(
+    raw: Optional[str],
+    index: Optional[PassageIndex],
+    *,
+    at_capacity: Optional[bool] = None,
+    exclude: Optional[PassageRef] = None,
+    filing: Optional[str] = None,
+    provenance: Optional[Provenance] = None,
+    score_cutoff: float = 0.8,
+) -> RepairedField:
+    """Repair one free-text field and describe the outcome for the clerk."""
+    if raw is None or raw.strip() in ("", "/", "／"):
+        return RepairedField(value=None, raw=raw, status=FieldStatus.INTACT, confidence=1.0,
+                             provenance=provenance)
+    parsed = parse_garbled(raw, at_capacity=at_capacity)
+    if not any(t.is_gap for t in parsed.tokens):
+        return RepairedField(value=raw.strip(), raw=raw, status=FieldStatus.INTACT, confidence=1.0,
+                             provenance=provenance)
+    result = None
+    if index is not None:
+        result = repair_text(raw, index, score_cutoff=score_cutoff, at_capacity=at_capacity,
+                             exclude=exclude, filing=filing)
+    gaps_before = _gap_count(parsed.tokens)
+    if result is None or result.restored == 0:
+        flags = []
+        if gaps_before:
+            flags.append("gap")
+        if any(t.gap == SOFT for t in parsed.tokens):
+            flags.append("possibly_clipped")
+        if result is not None and result.ambiguous:
+            flags.append("ambiguous")
+        return RepairedField(
+            value=render(parsed.tokens).strip(), raw=raw, status=FieldStatus.UNREPAIRED,
+            confidence=0.1 if gaps_before else 0.4, flags=flags,
+            candidates=result.candidates if result else [], provenance=provenance,
+        )
+    flags = []
+    if result.gaps_after:
+        flags.append("gap")
+    if result.possibly_clipped:
+        flags.append("possibly_clipped")
+    if result.gaps_after:
+        status = FieldStatus.PARTIAL
+        filled = 1 - result.gaps_after / max(gaps_before, 1)
+        confidence = 0.3 + 0.3 * max(filled, 0.0)
+    else:
+        status = FieldStatus.REPAIRED
+        confidence = 0.5 + 0.5 * result.score
+        if result.possibly_clipped:
+            confidence = min(confidence, 0.6)
+    return RepairedField(
+        value=result.text.strip(), raw=raw, status=status, confidence=round(confidence, 4),
+        evidence=result.evidence, candidates=result.candidates, flags=flags, provenance=provenance,
+    )

@@ -1,0 +1,141 @@
+"""Repair every field of one filing against a passage index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from ..extractors.header import chinese_numeral
+from ..pipeline.datamodel import (
+    Cell,
+    Evidence,
+    FieldStatus,
+    Filing,
+    FragmentKind,
+    HeaderItem,
+    HeaderValue,
+    RepairedField,
+)
+from .engine import repair_field
+from .index import PassageIndex, PassageRef, Trust
+from .normalise import repair_level1, repair_level2, repair_operator, repair_plain, repair_unit
+
+FREE_TEXT_COLUMNS = ("level3", "explanation", "scoring_rule", "remark")
+
+
+@dataclass
+class RepairedFiling:
+    """A filing's repaired header items and, per fragment, its repaired rows."""
+
+    department: Optional[str]
+    duties: list[HeaderValue]
+    goals: list[HeaderValue]
+    rows: dict[FragmentKind, list[dict[str, RepairedField]]] = field(default_factory=dict)
+
+
+def header_field_name(kind: str, position: int) -> str:
+    return f"{kind}[{position}]"
+
+
+def row_field_name(kind: FragmentKind, row: int, column: str) -> str:
+    return f"{kind.value}[{row}].{column}"
+
+
+def passages_of(filing: Filing, trust: Trust = Trust.FILING) -> Iterator[tuple[str, PassageRef]]:
+    """Every free-text cell of a filing, as (text, where) pairs for the index."""
+    def ref(name: str) -> PassageRef:
+        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust)
+
+    for kind, items in (("duties", filing.duties), ("goals", filing.goals)):
+        for position, item in enumerate(items, start=1):
+            yield item.cell.text, ref(header_field_name(kind, position))
+    for kind, fragment in filing.fragments.items():
+        for row in fragment.rows:
+            for column in FREE_TEXT_COLUMNS:
+                cell = row.cells.get(column)
+                if cell is not None:
+                    yield cell.text, ref(row_field_name(kind, row.index, column))
+
+
+def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.FILING) -> RepairedFiling:
+    """Repair the header items and every cell of every fragment of one filing.
+
+    ``index`` must already hold this filing's passages (see :func:`passages_of`)
+    and whatever else may witness them: the batch, memory, references.
+    """
+    def exclude(name: str) -> PassageRef:
+        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust)
+
+    def free_text(cell: Optional[Cell], name: str) -> RepairedField:
+        if cell is None:
+            return RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
+        repaired = repair_field(cell.text, index, at_capacity=cell.at_capacity, exclude=exclude(name),
+                                filing=filing.filing, provenance=cell.provenance)
+        return _with_ocr_confidence(repaired, cell)
+
+    duties = [_header_value(item, "duties", k, free_text, _duty_label)
+              for k, item in enumerate(filing.duties, start=1)]
+    goals = [_header_value(item, "goals", k, free_text, _goal_label)
+             for k, item in enumerate(filing.goals, start=1)]
+
+    rows: dict[FragmentKind, list[dict[str, RepairedField]]] = {}
+    for kind, fragment in filing.fragments.items():
+        repaired_rows = []
+        for row in fragment.rows:
+            cells = row.cells
+            repaired: dict[str, RepairedField] = {}
+            if kind is FragmentKind.INDICATORS:
+                repaired["level1"] = repair_level1(cells.get("level1"))
+                repaired["level2"] = repair_level2(cells.get("level2"), repaired["level1"].value)
+                repaired["level3"] = free_text(cells.get("level3"), row_field_name(kind, row.index, "level3"))
+                repaired["operator"] = repair_operator(cells.get("operator"))
+                repaired["target"] = repair_plain(cells.get("target"))
+                repaired["unit"] = repair_unit(cells.get("unit"))
+            elif kind is FragmentKind.EXPLANATIONS:
+                repaired["explanation"] = free_text(
+                    cells.get("explanation"), row_field_name(kind, row.index, "explanation"))
+            else:
+                repaired["scoring_rule"] = free_text(
+                    cells.get("scoring_rule"), row_field_name(kind, row.index, "scoring_rule"))
+                repaired["remark"] = free_text(cells.get("remark"), row_field_name(kind, row.index, "remark"))
+                repaired["score"] = repair_plain(cells.get("score"))
+            repaired_rows.append(repaired)
+        rows[kind] = repaired_rows
+
+    department = filing.department.text.strip() if filing.department and filing.department.text else None
+    return RepairedFiling(department=department or None, duties=duties, goals=goals, rows=rows)
+
+
+LOW_OCR_CONFIDENCE = 0.8
+
+
+def _with_ocr_confidence(field_: RepairedField, cell: Cell) -> RepairedField:
+    """An OCR cell is only as sure as the recogniser was."""
+    if cell.ocr_confidence is None:
+        return field_
+    update: dict = {"confidence": round(min(field_.confidence, cell.ocr_confidence), 4)}
+    if cell.ocr_confidence < LOW_OCR_CONFIDENCE:
+        update["flags"] = [*field_.flags, "low_ocr_confidence"]
+    return field_.model_copy(update=update)
+
+
+def _duty_label(item: HeaderItem) -> str:
+    return f"（{chinese_numeral(item.number)}）" if item.number else item.label
+
+
+def _goal_label(item: HeaderItem) -> str:
+    return f"目标{item.number}" if item.number is not None else item.label
+
+
+def _header_value(item: HeaderItem, kind: str, position: int, free_text, label_of) -> HeaderValue:
+    repaired = free_text(item.cell, header_field_name(kind, position))
+    label = label_of(item)
+    evidence = list(repaired.evidence)
+    if item.label and label.replace(" ", "") not in item.label.replace(" ", "").replace("、", "").replace(":", "").replace("：", ""):
+        # the label itself was damaged ("（十 ）", "目 4"): its number follows from the sequence
+        evidence.insert(0, Evidence(kind="numbering", field=header_field_name(kind, position), text=label))
+    return HeaderValue(
+        label=label, number=item.number, text=repaired.value, raw=item.cell.text,
+        status=repaired.status, confidence=repaired.confidence, evidence=evidence,
+        flags=repaired.flags, provenance=item.cell.provenance,
+    )
