@@ -110,15 +110,31 @@ def split_value_columns(text: str) -> dict[str, SplitCell]:
 
 SCORE_AT_END = re.compile(r"(?P<digits>\d+(?:\.\d+)?)\s*$")
 POINTS_IN_RULE = re.compile(r"得\s*(\d+(?:\.\d+)?)\s*分")
+REMARK_AFTER_SCORE = re.compile(r"^(?P<head>.*?\d)\s+(?P<remark>[^\s\d][^\d]*)$")
 
 
-def split_scoring_cell(text: str) -> tuple[str, Optional[str]]:
-    """Split "控制在指标内得5分，超过1%扣1分5" into ("控制在指标内得5分，超过1%扣1分", "5").
+def split_scoring_cell(text: str) -> tuple[str, Optional[str], Optional[str]]:
+    """Split "控制在指标内得5分，超过1%扣1分5 备注" into rule, score and remark.
 
-    The score is the trailing number. When the rule itself may end in a digit
-    ("…超过15"), the split that makes the score equal the rule's own 得N分
-    wins, because a full-marks clause names the weight in almost every filing.
+    The score is the number glued to the end of the rule. When the rule itself
+    may end in a digit ("…超过15"), the split that makes the score equal the
+    rule's own 得N分 wins, because the full-marks clause names the weight in
+    almost every filing. A remark (备注) follows the score after a space; it is
+    only split off when the score before it is certain, because a rule's own
+    gaps are spaces too ("每降低1 扣2分").
     """
+    stripped = text.strip()
+    remark_match = REMARK_AFTER_SCORE.match(stripped)
+    if remark_match:
+        rule, score = _split_score(remark_match.group("head"))
+        marks = set(POINTS_IN_RULE.findall(rule))
+        if score is not None and (score in marks or not marks and len(remark_match.group("remark")) >= 2):
+            return rule, score, remark_match.group("remark").strip()
+    rule, score = _split_score(stripped)
+    return rule, score, None
+
+
+def _split_score(text: str) -> tuple[str, Optional[str]]:
     stripped = text.rstrip()
     match = SCORE_AT_END.search(stripped)
     if not match:
@@ -127,15 +143,13 @@ def split_scoring_cell(text: str) -> tuple[str, Optional[str]]:
     head = stripped[: match.start()]
     if "." in digits:
         return head.rstrip(), digits
-    full_marks = {m.group(1) for m in POINTS_IN_RULE.finditer(head)}
-    # candidate scores: suffixes of the digit run without a leading zero
+    full_marks = set(POINTS_IN_RULE.findall(head))
+    # candidate scores: suffixes of the digit run without a leading zero, longest first
     candidates = [digits[k:] for k in range(len(digits)) if digits[k] != "0" or k == len(digits) - 1]
-    for candidate in candidates:  # longest first
+    for candidate in candidates:
         if candidate in full_marks:
-            cut = len(digits) - len(candidate)
-            return (head + digits[:cut]).rstrip(), candidate
+            return (head + digits[: len(digits) - len(candidate)]).rstrip(), candidate
     for candidate in candidates:
         if float(candidate) <= 100:
-            cut = len(digits) - len(candidate)
-            return (head + digits[:cut]).rstrip(), candidate
+            return (head + digits[: len(digits) - len(candidate)]).rstrip(), candidate
     return head.rstrip(), digits

@@ -149,10 +149,12 @@ def _read_fragment(kind: FragmentKind, row_lines: list[tuple[int, str]], source:
         elif kind is FragmentKind.EXPLANATIONS:
             cells = {"explanation": Cell(text=line.strip(), provenance=provenance)}
         else:
-            rule, score = split_scoring_cell(line)
+            rule, score, remark = split_scoring_cell(line)
             cells = {"scoring_rule": Cell(text=rule, provenance=provenance)}
             if score is not None:
                 cells["score"] = Cell(text=score, provenance=provenance)
+            if remark is not None:
+                cells["remark"] = Cell(text=remark, provenance=provenance)
         rows.append(Row(index=index, cells=cells))
     return Fragment(kind=kind, rows=rows, provenance=Provenance(file=source, line=header_line))
 

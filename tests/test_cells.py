@@ -51,16 +51,20 @@ def test_level3_ending_in_gap_before_operator():
     assert (cells["operator"], cells["target"], cells["unit"]) == ("=", "100", "%")
 
 
-@pytest.mark.parametrize("text, rule, score", [
-    ("控制在指标内得5分，超过1%扣1分5", "控制在指标内得5分，超过1%扣1分", "5"),
-    ("办结率100%得10分，每降低1 扣2分10", "办结率100%得10分，每降低1 扣2分", "10"),
-    ("发挥长作用得10分，未发挥作10", "发挥长作用得10分，未发挥作", "10"),
-    ("成本在预算内得20分，超过1 扣5分20", "成本在预算内得20分，超过1 扣5分", "20"),
+@pytest.mark.parametrize("text, rule, score, remark", [
+    ("控制在指标内得5分，超过1%扣1分5", "控制在指标内得5分，超过1%扣1分", "5", None),
+    ("办结率100%得10分，每降低1 扣2分10", "办结率100%得10分，每降低1 扣2分", "10", None),
+    ("发挥长作用得10分，未发挥作10", "发挥长作用得10分，未发挥作", "10", None),
+    ("成本在预算内得20分，超过1 扣5分20", "成本在预算内得20分，超过1 扣5分", "20", None),
     # the rule's own 得N分 decides where a rule ending in a digit stops
-    ("完成得5分，超过15", "完成得5分，超过1", "5"),
-    ("按时完成得2.5分2.5", "按时完成得2.5分", "2.5"),
-    ("/", "/", None),
-    ("完成得满分", "完成得满分", None),
+    ("完成得5分，超过15", "完成得5分，超过1", "5", None),
+    ("按时完成得2.5分2.5", "按时完成得2.5分", "2.5", None),
+    ("/", "/", None, None),
+    ("完成得满分", "完成得满分", None, None),
+    # a remark after the score
+    ("完成得5分，每降低1%扣1分5 市重点民生实事", "完成得5分，每降低1%扣1分", "5", "市重点民生实事"),
+    # ... but a gap before the rule's last words is not a remark
+    ("达到目标得10分，每降低1 扣2分", "达到目标得10分，每降低1 扣2分", None, None),
 ])
-def test_split_score(text, rule, score):
-    assert split_scoring_cell(text) == (rule, score)
+def test_split_score(text, rule, score, remark):
+    assert split_scoring_cell(text) == (rule, score, remark)
