@@ -13,6 +13,8 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
+from ..repair.memory import DEFAULT_MEMORY
+from ..repair.reference import ReferenceError
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -51,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     convert_cmd.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="LIST",
                              help=f"comma-separated outputs besides JSONL: {', '.join(KNOWN_FORMATS)} "
                              f"(default: {','.join(DEFAULT_FORMATS)})")
+    convert_cmd.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
+                             help="SQLite repair memory: passages and clerk decisions from earlier batches "
+                             "(default: %(default)s, or $JIXIAO_MEMORY)")
+    convert_cmd.add_argument("--no-memory", action="store_true",
+                             help="neither read nor update the repair memory (reproducible runs)")
+    convert_cmd.add_argument("--reference", action="append", default=[], metavar="PATH",
+                             help="trusted reference text or PDF (file or folder), e.g. a 三定 duties list; "
+                             "may be repeated")
     convert_cmd.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     convert_cmd.add_argument("--log-json", action="store_true",
                              help="print the summary as one JSON line instead of a table")
@@ -65,7 +75,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    result = convert(args.inputs, args.out, formats=args.format)
+    try:
+        result = convert(args.inputs, args.out, formats=args.format,
+                         memory=None if args.no_memory else args.memory, references=args.reference)
+    except ReferenceError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if args.log_json:
         print(json.dumps({"event": "summary", **result.summary}, ensure_ascii=False))
     elif not args.quiet:

@@ -21,6 +21,8 @@ from ..extractors.base import ExtractionError
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
+from ..repair.memory import CombinedIndex, RepairMemory
+from ..repair.reference import load_references
 from .datamodel import (
     ErrorItem,
     FieldStatus,
@@ -126,7 +128,7 @@ def build_index(filings: Sequence[Filing]) -> PassageIndex:
     return index
 
 
-def repair_and_join(filing: Filing, index: PassageIndex) -> Outcome:
+def repair_and_join(filing: Filing, index) -> Outcome:
     """Phase 2 for one filing: repair against the batch index, join, summarise."""
     try:
         result = join(filing, repair_filing(filing, index))
@@ -172,15 +174,22 @@ def convert(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     validate: bool = False,
     progress: Optional[ProgressCallback] = None,
+    memory: Optional[Union[str, os.PathLike]] = None,
+    references: Sequence[Union[str, os.PathLike]] = (),
+    learn: bool = True,
 ) -> Result:
     """Convert filings; write outputs into ``out_dir`` when given.
 
-    Every input gets exactly one manifest entry, in input order. Returns the
-    :class:`Result`, whose ``records_frame()`` gives a pandas DataFrame.
+    ``memory`` is the SQLite repair memory to draw on (and, with ``learn``, to
+    add this batch's passages to); ``references`` are documents to trust as
+    evidence. Every input gets exactly one manifest entry, in input order.
+    Returns the :class:`Result`, whose ``records_frame()`` gives a DataFrame.
     """
     started = time.perf_counter()
     sources = discover(paths)
     notify = progress or (lambda phase, done, total: None)
+    reference_index = load_references(references) if references else None
+    store = RepairMemory(Path(memory)) if memory is not None else None
 
     extracted: list[Union[Filing, ManifestEntry]] = []
     for done, source in enumerate(sources, start=1):
@@ -188,7 +197,8 @@ def convert(
         notify("extract", done, len(sources))
     filings = [item for item in extracted if isinstance(item, Filing)]
     _unique_ids(filings)
-    index = build_index(filings)
+    batch_index = build_index(filings)
+    index = CombinedIndex(batch_index, store, reference_index)
 
     outcomes: list[Outcome] = []
     writer = OutputWriter(Path(out_dir), formats=formats, validate=validate) if out_dir is not None else None
@@ -200,6 +210,10 @@ def convert(
                 writer.add(outcome.entry, outcome.result)
             notify("repair", done, len(extracted))
 
+    if store is not None:
+        if learn:
+            store.add(item for filing in filings for item in passages_of(filing))
+        store.close()
     result = Result(outcomes=outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
     result.summary = summarise(result)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Never touch the user's repair memory from a test run: a fresh store per session.
+os.environ["JIXIAO_MEMORY"] = os.path.join(tempfile.mkdtemp(prefix="jixiao-test-"), "memory.sqlite")
 
 from helpers import ROOT
 

@@ -1,0 +1,190 @@
+"""The persistent repair memory: passages and clerk decisions in SQLite.
+
+One SQLite file (``--memory PATH``, by default ``~/.local/share/jixiao/memory.sqlite``
+or ``$JIXIAO_MEMORY``) keeps every passage seen in earlier batches and every
+clerk decision, so the next batch repairs more on its own. The file runs in
+WAL mode so that a review server and a conversion can use it at once, and each
+component's schema is versioned in ``schema_migrations`` and migrated forward
+on open.
+
+Candidate lookup uses a bigram posting table inside SQLite: a garbled field
+asks only for the postings of its own bigrams, capped per bigram, so the cost
+of a lookup stays flat however many passages the memory holds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Sequence
+
+from .damage import Garbled
+from .index import Passage, PassageRef, Trust, bigrams
+
+DEFAULT_MEMORY = Path(os.environ.get("JIXIAO_MEMORY", Path.home() / ".local/share/jixiao/memory.sqlite"))
+POSTINGS_PER_GRAM = 2_000  # postings read per bigram; rarer bigrams decide anyway
+
+# Each component owns an ordered list of migrations; never edit a released
+# step, append a new one.
+MIGRATIONS: dict[str, Sequence[str]] = {
+    "memory": (
+        """
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL UNIQUE,
+            trust INTEGER NOT NULL,
+            source TEXT, filing TEXT, field TEXT,
+            seen INTEGER NOT NULL DEFAULT 1,
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE grams (gram TEXT NOT NULL, passage INTEGER NOT NULL REFERENCES passages(id),
+                            PRIMARY KEY (gram, passage)) WITHOUT ROWID;
+        CREATE TABLE gram_df (gram TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+    ),
+}
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) a jixiao SQLite store in WAL mode, migrated to the latest schema."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    migrate(conn, "memory", MIGRATIONS["memory"])
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[str]) -> int:
+    """Apply the steps of ``component`` not yet applied, each in its own transaction.
+
+    Other components (the review app's decision log) call this with their
+    own name and steps on the same connection. Returns the version reached.
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    row = conn.execute("SELECT version FROM schema_migrations WHERE component = ?", (component,)).fetchone()
+    version = row[0] if row else 0
+    if version > len(steps):
+        raise RuntimeError(f"the store's {component} schema is version {version}, newer than this jixiao "
+                           f"({len(steps)}): upgrade jixiao")
+    for number, step in enumerate(steps[version:], start=version + 1):
+        with transaction(conn):
+            for statement in step.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?) "
+                         "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, number))
+    return len(steps)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (the store is never half-written)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class RepairMemory:
+    """Passages remembered across batches, queried like a :class:`PassageIndex`."""
+
+    def __init__(self, path: Path = DEFAULT_MEMORY):
+        self.path = Path(path)
+        self.conn = connect(self.path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "RepairMemory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+    def add(self, items: Iterable[tuple[Optional[str], PassageRef]], *, trust: Optional[Trust] = None) -> int:
+        """Remember passages (one transaction for the lot). Returns how many were new.
+
+        A passage seen again keeps its most trusted origin: a clerk's decision
+        is never demoted by a later batch that saw the same text.
+        """
+        added = 0
+        with transaction(self.conn):
+            for text, ref in items:
+                if text is None:
+                    continue
+                text = text.strip()
+                if len(text) < 4 or text in ("/", "／"):
+                    continue
+                level = int(trust if trust is not None else max(ref.trust, Trust.MEMORY))
+                row = self.conn.execute("SELECT id, trust FROM passages WHERE text = ?", (text,)).fetchone()
+                if row is not None:
+                    self.conn.execute("UPDATE passages SET seen = seen + 1 WHERE id = ?", (row[0],))
+                    if level < row[1]:
+                        self.conn.execute("UPDATE passages SET trust = ?, source = ?, filing = ?, field = ? "
+                                          "WHERE id = ?", (level, ref.source, ref.filing, ref.field, row[0]))
+                    continue
+                cursor = self.conn.execute(
+                    "INSERT INTO passages (text, trust, source, filing, field) VALUES (?, ?, ?, ?, ?)",
+                    (text, level, ref.source, ref.filing, ref.field))
+                passage_id = cursor.lastrowid
+                grams = bigrams(Passage(id=0, text=text).tokens)
+                self.conn.executemany("INSERT OR IGNORE INTO grams (gram, passage) VALUES (?, ?)",
+                                      [(g, passage_id) for g in grams])
+                self.conn.executemany("INSERT INTO gram_df (gram, df) VALUES (?, 1) "
+                                      "ON CONFLICT(gram) DO UPDATE SET df = df + 1", [(g,) for g in grams])
+                added += 1
+        return added
+
+    def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
+        """The remembered passages sharing the most informative bigrams with ``garbled``."""
+        grams = sorted(bigrams(garbled.tokens))
+        if not grams:
+            return []
+        total = max(len(self), 1)
+        scores: dict[int, float] = {}
+        marks = ",".join("?" * len(grams))
+        for gram, df in self.conn.execute(f"SELECT gram, df FROM gram_df WHERE gram IN ({marks})", grams):
+            weight = math.log(1 + total / df)
+            for (passage_id,) in self.conn.execute(
+                    "SELECT passage FROM grams WHERE gram = ? LIMIT ?", (gram, POSTINGS_PER_GRAM)):
+                scores[passage_id] = scores.get(passage_id, 0.0) + weight
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        passages = []
+        for passage_id, _ in best:
+            text, trust, source, filing, field = self.conn.execute(
+                "SELECT text, trust, source, filing, field FROM passages WHERE id = ?", (passage_id,)).fetchone()
+            ref = PassageRef(source=source or str(self.path), filing=filing, field=field or "memory",
+                             trust=Trust(trust))
+            passages.append(Passage(id=-passage_id, text=text, refs=[ref]))
+        return passages
+
+
+class CombinedIndex:
+    """Several passage sources queried as one: the batch index, the memory, references."""
+
+    def __init__(self, *sources) -> None:
+        self.sources = [s for s in sources if s is not None]
+
+    def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
+        found: dict[str, Passage] = {}
+        for source in self.sources:
+            for passage in source.candidates(garbled, limit=limit):
+                known = found.get(passage.text)
+                if known is None:  # a copy: the sources' own passages stay untouched
+                    found[passage.text] = Passage(id=passage.id, text=passage.text, refs=list(passage.refs))
+                else:
+                    known.refs.extend(r for r in passage.refs if r not in known.refs)
+        return list(found.values())

@@ -1,0 +1,82 @@
+"""Reference documents the user trusts: a provincial 三定 duties list, last year's clean filing.
+
+``--reference DIR`` (or a file) adds every line of every .txt file, and the
+text of every PDF page, to a passage index at REFERENCE trust. Lines are also
+split into their numbered items （一）… and sentences, because a duties list
+numbers its items the way a filing's duties cell does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from .index import PassageIndex, PassageRef, Trust
+
+ITEM_START = re.compile(r"(?=[（(][一二三四五六七八九十]{1,3}[）)])")
+SENTENCE_END = re.compile(r"(?<=[。；;！？])")
+REFERENCE_SUFFIXES = {".txt", ".md", ".pdf"}
+
+
+class ReferenceError(Exception):
+    """A reference path cannot be read; the message names it."""
+
+
+def reference_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in REFERENCE_SUFFIXES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ReferenceError(f"{path}: no such reference file or folder")
+    return files
+
+
+def _read_text(path: Path) -> str:
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except Exception as error:  # pdfium raises its own error types
+            raise ReferenceError(f"{path}: cannot open the PDF: {error}") from None
+        try:
+            return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+        finally:
+            document.close()
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReferenceError(f"{path}: not UTF-8 or GB18030 text")
+
+
+def reference_passages(path: Path) -> Iterator[tuple[str, PassageRef]]:
+    """Each line, each numbered item and each sentence of a reference document."""
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        ref = PassageRef(source=str(path), filing=None, field=f"line {number}", trust=Trust.REFERENCE)
+        yield line, ref
+        for item in ITEM_START.split(line):
+            if item and item != line:
+                yield item.strip(), ref
+                # the item without its label, the way a split duties item reads
+                yield re.sub(r"^[（(][一二三四五六七八九十]{1,3}[）)]", "", item).strip(), ref
+        for sentence in SENTENCE_END.split(line):
+            if sentence and sentence != line:
+                yield sentence.strip(), ref
+
+
+def load_references(paths: Iterable[Union[str, Path]]) -> PassageIndex:
+    index = PassageIndex()
+    for path in reference_files(paths):
+        index.extend(reference_passages(path))
+    return index
