@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 OUT    ?= out
 
-.PHONY: run test install install-test schemas clean
+.PHONY: run test bench eval install install-test schemas clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: install-test
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# Benchmarks print ratios measured side by side in one run; they are not tests.
+bench: install-test
+	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+
+# Accuracy against the generated ground truth.
+eval: install-test
+	@set -e; for script in benchmarks/eval_*.py; do echo "== $$script"; $(PY) $$script; done
 
 schemas: install
 	$(PY) -m jixiao.output.schemas
