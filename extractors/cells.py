@@ -89,6 +89,10 @@ def split_value_columns(text: str) -> dict[str, SplitCell]:
             if glued:
                 target, unit = glued.group("number"), glued.group("unit")
         level3 = match.group("level3")
+        if len(match.group("space")) >= 2 and level3 and not level3[-1].isspace():
+            # cells are joined by one space: a second one is the gap marker of a
+            # run collapsed at the end of the cell ("…水质达标  ≥ 95 %")
+            level3 += " "
         cells = {
             "level3": SplitCell(level3, at_capacity=bool(level3) and not match.group("space")),
             "operator": SplitCell(match.group("operator")),

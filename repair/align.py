@@ -54,6 +54,7 @@ class Alignment:
     spans: list[RestoredSpan] = field(default_factory=list)
     ambiguous: bool = False
     alternative: Optional[list[Token]] = None  # the other restoration, when ambiguous
+    witness_skipped: int = 0  # witness tokens outside the alignment (before and after it)
 
     @property
     def quality(self) -> float:
@@ -175,7 +176,7 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
 
 def _trace(P: list[Token], W: list[Token], move: list[int], end: int, width: int) -> Alignment:
     i, j = divmod(end, width)
-    m = len(P)
+    witness_skipped = len(W) - j
     out: list[tuple[Token, Optional[int]]] = []  # token and witness index it came from
     # the hanging suffix of the garbled text, kept as it is
     tail = [(t, None) for t in P[i:]]
@@ -184,6 +185,7 @@ def _trace(P: list[Token], W: list[Token], move: list[int], end: int, width: int
     while True:
         code = move[i * width + j]
         if code == _START_SKIP:
+            witness_skipped += j
             break
         if code == _START_HANG:
             hanging += sum(1 for t in P[:i] if not t.is_gap)
@@ -234,7 +236,7 @@ def _trace(P: list[Token], W: list[Token], move: list[int], end: int, width: int
         tokens.append(token)
     restored = sum(len(s.text) for s in spans)
     return Alignment(tokens=tokens, matches=matches, matched_cjk=matched_cjk, absorbed=absorbed,
-                     hanging=hanging, restored=restored, spans=spans)
+                     hanging=hanging, restored=restored, spans=spans, witness_skipped=witness_skipped)
 
 
 def witness_index_is_next(span: RestoredSpan, token: Token) -> bool:

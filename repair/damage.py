@@ -90,12 +90,18 @@ def render(tokens: list[Token], *, show_soft: bool = False) -> str:
     return "".join(out)
 
 
-def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None) -> Garbled:
+def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_ending: bool = False) -> Garbled:
     """Find the gaps in a garbled cell.
 
     ``at_capacity`` is what the extractor knows about the cell's end: True when
-    it filled its width, False when it did not, None when unknown (then a
-    dangling word or an overflowed, unterminated cell counts as clipped).
+    it filled its width, False when it did not, None when unknown.
+    ``unusual_ending`` says the text ends in a way its column rarely does (see
+    :class:`ColumnProfile`). An unterminated end is *evidently* clipped when
+    the cell also shows collapsed runs (it overflowed), ends in a dangling
+    word, or ends unusually: repair may then extend it from a witness
+    (damage ``clipped_end``). A cell that merely filled its width is only
+    *possibly* clipped (``possibly_clipped``): it is flagged, never extended,
+    because a complete phrase that happens to fill its cell is common.
     """
     tokens: list[Token] = []
     damage: list[str] = []
@@ -123,14 +129,22 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None) -> Garbled:
         i += 1
 
     ends_open = bool(tokens) and not tokens[-1].is_gap and tokens[-1].char not in TERMINAL_PUNCTUATION
-    if ends_open:
-        if at_capacity:
+    if ends_open and at_capacity is not False:
+        if "collapsed_run" in damage or unusual_ending:
+            reason = "clipped_end"
+        elif dangling_word(text):
+            reason = "dangling_word"
+        else:
+            reason = "possibly_clipped" if at_capacity else None
+        if reason is not None:
             tokens.append(Token(gap=SOFT, offset=len(text)))
-            _note(damage, "clipped_end")
-        elif at_capacity is None and ("collapsed_run" in damage or dangling_word(text)):
-            tokens.append(Token(gap=SOFT, offset=len(text)))
-            _note(damage, "clipped_end" if "collapsed_run" in damage else "dangling_word")
+            _note(damage, reason)
     return Garbled(raw=raw, tokens=tokens, damage=damage)
+
+
+def evidently_clipped(garbled: Garbled) -> bool:
+    """Whether a trailing SOFT gap may be filled from a witness (see parse_garbled)."""
+    return "clipped_end" in garbled.damage or "dangling_word" in garbled.damage
 
 
 def _append_gap(tokens: list[Token], kind: str, offset: int) -> None:

@@ -13,10 +13,12 @@ from typing import Optional
 
 from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
 from .align import Alignment, align
-from .damage import SOFT, Garbled, Token, parse_garbled, render
-from .index import Passage, PassageIndex, PassageRef, Trust, effective_trust
+from .damage import SOFT, Garbled, Token, evidently_clipped, parse_garbled, render
+from .index import Passage, PassageIndex, PassageRef, Trust, column_of, effective_trust
 
 MIN_MATCHES = 5  # visible characters a witness must confirm
+SLOT_SCORE = 0.85  # a witness from the same filer's same slot that confirms every visible character
+SLOT_MIN_LITERALS = 4
 MIN_MATCHED_CJK = 3  # of which Chinese: punctuation alone anchors nothing
 MIN_COVERAGE = 0.5  # share of the garbled text's visible characters the witness spans
 MIN_DENSITY = 0.25  # share of those the witness shows too (the rest fell into its gaps)
@@ -67,6 +69,43 @@ def score_alignment(alignment: Alignment, garbled: Garbled) -> float:
     return round(min(1.0, alignment.matches / min(12, literals)), 4)
 
 
+def slot_score(alignment: Alignment, garbled: Garbled, ref: PassageRef,
+               exclude: Optional[PassageRef]) -> float:
+    """Score for a short garbled item witnessed by the same filer's same slot.
+
+    "负 ，规 。" has too few visible characters to anchor a witness on its
+    own, but the same department's duties item (三) of another year that
+    confirms every visible character and every run boundary is convincing.
+    """
+    if (exclude is None or ref.group is None or ref.group != exclude.group or ref.field != exclude.field
+            or ref.filing == exclude.filing):
+        return 0.0
+    literals = garbled.literal_count
+    if (literals < SLOT_MIN_LITERALS or alignment.matches != literals or alignment.matched_cjk < 2
+            or alignment.hanging or alignment.absorbed):
+        return 0.0
+    return SLOT_SCORE
+
+
+SHAPE_SCORE = 0.8
+SHAPE_MIN_LITERALS = 4
+
+
+def shape_score(alignment: Alignment, garbled: Garbled) -> float:
+    """Score for a short garbled passage that a whole witness fits exactly.
+
+    "完 、市 。" shows four characters, too few to anchor on, but a witness
+    that it covers from end to end, with every visible character and every
+    run boundary confirmed ("完成市委、市政府交办的其他任务。"), is the same
+    passage. Conflicting witnesses of the same shape make it ambiguous.
+    """
+    literals = garbled.literal_count
+    if (literals < SHAPE_MIN_LITERALS or alignment.matches != literals or alignment.matched_cjk < 2
+            or alignment.hanging or alignment.absorbed or alignment.witness_skipped):
+        return 0.0
+    return SHAPE_SCORE
+
+
 def _evidence_for(ref: PassageRef, offset: int, text: str) -> Evidence:
     kind = {0: "passage", 1: "passage", 2: "decision", 3: "memory", 4: "reference"}[int(ref.trust)]
     return Evidence(kind=kind, source=ref.source, filing=ref.filing, field=ref.field,
@@ -80,7 +119,7 @@ def _gap_count(tokens: list[Token]) -> int:
 
 def _compatible(a: list[Token], b: list[Token]) -> bool:
     """Two restorations agree when every character both show is the same."""
-    return _wildcard_equal(render(a), render(b))
+    return _wildcard_equal(render(a, show_soft=True), render(b, show_soft=True))
 
 
 def _wildcard_equal(a: str, b: str) -> bool:
@@ -105,7 +144,8 @@ def repair_text(
     at_capacity: Optional[bool] = None,
     exclude: Optional[PassageRef] = None,
     filing: Optional[str] = None,
-    limit: int = 12,
+    limit: int = 24,
+    unusual_ending: bool = False,
 ) -> Optional[Repair]:
     """Restore a garbled string from the passages in ``index``.
 
@@ -114,51 +154,74 @@ def repair_text(
     witnesses that disagree is not a repair: the result is then ambiguous,
     restores nothing and lists both candidates.
     """
-    parsed = parse_garbled(garbled, at_capacity=at_capacity)
+    parsed = parse_garbled(garbled, at_capacity=at_capacity, unusual_ending=unusual_ending)
     if not any(t.is_gap for t in parsed.tokens):
         return None
-    witnessed = _witnesses(parsed, index, score_cutoff=score_cutoff, exclude=exclude,
-                           filing=filing, limit=limit)
-    if not witnessed:
-        return None
+    options = dict(index=index, score_cutoff=score_cutoff, exclude=exclude, filing=filing, limit=limit)
+    if parsed.tokens[-1].gap == SOFT and not evidently_clipped(parsed):
+        # A cell that merely filled its width may be complete. Only the same
+        # filer's same column (its indicator name in another year) may extend
+        # it; anything else may only fill its inner gaps.
+        same_column = _restore(parsed, **options, ref_filter=lambda r: _same_filer_column(r, exclude))
+        if same_column is not None and same_column.restored:
+            return same_column
+        inner = Garbled(raw=parsed.raw, tokens=parsed.tokens[:-1], damage=parsed.damage)
+        if not any(t.is_gap for t in inner.tokens):
+            return same_column
+        result = _restore(inner, **options)
+        if result is not None:
+            result.possibly_clipped = True
+        return result
+    return _restore(parsed, **options)
 
-    best = witnessed[0]
-    accepted = [best]
-    conflicts = []
-    for other in witnessed[1:]:
-        if _compatible(best.alignment.tokens, other.alignment.tokens):
-            accepted.append(other)
-        else:
-            conflicts.append(other)
-    candidates = [_candidate(w) for w in [best, *conflicts]]
-    strongest_conflict = max((c for c in conflicts), key=lambda w: w.score, default=None)
-    if strongest_conflict is not None and not (
-        best.score - strongest_conflict.score >= CONFLICT_MARGIN
-        or best.trust < strongest_conflict.trust and best.score >= strongest_conflict.score
-    ):
-        return Repair(text=render(parsed.tokens), tokens=parsed.tokens, evidence=[], score=best.score,
-                      restored=0, gaps_before=_gap_count(parsed.tokens),
-                      gaps_after=_gap_count(parsed.tokens),
-                      possibly_clipped=any(t.gap == SOFT for t in parsed.tokens),
-                      candidates=candidates, ambiguous=True)
 
+def _same_filer_column(ref: PassageRef, exclude: Optional[PassageRef]) -> bool:
+    return (exclude is not None and ref.group is not None and ref.group == exclude.group
+            and column_of(ref.field) == column_of(exclude.field))
+
+
+MAX_ROUNDS = 3  # re-queries with the text restored so far, which has more bigrams to find witnesses by
+
+
+def _restore(parsed: Garbled, *, index, score_cutoff: float, exclude: Optional[PassageRef],
+             filing: Optional[str], limit: int, ref_filter=None) -> Optional[Repair]:
     tokens = parsed.tokens
     evidence: list[Evidence] = []
-    used_scores = []
-    for witness in accepted:
-        alignment = best.alignment if witness is best else align(tokens, witness.passage.tokens)
-        if alignment is None or alignment.ambiguous or alignment.restored == 0:
-            continue
-        if witness is not best and score_alignment(alignment, parsed) < score_cutoff:
-            continue
-        tokens = list(alignment.tokens)
-        for span in alignment.spans:
-            evidence.append(_evidence_for(witness.ref, span.witness_offset, span.text))
-            origin = len(evidence) - 1
-            for k in range(span.start, span.end):
-                tokens[k] = Token(char=tokens[k].char, offset=-1, origin=origin)
-        used_scores.append(witness.score)
-        if not any(t.is_gap for t in tokens):
+    used_scores: list[float] = []
+    candidates: list[Candidate] = []
+    tried: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        current = Garbled(raw=parsed.raw, tokens=tokens, damage=parsed.damage)
+        witnessed = _witnesses(current, parsed, index, score_cutoff=score_cutoff, exclude=exclude,
+                               filing=filing, limit=limit, tried=tried, ref_filter=ref_filter)
+        if not witnessed:
+            break
+        accepted, conflicts = _split_conflicts(witnessed)
+        if conflicts:
+            candidates = [_candidate(w) for w in [accepted[0], *conflicts]]
+            if accepted is None or not _clearly_better(accepted[0], conflicts):
+                if evidence:
+                    break  # keep what earlier rounds restored unambiguously
+                return Repair(text=render(tokens), tokens=tokens, evidence=[], score=witnessed[0].score,
+                              restored=0, gaps_before=_gap_count(parsed.tokens), gaps_after=_gap_count(tokens),
+                              possibly_clipped=any(t.gap == SOFT for t in tokens), candidates=candidates,
+                              ambiguous=True)
+        progressed = False
+        for witness in accepted:
+            alignment = witness.alignment if witness is accepted[0] else align(tokens, witness.passage.tokens)
+            if alignment is None or alignment.ambiguous or alignment.restored == 0:
+                continue
+            tokens = list(alignment.tokens)
+            for span in alignment.spans:
+                evidence.append(_evidence_for(witness.ref, span.witness_offset, span.text))
+                origin = len(evidence) - 1
+                for k in range(span.start, span.end):
+                    tokens[k] = Token(char=tokens[k].char, offset=-1, origin=origin)
+            used_scores.append(witness.score)
+            progressed = True
+            if not any(t.is_gap for t in tokens):
+                break
+        if not progressed or not any(t.is_gap for t in tokens):
             break
     if not evidence:
         return None
@@ -167,27 +230,47 @@ def repair_text(
         text=text, tokens=tokens, evidence=evidence, score=min(used_scores),
         restored=sum(len(e.text) for e in evidence), gaps_before=_gap_count(parsed.tokens),
         gaps_after=_gap_count(tokens), possibly_clipped=any(t.gap == SOFT for t in tokens),
-        candidates=candidates if conflicts else [],
+        candidates=candidates,
     )
 
 
-def _witnesses(parsed: Garbled, index: PassageIndex, *, score_cutoff: float,
-               exclude: Optional[PassageRef], filing: Optional[str], limit: int) -> list[Witnessed]:
+def _split_conflicts(witnessed: list[Witnessed]) -> tuple[list[Witnessed], list[Witnessed]]:
+    best = witnessed[0]
+    accepted, conflicts = [best], []
+    for other in witnessed[1:]:
+        (accepted if _compatible(best.alignment.tokens, other.alignment.tokens) else conflicts).append(other)
+    return accepted, conflicts
+
+
+def _clearly_better(best: Witnessed, conflicts: list[Witnessed]) -> bool:
+    strongest = max(conflicts, key=lambda w: (w.score, -w.trust))
+    return (best.score - strongest.score >= CONFLICT_MARGIN
+            or best.trust < strongest.trust and best.score >= strongest.score)
+
+
+def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: float,
+               exclude: Optional[PassageRef], filing: Optional[str], limit: int, tried: set[str],
+               ref_filter=None) -> list[Witnessed]:
+    """Candidates that restore something in ``current``, scored against the original damage."""
     found = []
-    raw = parsed.raw.strip()
-    for passage in index.candidates(parsed, limit=limit):
-        if passage.text == raw:
+    raw = original.raw.strip()
+    for passage in index.candidates(current, limit=limit):
+        if passage.text == raw or passage.text in tried:
             continue  # the same truncation again restores nothing
-        refs = [r for r in passage.refs if r != exclude]
+        refs = [r for r in passage.refs if r != exclude and (ref_filter is None or ref_filter(r))]
         if not refs:
             continue
-        alignment = align(parsed.tokens, passage.tokens)
+        alignment = align(current.tokens, passage.tokens)
         if alignment is None or alignment.ambiguous or alignment.restored == 0:
             continue
-        score = score_alignment(alignment, parsed)
-        if score < score_cutoff:
-            continue
         ref = min(refs, key=lambda r: (effective_trust(r, filing), r.source, r.field))
+        score = max(score_alignment(alignment, current), shape_score(alignment, current))
+        if score < score_cutoff:
+            slot_refs = [r for r in refs if slot_score(alignment, current, r, exclude) >= score_cutoff]
+            if not slot_refs:
+                continue
+            ref, score = slot_refs[0], SLOT_SCORE
+        tried.add(passage.text)
         found.append(Witnessed(passage, ref, alignment, score, effective_trust(ref, filing)))
     # most trusted first, then best scored, then the one restoring most
     found.sort(key=lambda w: (w.trust, -w.score, -w.alignment.restored, w.passage.text))
@@ -235,14 +318,16 @@ def repair_field(
     if raw is None or raw.strip() in ("", "/", "／"):
         return RepairedField(value=None, raw=raw, status=FieldStatus.INTACT, confidence=1.0,
                              provenance=provenance)
-    parsed = parse_garbled(raw, at_capacity=at_capacity)
+    unusual = bool(index is not None and exclude is not None and hasattr(index, "unusual_ending")
+                   and index.unusual_ending(column_of(exclude.field), raw))
+    parsed = parse_garbled(raw, at_capacity=at_capacity, unusual_ending=unusual)
     if not any(t.is_gap for t in parsed.tokens):
         return RepairedField(value=raw.strip(), raw=raw, status=FieldStatus.INTACT, confidence=1.0,
                              provenance=provenance)
     result = None
     if index is not None:
         result = repair_text(raw, index, score_cutoff=score_cutoff, at_capacity=at_capacity,
-                             exclude=exclude, filing=filing)
+                             exclude=exclude, filing=filing, unusual_ending=unusual)
     gaps_before = _gap_count(parsed.tokens)
     if result is None or result.restored == 0:
         flags = []

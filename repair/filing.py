@@ -41,10 +41,17 @@ def row_field_name(kind: FragmentKind, row: int, column: str) -> str:
     return f"{kind.value}[{row}].{column}"
 
 
+def filer_of(filing: Filing) -> Optional[str]:
+    """Who filed it: the department, which files the same duties year after year."""
+    return filing.department.text.strip() if filing.department and filing.department.text.strip() else None
+
+
 def passages_of(filing: Filing, trust: Trust = Trust.FILING) -> Iterator[tuple[str, PassageRef]]:
     """Every free-text cell of a filing, as (text, where) pairs for the index."""
+    group = filer_of(filing)
+
     def ref(name: str) -> PassageRef:
-        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust)
+        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust, group=group)
 
     for kind, items in (("duties", filing.duties), ("goals", filing.goals)):
         for position, item in enumerate(items, start=1):
@@ -63,8 +70,10 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
     ``index`` must already hold this filing's passages (see :func:`passages_of`)
     and whatever else may witness them: the batch, memory, references.
     """
+    group = filer_of(filing)
+
     def exclude(name: str) -> PassageRef:
-        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust)
+        return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust, group=group)
 
     def free_text(cell: Optional[Cell], name: str) -> RepairedField:
         if cell is None:
@@ -102,8 +111,7 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
             repaired_rows.append(repaired)
         rows[kind] = repaired_rows
 
-    department = filing.department.text.strip() if filing.department and filing.department.text else None
-    return RepairedFiling(department=department or None, duties=duties, goals=goals, rows=rows)
+    return RepairedFiling(department=group, duties=duties, goals=goals, rows=rows)
 
 
 LOW_OCR_CONFIDENCE = 0.8

@@ -36,6 +36,7 @@ class PassageRef:
     filing: Optional[str]
     field: str
     trust: Trust
+    group: Optional[str] = None  # the filer (department): its other years fill the same slots
 
 
 @dataclass
@@ -74,6 +75,16 @@ def bigrams(tokens: list[Token]) -> set[str]:
 MAX_POSTINGS = 5_000
 """A bigram in more passages than this is too common to select candidates."""
 
+PROFILED_COLUMNS = ("scoring_rule", "explanation")
+"""Columns whose phrasing is formulaic enough that a rare last character means a cut."""
+MIN_PROFILE_SAMPLES = 8
+RARE_ENDING_SHARE = 0.2  # of the most common ending's count
+
+
+def column_of(field_name: str) -> str:
+    """'scoring[3].scoring_rule' → 'scoring_rule'; 'goals[2]' → 'goals'."""
+    return field_name.rsplit(".", 1)[-1].split("[", 1)[0]
+
 
 class PassageIndex:
     """An in-memory bigram index over distinct passage texts."""
@@ -83,6 +94,9 @@ class PassageIndex:
         self._passages: list[Passage] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._saturated: set[str] = set()
+        # How the cells of each column end, learned from the distinct texts seen
+        self._endings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._ending_seen: set[tuple[str, str]] = set()
 
     def __len__(self) -> int:
         return len(self._passages)
@@ -109,6 +123,29 @@ class PassageIndex:
                     del self._postings[gram]
         if ref not in passage.refs:
             passage.refs.append(ref)
+        column = column_of(ref.field)
+        if column in PROFILED_COLUMNS and (column, text) not in self._ending_seen:
+            self._ending_seen.add((column, text))
+            self._endings[column][text[-1]] += 1
+
+    def unusual_ending(self, column: str, text: Optional[str]) -> bool:
+        """Whether ``text`` ends with a character its column's cells rarely end with.
+
+        Scoring rules nearly always end in 分 and explanations in 。; the batch
+        teaches which, so a rule ending "…未发挥作" is recognised as cut off
+        without a hard-coded list of phrasings. Rare means far rarer than the
+        column's usual ending, because a heavily clipped batch spreads its
+        endings thin.
+        """
+        counts = self._endings.get(column)
+        stripped = (text or "").rstrip()
+        if not counts or not stripped:
+            return False
+        total = sum(counts.values())
+        if total < MIN_PROFILE_SAMPLES:
+            return False
+        usual = counts.most_common(1)[0][1]
+        return counts[stripped[-1]] < RARE_ENDING_SHARE * usual
 
     def extend(self, items: Iterable[tuple[Optional[str], PassageRef]]) -> None:
         for text, ref in items:

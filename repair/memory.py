@@ -36,7 +36,7 @@ MIGRATIONS: dict[str, Sequence[str]] = {
             id INTEGER PRIMARY KEY,
             text TEXT NOT NULL UNIQUE,
             trust INTEGER NOT NULL,
-            source TEXT, filing TEXT, field TEXT,
+            source TEXT, filing TEXT, field TEXT, grp TEXT,
             seen INTEGER NOT NULL DEFAULT 1,
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         );
@@ -133,12 +133,13 @@ class RepairMemory:
                 if row is not None:
                     self.conn.execute("UPDATE passages SET seen = seen + 1 WHERE id = ?", (row[0],))
                     if level < row[1]:
-                        self.conn.execute("UPDATE passages SET trust = ?, source = ?, filing = ?, field = ? "
-                                          "WHERE id = ?", (level, ref.source, ref.filing, ref.field, row[0]))
+                        self.conn.execute("UPDATE passages SET trust = ?, source = ?, filing = ?, field = ?, grp = ? "
+                                          "WHERE id = ?", (level, ref.source, ref.filing, ref.field, ref.group,
+                                                           row[0]))
                     continue
                 cursor = self.conn.execute(
-                    "INSERT INTO passages (text, trust, source, filing, field) VALUES (?, ?, ?, ?, ?)",
-                    (text, level, ref.source, ref.filing, ref.field))
+                    "INSERT INTO passages (text, trust, source, filing, field, grp) VALUES (?, ?, ?, ?, ?, ?)",
+                    (text, level, ref.source, ref.filing, ref.field, ref.group))
                 passage_id = cursor.lastrowid
                 grams = bigrams(Passage(id=0, text=text).tokens)
                 self.conn.executemany("INSERT OR IGNORE INTO grams (gram, passage) VALUES (?, ?)",
@@ -164,10 +165,10 @@ class RepairMemory:
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         passages = []
         for passage_id, _ in best:
-            text, trust, source, filing, field = self.conn.execute(
-                "SELECT text, trust, source, filing, field FROM passages WHERE id = ?", (passage_id,)).fetchone()
+            text, trust, source, filing, field, group = self.conn.execute(
+                "SELECT text, trust, source, filing, field, grp FROM passages WHERE id = ?", (passage_id,)).fetchone()
             ref = PassageRef(source=source or str(self.path), filing=filing, field=field or "memory",
-                             trust=Trust(trust))
+                             trust=Trust(trust), group=group)
             passages.append(Passage(id=-passage_id, text=text, refs=[ref]))
         return passages
 
@@ -177,6 +178,9 @@ class CombinedIndex:
 
     def __init__(self, *sources) -> None:
         self.sources = [s for s in sources if s is not None]
+
+    def unusual_ending(self, column: str, text: Optional[str]) -> bool:
+        return any(getattr(s, "unusual_ending", None) and s.unusual_ending(column, text) for s in self.sources[:1])
 
     def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
         found: dict[str, Passage] = {}
