@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..repair.damage import is_cjk
 from ..repair.vocabulary import (
     ALL_LEVEL2,
     LEVEL1_NAMES,
@@ -93,8 +94,16 @@ def split_value_columns(text: str) -> dict[str, SplitCell]:
             # cells are joined by one space: a second one is the gap marker of a
             # run collapsed at the end of the cell ("…水质达标  ≥ 95 %")
             level3 += " "
+        if not match.group("space"):
+            at_capacity: Optional[bool] = bool(level3)
+        elif len(match.group("space")) == 1 and level3 and is_cjk(level3[-1]):
+            # "…检查次 ≥": one space is the separator, or the gap marker of a
+            # collapsed run glued to the operator; the dump cannot tell which
+            at_capacity = None
+        else:
+            at_capacity = False
         cells = {
-            "level3": SplitCell(level3, at_capacity=bool(level3) and not match.group("space")),
+            "level3": SplitCell(level3, at_capacity=at_capacity),
             "operator": SplitCell(match.group("operator")),
         }
         if target is not None:

@@ -14,7 +14,7 @@ from typing import Optional
 from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
 from .align import Alignment, align
 from .damage import SOFT, Garbled, Token, evidently_clipped, parse_garbled, render
-from .index import Passage, PassageIndex, PassageRef, Trust, column_of, effective_trust
+from .index import SLOT_COLUMNS, Passage, PassageIndex, PassageRef, Trust, column_of, department_kind, effective_trust
 
 MIN_MATCHES = 5  # visible characters a witness must confirm
 SLOT_SCORE = 0.85  # a witness from the same filer's same slot that confirms every visible character
@@ -34,6 +34,12 @@ class Witnessed:
     alignment: Alignment
     score: float
     trust: Trust
+    slot: int = 0  # 2: the same department's same header item; 1: a department of the same kind's
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Lower is more trusted: the filing itself, then the same slot elsewhere, then the rest."""
+        return int(self.trust), -self.slot
 
 
 @dataclass
@@ -69,22 +75,38 @@ def score_alignment(alignment: Alignment, garbled: Garbled) -> float:
     return round(min(1.0, alignment.matches / min(12, literals)), 4)
 
 
+def slot_level(ref: PassageRef, exclude: Optional[PassageRef]) -> int:
+    """How closely a witness's place matches the field being repaired.
+
+    2: the same department's same header item in another filing (duties (三)
+    of last year); 1: the same item of a department of the same kind in
+    another place; 0: anything else. Table rows are not slots, since
+    indicators come and go between years.
+    """
+    if (exclude is None or ref.group is None or exclude.group is None or ref.field != exclude.field
+            or ref.filing == exclude.filing or column_of(ref.field) not in SLOT_COLUMNS):
+        return 0
+    if ref.group == exclude.group:
+        return 2
+    return 1 if department_kind(ref.group) == department_kind(exclude.group) else 0
+
+
 def slot_score(alignment: Alignment, garbled: Garbled, ref: PassageRef,
                exclude: Optional[PassageRef]) -> float:
-    """Score for a short garbled item witnessed by the same filer's same slot.
+    """Score for a short garbled item witnessed by the same slot of a same-kind filing.
 
     "负 ，规 。" has too few visible characters to anchor a witness on its
     own, but the same department's duties item (三) of another year that
     confirms every visible character and every run boundary is convincing.
     """
-    if (exclude is None or ref.group is None or ref.group != exclude.group or ref.field != exclude.field
-            or ref.filing == exclude.filing):
+    level = slot_level(ref, exclude)
+    if not level:
         return 0.0
     literals = garbled.literal_count
     if (literals < SLOT_MIN_LITERALS or alignment.matches != literals or alignment.matched_cjk < 2
             or alignment.hanging or alignment.absorbed):
         return 0.0
-    return SLOT_SCORE
+    return SLOT_SCORE if level == 2 else SLOT_SCORE - 0.03
 
 
 SHAPE_SCORE = 0.8
@@ -199,7 +221,8 @@ def _restore(parsed: Garbled, *, index, score_cutoff: float, exclude: Optional[P
         accepted, conflicts = _split_conflicts(witnessed)
         if conflicts:
             candidates = [_candidate(w) for w in [accepted[0], *conflicts]]
-            if accepted is None or not _clearly_better(accepted[0], conflicts):
+            extends_tail = bool(tokens) and tokens[-1].gap == SOFT
+            if not _clearly_better(accepted[0], conflicts, extends_tail=extends_tail):
                 if evidence:
                     break  # keep what earlier rounds restored unambiguously
                 return Repair(text=render(tokens), tokens=tokens, evidence=[], score=witnessed[0].score,
@@ -242,10 +265,24 @@ def _split_conflicts(witnessed: list[Witnessed]) -> tuple[list[Witnessed], list[
     return accepted, conflicts
 
 
-def _clearly_better(best: Witnessed, conflicts: list[Witnessed]) -> bool:
-    strongest = max(conflicts, key=lambda w: (w.score, -w.trust))
-    return (best.score - strongest.score >= CONFLICT_MARGIN
-            or best.trust < strongest.trust and best.score >= strongest.score)
+def _clearly_better(best: Witnessed, conflicts: list[Witnessed], *, extends_tail: bool) -> bool:
+    """Whether the best witness wins over every witness that restores differently.
+
+    A clear score margin settles a conflict, and so does a closer slot (the
+    same department's same item). The filing's own passages outrank the
+    batch too (explanations repeat the goals), but not when the conflict is
+    about how a clipped end continues: another row of the same filing that
+    shares a prefix ("…超过1%扣1分" against "…超过指标不得分") is a
+    different passage, not better evidence.
+    """
+    strongest = min(conflicts, key=lambda w: (-w.score, w.rank))
+    if best.score - strongest.score >= CONFLICT_MARGIN:
+        return True
+    if best.score < strongest.score:
+        return False
+    if best.slot > strongest.slot:
+        return True
+    return not extends_tail and best.trust is Trust.FILING and strongest.trust is not Trust.FILING
 
 
 def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: float,
@@ -254,7 +291,11 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
     """Candidates that restore something in ``current``, scored against the original damage."""
     found = []
     raw = original.raw.strip()
-    for passage in index.candidates(current, limit=limit):
+    pool = list(index.candidates(current, limit=limit))
+    if exclude is not None and hasattr(index, "slot_candidates"):
+        # short items ("负 ，规 。") share only common bigrams: ask for the same slot directly
+        pool += index.slot_candidates(exclude)
+    for passage in pool:
         if passage.text == raw or passage.text in tried:
             continue  # the same truncation again restores nothing
         refs = [r for r in passage.refs if r != exclude and (ref_filter is None or ref_filter(r))]
@@ -263,7 +304,7 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
         alignment = align(current.tokens, passage.tokens)
         if alignment is None or alignment.ambiguous or alignment.restored == 0:
             continue
-        ref = min(refs, key=lambda r: (effective_trust(r, filing), r.source, r.field))
+        ref = min(refs, key=lambda r: (effective_trust(r, filing), -slot_level(r, exclude), r.source, r.field))
         score = max(score_alignment(alignment, current), shape_score(alignment, current))
         if score < score_cutoff:
             slot_refs = [r for r in refs if slot_score(alignment, current, r, exclude) >= score_cutoff]
@@ -271,9 +312,10 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
                 continue
             ref, score = slot_refs[0], SLOT_SCORE
         tried.add(passage.text)
-        found.append(Witnessed(passage, ref, alignment, score, effective_trust(ref, filing)))
+        found.append(Witnessed(passage, ref, alignment, score, effective_trust(ref, filing),
+                               slot_level(ref, exclude)))
     # most trusted first, then best scored, then the one restoring most
-    found.sort(key=lambda w: (w.trust, -w.score, -w.alignment.restored, w.passage.text))
+    found.sort(key=lambda w: (w.rank, -w.score, -w.alignment.restored, w.passage.text))
     return found
 
 

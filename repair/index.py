@@ -10,6 +10,7 @@ the cost of a lookup does not grow with the number of passages compared.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -81,6 +82,21 @@ MIN_PROFILE_SAMPLES = 8
 RARE_ENDING_SHARE = 0.2  # of the most common ending's count
 
 
+SLOT_COLUMNS = ("duties", "goals")
+"""Header items are slots: duties (三) of one year is duties (三) of the next."""
+MAX_SLOT_CANDIDATES = 24
+
+# one or more place names ("长沙市岳麓区"), each a few characters ending in a level word
+PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|地区|[省市县区州旗盟]))+(?=[\u4e00-\u9fff]{2,})")
+
+
+def department_kind(department: Optional[str]) -> Optional[str]:
+    """'衡阳市应急管理局' → '应急管理局': same-kind departments share their 三定 duties lists."""
+    if not department:
+        return None
+    return PLACE_PREFIX.sub("", department) or department
+
+
 def column_of(field_name: str) -> str:
     """'scoring[3].scoring_rule' → 'scoring_rule'; 'goals[2]' → 'goals'."""
     return field_name.rsplit(".", 1)[-1].split("[", 1)[0]
@@ -97,6 +113,7 @@ class PassageIndex:
         # How the cells of each column end, learned from the distinct texts seen
         self._endings: dict[str, Counter[str]] = defaultdict(Counter)
         self._ending_seen: set[tuple[str, str]] = set()
+        self._slots: dict[tuple[Optional[str], str], list[int]] = defaultdict(list)
 
     def __len__(self) -> int:
         return len(self._passages)
@@ -124,6 +141,10 @@ class PassageIndex:
         if ref not in passage.refs:
             passage.refs.append(ref)
         column = column_of(ref.field)
+        if column in SLOT_COLUMNS and ref.group:
+            slot = self._slots[(department_kind(ref.group), ref.field)]
+            if passage.id not in slot and len(slot) < MAX_SLOT_CANDIDATES:
+                slot.append(passage.id)
         if column in PROFILED_COLUMNS and (column, text) not in self._ending_seen:
             self._ending_seen.add((column, text))
             self._endings[column][text[-1]] += 1
@@ -153,6 +174,12 @@ class PassageIndex:
 
     def get(self, text: str) -> Optional[Passage]:
         return self._by_text.get(text.strip())
+
+    def slot_candidates(self, ref: PassageRef) -> list[Passage]:
+        """Passages standing in the same header slot of same-kind departments' filings."""
+        if column_of(ref.field) not in SLOT_COLUMNS or not ref.group:
+            return []
+        return [self._passages[i] for i in self._slots.get((department_kind(ref.group), ref.field), ())]
 
     def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
         """Passages sharing the most informative bigrams with the garbled text."""

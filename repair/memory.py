@@ -182,6 +182,13 @@ class CombinedIndex:
     def unusual_ending(self, column: str, text: Optional[str]) -> bool:
         return any(getattr(s, "unusual_ending", None) and s.unusual_ending(column, text) for s in self.sources[:1])
 
+    def slot_candidates(self, ref: PassageRef) -> list[Passage]:
+        found = []
+        for source in self.sources:
+            if hasattr(source, "slot_candidates"):
+                found.extend(source.slot_candidates(ref))
+        return found
+
     def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
         found: dict[str, Passage] = {}
         for source in self.sources:

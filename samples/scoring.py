@@ -12,8 +12,10 @@ character by character:
   *restorable* when the same passage shows it somewhere in the batch (the
   same truth text, or a passage containing it or contained in it, in any
   field of any filing). The share of those the output restored.
-* flag recall: fields whose output is still incomplete and that are flagged
-  (needs_review) / fields whose output is still incomplete.
+* flag recall: fields whose output still holds a gap (□) and that are
+  flagged / fields whose output still holds a gap; and the stricter
+  ``flag_recall_incomplete``: flagged / all fields still missing characters,
+  including cells clipped without a visible trace.
 
 Structured fields (level1, level2, operator, target, unit, score) are scored
 as exact matches.
@@ -73,6 +75,8 @@ class Scores:
     restored_unrestorable: int = 0
     incomplete_fields: int = 0
     flagged_incomplete: int = 0
+    gap_fields: int = 0
+    flagged_gap_fields: int = 0
     structured_total: int = 0
     structured_correct: int = 0
     record_count_mismatches: list = field(default_factory=list)
@@ -89,7 +93,9 @@ class Scores:
             "restorable_chars": self.restorable_chars,
             "restored_chars": self.restored_chars,
             "missing_chars": self.missing_chars,
-            "flag_recall": ratio(self.flagged_incomplete, self.incomplete_fields),
+            "flag_recall": ratio(self.flagged_gap_fields, self.gap_fields),
+            "fields_with_gaps": self.gap_fields,
+            "flag_recall_incomplete": ratio(self.flagged_incomplete, self.incomplete_fields),
             "incomplete_fields": self.incomplete_fields,
             "structured_accuracy": ratio(self.structured_correct, self.structured_total),
             "record_count_mismatches": self.record_count_mismatches,
@@ -185,6 +191,9 @@ def score_fields(fields: list[TextField], scores: Scores) -> Scores:
         scores.restorable_chars += len(restorable)
         scores.restored_chars += len(restorable & present)
         scores.restored_unrestorable += len((missing - restorable) & present)
+        if GAP in f.output:
+            scores.gap_fields += 1
+            scores.flagged_gap_fields += f.flagged
         incomplete = len(present) < len(f.truth)
         if incomplete:
             scores.incomplete_fields += 1
