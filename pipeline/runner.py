@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 from ..extractors import extract
 from ..extractors.base import ExtractionError
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
-from ..repair.filing import passages_of, repair_filing
+from ..repair.filing import passages_of, repaired_passages, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory
 from ..repair.reference import load_references
@@ -213,6 +213,8 @@ def convert(
     if store is not None:
         if learn:
             store.add(item for filing in filings for item in passages_of(filing))
+            store.add(item for outcome in outcomes if outcome.result is not None
+                      for item in repaired_passages(outcome.result))
         store.close()
     result = Result(outcomes=outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)

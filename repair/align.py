@@ -70,26 +70,6 @@ def _merge_kind(a: str, b: str) -> str:
     return LOOSE
 
 
-def _absorbs(gap: str, token: Token) -> bool:
-    """Whether a gap of this kind may swallow the other side's token."""
-    if token.is_gap:
-        return True
-    if gap == HARD:
-        return is_cjk(token.char)
-    if gap == LOOSE:
-        return token.char not in TERMINAL_PUNCTUATION
-    return True  # SOFT
-
-
-def _may_close(gap: str, next_token: Optional[Token]) -> bool:
-    """Whether a gap may end before the other side's next token."""
-    if next_token is None or next_token.is_gap:
-        return False
-    if gap == HARD:
-        return not is_cjk(next_token.char)
-    return gap == LOOSE
-
-
 def align(garbled: list[Token], witness: list[Token], *, check_ambiguity: bool = True) -> Optional[Alignment]:
     """Align a garbled token list against a witness; None when nothing matches."""
     best = _align_once(garbled, witness, prefer_more=True)
@@ -102,8 +82,30 @@ def align(garbled: list[Token], witness: list[Token], *, check_ambiguity: bool =
     return best
 
 
+def is_ambiguous(garbled: list[Token], witness: list[Token], best: Alignment) -> bool:
+    """Run the other tie-break of an alignment found with ``check_ambiguity=False``."""
+    other = _align_once(garbled, witness, prefer_more=False)
+    if other is not None and _signature(other.tokens) != _signature(best.tokens):
+        best.ambiguous = True
+        best.alternative = other.tokens
+    return best.ambiguous
+
+
 def _signature(tokens: list[Token]) -> str:
     return "".join(t.char if not t.is_gap else "\0" for t in tokens)
+
+
+_CHAR, _HARD, _LOOSE, _SOFT = 0, 1, 2, 3
+_GAP_CODES = {None: _CHAR, HARD: _HARD, LOOSE: _LOOSE, SOFT: _SOFT}
+
+
+def _codes(tokens: list[Token]) -> tuple[list[int], list[Optional[str]], list[bool], list[bool]]:
+    """Per token: gap code, character, is Chinese, is terminal punctuation (computed once)."""
+    kinds = [_GAP_CODES[t.gap] for t in tokens]
+    chars = [t.char for t in tokens]
+    cjk = [c is not None and is_cjk(c) for c in chars]
+    terminal = [c is not None and c in TERMINAL_PUNCTUATION for c in chars]
+    return kinds, chars, cjk, terminal
 
 
 def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optional[Alignment]:
@@ -115,49 +117,98 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
     score = [_NEG] * size
     move = [0] * size
     tie = 1 if prefer_more else -1
+    p_kind, p_char, p_cjk, p_term = _codes(P)
+    w_kind, w_char, w_cjk, w_term = _codes(W)
 
     for j in range(n + 1):
+        # the garbled text starts at a run boundary of the witness, never inside a run:
+        # "产 ，" is the start of a run, so it cannot be the second 产 of "产产，"
+        if 0 < j < n and w_cjk[j - 1] and w_cjk[j]:
+            continue
         score[j] = 0.0
         move[j] = _START_SKIP
     for i in range(1, m + 1):
         score[i * width] = 0.0
         move[i * width] = _START_HANG
 
-    def relax(target: int, value: float, code: int) -> None:
-        if value > score[target]:
-            score[target] = value
-            move[target] = code
-
     for i in range(m + 1):
-        p = P[i] if i < m else None
+        last_p = i == m
+        pk = p_kind[i] if not last_p else -1
+        pc = p_char[i] if not last_p else None
+        p_is_cjk = p_cjk[i] if not last_p else False
+        p_is_term = p_term[i] if not last_p else False
         base = i * width
         for j in range(n + 1):
             k = base + j
             s = score[k]
             if s == _NEG:
                 continue
-            w = W[j] if j < n else None
             # a SOFT gap that just swallowed the witness's sentence end is finished
-            soft_done = (
-                p is not None and p.gap == SOFT and move[k] == _P_ABSORBS and j > 0
-                and not W[j - 1].is_gap and W[j - 1].char in TERMINAL_PUNCTUATION
-            )
-            if p is not None and w is not None:
-                if not p.is_gap and not w.is_gap and p.char == w.char:
-                    relax(k + width + 1, s + _MATCH_WEIGHT, _MATCH)
+            soft_done = (pk == _SOFT and move[k] == _P_ABSORBS and j > 0
+                         and w_kind[j - 1] == _CHAR and w_term[j - 1])
+            if last_p:
+                continue
+            if j == n:
+                if soft_done and s > score[k + width]:
+                    score[k + width] = s
+                    move[k + width] = _P_CLOSE
+                continue
+            wk = w_kind[j]
+            if pk == _CHAR:
+                if wk == _CHAR:
+                    if pc == w_char[j]:
+                        t = k + width + 1
+                        if s + _MATCH_WEIGHT > score[t]:
+                            score[t] = s + _MATCH_WEIGHT
+                            move[t] = _MATCH
+                else:
+                    # the witness gap swallows this character, or ends before it
+                    if wk == _SOFT or (wk == _HARD and p_is_cjk) or (wk == _LOOSE and not p_is_term):
+                        t = k + width
+                        if s > score[t]:
+                            score[t] = s
+                            move[t] = _W_ABSORBS
+                    if wk == _SOFT or (wk == _HARD and not p_is_cjk) or wk == _LOOSE:
+                        t = k + 1
+                        if s > score[t]:
+                            score[t] = s
+                            move[t] = _W_CLOSE
+                continue
+            # the garbled side is a gap
+            if wk != _CHAR:
                 # a SOFT end only ever absorbs: it must run on to the sentence end
-                if p.is_gap and w.is_gap and (p.gap != SOFT or w.gap == SOFT):
-                    relax(k + width + 1, s, _BOTH)
-                if p.is_gap and not soft_done and _absorbs(p.gap, w):
-                    relax(k + 1, s + (tie if not w.is_gap else 0), _P_ABSORBS)
-                if w.is_gap and p.gap != SOFT and _absorbs(w.gap, p):
-                    relax(k + width, s, _W_ABSORBS)
-                if p.is_gap and (soft_done or (p.gap != SOFT and _may_close(p.gap, w))):
-                    relax(k + width, s, _P_CLOSE)
-                if w.is_gap and (w.gap == SOFT or _may_close(w.gap, p)):
-                    relax(k + 1, s, _W_CLOSE)
-            elif p is not None and w is None and soft_done:
-                relax(k + width, s, _P_CLOSE)
+                if pk != _SOFT or wk == _SOFT:
+                    t = k + width + 1
+                    if s > score[t]:
+                        score[t] = s
+                        move[t] = _BOTH
+                if not soft_done:
+                    t = k + 1
+                    if s > score[t]:
+                        score[t] = s
+                        move[t] = _P_ABSORBS
+                if pk != _SOFT:
+                    t = k + width
+                    if s > score[t]:
+                        score[t] = s
+                        move[t] = _W_ABSORBS
+                if wk == _SOFT:
+                    t = k + 1
+                    if s > score[t]:
+                        score[t] = s
+                        move[t] = _W_CLOSE
+                continue
+            w_is_cjk = w_cjk[j]
+            if not soft_done and (pk == _SOFT or (pk == _HARD and w_is_cjk) or (pk == _LOOSE and not w_term[j])):
+                t = k + 1
+                if s + tie > score[t]:
+                    score[t] = s + tie
+                    move[t] = _P_ABSORBS
+            if soft_done or (pk == _HARD and not w_is_cjk) or pk == _LOOSE:
+                t = k + width
+                if s > score[t]:
+                    score[t] = s
+                    move[t] = _P_CLOSE
 
     # end states: the garbled text is used up, or the witness is
     end, end_score = -1, _NEG

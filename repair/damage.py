@@ -27,14 +27,13 @@ LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or lett
 SOFT = "clip"  # a possibly clipped end: anything may follow, or nothing
 
 TERMINAL_PUNCTUATION = frozenset("。；;！!？?”’）)」』】")
-CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
 CLAUSE_FINAL = frozenset("分的了等率性者")  # single characters that end clauses on their own
 GAP_KINDS = ("collapsed_run", "clipped_end", "dangling_word", "marked_gap", "numbering")
 
 
 def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in CJK_RANGES)
+    # the hot path of alignment: plain comparisons, no loop
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
 
 
 def is_word_char(char: str) -> bool:

@@ -8,11 +8,14 @@ confidence, evidence and flags, which is what the pipeline stores.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
-from .align import Alignment, align
+from rapidfuzz.distance import LCSseq
+
+from .align import Alignment, align, is_ambiguous
 from .damage import SOFT, Garbled, Token, evidently_clipped, parse_garbled, render
 from .index import SLOT_COLUMNS, Passage, PassageIndex, PassageRef, Trust, column_of, department_kind, effective_trust
 
@@ -145,17 +148,21 @@ def _compatible(a: list[Token], b: list[Token]) -> bool:
 
 
 def _wildcard_equal(a: str, b: str) -> bool:
-    # Each □ stands for any run; check both directions with a small DP.
+    """Whether two texts can be the same, each □ standing for any run (either way round)."""
     def matches(pattern: str, text: str) -> bool:
-        prev = [True] + [False] * len(text)
-        for p in pattern:
-            cur = [prev[0] and p == GAP] + [False] * len(text)
-            for j, t in enumerate(text, start=1):
-                cur[j] = (prev[j] or cur[j - 1]) if p == GAP else (prev[j - 1] and (p == t or t == GAP))
-            prev = cur
-        return prev[-1]
+        regex = ".*".join(re.escape(part) for part in pattern.split(GAP))
+        # a □ in the text may hide any of the pattern's characters
+        return re.fullmatch(regex, text.replace(GAP, "")) is not None or GAP in text and _loose(pattern, text)
 
     return matches(a, b) or matches(b, a)
+
+
+def _loose(pattern: str, text: str) -> bool:
+    """Both sides have gaps: compare only what both show, in order, around the gaps."""
+    regex_a = ".*".join(re.escape(part) for part in pattern.split(GAP))
+    regex_b = ".*".join(re.escape(part) for part in text.split(GAP))
+    return (re.fullmatch(regex_a, text.replace(GAP, "")) is not None
+            or re.fullmatch(regex_b, pattern.replace(GAP, "")) is not None)
 
 
 def repair_text(
@@ -166,7 +173,7 @@ def repair_text(
     at_capacity: Optional[bool] = None,
     exclude: Optional[PassageRef] = None,
     filing: Optional[str] = None,
-    limit: int = 24,
+    limit: int = 16,
     unusual_ending: bool = False,
 ) -> Optional[Repair]:
     """Restore a garbled string from the passages in ``index``.
@@ -285,6 +292,13 @@ def _clearly_better(best: Witnessed, conflicts: list[Witnessed], *, extends_tail
     return not extends_tail and best.trust is Trust.FILING and strongest.trust is not Trust.FILING
 
 
+def _may_anchor(garbled: Garbled, passage: Passage) -> bool:
+    """A cheap bound before the alignment: enough characters in common, in order (LCS, in C)."""
+    visible = "".join(t.char for t in garbled.tokens if not t.is_gap)
+    needed = min(MIN_MATCHES, SHAPE_MIN_LITERALS, len(visible))
+    return LCSseq.similarity(visible, passage.text, score_cutoff=needed) >= needed
+
+
 def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: float,
                exclude: Optional[PassageRef], filing: Optional[str], limit: int, tried: set[str],
                ref_filter=None) -> list[Witnessed]:
@@ -301,8 +315,10 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
         refs = [r for r in passage.refs if r != exclude and (ref_filter is None or ref_filter(r))]
         if not refs:
             continue
-        alignment = align(current.tokens, passage.tokens)
-        if alignment is None or alignment.ambiguous or alignment.restored == 0:
+        if not _may_anchor(current, passage):
+            continue
+        alignment = align(current.tokens, passage.tokens, check_ambiguity=False)
+        if alignment is None or alignment.restored == 0:
             continue
         ref = min(refs, key=lambda r: (effective_trust(r, filing), -slot_level(r, exclude), r.source, r.field))
         score = max(score_alignment(alignment, current), shape_score(alignment, current))
@@ -311,6 +327,8 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
             if not slot_refs:
                 continue
             ref, score = slot_refs[0], SLOT_SCORE
+        if is_ambiguous(current.tokens, passage.tokens, alignment):
+            continue
         tried.add(passage.text)
         found.append(Witnessed(passage, ref, alignment, score, effective_trust(ref, filing),
                                slot_level(ref, exclude)))

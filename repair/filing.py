@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..extractors.header import chinese_numeral
 from ..pipeline.datamodel import (
@@ -17,6 +17,9 @@ from ..pipeline.datamodel import (
     RepairedField,
 )
 from .engine import repair_field
+
+if TYPE_CHECKING:
+    from ..pipeline.datamodel import FilingResult
 from .index import PassageIndex, PassageRef, Trust
 from .normalise import repair_level1, repair_level2, repair_operator, repair_plain, repair_unit
 
@@ -62,6 +65,29 @@ def passages_of(filing: Filing, trust: Trust = Trust.FILING) -> Iterator[tuple[s
                 cell = row.cells.get(column)
                 if cell is not None:
                     yield cell.text, ref(row_field_name(kind, row.index, column))
+
+
+def repaired_passages(result: "FilingResult", trust: Trust = Trust.MEMORY) -> Iterator[tuple[str, PassageRef]]:
+    """The repaired free-text values of a converted filing, for the repair memory.
+
+    Remembering the restored text (not only the raw cells) lets the next
+    batch start from what this one pieced together from several witnesses.
+    """
+    def ref(name: str) -> PassageRef:
+        return PassageRef(source=result.source, filing=result.filing, field=name, trust=trust,
+                          group=result.department)
+
+    for kind, items in (("duties", result.duties), ("goals", result.goals)):
+        for position, item in enumerate(items, start=1):
+            if item.evidence and item.text:
+                yield item.text, ref(header_field_name(kind, position))
+    for record in result.records:
+        for column in FREE_TEXT_COLUMNS:
+            field_ = record.fields.get(column)
+            if field_ is not None and field_.evidence and field_.value:
+                kind = FragmentKind.INDICATORS if column == "level3" else (
+                    FragmentKind.EXPLANATIONS if column == "explanation" else FragmentKind.SCORING)
+                yield field_.value, ref(row_field_name(kind, record.row, column))
 
 
 def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.FILING) -> RepairedFiling:

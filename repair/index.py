@@ -73,7 +73,7 @@ def bigrams(tokens: list[Token]) -> set[str]:
     return grams
 
 
-MAX_POSTINGS = 5_000
+MAX_POSTINGS = 2_000
 """A bigram in more passages than this is too common to select candidates."""
 
 PROFILED_COLUMNS = ("scoring_rule", "explanation")

@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 from .damage import Garbled
-from .index import Passage, PassageRef, Trust, bigrams
+from .index import (
+    MAX_SLOT_CANDIDATES,
+    SLOT_COLUMNS,
+    Passage,
+    PassageRef,
+    Trust,
+    bigrams,
+    column_of,
+    department_kind,
+)
 
 DEFAULT_MEMORY = Path(os.environ.get("JIXIAO_MEMORY", Path.home() / ".local/share/jixiao/memory.sqlite"))
 POSTINGS_PER_GRAM = 2_000  # postings read per bigram; rarer bigrams decide anyway
@@ -37,9 +46,11 @@ MIGRATIONS: dict[str, Sequence[str]] = {
             text TEXT NOT NULL UNIQUE,
             trust INTEGER NOT NULL,
             source TEXT, filing TEXT, field TEXT, grp TEXT,
+            slot TEXT,  -- 'department kind|duties[3]' for header items, else NULL
             seen INTEGER NOT NULL DEFAULT 1,
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         );
+        CREATE INDEX passages_slot ON passages (slot) WHERE slot IS NOT NULL;
         CREATE TABLE grams (gram TEXT NOT NULL, passage INTEGER NOT NULL REFERENCES passages(id),
                             PRIMARY KEY (gram, passage)) WITHOUT ROWID;
         CREATE TABLE gram_df (gram TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
@@ -95,6 +106,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def _slot_key(ref: PassageRef) -> Optional[str]:
+    if column_of(ref.field) not in SLOT_COLUMNS or not ref.group:
+        return None
+    return f"{department_kind(ref.group)}|{ref.field}"
+
+
 class RepairMemory:
     """Passages remembered across batches, queried like a :class:`PassageIndex`."""
 
@@ -138,8 +155,8 @@ class RepairMemory:
                                                            row[0]))
                     continue
                 cursor = self.conn.execute(
-                    "INSERT INTO passages (text, trust, source, filing, field, grp) VALUES (?, ?, ?, ?, ?, ?)",
-                    (text, level, ref.source, ref.filing, ref.field, ref.group))
+                    "INSERT INTO passages (text, trust, source, filing, field, grp, slot) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (text, level, ref.source, ref.filing, ref.field, ref.group, _slot_key(ref)))
                 passage_id = cursor.lastrowid
                 grams = bigrams(Passage(id=0, text=text).tokens)
                 self.conn.executemany("INSERT OR IGNORE INTO grams (gram, passage) VALUES (?, ?)",
@@ -148,6 +165,22 @@ class RepairMemory:
                                       "ON CONFLICT(gram) DO UPDATE SET df = df + 1", [(g,) for g in grams])
                 added += 1
         return added
+
+    def slot_candidates(self, ref: PassageRef) -> list[Passage]:
+        """Remembered passages from the same header slot of same-kind departments."""
+        key = _slot_key(ref)
+        if key is None:
+            return []
+        rows = self.conn.execute("SELECT id FROM passages WHERE slot = ? ORDER BY trust, id LIMIT ?",
+                                 (key, MAX_SLOT_CANDIDATES)).fetchall()
+        return [self._passage(passage_id) for (passage_id,) in rows]
+
+    def _passage(self, passage_id: int) -> Passage:
+        text, trust, source, filing, field, group = self.conn.execute(
+            "SELECT text, trust, source, filing, field, grp FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        ref = PassageRef(source=source or str(self.path), filing=filing, field=field or "memory",
+                         trust=Trust(trust), group=group)
+        return Passage(id=-passage_id, text=text, refs=[ref])
 
     def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
         """The remembered passages sharing the most informative bigrams with ``garbled``."""
@@ -163,14 +196,7 @@ class RepairMemory:
                     "SELECT passage FROM grams WHERE gram = ? LIMIT ?", (gram, POSTINGS_PER_GRAM)):
                 scores[passage_id] = scores.get(passage_id, 0.0) + weight
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        passages = []
-        for passage_id, _ in best:
-            text, trust, source, filing, field, group = self.conn.execute(
-                "SELECT text, trust, source, filing, field, grp FROM passages WHERE id = ?", (passage_id,)).fetchone()
-            ref = PassageRef(source=source or str(self.path), filing=filing, field=field or "memory",
-                             trust=Trust(trust), group=group)
-            passages.append(Passage(id=-passage_id, text=text, refs=[ref]))
-        return passages
+        return [self._passage(passage_id) for passage_id, _ in best]
 
 
 class CombinedIndex:
@@ -195,7 +221,8 @@ class CombinedIndex:
             for passage in source.candidates(garbled, limit=limit):
                 known = found.get(passage.text)
                 if known is None:  # a copy: the sources' own passages stay untouched
-                    found[passage.text] = Passage(id=passage.id, text=passage.text, refs=list(passage.refs))
+                    found[passage.text] = Passage(id=passage.id, text=passage.text, refs=list(passage.refs),
+                                                  _garbled=passage._garbled)
                 else:
                     known.refs.extend(r for r in passage.refs if r not in known.refs)
         return list(found.values())

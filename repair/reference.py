@@ -14,7 +14,9 @@ from typing import Iterable, Iterator, Union
 
 from .index import PassageIndex, PassageRef, Trust
 
-ITEM_START = re.compile(r"(?=[（(][一二三四五六七八九十]{1,3}[）)])")
+LABEL = r"(?:[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．])"
+ITEM_START = re.compile(rf"(?={LABEL})")
+LEADING_LABEL = re.compile(rf"^\s*{LABEL}\s*")
 SENTENCE_END = re.compile(r"(?<=[。；;！？])")
 REFERENCE_SUFFIXES = {".txt", ".md", ".pdf"}
 
@@ -66,10 +68,11 @@ def reference_passages(path: Path) -> Iterator[tuple[str, PassageRef]]:
         ref = PassageRef(source=str(path), filing=None, field=f"line {number}", trust=Trust.REFERENCE)
         yield line, ref
         for item in ITEM_START.split(line):
-            if item and item != line:
-                yield item.strip(), ref
+            if item.strip():
+                if item != line:
+                    yield item.strip(), ref
                 # the item without its label, the way a split duties item reads
-                yield re.sub(r"^[（(][一二三四五六七八九十]{1,3}[）)]", "", item).strip(), ref
+                yield LEADING_LABEL.sub("", item).strip(), ref
         for sentence in SENTENCE_END.split(line):
             if sentence and sentence != line:
                 yield sentence.strip(), ref
