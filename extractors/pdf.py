@@ -28,7 +28,8 @@ from .header import (
     split_goals,
     strip_label,
 )
-from .pdf_grid import CharIndex, Grid, GridCell, GridRow, grids_from_camelot, page_grids
+from .pdf_grid import CharIndex, Grid, GridCell, GridRow, grids_from_camelot, page_grids, pdfium_chars,
+                       text_lines
 from .text import column_header_kind
 
 ROUTE_TEXT, ROUTE_OCR = "text", "ocr"
@@ -89,8 +90,10 @@ def open_pdf(source: str, data: bytes):
         if "password" in message.lower():
             raise ExtractionError(f"{source}: the PDF is encrypted and needs a password "
                                   "(it does not open with an empty user password)") from None
-        truncated = " (the file looks truncated: no %%EOF trailer)" if _truncated(data) else ""
-        raise ExtractionError(f"{source}: corrupt PDF, cannot be opened: {message}{truncated}") from None
+        if _truncated(data):
+            raise ExtractionError(f"{source}: truncated PDF (no %EOF trailer at the end), cannot be opened: "
+                                  f"{message}") from None
+        raise ExtractionError(f"{source}: corrupt PDF, cannot be opened: {message}") from None
 
 
 def _truncated(data: bytes) -> bool:
@@ -119,15 +122,19 @@ def extract_pdf(source: str, data: bytes) -> Filing:
     """Read a text-layer PDF into a Filing with its header items and three fragments."""
     document = open_pdf(source, data)
     try:
-        pages = scan_pages(document)
+        return _extract(source, data, document)
     finally:
         document.close()
+
+
+def _extract(source: str, data: bytes, document) -> Filing:
+    pages = scan_pages(document)
     filing = Filing(filing=filing_id(data), source=source, kind="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
                      "fragment": p.kind.value if p.kind else None} for p in pages]
     if _truncated(data):
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
-                                       message=f"{source}: the file looks truncated (no %%EOF trailer); "
+                                       message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
     located = [p for p in pages if p.kind is not None and p.usable]
     if not located:
@@ -136,10 +143,20 @@ def extract_pdf(source: str, data: bytes) -> Filing:
     import pdfplumber
 
     reader = _FragmentReader(source, filing)
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
+        raise ExtractionError(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
+                              f"{type(error).__name__}: {error}") from None
+    with pdf:
         for located_page in located:
             page = pdf.pages[located_page.number - 1]
-            chars = CharIndex(page.chars)
+            page_chars = page.chars
+            if not text_layer_usable("".join(c["text"] for c in page_chars)):
+                # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
+                # encrypted files): take pdfium's characters instead
+                page_chars = pdfium_chars(document, located_page.number - 1, float(page.height))
+            chars = CharIndex(page_chars)
             grids = page_grids(page, chars)
             grid = _header_grid(grids, located_page.kind)
             if grid is None:
@@ -168,7 +185,7 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes) -> None:
         raise ExtractionError(
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
-    truncated = " The file looks truncated (no %%EOF trailer)." if _truncated(data) else ""
+    truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
     raise ExtractionError(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
         f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
@@ -247,7 +264,7 @@ class _FragmentReader:
         if block:
             self.blocks.append(block)
             if self.year is None:
-                title = "".join(c["text"] for c in chars.above(grid.bbox[1]))
+                title = "".join(c["text"] for line in text_lines(chars.above(grid.bbox[1])) for c in line)
                 match = YEAR_PATTERN.search(title)
                 self.year = int(match.group(1)) if match else None
         if not continuation:

@@ -74,8 +74,8 @@ class CharIndex:
         return found
 
     def above(self, y: float) -> list[dict]:
-        """Characters entirely above y (a page title, a 续表 mark)."""
-        return [c for c in self.chars[: bisect.bisect_right(self.tops, y)] if c["bottom"] <= y]
+        """Characters whose centre is above y (a page title, a 续表 mark)."""
+        return [c for c in self.chars[: bisect.bisect_right(self.tops, y)] if (c["top"] + c["bottom"]) / 2 < y]
 
 
 def text_lines(chars: list[dict]) -> list[list[dict]]:
@@ -177,3 +177,34 @@ def grids_from_camelot(source_path: str, page_number: int, page_height: float,
             grid.rows.append(GridRow(top=page_height - row[0].y2, bottom=page_height - row[0].y1, cells=cells))
         grids.append(grid)
     return grids
+
+
+def pdfium_chars(document, page_index: int, page_height: float) -> list[dict]:
+    """A page's characters as read by pdfium, in pdfplumber's dict shape.
+
+    Used when pdfminer cannot map a page's glyphs to text (it shows "(cid:N)")
+    but pdfium can, as with CID fonts in some encrypted files. Characters that
+    pdfium generates itself (line breaks, inferred spaces) are skipped, so the
+    text is only what the page draws.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    page = document[page_index]
+    textpage = page.get_textpage()
+    chars = []
+    try:
+        for i in range(textpage.count_chars()):
+            if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+                continue
+            text = textpage.get_text_range(i, 1)
+            if text in ("", "\r", "\n"):
+                continue
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+            chars.append({"text": text, "x0": left, "x1": max(right, left), "size": size,
+                          "top": page_height - top if top > bottom else page_height - bottom - size,
+                          "bottom": page_height - bottom})
+    finally:
+        textpage.close()
+        page.close()
+    return chars
