@@ -28,8 +28,16 @@ from .header import (
     split_goals,
     strip_label,
 )
-from .pdf_grid import CharIndex, Grid, GridCell, GridRow, grids_from_camelot, page_grids, pdfium_chars,
-                       text_lines
+from .pdf_grid import (
+    CharIndex,
+    Grid,
+    GridCell,
+    GridRow,
+    grids_from_camelot,
+    page_grids,
+    pdfium_chars,
+    text_lines,
+)
 from .text import column_header_kind
 
 ROUTE_TEXT, ROUTE_OCR = "text", "ocr"
