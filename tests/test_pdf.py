@@ -189,3 +189,13 @@ def test_filler_table_pages_are_not_taken_for_the_table():
     first = next(p["page"] for p in layout if p["kind"] == "fragment1")
     assert filing.fragments[FragmentKind.INDICATORS].provenance.page == first
     assert not filing.errors
+
+
+def test_inspect_draws_every_fragment_page(tmp_path):
+    from jixiao.pipeline.cli import main
+
+    case = "beihu-shijian-2023"
+    assert main(["inspect", str(GENERATED / f"{case}.pdf"), "--png", str(tmp_path)]) == 0
+    pages = [p["page"] for p in truth_of(case)["pdf_layout"]["pages"] if p["kind"].startswith("fragment")]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [f"{case}-p{n:03d}.png" for n in pages]
+    assert main(["inspect", str(tmp_path / "missing.pdf"), "--png", str(tmp_path)]) == 1
