@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..pipeline.datamodel import Filing
 from .base import ExtractionError, Extractor, choose_extractor
+from .pdf import extract_pdf
 from .text import extract_text
 
 
@@ -22,7 +23,7 @@ def _not_available(kind: str) -> Extractor:
 
 EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
-    "pdf": _not_available("PDF"),
+    "pdf": extract_pdf,
     "image": _not_available("image"),
 }
 

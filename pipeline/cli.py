@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     convert_cmd.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     convert_cmd.add_argument("--log-json", action="store_true",
                              help="print the summary as one JSON line instead of a table")
+    inspect_cmd = commands.add_parser(
+        "inspect", help="draw the detected fragments, cells and row numbers of a PDF on page images",
+        description="Write one PNG per fragment page of FILE.pdf into DIR, with the header row, every "
+        "extracted cell and the row numbers drawn on it (like pdfplumber's debug_tablefinder).")
+    inspect_cmd.add_argument("file", metavar="FILE.pdf")
+    inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     return parser
 
 
@@ -71,6 +77,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "convert":
         return run_convert(args)
+    if args.command == "inspect":
+        from .inspect import run_inspect
+
+        status, message = run_inspect(args.file, args.png)
+        print(message, file=sys.stderr if status else sys.stdout)
+        return status
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
