@@ -15,6 +15,7 @@ from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
 from ..repair.memory import DEFAULT_MEMORY
 from ..repair.reference import ReferenceError
+from . import review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert_cmd.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     convert_cmd.add_argument("--log-json", action="store_true",
                              help="print the summary as one JSON line instead of a table")
+    review_cli.add_commands(commands)  # review, export
     return parser
 
 
@@ -71,6 +73,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "convert":
         return run_convert(args)
+    if args.command in ("review", "export"):
+        return review_cli.run_review(args) if args.command == "review" else review_cli.run_export(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
