@@ -81,7 +81,7 @@ def create_app(out_dir, *, memory: Optional[Path] = None, reviewer: str = "clerk
     def summary(item: ReviewItem, states) -> dict:
         state = states.get(item.id)
         value, status = current(item, state) if state else (item.value, item.status.value)
-        return {"id": item.id, "department": item.department, "year": item.year, "field": item.field,
+        return {"id": item.id, "filing": item.filing, "department": item.department, "year": item.year, "field": item.field,
                 "kind": field_kind(item.field), "row": item.row, "raw": item.raw, "value": value,
                 "status": status, "confidence": item.confidence, "flags": item.flags,
                 "decided": bool(state and state.decided), "flagged": bool(state and state.flagged),

@@ -162,9 +162,9 @@ async function show() {
     src.append(pre);
   }
   const banner = S.applyAll ? el("p", {class: "banner", text: t("applyAll", d.identical)}) : null;
-  pane.replaceChildren(head, banner, rowLine, diff,
+  pane.replaceChildren(...[head, banner, rowLine, diff,
     el("h3", {text: t("evidence")}), evidenceList(d.evidence),
-    el("h3", {text: t("candidates")}), cands, src);
+    el("h3", {text: t("candidates")}), cands, src].filter(Boolean));
 }
 
 async function decide(action, extra = {}) {
@@ -206,7 +206,7 @@ function editModal() {
   S.modal = {kind: "edit"};
   input.focus(); input.select();
   input.addEventListener("keydown", event => {
-    if (event.key === "Enter") { event.preventDefault(); const value = input.value; closeModal(); decide("edit", {value}); }
+    if (event.key === "Enter") { event.preventDefault(); const value = input.value; closeModal(); run(() => decide("edit", {value})); }
     else if (event.key === "Escape") { event.preventDefault(); closeModal(); }
     event.stopPropagation();
   });
@@ -253,7 +253,15 @@ async function exportBatch() {
   toast(result.ok ? t("exported", result.data) : result.data.error);
 }
 
-function move(step) { S.index = Math.max(0, Math.min(S.items.length - 1, S.index + step)); renderQueue(); show(); }
+// One action at a time: a key pressed while the last one is still talking to the server is
+// dropped, so a fast clerk never decides on an item the screen no longer shows.
+async function run(fn) {
+  if (S.busy) return;
+  S.busy = true; document.body.dataset.busy = "1";
+  try { await fn(); } finally { S.busy = false; document.body.dataset.busy = "0"; }
+}
+
+async function move(step) { S.index = Math.max(0, Math.min(S.items.length - 1, S.index + step)); renderQueue(); await show(); }
 
 function applyLang() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -262,7 +270,7 @@ function applyLang() {
   if (S.progress) renderProgress();
 }
 
-function toggleLang() { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("jixiao-lang", lang); applyLang(); show(); }
+function toggleLang() { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("jixiao-lang", lang); applyLang(); return show(); }
 
 document.addEventListener("keydown", event => {
   if (S.modal) {
@@ -279,17 +287,17 @@ document.addEventListener("keydown", event => {
     a: () => decide("accept"), x: () => decide("reject"), e: editModal, f: () => decide("flag"),
     " ": () => move(1), j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
     Backspace: undo, l: toggleLang, b: bulkModal,
-    i: () => { S.applyAll = !S.applyAll; show(); },
+    i: () => { S.applyAll = !S.applyAll; return show(); },
   };
   if (/^[1-9]$/.test(key) && S.detail && Number(key) <= S.detail.candidates.length) {
-    event.preventDefault(); decide("candidate", {rank: Number(key)}); return;
+    event.preventDefault(); run(() => decide("candidate", {rank: Number(key)})); return;
   }
-  if (handlers[key]) { event.preventDefault(); handlers[key](); }
+  if (handlers[key]) { event.preventDefault(); run(handlers[key]); }
 });
 
-$("filters").addEventListener("change", () => { S.index = 0; load(); });
+$("filters").addEventListener("change", () => { S.index = 0; run(load); });
 $("filters").addEventListener("submit", event => event.preventDefault());
 $("lang").addEventListener("click", toggleLang);
 $("export").addEventListener("click", exportBatch);
 applyLang();
-load();
+run(load);
