@@ -15,6 +15,7 @@ from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
 from ..repair.memory import DEFAULT_MEMORY
 from ..repair.reference import ReferenceError
+from . import review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "extracted cell and the row numbers drawn on it (like pdfplumber's debug_tablefinder).")
     inspect_cmd.add_argument("file", metavar="FILE.pdf")
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
+    review_cli.add_commands(commands)  # review, export
     return parser
 
 
@@ -83,6 +85,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         status, message = run_inspect(args.file, args.png)
         print(message, file=sys.stderr if status else sys.stdout)
         return status
+    if args.command in ("review", "export"):
+        return review_cli.run_review(args) if args.command == "review" else review_cli.run_export(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

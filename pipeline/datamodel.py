@@ -246,6 +246,7 @@ class ManifestEntry(_Model):
     fields_repaired: int = 0
     fields_flagged: int = 0
     route: Optional[str] = None
+    decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
 
 
 class ReviewItem(_Model):

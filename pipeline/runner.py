@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from ..extractors.base import ExtractionError
+from ..output.review.feedback import apply_decisions, decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repaired_passages, repair_filing
 from ..repair.index import PassageIndex
@@ -151,7 +152,8 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
-                         fields_flagged=flagged, route=result.route)
+                         fields_flagged=flagged, route=result.route,
+                         decisions_applied=decisions_applied(result))
 
 
 def _unique_ids(filings: list[Filing]) -> None:
@@ -205,6 +207,9 @@ def convert(
     with writer or _NullWriter():
         for done, item in enumerate(extracted, start=1):
             outcome = repair_and_join(item, index) if isinstance(item, Filing) else Outcome(item)
+            if store is not None and outcome.result is not None:  # clerks' earlier decisions (review app)
+                settled = apply_decisions(outcome.result, store.conn)
+                outcome = Outcome(manifest_entry(settled), settled)
             outcomes.append(outcome)
             if writer is not None:
                 writer.add(outcome.entry, outcome.result)

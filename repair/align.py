@@ -128,6 +128,10 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
         score[j] = 0.0
         move[j] = _START_SKIP
     for i in range(1, m + 1):
+        # likewise the witness starts at a run boundary of the garbled text: "产 " cannot
+        # hang before a witness whose first run "作产" would then continue it
+        if i < m and p_cjk[i - 1] and (p_cjk[i] or p_kind[i] != _CHAR):
+            continue
         score[i * width] = 0.0
         move[i * width] = _START_HANG
 

@@ -1,0 +1,91 @@
+"""What a clerk sees of the source: a PDF crop around the cell, or the dump's lines.
+
+Sources are never named by the browser: the app looks an item up by id and
+takes the path from the batch's own provenance, and only paths the batch lists
+are opened. That leaves no path for a request to traverse.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ...extractors.text import decode
+from ...pipeline.datamodel import Provenance
+
+CROP_MARGIN = 36.0  # PDF points around the cell: half an inch of the table around it
+CROP_SCALE = 2.0  # 144 dpi: small print stays legible at 1366×768
+
+
+class SourceError(Exception):
+    """The source cannot be shown (missing, unreadable, or no position recorded)."""
+
+
+def resolve(source: str, roots: Sequence[Path]) -> Path:
+    """The file a batch's ``source`` names, found under one of ``roots`` and never outside them.
+
+    Even a tampered review.jsonl cannot make the server read a file outside
+    the folders it was told about (``..`` and symlinks are resolved first).
+    """
+    bases = [Path(r).resolve() for r in roots]
+    for base in bases:
+        candidate = (base / source).resolve()  # an absolute ``source`` replaces ``base``
+        if candidate.is_file() and any(candidate.is_relative_to(b) for b in bases):
+            return candidate
+    raise SourceError(f"{source}: source file not found under {', '.join(str(b) for b in bases)}")
+
+
+def render_crop(pdf: Path, page: int, bbox: Sequence[float], *, margin: float = CROP_MARGIN,
+                scale: float = CROP_SCALE) -> bytes:
+    """PNG of ``page`` (1-based) around ``bbox`` (x0, top, x1, bottom in points, top-left origin).
+
+    The cell itself is outlined, so the clerk's eye lands on it at once.
+    """
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    x0, top, x1, bottom = (float(v) for v in bbox)
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        if not 1 <= page <= len(document):
+            raise SourceError(f"{pdf}: has {len(document)} page(s), no page {page}")
+        handle = document[page - 1]
+        width, height = handle.get_size()
+        left, right = max(0.0, x0 - margin), min(width, x1 + margin)
+        upper, lower = max(0.0, top - margin), min(height, bottom + margin)
+        if right <= left or lower <= upper:
+            raise SourceError(f"{pdf}: page {page}: bbox {tuple(bbox)} lies outside the page")
+        # pdfium crops by the amount cut off each side, measured from a bottom-left origin
+        bitmap = handle.render(scale=scale, crop=(left, height - lower, width - right, upper))
+        image = bitmap.to_pil().convert("RGB")
+        draw = ImageDraw.Draw(image)
+        draw.rectangle([(x0 - left) * scale, (top - upper) * scale, (x1 - left) * scale, (bottom - upper) * scale],
+                       outline=(220, 38, 38), width=3)
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def text_context(path: Path, line: int, *, around: int = 3) -> dict:
+    """The dump's line ``line`` (1-based) with ``around`` lines either side."""
+    text, encoding = decode(path.read_bytes(), str(path))
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        raise SourceError(f"{path}: has {len(lines)} line(s), no line {line}")
+    first, last = max(1, line - around), min(len(lines), line + around)
+    return {"encoding": encoding, "line": line,
+            "lines": [{"number": n, "text": lines[n - 1], "current": n == line} for n in range(first, last + 1)]}
+
+
+def kind_of(provenance: Optional[Provenance]) -> Optional[str]:
+    """``crop`` when a page and bbox are known, ``text`` when a line is, else None."""
+    if provenance is None:
+        return None
+    if provenance.page is not None and provenance.bbox is not None:
+        return "crop"
+    if provenance.line is not None:
+        return "text"
+    return None

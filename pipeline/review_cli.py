@@ -1,0 +1,111 @@
+"""``jixiao review OUT`` and ``jixiao export OUT``: the clerks' side of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from ..repair.memory import DEFAULT_MEMORY
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_commands(commands) -> None:
+    """Add the ``review`` and ``export`` subcommands to the ``jixiao`` parser."""
+    review = commands.add_parser(
+        "review", help="review flagged repairs in a browser",
+        description="Start a local web app over a converted batch: a keyboard-driven queue of the fields "
+        "jixiao could not restore with certainty. Decisions go to the decision log in the repair memory.")
+    review.add_argument("out", metavar="OUT", help="batch folder written by `jixiao convert`")
+    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    review.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)")
+    review.add_argument("--reviewer", default=None, help="name logged with each decision (default: your login)")
+    review.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
+                        help="SQLite repair memory holding the decision log (default: %(default)s)")
+    review.add_argument("--sources", action="append", default=[], metavar="DIR",
+                        help="folder to find relative source paths in (default: the working folder, then "
+                        "OUT's parent); may be repeated")
+
+    export = commands.add_parser(
+        "export", help="write the batch's outputs with the clerks' decisions applied",
+        description="Rewrite OUT/records.jsonl, records.csv, filings.jsonl and review.jsonl with the decisions "
+        "in force; decided fields get status confirmed or edited.")
+    export.add_argument("out", metavar="OUT", help="batch folder written by `jixiao convert`")
+    export.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
+                        help="SQLite repair memory holding the decision log (default: %(default)s)")
+    export.add_argument("--replay", metavar="JSON", help="first apply decisions exported from another batch "
+                        "(GET /api/decisions or --decisions of an earlier export)")
+    export.add_argument("--decisions", metavar="JSON", help="also write this batch's decisions in force as JSON")
+    export.add_argument("--reviewer", default=None, help="name logged with replayed decisions")
+
+
+def _reviewer(name) -> str:
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "clerk"
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from werkzeug.serving import make_server
+
+    from ..output.review.app import create_app
+    from ..output.review.batch import BatchError
+
+    try:
+        app = create_app(args.out, memory=Path(args.memory), reviewer=_reviewer(args.reviewer),
+                         source_roots=[Path(s) for s in args.sources], allowed_hosts=[args.host])
+    except BatchError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    server = make_server(args.host, args.port, app, threaded=True)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"jixiao review: http://{host}:{server.server_port}/  (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..output.review.actions import replay_decisions
+    from ..output.review.batch import Batch, BatchError
+    from ..output.review.log import DecisionLog
+    from ..repair.memory import RepairMemory
+
+    try:
+        batch = Batch(Path(args.out))
+    except BatchError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    with RepairMemory(Path(args.memory)) as store:
+        log = DecisionLog(store.conn, batch.key)
+        if args.replay:
+            try:
+                payload = json.loads(Path(args.replay).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as error:
+                print(f"jixiao: {args.replay}: cannot read decisions: {error}", file=sys.stderr)
+                return EXIT_USAGE
+            decisions = payload.get("decisions", []) if isinstance(payload, dict) else payload
+            counts = replay_decisions(log, batch, decisions, _reviewer(args.reviewer), memory=store)
+            print(f"jixiao export: replayed {counts['applied']}, skipped {counts['skipped']}, "
+                  f"unmatched {counts['unmatched']}")
+        counts = batch.export(log)
+        if args.decisions:
+            from ..output.atomic import atomic_writer
+            from .. import __version__
+
+            with atomic_writer(Path(args.decisions)) as handle:
+                json.dump({"batch": batch.key, "jixiao_version": __version__,
+                           "decisions": [d.to_json() for d in log.in_force()]}, handle, ensure_ascii=False, indent=1)
+    print(f"jixiao export: {counts['decided']} decision(s), {counts['flagged']} flagged, "
+          f"{counts['fields_settled']} field(s) settled → {batch.out_dir}")
+    return EXIT_OK

@@ -1,0 +1,134 @@
+"""End to end in a real browser: queue, accept by keyboard, edit, undo, export; and the README screenshot."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+
+import pytest
+from PIL import Image
+
+from jixiao.output.review.app import create_app
+
+from review_helpers import ROOT, convert_batch, records_by_item
+
+CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOT = ROOT / "docs" / "review-screen.png"
+
+
+@pytest.fixture
+def server(tmp_path, in_root):
+    from werkzeug.serving import make_server
+
+    out = tmp_path / "out"
+    convert_batch(out)
+    app = create_app(out, memory=tmp_path / "memory.sqlite", reviewer="e2e", source_roots=[ROOT])
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/", out
+    httpd.shutdown()
+    thread.join()
+    httpd.server_close()
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no chromium at {CHROMIUM}: `.ci/run` installs it with apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN",
+                                bypass_csp=True)  # lets wait_for_function evaluate its predicate
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def idle(page) -> None:
+    """Wait until the app has finished the last key's work (it drops keys while busy)."""
+    page.wait_for_selector("body[data-busy='0']", state="attached")
+
+
+def current_id(page) -> str:
+    return page.locator(".qi.current").get_attribute("data-id")
+
+
+def test_review_by_keyboard_then_export(server, page):
+    url, out = server
+    page.goto(url)
+    page.wait_for_selector(".qi.current")
+    page.wait_for_selector("#item .diff")
+    idle(page)
+    assert "待复核" in page.inner_text("header") and "a 接受" in page.inner_text("#keys")
+
+    first = current_id(page)
+    page.keyboard.press("a")  # accept the lowest-confidence item
+    page.wait_for_function(f"document.querySelector('.qi.current')?.dataset.id !== {first!r}")
+    page.wait_for_selector(f"#item .diff")
+    second = current_id(page)
+
+    idle(page)
+    page.keyboard.press("e")
+    page.wait_for_selector("#edit-input")
+    page.fill("#edit-input", "第一次编辑")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector('.qi.current')?.dataset.id !== {second!r}")
+
+    idle(page)
+    page.keyboard.press("Backspace")  # undo the edit: the item comes back
+    page.wait_for_function(f"document.querySelector('.qi.current')?.dataset.id === {second!r}")
+    idle(page)
+    page.keyboard.press("e")
+    page.wait_for_selector("#edit-input")
+    page.fill("#edit-input", "复核后的文字")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector('.qi.current')?.dataset.id !== {second!r}")
+    page.wait_for_selector("#item .diff")
+    assert "已完成 2/" in page.inner_text("#progress")
+
+    idle(page)
+    page.keyboard.press("l")  # English toggle
+    assert "accept" in page.inner_text("#keys") and page.get_attribute("html", "lang") == "en"
+    idle(page)
+    page.keyboard.press("l")
+
+    idle(page)
+    _screenshot(page)
+    page.click("#export")
+    page.wait_for_selector("#toast:has-text('已导出')")  # not the toast of the edit before
+
+    fields = records_by_item(out) | _headers(out)
+    assert fields[first]["status"] == "confirmed"
+    assert fields[second]["status"] == "edited"
+    assert fields[second].get("value", fields[second].get("text")) == "复核后的文字"
+
+
+def _headers(out) -> dict:
+    from helpers import read_jsonl
+
+    found = {}
+    for filing in read_jsonl(out / "filings.jsonl"):
+        for kind in ("duties", "goals"):
+            for k, item in enumerate(filing[kind], start=1):
+                found[f"{filing['filing']}:{kind}[{k}]"] = {**item, "value": item["text"]}
+    return found
+
+
+def _screenshot(page) -> None:
+    """The README's picture of the review screen, kept small (< 300 KB)."""
+    png = page.screenshot(full_page=False)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.quantize(colors=64)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    assert buffer.tell() < 300_000
+    if not SCREENSHOT.exists() or os.environ.get("JIXIAO_REGENERATE_GOLDEN") == "1":
+        SCREENSHOT.write_bytes(buffer.getvalue())
