@@ -48,6 +48,13 @@ class Passage:
     text: str
     refs: list[PassageRef] = field(default_factory=list)
     _garbled: Optional[Garbled] = None
+    seen: int = 0  # copies seen, including those beyond MAX_REFS
+
+    def add_ref(self, ref: PassageRef) -> None:
+        """Remember where the passage stands; a boilerplate passage keeps its first MAX_REFS places."""
+        self.seen += 1
+        if len(self.refs) < MAX_REFS and ref not in self.refs:
+            self.refs.append(ref)
 
     @property
     def tokens(self) -> list[Token]:
@@ -72,6 +79,20 @@ def bigrams(tokens: list[Token]) -> set[str]:
             grams.add(a.char + b.char)
     return grams
 
+
+_SEGMENT_BREAK = re.compile(r"[\s□]+")
+
+
+def text_bigrams(text: str) -> set[str]:
+    """``bigrams`` of a passage straight from its text: whitespace and □ are gaps."""
+    grams = set()
+    for segment in _SEGMENT_BREAK.split(text):
+        grams.update(segment[k:k + 2] for k in range(len(segment) - 1))
+    return grams
+
+
+MAX_REFS = 16
+"""Places kept per distinct passage: enough evidence, and no quadratic cost for boilerplate."""
 
 MAX_POSTINGS = 2_000
 """A bigram in more passages than this is too common to select candidates."""
@@ -130,7 +151,7 @@ class PassageIndex:
             passage = Passage(id=len(self._passages), text=text)
             self._by_text[text] = passage
             self._passages.append(passage)
-            for gram in bigrams(passage.tokens):
+            for gram in sorted(text_bigrams(text)):
                 if gram in self._saturated:
                     continue
                 postings = self._postings[gram]
@@ -138,8 +159,7 @@ class PassageIndex:
                 if len(postings) > MAX_POSTINGS:
                     self._saturated.add(gram)
                     del self._postings[gram]
-        if ref not in passage.refs:
-            passage.refs.append(ref)
+        passage.add_ref(ref)
         column = column_of(ref.field)
         if column in SLOT_COLUMNS and ref.group:
             slot = self._slots[(department_kind(ref.group), ref.field)]

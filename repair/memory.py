@@ -30,6 +30,7 @@ from .index import (
     Trust,
     bigrams,
     column_of,
+    text_bigrams,
     department_kind,
 )
 
@@ -158,7 +159,7 @@ class RepairMemory:
                     "INSERT INTO passages (text, trust, source, filing, field, grp, slot) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (text, level, ref.source, ref.filing, ref.field, ref.group, _slot_key(ref)))
                 passage_id = cursor.lastrowid
-                grams = bigrams(Passage(id=0, text=text).tokens)
+                grams = sorted(text_bigrams(text))
                 self.conn.executemany("INSERT OR IGNORE INTO grams (gram, passage) VALUES (?, ?)",
                                       [(g, passage_id) for g in grams])
                 self.conn.executemany("INSERT INTO gram_df (gram, df) VALUES (?, 1) "
