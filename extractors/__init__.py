@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..pipeline.datamodel import Filing
 from .base import ExtractionError, Extractor, choose_extractor
+from .ocr import extract_image
 from .text import extract_text
 
 
@@ -23,7 +24,7 @@ def _not_available(kind: str) -> Extractor:
 EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
     "pdf": _not_available("PDF"),
-    "image": _not_available("image"),
+    "image": extract_image,  # scanned pages: OCR (extractors/ocr.py)
 }
 
 
