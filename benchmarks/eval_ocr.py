@@ -66,7 +66,10 @@ def _norm(value):
     return str(value).strip().replace("＝", "=").replace("＞", ">").replace("＜", "<")
 
 
-def structured_scores(records, truth) -> tuple[int, int]:
+MISSES: list[str] = []
+
+
+def structured_scores(records, truth, label: str = "") -> tuple[int, int]:
     """(correct, total) over the structured fields of records zipped with the spec rows."""
     correct = total = 0
     spec_rows = truth["indicators"]
@@ -76,12 +79,16 @@ def structured_scores(records, truth) -> tuple[int, int]:
             total += 1
             got = getattr(record, name) if record is not None else "<missing>"
             want = spec.get(name)
-            if name == "score":
+            if record is None:
+                ok = False
+            elif name == "score":
                 ok = (got is None and want is None) or (got is not None and want is not None
                                                          and float(got) == float(want))
             else:
                 ok = _norm(got) == _norm(want)
             correct += ok
+            if not ok:
+                MISSES.append(f"{label} row {k + 1} {name}: got {got!r}, want {want!r}")
     return correct, total
 
 
@@ -158,7 +165,7 @@ class TesseractEngine:
 def evaluate(name: str, filing, truth, seconds: float, pages: int) -> dict:
     result = repair_and_join(filing, build_index([filing])).result
     records = result.records if result is not None else []
-    s_ok, s_total = structured_scores(records, truth)
+    s_ok, s_total = structured_scores(records, truth, f"{truth['id']} {name}")
     t_ok, t_total = text_precision(filing, truth)
     return {"path": name, "records": len(records), "expected": len(truth["indicators"]),
             "structured": (s_ok, s_total), "text": (t_ok, t_total), "seconds": seconds, "pages": pages}
@@ -168,6 +175,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="evaluate one case id")
     parser.add_argument("--no-tesseract", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="list every wrong structured field")
     args = parser.parse_args(argv)
     manifest = json.loads((SCANNED / "manifest.json").read_text(encoding="utf-8"))
     cases = [c for c in manifest["cases"] if not args.only or c["id"] == args.only]
@@ -216,6 +224,8 @@ def main(argv=None) -> int:
         rate = f"{pages / seconds:.2f} pages/s" if pages else "-"
         print(f"{path:<11} record count exact {exact}/{n}   structured {100 * s_ok / max(1, s_total):.2f}%   "
               f"text char precision {100 * t_ok / max(1, t_total):.2f}%   {rate}")
+    if args.misses:
+        print("\n".join(MISSES))
     print("goals (issue #5): structured ≥ 99%, text precision ≥ 99%, better than tesseract, ≥ 0.5 pages/s")
     return 0
 

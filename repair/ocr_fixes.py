@@ -109,7 +109,8 @@ def normalise_header_text(text: str) -> str:
 HEADER_PATTERNS: tuple[tuple[FragmentKind, re.Pattern], ...] = (
     (FragmentKind.INDICATORS, re.compile(r"一级指标|二级指标|三级指标")),
     (FragmentKind.EXPLANATIONS, re.compile(r"^指标解释")),
-    (FragmentKind.SCORING, re.compile(r"评[（/]?扣[）]?分标准|^评分标准|^扣分标准")),
+    # 扣 is often misread (拍, 和): any one or two characters between 评 and 分标准
+    (FragmentKind.SCORING, re.compile(r"评[（/]?.{0,2}[）]?分标准|^评分标准|^扣分标准")),
 )
 
 

@@ -122,6 +122,7 @@ def test_header_words_survive_ocr_slips():
     assert header_kind(["-级指标", "二级指标", "三级指标"]) is FragmentKind.INDICATORS
     assert header_kind(["指标解释"]) is FragmentKind.EXPLANATIONS
     assert header_kind(["评(扣)分标准", "分值", "备注"]) is FragmentKind.SCORING
+    assert header_kind(["评（拍）分标准"]) is FragmentKind.SCORING
     assert header_kind(["绩效指标"]) is None
     assert header_kind(["实现共建共享，达到上下贯通的一级指标要求"]) is None
 
