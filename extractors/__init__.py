@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from ..pipeline.datamodel import Filing
 from .base import ExtractionError, Extractor, choose_extractor
+from .ocr import extract_image
 from .pdf import extract_pdf
 from .text import extract_text
-
-
-def _not_available(kind: str) -> Extractor:
-    def extractor(source: str, data: bytes) -> Filing:
-        raise ExtractionError(f"{source}: {kind} sources are not supported by this version of jixiao")
-
-    return extractor
 
 
 EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
     "pdf": extract_pdf,
-    "image": _not_available("image"),
+    "image": extract_image,  # scanned pages: OCR (extractors/ocr.py)
 }
 
 

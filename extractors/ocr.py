@@ -1,0 +1,345 @@
+"""Extractor for scanned filings: image-only PDF pages and PNG/JPEG/TIFF images.
+
+Per page: render (pypdfium2, 200 DPI by default) or load the image, level it
+(deskew ≤ 2°), find the ruled table (``grid.find_tables``), detect text lines
+once, place them in grid cells, then read the table row by row from the top:
+a row whose cells say 一级指标 / 指标解释 / 评（扣）分标准 is the column-header
+row that tells which fragment the page holds, and every row below it is a
+table row. Pages without such a row are skipped after reading only the top of
+their table. The header block (department, duties, goals) is read once per
+filing: on later fragment pages only the department is read, to check it.
+
+Entry points:
+- :func:`extract_image` — the registered "image" extractor, ``(source, data)``;
+- :func:`extract_scanned_pdf` — a whole image-only PDF, ``(source, data)``;
+- :func:`extract_ocr_pages` — chosen pages of a PDF (or all pages of an image),
+  for the PDF extractor to call on pages whose text layer is unusable;
+- :func:`route_pdf_pages` / :func:`text_layer_unusable` — which pages need OCR.
+
+Cell text is post-corrected (``repair.ocr_fixes``) for the column it sits in;
+each cell carries the mean recogniser score as ``ocr_confidence``, and its
+provenance bbox is in PDF points of the original page, top-left origin.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+import cv2
+import numpy as np
+
+from ..pipeline.datamodel import Cell, ErrorItem, Filing, FragmentKind, Provenance, Severity
+from ..repair.ocr_fixes import correct_cell, header_kind
+from .base import ExtractionError, filing_id, year_from_name
+from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
+from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
+from .ocr_assemble import FragmentBuilder, apply_header, column_names
+from .ocr_engine import OcrEngine
+
+DEFAULT_DPI = 200
+HEADER_SEARCH_ROWS = 8  # the column-header row is within the first rows of a fragment's table
+
+
+@dataclass
+class PageImage:
+    number: int  # 1-based page number in the source
+    gray: np.ndarray
+    dpi: float
+
+
+@dataclass
+class PageRead:
+    """What one page gave: its fragment kind (if any) and its rows of cell texts."""
+
+    number: int
+    kind: Optional[FragmentKind] = None
+    header: dict[str, Cell] = field(default_factory=dict)  # department / duties / goals
+    columns: list[tuple[GridCell, str]] = field(default_factory=list)  # the column-header row
+    header_bbox: Optional[tuple[float, float, float, float]] = None
+    rows: list[list[tuple[GridCell, Cell]]] = field(default_factory=list)
+    skew: float = 0.0
+    note: str = ""
+    year: Optional[int] = None
+
+
+# ---------------------------------------------------------------- page sources
+
+def pdf_pages(data: bytes, source: str, pages: Optional[Sequence[int]] = None,
+              dpi: float = DEFAULT_DPI) -> Iterable[PageImage]:
+    """Render PDF pages (1-based numbers; None = all) as grayscale images."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise ExtractionError(f"{source}: not a readable PDF: {error}") from None
+    try:
+        numbers = list(pages) if pages is not None else list(range(1, len(document) + 1))
+        for number in numbers:
+            if not 1 <= number <= len(document):
+                raise ExtractionError(f"{source}: page {number} does not exist (the PDF has {len(document)})")
+            bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
+            yield PageImage(number, np.array(bitmap.to_pil().convert("L")), dpi)
+    finally:
+        document.close()
+
+
+def image_pages(data: bytes, source: str) -> list[PageImage]:
+    """Load an image (every frame of a multi-page TIFF) as grayscale pages.
+
+    The DPI comes from the file; when it is missing it is guessed from the
+    page being A4 (the longer side is 11.69 in), which is what filings are.
+    """
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError) as error:
+        raise ExtractionError(f"{source}: not a readable image: {error}") from None
+    pages = []
+    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        gray = np.array(frame.convert("L"))
+        dpi = frame.info.get("dpi", (0, 0))[0] or max(gray.shape) / 11.69
+        pages.append(PageImage(number, gray, float(dpi)))
+    return pages
+
+
+# ---------------------------------------------------------------- reading a page
+
+class PageReader:
+    """Reads the table of one page image into a :class:`PageRead`."""
+
+    def __init__(self, source: str, engine: Optional[OcrEngine] = None):
+        self.source = source
+        self.engine = engine or OcrEngine.shared()
+
+    def read(self, page: PageImage, *, need_header: bool) -> PageRead:
+        result = PageRead(page.number)
+        angle = estimate_skew(page.gray)
+        gray = rotate(page.gray, angle)
+        result.skew = angle
+        tables = find_tables(gray, page.dpi)
+        if not tables:
+            result.note = "no ruled table"
+            return result
+        boxes = self.engine.detect(gray)
+        self._to_points = _point_mapper(page.gray.shape, angle, page.dpi)
+        self._page = page.number
+        table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+        placed = assign_boxes(table.cells, boxes)
+        by_cell: dict[GridCell, list[tuple[float, float, float, float]]] = {}
+        for item in placed:
+            by_cell.setdefault(item.cell, []).append(_inside(item.bbox, item.cell, page.dpi))
+        self._gray, self._by_cell = gray, by_cell
+        result.year = self._title_year(gray, boxes, table)
+        self._read_table(table, result, need_header)
+        return result
+
+    def _title_year(self, gray, boxes, table: Table) -> Optional[int]:
+        """The （2023年度） line above the first fragment's table, if there is one."""
+        above = [b for b in boxes if b[3] <= table.ys[0] and b[1] >= table.ys[0] - 150 * 200 / 72]
+        for text in (r.text for r in self.engine.recognise(gray, above)):
+            match = YEAR_PATTERN.search(text)
+            if match:
+                return int(match.group(1))
+        return None
+
+    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None) -> list[Cell]:
+        """OCR a batch of grid cells at once (one recogniser call), in reading order each."""
+        boxes, owners = [], []
+        for k, cell in enumerate(cells):
+            for box in self._by_cell.get(cell, []):
+                boxes.append(box)
+                owners.append(k)
+        texts = self.engine.recognise(self._gray, boxes) if boxes else []
+        parts: list[list] = [[] for _ in cells]
+        for k, box, rec in zip(owners, boxes, texts):
+            parts[k].append((box, rec))
+        out = []
+        for k, cell in enumerate(cells):
+            items = parts[k]
+            text = "".join(reading_order([(box, rec.text) for box, rec in items]))
+            confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
+            name = column[k] if column else ""
+            text, confidence = correct_cell(name, text, confidence)
+            out.append(Cell(text=text, ocr_confidence=confidence,
+                            provenance=Provenance(file=self.source, page=self._page,
+                                                  bbox=self._to_points(cell.bbox))))
+        return out
+
+    def _read_table(self, table: Table, result: PageRead, need_header: bool) -> None:
+        rows = table.rows()
+        header_at = None
+        for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            labels = self._cells(row[:1])
+            label = labels[0].text
+            if len(row) == 2 and _is_label(label, DUTIES_LABEL) or len(row) == 2 and _is_label(label, GOALS_LABEL):
+                name = "duties" if _is_label(label, DUTIES_LABEL) else "goals"
+                if need_header:
+                    result.header[name] = self._cells(row[1:2], [name])[0]
+                continue
+            texts = labels + self._cells(row[1:])
+            if len(row) == 2 and _is_label(label, DEPARTMENT_LABEL):
+                result.header["department"] = texts[1]
+                continue
+            kind = header_kind([t.text for t in texts])
+            if kind is not None:
+                result.kind = kind
+                result.columns = list(zip(row, [t.text for t in texts]))
+                result.header_bbox = texts[0].provenance.bbox
+                header_at = r
+                break
+        if header_at is None:
+            result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
+            return
+        body = [cell for row in rows[header_at + 1:] for cell in row]
+        columns = column_names(result.kind, result.columns)
+        names = [columns[cell.col] if cell.col < len(columns) else "" for cell in body]
+        read = dict(zip(body, self._cells(body, names)))
+        for row in rows[header_at + 1:]:
+            result.rows.append([(cell, read[cell]) for cell in row])
+
+
+def _is_label(text: str, pattern: re.Pattern) -> bool:
+    body, had = strip_label(text.replace("(", "（").replace(")", "）"), pattern)
+    return had and len(body.strip()) <= 2
+
+
+def _inside(box, cell: GridCell, dpi: float) -> tuple[float, float, float, float]:
+    """A text box widened a little (the detector trims the ink of thin glyphs such as
+    "（" and "、") but kept inside the cell's ruling lines, which OCR would read as "1"."""
+    inset = max(2.0, 1.2 * dpi / 72)
+    height = box[3] - box[1]
+    return (max(cell.x0 + inset, box[0] - 0.25 * height), max(cell.y0 + inset, box[1] - 2),
+            min(cell.x1 - inset, box[2] + 0.25 * height), min(cell.y1 - inset, box[3] + 2))
+
+
+def _point_mapper(shape, angle: float, dpi: float):
+    """Map a bbox of the deskewed image back to PDF points of the original page."""
+    h, w = shape[:2]
+    inverse = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    scale = 72.0 / dpi
+
+    def to_points(bbox):
+        x0, y0, x1, y1 = bbox
+        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+        mapped = corners @ inverse.T
+        return (round(float(mapped[:, 0].min()) * scale, 2), round(float(mapped[:, 1].min()) * scale, 2),
+                round(float(mapped[:, 0].max()) * scale, 2), round(float(mapped[:, 1].max()) * scale, 2))
+
+    return to_points
+
+
+# ---------------------------------------------------------------- filings
+
+def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
+                  engine: Optional[OcrEngine] = None) -> Filing:
+    """OCR page images into one Filing (fragments located by their header words)."""
+    reader = PageReader(source, engine)
+    filing = Filing(filing=filing_id(data), source=source, kind="ocr")
+    builder = FragmentBuilder(filing, source)
+    header: dict[str, Cell] = {}
+    years: list[int] = []
+    for page in pages:
+        read = reader.read(page, need_header=not ("duties" in header and "goals" in header))
+        for name, cell in read.header.items():
+            if name == "department" and "department" in header and cell.text != header[name].text:
+                filing.errors.append(ErrorItem(
+                    component="extract", severity=Severity.WARNING, page=page.number,
+                    message=f"{source}: page {page.number} names department {cell.text!r}, "
+                    f"page {header[name].provenance.page} {header[name].text!r}"))
+            header.setdefault(name, cell)
+        if read.year:
+            years.append(read.year)
+        entry = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+        if read.kind is not None:
+            entry["fragment"] = read.kind.value
+            builder.add(read, continuation=not read.header)
+            entry["rows"] = len(read.rows)
+        elif read.note:
+            entry["note"] = read.note
+        filing.pages.append(entry)
+    if not filing.fragments:
+        raise ExtractionError(
+            f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
+            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read")
+    apply_header(filing, header)
+    filing.year = years[0] if years else year_from_name(source)
+    return filing
+
+
+def extract_image(source: str, data: bytes) -> Filing:
+    """The "image" extractor: a PNG/JPEG/TIFF page (or multi-page TIFF) of a scanned filing."""
+    return extract_pages(source, data, image_pages(data, source))
+
+
+def extract_scanned_pdf(source: str, data: bytes, *, dpi: float = DEFAULT_DPI) -> Filing:
+    """Every page of an image-only PDF through OCR."""
+    return extract_ocr_pages(source, data, None, dpi=dpi)
+
+
+def extract_ocr_pages(source: str, data: bytes, pages: Optional[list[int]], *,
+                      dpi: float = DEFAULT_DPI) -> Filing:
+    """OCR the given 1-based pages of a PDF (None = all), or every page of an image.
+
+    For the PDF extractor: call it with the pages whose text layer is unusable
+    (see :func:`route_pdf_pages`), then merge its fragments; ``Filing.pages``
+    says per page that it took the "ocr" route.
+    """
+    if data.startswith(b"%PDF"):
+        return extract_pages(source, data, pdf_pages(data, source, pages, dpi))
+    return extract_pages(source, data, image_pages(data, source))
+
+
+# ---------------------------------------------------------------- routing
+
+CID_GLYPH = re.compile(r"\(cid:\d+\)")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MOJIBAKE = re.compile(r"[\u00c0-\u00ff\ufffd\u0080-\u009f]")
+
+
+def text_layer_unusable(page_text: Optional[str]) -> bool:
+    """Whether a PDF page's text layer cannot be trusted and the page must be OCR'd.
+
+    Unusable: no text at all, (cid:N) glyphs (a font without a Unicode map), or
+    mojibake (Latin-1 accented letters, U+FFFD, C1 controls where Chinese
+    should be). The PDF extractor's ``text_layer_usable`` is the inverse and,
+    once merged, the one to keep.
+    """
+    text = (page_text or "").strip()
+    if len(text) < 4:
+        return True
+    if len(CID_GLYPH.findall(text)) >= 3:
+        return True
+    odd = len(MOJIBAKE.findall(text))
+    return odd >= 4 and odd > len(CJK.findall(text)) / 4
+
+
+def route_pdf_pages(data: bytes) -> dict[int, str]:
+    """Per 1-based page of a PDF: "text" when its text layer is usable, else "ocr"."""
+    import pdfplumber
+
+    routes = {}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            routes[number] = "ocr" if text_layer_unusable(page.extract_text()) else "text"
+    return routes
+
+
+def extract_pdf_or_ocr(source: str, data: bytes, text_extractor=None) -> Filing:
+    """Route a PDF: OCR when no page has a usable text layer, else the text extractor.
+
+    A stop-gap for the lead to hook up until the PDF extractor routes page by
+    page itself (it then calls :func:`extract_ocr_pages` for its OCR pages).
+    """
+    routes = route_pdf_pages(data)
+    if all(route == "ocr" for route in routes.values()) or text_extractor is None:
+        ocr_pages = [n for n, route in routes.items() if route == "ocr"]
+        if text_extractor is None and len(ocr_pages) < len(routes):
+            raise ExtractionError(f"{source}: pages {sorted(set(routes) - set(ocr_pages))} have a text "
+                                  "layer, and no text-layer PDF extractor is installed")
+        return extract_ocr_pages(source, data, None)
+    return text_extractor(source, data)
