@@ -11,13 +11,13 @@ from __future__ import annotations
 from ..pipeline.datamodel import Filing
 from .base import ExtractionError, Extractor, choose_extractor
 from .ocr import extract_image
-from .pdf import extract_pdf
+from .route import extract_pdf_routed
 from .text import extract_text
 
 
 EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
-    "pdf": extract_pdf,
+    "pdf": extract_pdf_routed,  # text layer, and OCR for pages whose text layer is unusable
     "image": extract_image,  # scanned pages: OCR (extractors/ocr.py)
 }
 

@@ -167,10 +167,10 @@ def png_page():
 
 @pytest.fixture(scope="module")
 def scanned_pdf():
-    from jixiao.extractors.ocr import extract_scanned_pdf
-
+    # through the extractor registry: the PDF extractor finds no usable text layer
+    # and routes every page to OCR (extractors/route.py)
     source = "samples/scanned/hengyang-yingji-2022.pdf"
-    return extract_scanned_pdf(source, (ROOT / source).read_bytes())
+    return extract(source, (ROOT / source).read_bytes())
 
 
 def test_image_input_works(png_page):
@@ -180,6 +180,11 @@ def test_image_input_works(png_page):
     (fragment,) = png_page.fragments.values()
     assert len(fragment.rows) == len(truth["indicators"])
     assert png_page.department.text == truth["department"]
+
+
+def test_scanned_pdf_is_routed_to_ocr(scanned_pdf):
+    assert scanned_pdf.kind == "ocr"
+    assert all(page["route"] == "ocr" for page in scanned_pdf.pages)
 
 
 def test_scanned_pdf_cells_have_confidence_and_provenance(scanned_pdf):

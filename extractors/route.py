@@ -1,0 +1,95 @@
+"""Routing a PDF page by page: the text layer where it is usable, OCR where it is not.
+
+A disclosure can mix both: a scanned performance table bound into a PDF
+whose other pages have text, or a table printed with a font that has no
+Unicode map ((cid:…) glyphs). The text-layer extractor reads what it can and
+marks each unusable page with the "ocr" route; this module OCRs those pages
+and fills in the fragments the text layer could not give. ``Filing.pages``
+says which route every page took, and the manifest repeats it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..pipeline.datamodel import ErrorItem, Filing, FragmentKind, Severity
+from .base import ExtractionError
+from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
+
+DEFAULT_MAX_OCR_PAGES = 60
+"""OCR costs seconds a page: past this many pages a scanned PDF is read only up to the cap."""
+
+
+def max_ocr_pages() -> int:
+    try:
+        return max(1, int(os.environ.get("JIXIAO_MAX_OCR_PAGES", DEFAULT_MAX_OCR_PAGES)))
+    except ValueError:
+        return DEFAULT_MAX_OCR_PAGES
+
+
+def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
+    """The 1-based pages whose text layer is unusable, and the page count."""
+    document = open_pdf(source, data)
+    try:
+        pages = scan_pages(document)
+    finally:
+        document.close()
+    return [p.number for p in pages if not p.usable], len(pages)
+
+
+def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> Filing:
+    from .ocr import extract_ocr_pages
+
+    cap = max_ocr_pages()
+    if len(pages) > cap:
+        filing_errors.append(ErrorItem(
+            component="extract", severity=Severity.WARNING,
+            message=f"{source}: {len(pages)} pages need OCR; only the first {cap} were read "
+            f"(JIXIAO_MAX_OCR_PAGES); pages {pages[cap]}–{pages[-1]} were skipped"))
+        pages = pages[:cap]
+    return extract_ocr_pages(source, data, pages)
+
+
+def extract_pdf_routed(source: str, data: bytes) -> Filing:
+    """Read a PDF through its text layer, and through OCR for the pages that need it."""
+    try:
+        filing = extract_pdf(source, data)
+    except ExtractionError as text_error:
+        if "(needs OCR)" not in str(text_error):
+            raise
+        ocr_pages, page_count = _ocr_routes(source, data)
+        warnings: list[ErrorItem] = []
+        try:
+            filing = _ocr(source, data, ocr_pages, warnings)
+        except ExtractionError as ocr_error:
+            raise ExtractionError(f"{text_error}; routed to OCR, which found no table either: "
+                                  f"{ocr_error}") from None
+        filing.errors[:0] = warnings
+        ocr_set = set(ocr_pages)
+        read = {p["page"]: p for p in filing.pages}
+        filing.pages = [read.get(n, {"page": n, "route": ROUTE_OCR if n in ocr_set else ROUTE_TEXT})
+                        for n in range(1, page_count + 1)]
+        return filing
+
+    missing = [kind for kind in FragmentKind if kind not in filing.fragments]
+    ocr_pages = [p["page"] for p in filing.pages if p.get("route") == ROUTE_OCR]
+    if not missing or not ocr_pages:
+        return filing
+    # Some fragments were not in the text layer: look for them on the unusable pages.
+    try:
+        scanned = _ocr(source, data, ocr_pages, filing.errors)
+    except ExtractionError as error:
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                       message=f"{source}: OCR of pages {ocr_pages} found no missing "
+                                       f"fragment: {error}"))
+        return filing
+    for kind in missing:
+        if kind in scanned.fragments:
+            filing.fragments[kind] = scanned.fragments[kind]
+    for attribute in ("department", "duties", "goals", "year"):
+        if not getattr(filing, attribute) and getattr(scanned, attribute):
+            setattr(filing, attribute, getattr(scanned, attribute))
+    read = {p["page"]: p for p in scanned.pages}
+    filing.pages = [read.get(p["page"], p) for p in filing.pages]
+    filing.errors.extend(scanned.errors)
+    return filing
