@@ -42,6 +42,9 @@ class OutputWriter:
 
     def __enter__(self) -> "OutputWriter":
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        # a run killed mid-batch (SIGKILL cannot be cleaned up after) left its temporary files
+        for stale in self.out_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
         open_ = lambda name, **kw: self._stack.enter_context(atomic_writer(self.out_dir / name, **kw))
         self._records = open_("records.jsonl")
         self._filings = open_("filings.jsonl")

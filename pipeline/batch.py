@@ -30,7 +30,8 @@ from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory
 from .cache import Cache, digest, extraction_key
 from .datamodel import Filing, FilingStatus, ManifestEntry
-from .runner import Outcome, extract_data, failed_entry, read_source, repair_and_join
+from . import runner
+from .runner import Outcome, failed_entry, read_source
 
 IN_MEMORY_BUFFER = 256
 """Out-of-order results kept in memory; beyond this they are read back from the cache."""
@@ -66,6 +67,11 @@ def install_context(context: Optional[Phase2Context]) -> None:
     global _CONTEXT
     _CONTEXT = context
     _LOCAL.__dict__.clear()
+    if context is not None:
+        # load the word dictionary now, so that a filing's timeout does not pay for it
+        from ..repair.damage import _word_starts
+
+        _word_starts()
 
 
 def _index() -> CombinedIndex:
@@ -82,14 +88,14 @@ def _index() -> CombinedIndex:
 
 def extract_task(source: str, data: bytes):
     """Phase 1 on a worker: a Filing or a failed ManifestEntry."""
-    return extract_data(source, data)
+    return runner.extract_data(source, data)
 
 
 def repair_task(filing_blob: bytes, filing_id: str):
     """Phase 2 on a worker: the pickled Filing, its batch-unique id → (ManifestEntry, FilingResult)."""
     filing: Filing = pickle.loads(filing_blob)
     filing.filing = filing_id
-    outcome = repair_and_join(filing, _index())
+    outcome = runner.repair_and_join(filing, _index())
     return outcome.entry, outcome.result
 
 
