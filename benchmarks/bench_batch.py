@@ -9,7 +9,8 @@ the local engine's time. Each run is a fresh `jixiao convert` subprocess with
 --no-memory and --no-cache, so nothing is reused between runs. Filings are
 generated text dumps, plus PDFs once extractors/pdf.py exists.
 Sizes: JIXIAO_BENCH_SCALING (workers comparison, default 200), JIXIAO_BENCH_SMALL
-(100), JIXIAO_BENCH_LARGE (2000), JIXIAO_BENCH_DASK (1000).
+(100), JIXIAO_BENCH_LARGE (2000), JIXIAO_BENCH_DASK (1000); JIXIAO_BENCH_ONLY=workers,size,dask
+picks sections. The machine should be otherwise idle: other load flattens the speed-up.
 """
 
 from __future__ import annotations
@@ -82,11 +83,22 @@ def main() -> int:
     small = int(os.environ.get("JIXIAO_BENCH_SMALL", 100))
     large = int(os.environ.get("JIXIAO_BENCH_LARGE", 2000))
     dask_n = int(os.environ.get("JIXIAO_BENCH_DASK", 1000))
+    only = set(os.environ.get("JIXIAO_BENCH_ONLY", "workers,size,dask").split(","))
     print(f"bench_batch: {'text+PDF' if PDF else 'text only (extractors/pdf.py not present)'}, "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         folder = Path(tmp)
 
+        if "workers" in only:
+            workers_section(folder, scaling)
+        if "size" in only:
+            size_section(folder, small, large)
+        if "dask" in only:
+            dask_section(folder, dask_n)
+    return 0
+
+
+def workers_section(folder: Path, scaling: int) -> None:
         print("workers (local engine)")
         corpus = generate(folder, scaling)
         one = run(corpus, folder / "w1", "--workers", "1")
@@ -95,6 +107,9 @@ def main() -> int:
         line("2 workers", two)
         print(f"  speed-up 2 vs 1 workers: {one['seconds'] / two['seconds']:.2f}x  (goal >= 1.7)")
 
+
+
+def size_section(folder: Path, small: int, large: int) -> None:
         print("batch size (local engine, 2 workers)")
         small_run = run(generate(folder, small), folder / "small", "--workers", "2")
         line(f"{small} filings", small_run)
@@ -106,6 +121,9 @@ def main() -> int:
             print(f"  peak RSS, {label} filings: largest process {result['peak_mib']:.0f} MiB (goal < 1024), "
                   f"whole process tree {result['tree_mib']:.0f} MiB")
 
+
+
+def dask_section(folder: Path, dask_n: int) -> None:
         print("Dask LocalCluster vs local engine (2 workers)")
         corpus = generate(folder, dask_n)
         local = run(corpus, folder / "local", "--workers", "2")
@@ -116,7 +134,6 @@ def main() -> int:
                    for name in ("records.jsonl", "manifest.jsonl", "filings.jsonl"))
         print(f"  dask / local time: {dask['seconds'] / local['seconds']:.2f}x  (goal <= 1.5); "
               f"identical outputs: {same}")
-    return 0
 
 
 if __name__ == "__main__":

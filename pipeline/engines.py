@@ -18,11 +18,14 @@ read-only batch index once per worker rather than once per task.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
 import pickle
+import sys
 import time
+import types
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -115,6 +118,23 @@ def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes])
             conn.send(("error", f"{type(error).__name__}: {error}"))
 
 
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Start workers without re-running the caller's ``__main__``.
+
+    Workers only run jixiao's module-level functions, so they never need it; and
+    a script, notebook or ``python -`` that calls ``convert`` without an
+    ``if __name__ == "__main__":`` guard would otherwise start workers from
+    every worker (multiprocessing re-imports the main module in each child).
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -145,6 +165,8 @@ class LocalEngine:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         # not fork: the parent may run a progress thread and hold SQLite handles
         self._context = multiprocessing.get_context(method)
+        if method == "forkserver":  # workers fork from a server that has jixiao imported already
+            self._context.set_forkserver_preload(["jixiao.pipeline.batch"])
 
     def __enter__(self) -> "LocalEngine":
         return self
@@ -156,7 +178,8 @@ class LocalEngine:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_main, args=(child, self.memory_limit, setup_blob),
                                         daemon=True)
-        process.start()
+        with _without_main():
+            process.start()
         child.close()
         return _Worker(process, parent)
 
@@ -307,9 +330,10 @@ class DaskEngine:
         if self.scheduler:
             self.client = Client(self.scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=self.requested or default_workers(), threads_per_worker=1,
-                                        processes=True, memory_limit=self.memory_limit or 0,
-                                        dashboard_address=None, silence_logs=40)
+            with _without_main():  # see _without_main: the nannies spawn worker processes
+                self.cluster = LocalCluster(n_workers=self.requested or default_workers(), threads_per_worker=1,
+                                            processes=True, memory_limit=self.memory_limit or 0,
+                                            dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
         self.client.wait_for_workers(1)
         self.workers = max(1, sum(self.client.nthreads().values()))
@@ -387,7 +411,8 @@ class DaskEngine:
         future.cancel()
         if holders:
             try:
-                client.restart_workers(holders, timeout=60)
+                with _without_main():
+                    client.restart_workers(holders, timeout=60)
             except Exception:  # pragma: no cover - e.g. workers without a nanny
                 pass
 

@@ -36,3 +36,12 @@ def test_setup_runs_once_per_worker_and_again_in_replacements():
 def test_serial_engine_runs_in_process():
     with SerialEngine() as engine:
         assert [d.value for _, d in engine.run(batch_tasks.square, [(i, (i,)) for i in range(4)])] == [0, 1, 4, 9]
+
+
+def test_dask_engine_times_out_a_hung_task_and_goes_on():
+    from jixiao.pipeline.engines import DaskEngine
+
+    with DaskEngine(2, timeout=4) as engine:
+        done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in (0, 1, 3, 4, 6)]))
+    assert done[3].error == "timed out after 4 s"
+    assert {x: done[x].value for x in (0, 1, 4, 6)} == {0: 0, 1: 1, 4: 16, 6: 36}
