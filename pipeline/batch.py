@@ -187,7 +187,7 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
     def drain_extracted() -> None:
         for position, item in order.drain():
             take_extracted(position, item)
-            notify("extract", order.next, total)
+            notify("extract", position + 1, total)
 
     for position, done in engine.run(extract_task, extraction_tasks()):
         slot = slots[position]
@@ -240,7 +240,7 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
                 outcomes.append(outcome)
             elif entry.status is not FilingStatus.OK:
                 outcomes.append(Outcome(entry))
-            notify("repair", order.next, total)
+            notify("repair", position + 1, total)
 
     try:
         for position, done in engine.run(repair_task, repair_tasks(), setup=(install_context, context)):

@@ -183,3 +183,4 @@ def test_cli_log_json_gives_progress_and_summary(corpus, tmp_path):
     assert phases == {"extract", "repair"}
     assert events[-1]["event"] == "summary" and events[-1]["inputs"] == 3
     assert all(e["done"] <= e["total"] == 3 for e in events if e["event"] == "progress")
+    assert {(e["phase"], e["done"]) for e in events if e["event"] == "progress"} >= {("extract", 3), ("repair", 3)}
