@@ -22,7 +22,7 @@ from ..extractors.base import ExtractionError
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
-from ..repair.memory import CombinedIndex, RepairMemory
+from ..repair.memory import RepairMemory
 from ..repair.reference import load_references
 from .datamodel import (
     ErrorItem,

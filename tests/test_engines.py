@@ -39,7 +39,7 @@ def test_serial_engine_runs_in_process():
 
 
 def test_dask_engine_times_out_a_hung_task_and_goes_on():
-    from jixiao.pipeline.engines import DaskEngine
+    from jixiao.pipeline.dask_engine import DaskEngine
 
     with DaskEngine(2, timeout=4) as engine:
         done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in (0, 1, 3, 4, 6)]))
