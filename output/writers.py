@@ -42,6 +42,9 @@ class OutputWriter:
 
     def __enter__(self) -> "OutputWriter":
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        # a run killed mid-batch (SIGKILL cannot be cleaned up after) left its temporary files
+        for stale in self.out_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
         open_ = lambda name, **kw: self._stack.enter_context(atomic_writer(self.out_dir / name, **kw))
         self._records = open_("records.jsonl")
         self._filings = open_("filings.jsonl")
@@ -52,6 +55,13 @@ class OutputWriter:
             self._csv_file = open_("records.csv", encoding="utf-8-sig", newline="")
             self._csv = csv.writer(self._csv_file)
             self._csv.writerow(CSV_COLUMNS)
+        self._sinks = []  # records.parquet / records.xlsx (see output/tabular.py)
+        if "parquet" in self.formats:
+            from .tabular import ParquetSink
+            self._sinks.append(ParquetSink(open_("records.parquet", mode="wb")))
+        if "xlsx" in self.formats:
+            from .tabular import XlsxSink
+            self._sinks.append(XlsxSink(open_("records.xlsx", mode="wb")))
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -59,6 +69,8 @@ class OutputWriter:
         # temporary file is dropped and the previous outputs stay as they were.
         if exc_type is None:
             try:
+                for sink in self._sinks:
+                    sink.close()
                 self._write_review()
             except BaseException as error:
                 self._stack.__exit__(type(error), error, error.__traceback__)
@@ -83,6 +95,8 @@ class OutputWriter:
                 self._records.write(_json_line(payload))
                 if self._csv is not None:
                     self._csv.writerow(csv_row(payload))
+                for sink in self._sinks:
+                    sink.add(payload)
             self._review.extend(review_items(result))
             self.counts["filings"] += 1
             self.counts["records"] += len(result.records)

@@ -19,7 +19,7 @@ from . import review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-KNOWN_FORMATS = ("jsonl", "csv")
+KNOWN_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "may be repeated")
     convert_cmd.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     convert_cmd.add_argument("--log-json", action="store_true",
-                             help="print the summary as one JSON line instead of a table")
+                             help="print progress events and the summary as JSON lines instead of a bar "
+                             "and a table")
+    add_batch_options(convert_cmd)
     inspect_cmd = commands.add_parser(
         "inspect", help="draw the detected fragments, cells and row numbers of a PDF on page images",
         description="Write one PNG per fragment page of FILE.pdf into DIR, with the header row, every "
@@ -73,6 +75,37 @@ def build_parser() -> argparse.ArgumentParser:
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     review_cli.add_commands(commands)  # review, export
     return parser
+
+
+def _size(value: str) -> Optional[int]:
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "")
+    try:
+        size = int(float(number) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 4G, 512M, 0 for no limit)") from None
+    return size or None
+
+
+def add_batch_options(command: argparse.ArgumentParser) -> None:
+    """Where and how the batch runs: engine, workers, limits, cache."""
+    from .engines import DEFAULT_TIMEOUT, ENGINES
+
+    group = command.add_argument_group("batch")
+    group.add_argument("--engine", choices=tuple(ENGINES), default="local",
+                       help="where the work runs: local (a process pool, default), dask (a Dask cluster; "
+                       "a LocalCluster unless --scheduler), serial (this process, no limits)")
+    group.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes for local, or for the dask LocalCluster (default: core count)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (workers need the same jixiao installed)")
+    group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="per input and phase; a filing that takes longer fails (default: %(default)g; 0: none)")
+    group.add_argument("--memory-limit", type=_size, default="4G", metavar="SIZE",
+                       help="address space per local worker, e.g. 4G (default); 0: none")
+    group.add_argument("--no-cache", action="store_true",
+                       help="do not keep OUT/.cache (re-runs then redo every input)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -91,9 +124,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
+    from .progress import reporter
+
+    if args.scheduler and args.engine != "dask":
+        print("jixiao: --scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        result = convert(args.inputs, args.out, formats=args.format,
-                         memory=None if args.no_memory else args.memory, references=args.reference)
+        with reporter(quiet=args.quiet, log_json=args.log_json) as progress:
+            result = convert(args.inputs, args.out, formats=args.format,
+                             memory=None if args.no_memory else args.memory, references=args.reference,
+                             engine=args.engine, workers=args.workers, scheduler=args.scheduler,
+                             timeout=args.timeout or None, memory_limit=args.memory_limit,
+                             cache=not args.no_cache, keep_results=False, progress=progress)
     except ReferenceError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -9,6 +9,7 @@ becomes a ``failed`` manifest entry and the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import traceback
@@ -18,11 +19,11 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from ..extractors.base import ExtractionError
-from ..output.review.feedback import apply_decisions, decisions_applied
+from ..output.review.feedback import decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
-from ..repair.filing import passages_of, repaired_passages, repair_filing
+from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
-from ..repair.memory import CombinedIndex, RepairMemory
+from ..repair.memory import RepairMemory
 from ..repair.reference import load_references
 from .datamodel import (
     ErrorItem,
@@ -104,14 +105,24 @@ def failed_entry(source: str, message: str, component: str = "extract") -> Manif
 
 def extract_source(source: str) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
+    data = read_source(source)
+    return data if isinstance(data, ManifestEntry) else extract_data(source, data)
+
+
+def read_source(source: str) -> Union[bytes, ManifestEntry]:
+    """An input's bytes, or a failed manifest entry saying why they cannot be read."""
     try:
-        data = Path(source).read_bytes()
+        return Path(source).read_bytes()
     except FileNotFoundError:
         return failed_entry(source, f"{source}: no such file")
     except IsADirectoryError:
         return failed_entry(source, f"{source}: is a folder with no filings in it")
     except OSError as error:
         return failed_entry(source, f"{source}: cannot read: {error.strerror or error}")
+
+
+def extract_data(source: str, data: bytes) -> Union[Filing, ManifestEntry]:
+    """Phase 1 for bytes already read: a Filing, or a failed manifest entry saying why."""
     try:
         return extract(source, data)
     except ExtractionError as error:
@@ -179,6 +190,13 @@ def convert(
     memory: Optional[Union[str, os.PathLike]] = None,
     references: Sequence[Union[str, os.PathLike]] = (),
     learn: bool = True,
+    engine: str = "serial",
+    workers: Optional[int] = None,
+    scheduler: Optional[str] = None,
+    timeout: Optional[float] = 120.0,
+    memory_limit: Optional[int] = 4 << 30,
+    cache: bool = True,
+    keep_results: bool = True,
 ) -> Result:
     """Convert filings; write outputs into ``out_dir`` when given.
 
@@ -186,44 +204,50 @@ def convert(
     add this batch's passages to); ``references`` are documents to trust as
     evidence. Every input gets exactly one manifest entry, in input order.
     Returns the :class:`Result`, whose ``records_frame()`` gives a DataFrame.
+
+    ``engine`` is where the work runs (see :data:`jixiao.pipeline.engines.ENGINES`):
+    ``"serial"`` (this process; the API default), ``"local"`` (``workers``
+    processes, the CLI default) or ``"dask"`` (the cluster at ``scheduler``,
+    or a LocalCluster of ``workers`` processes). ``timeout`` seconds per input
+    and phase, and ``memory_limit`` bytes per worker, apply to the pool engines.
+    With ``cache`` (and an ``out_dir``), ``OUT/.cache`` lets a re-run or a
+    killed run's restart skip unchanged inputs. ``keep_results=False`` keeps only
+    the outcomes of inputs that are not ok (without records), for bounded memory.
     """
+    import tempfile
+
+    from .batch import run_batch
+    from .cache import Cache, files_digest, memory_digest
+    from .engines import make_engine
+    from ..repair.reference import reference_files
+
     started = time.perf_counter()
     sources = discover(paths)
     notify = progress or (lambda phase, done, total: None)
     reference_index = load_references(references) if references else None
+    reference_digest = files_digest(reference_files(references)) if references else "none"
     store = RepairMemory(Path(memory)) if memory is not None else None
-
-    extracted: list[Union[Filing, ManifestEntry]] = []
-    for done, source in enumerate(sources, start=1):
-        extracted.append(extract_source(source))
-        notify("extract", done, len(sources))
-    filings = [item for item in extracted if isinstance(item, Filing)]
-    _unique_ids(filings)
-    batch_index = build_index(filings)
-    index = CombinedIndex(batch_index, store, reference_index)
-
-    outcomes: list[Outcome] = []
     writer = OutputWriter(Path(out_dir), formats=formats, validate=validate) if out_dir is not None else None
-    with writer or _NullWriter():
-        for done, item in enumerate(extracted, start=1):
-            outcome = repair_and_join(item, index) if isinstance(item, Filing) else Outcome(item)
-            if store is not None and outcome.result is not None:  # clerks' earlier decisions (review app)
-                settled = apply_decisions(outcome.result, store.conn)
-                outcome = Outcome(manifest_entry(settled), settled)
-            outcomes.append(outcome)
-            if writer is not None:
-                writer.add(outcome.entry, outcome.result)
-            notify("repair", done, len(extracted))
-
-    if store is not None:
-        if learn:
-            store.add(item for filing in filings for item in passages_of(filing))
-            store.add(item for outcome in outcomes if outcome.result is not None
-                      for item in repaired_passages(outcome.result))
-        store.close()
-    result = Result(outcomes=outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
+    with contextlib.ExitStack() as stack:
+        if cache and out_dir is not None:
+            cache_root = Path(out_dir) / ".cache"
+        else:
+            cache_root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-")))
+        batch_cache = Cache(cache_root)
+        if store is not None:
+            stack.callback(store.close)
+        runner = stack.enter_context(make_engine(engine, workers=workers, scheduler=scheduler, timeout=timeout,
+                                                 memory_limit=memory_limit))
+        with writer or _NullWriter():
+            output = run_batch(sources, runner, batch_cache, writer=writer, store=store,
+                               reference=reference_index, reference_digest=reference_digest,
+                               memory_digest=memory_digest(store.path) if store is not None else "none",
+                               learn=learn, keep_results=keep_results, notify=notify)
+        if cache and out_dir is not None:
+            batch_cache.prune()
+    result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
-    result.summary = summarise(result)
+    result.summary = {**output.summary, "seconds": round(result.seconds, 3)}
     return result
 
 

@@ -208,7 +208,7 @@ class PassageIndex:
             return []
         total = max(len(self._passages), 1)
         scores: Counter[int] = Counter()
-        for gram in grams:
+        for gram in sorted(grams):  # set order varies with the process's hash seed; scores must not
             postings = self._postings.get(gram)
             if not postings:
                 continue

@@ -270,7 +270,10 @@ def confirmed_by_raw(conn: sqlite3.Connection) -> dict[tuple[str, str], Decision
     Only accepted, picked and edited values count: a rejected repair says
     only that *that* repair was wrong, and a later batch may have the evidence.
     """
-    ensure_schema(conn)
+    # read-only: conversion workers open the store with mode=ro, and a store that
+    # never saw a review simply has no decisions
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'review_decisions'").fetchone() is None:
+        return {}
     rows = [_row(r) for r in conn.execute(
         f"SELECT {', '.join(_COLUMNS)} FROM review_decisions ORDER BY seq")]
     by_item: dict[tuple[str, str], list[Decision]] = {}

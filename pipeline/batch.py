@@ -1,0 +1,297 @@
+"""The two-phase batch on an engine: extract in parallel, index in input order, repair in parallel.
+
+Phase 1 sends each input's bytes to an engine worker to be extracted; the
+parent takes the filings back *in input order* (buffering early finishers),
+gives duplicate ids their suffix and adds the passages to the batch index, so
+the index, and therefore every repair, is the same whatever the engine and
+the number of workers. Phase 2 ships the index once per worker (the engine's
+``setup``) and repairs each filing there; the parent writes the outcomes in
+input order as they become writable, so records stream out while the batch runs.
+
+Everything a worker returns is cached (see :mod:`.cache`) before it is used,
+so a killed run resumes where it stopped. The parent keeps per input only a
+small slot (path, keys, id); filings and results live in the cache and are
+read back when their turn comes, so memory does not grow with the batch
+(only the passage index does).
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+from ..output.review.feedback import apply_decisions
+from ..repair.filing import passages_of, repaired_passages
+from ..repair.index import PassageIndex
+from ..repair.memory import CombinedIndex, RepairMemory
+from .cache import Cache, digest, extraction_key
+from .datamodel import Filing, FilingStatus, ManifestEntry
+from . import runner
+from .runner import Outcome, failed_entry, read_source
+
+IN_MEMORY_BUFFER = 256
+"""Out-of-order results kept in memory; beyond this they are read back from the cache."""
+
+
+# ---------------------------------------------------------------- worker side
+
+@dataclass
+class Phase2Context:
+    """What every phase-2 worker needs, shipped once per worker: the read-only evidence."""
+
+    batch: PassageIndex
+    reference: Optional[PassageIndex] = None
+    memory: Optional[str] = None  # path of the SQLite repair memory, opened read-only per worker
+
+
+_CONTEXT: Optional[Phase2Context] = None
+_LOCAL = threading.local()  # one read-only SQLite connection per worker thread
+
+
+class ReadOnlyMemory(RepairMemory):
+    """The repair memory opened read-only: workers read it, only the parent writes it."""
+
+    def __init__(self, path: str):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"repair memory {path} is not readable on this worker")
+        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def install_context(context: Optional[Phase2Context]) -> None:
+    """Engine setup for phase 2: keep the evidence for every task of this worker."""
+    global _CONTEXT
+    _CONTEXT = context
+    _LOCAL.__dict__.clear()
+    if context is not None:
+        # load the word dictionary now, so that a filing's timeout does not pay for it
+        from ..repair.damage import _word_starts
+
+        _word_starts()
+
+
+def _index() -> CombinedIndex:
+    context = _CONTEXT
+    if context is None:
+        raise RuntimeError("phase 2 ran without its context (engine setup was skipped)")
+    memory = None
+    if context.memory is not None:
+        memory = getattr(_LOCAL, "memory", None)
+        if memory is None or str(memory.path) != context.memory:
+            memory = _LOCAL.memory = ReadOnlyMemory(context.memory)
+    return CombinedIndex(context.batch, memory, context.reference)
+
+
+def extract_task(source: str, data: bytes):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry."""
+    return runner.extract_data(source, data)
+
+
+def repair_task(filing_blob: bytes, filing_id: str):
+    """Phase 2 on a worker: the pickled Filing, its batch-unique id → (ManifestEntry, FilingResult)."""
+    filing: Filing = pickle.loads(filing_blob)
+    filing.filing = filing_id
+    index = _index()
+    outcome = runner.repair_and_join(filing, index)
+    memory = index.sources[1] if len(index.sources) > 1 and isinstance(index.sources[1], RepairMemory) else None
+    if memory is not None and outcome.result is not None:
+        # clerks' earlier decisions (the review app's log in the same store) settle their fields
+        settled = apply_decisions(outcome.result, memory.conn)
+        outcome = runner.Outcome(runner.manifest_entry(settled), settled)
+    return outcome.entry, outcome.result
+
+
+# ---------------------------------------------------------------- parent side
+
+@dataclass
+class _Slot:
+    source: str
+    key: Optional[str] = None  # extraction cache key (content hash …)
+    filing: Optional[str] = None  # batch-unique filing id, once extracted
+    entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
+
+
+class _InOrder:
+    """Completions arrive in any order; hand them on in input order."""
+
+    def __init__(self) -> None:
+        self.next = 0
+        self.ready: dict[int, tuple[Any, Optional[Callable[[], Any]]]] = {}
+
+    def put(self, position: int, value: Any, reload: Optional[Callable[[], Any]] = None) -> None:
+        if reload is not None and len(self.ready) >= IN_MEMORY_BUFFER:
+            value = None  # read it back from the cache when its turn comes
+        self.ready[position] = (value, reload)
+
+    def drain(self) -> Iterator[tuple[int, Any]]:
+        while self.next in self.ready:
+            value, reload = self.ready.pop(self.next)
+            if value is None and reload is not None:
+                value = reload()
+            yield self.next, value
+            self.next += 1
+
+
+Notify = Callable[[str, int, int], None]
+
+
+@dataclass
+class BatchOutput:
+    outcomes: list[Outcome]
+    summary: dict
+
+
+def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
+              reference: Optional[PassageIndex] = None, reference_digest: str = "none",
+              memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
+              notify: Notify = lambda phase, done, total: None) -> BatchOutput:
+    """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
+
+    With ``keep_results`` false, only the outcomes of inputs that are not ok
+    are kept (without their records), so memory stays bounded.
+    """
+    total = len(sources)
+    slots = [_Slot(source) for source in sources]
+    batch_index = PassageIndex()
+    seen_ids: dict[str, int] = {}
+    batch_parts: list[str] = ["batch"]
+
+    # phase 1: extract
+    order = _InOrder()
+
+    def extraction_tasks() -> Iterator[tuple[int, tuple]]:
+        for position, slot in enumerate(slots):
+            data = read_source(slot.source)
+            if isinstance(data, ManifestEntry):
+                order.put(position, data)
+                continue
+            slot.key = extraction_key(slot.source, data)
+            cached = cache.get("extract", slot.key)
+            if cached is not None:
+                order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
+                continue
+            yield position, (slot.source, data)
+
+    def take_extracted(position: int, item) -> None:
+        slot = slots[position]
+        if isinstance(item, Filing):
+            count = seen_ids.get(item.filing, 0)
+            seen_ids[item.filing] = count + 1
+            if count:  # the same bytes twice: the second copy gets a suffixed id
+                item.filing = f"{item.filing}-{count + 1}"
+            slot.filing = item.filing
+            batch_index.extend(passages_of(item))
+            batch_parts.extend((slot.key, item.filing))
+        else:
+            slot.entry = item
+            batch_parts.extend(("failed", slot.source))
+
+    def drain_extracted() -> None:
+        for position, item in order.drain():
+            take_extracted(position, item)
+            notify("extract", position + 1, total)
+
+    for position, done in engine.run(extract_task, extraction_tasks()):
+        slot = slots[position]
+        if done.error is not None:  # the machine's fault, not the input's: not cached, retried next run
+            order.put(position, failed_entry(slot.source, f"{slot.source}: extraction {done.error}"))
+        else:
+            cache.put("extract", slot.key, done.value)
+            order.put(position, done.value, functools.partial(cache.get, "extract", slot.key))
+        drain_extracted()
+    drain_extracted()
+
+    # phase 2: repair and join against the batch index, read-only
+    batch_digest = digest(*batch_parts)
+    context = Phase2Context(batch=batch_index, reference=reference,
+                            memory=str(store.path) if store is not None else None)
+    order = _InOrder()
+    outcomes: list[Outcome] = []
+    summary = {"inputs": total, "ok": 0, "partial": 0, "failed": 0, "records": 0,
+               "fields_repaired": 0, "fields_flagged": 0}
+
+    def repair_key(slot: _Slot) -> str:
+        return digest("repair", slot.key, slot.filing, batch_digest, memory_digest, reference_digest)
+
+    def repair_tasks() -> Iterator[tuple[int, tuple]]:
+        for position, slot in enumerate(slots):
+            if slot.entry is not None:
+                order.put(position, Outcome(slot.entry))
+                continue
+            key = repair_key(slot)
+            cached = cache.get("repair", key)
+            if cached is not None:
+                order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
+                continue
+            blob = cache.get_bytes("extract", slot.key)
+            if blob is None:
+                order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished"))
+                continue
+            yield position, (blob, slot.filing)
+
+    def drain_repaired() -> None:
+        for position, outcome in order.drain():
+            if writer is not None:
+                writer.add(outcome.entry, outcome.result)
+            entry = outcome.entry
+            summary[entry.status.value] += 1
+            summary["records"] += entry.records
+            summary["fields_repaired"] += entry.fields_repaired
+            summary["fields_flagged"] += entry.fields_flagged
+            if keep_results:
+                outcomes.append(outcome)
+            elif entry.status is not FilingStatus.OK:
+                outcomes.append(Outcome(entry))
+            notify("repair", position + 1, total)
+
+    try:
+        for position, done in engine.run(repair_task, repair_tasks(), setup=(install_context, context)):
+            slot = slots[position]
+            if done.error is not None:
+                order.put(position, _repair_failed(slot, done.error))
+            else:
+                cache.put("repair", repair_key(slot), done.value)
+                order.put(position, Outcome(*done.value), functools.partial(_reload_outcome, cache, repair_key(slot)))
+            drain_repaired()
+        drain_repaired()
+    finally:
+        install_context(None)  # the serial engine installed it in this process
+
+    if store is not None and learn:
+        store.add(item for slot in slots if slot.filing is not None
+                  for item in passages_of(_filing_of(cache, slot)))
+        # the restored texts too: the next batch starts from what this one pieced together
+        store.add(item for slot in slots if slot.filing is not None
+                  for item in _repaired_of(cache, repair_key(slot)))
+    return BatchOutput(outcomes, summary)
+
+
+def _repair_failed(slot: _Slot, reason: str) -> Outcome:
+    entry = failed_entry(slot.source, f"{slot.source}: repair {reason}", component="repair")
+    entry.filing = slot.filing
+    return Outcome(entry)
+
+
+def _reload_outcome(cache: Cache, key: str) -> Outcome:
+    value = cache.get("repair", key)
+    if value is None:  # pragma: no cover - the cache was emptied under us
+        raise RuntimeError(f"batch cache entry repair/{key} vanished during the run")
+    return Outcome(*value)
+
+
+def _repaired_of(cache: Cache, key: str):
+    value = cache.get("repair", key)
+    if value is None or value[1] is None:
+        return iter(())
+    return repaired_passages(value[1])
+
+
+def _filing_of(cache: Cache, slot: _Slot) -> Filing:
+    filing = cache.get("extract", slot.key)
+    filing.filing = slot.filing
+    return filing

@@ -1,0 +1,305 @@
+"""Where batch tasks run: in this process, on a local pool of worker processes, or on Dask.
+
+Engines are registered by name, as camelot registers its parsers::
+
+    ENGINES = {"serial": SerialEngine, "local": LocalEngine, "dask": DaskEngine (in .dask_engine)}
+
+An engine is a context manager with one method, :meth:`run`: it calls a
+module-level function on many argument tuples and yields ``(key, Done)`` in
+*completion* order. ``Done.error`` is set instead of ``Done.value`` when the
+task timed out, its worker died or ran out of memory: a task never raises into
+the batch. Ordering is the caller's job (the batch runner buffers and writes in
+input order), so all engines give the same bytes for the same inputs.
+
+``setup`` is a ``(function, argument)`` pair run once in each worker before its
+first task (and again in a replacement worker): that is how phase 2 ships the
+read-only batch index once per worker rather than once per task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import pickle
+import sys
+import time
+import types
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY_LIMIT = 4 << 30  # bytes of address space per worker; OCR models need a few GiB
+
+
+@dataclass
+class Done:
+    """How one task ended: its value, or why it has none."""
+
+    value: Any = None
+    error: Optional[str] = None
+    seconds: float = 0.0
+
+
+Task = tuple[Any, tuple]  # (key, arguments)
+Setup = Optional[tuple[Callable[[Any], None], Any]]
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class SerialEngine:
+    """Everything in the calling process: no isolation, no timeout; for the API and debugging."""
+
+    name = "serial"
+
+    def __init__(self, **_: Any) -> None:
+        self.workers = 1
+
+    def __enter__(self) -> "SerialEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def run(self, fn: Callable, tasks: Iterable[Task], *, setup: Setup = None) -> Iterator[tuple[Any, Done]]:
+        if setup is not None:
+            setup[0](setup[1])
+        for key, args in tasks:
+            started = time.perf_counter()
+            try:
+                yield key, Done(fn(*args), seconds=time.perf_counter() - started)
+            except MemoryError:
+                yield key, Done(error="ran out of memory", seconds=time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- local pool
+
+def _limit_memory(limit: Optional[int]) -> None:
+    if not limit:
+        return
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not POSIX, or not allowed
+        pass
+
+
+def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes]) -> None:
+    """A pool worker: run setup, then answer (fn, args) messages until told to stop."""
+    _limit_memory(memory_limit)
+    if setup_blob is not None:
+        function, argument = pickle.loads(setup_blob)
+        function(argument)
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        fn, args = message
+        try:
+            conn.send(("ok", fn(*args)))
+        except MemoryError:
+            conn.send(("error", "ran out of memory"))
+        except Exception as error:  # the task function should catch its own; this is the last net
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Start workers without re-running the caller's ``__main__``.
+
+    Workers only run jixiao's module-level functions, so they never need it; and
+    a script, notebook or ``python -`` that calls ``convert`` without an
+    ``if __name__ == "__main__":`` guard would otherwise start workers from
+    every worker (multiprocessing re-imports the main module in each child).
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    ready: bool = False
+    task: Optional[Task] = None
+    started: float = 0.0
+
+
+class LocalEngine:
+    """A pool of worker processes that this engine owns, so it can kill and replace any of them.
+
+    ``concurrent.futures.ProcessPoolExecutor`` cannot kill one hung task and
+    breaks entirely when a worker dies; here each worker runs one task at a
+    time, a task past ``timeout`` seconds gets its worker killed and replaced,
+    and a worker that dies (out of memory, a crash in C code) costs only the
+    task it was running. Each worker's address space is capped at
+    ``memory_limit`` bytes, so a runaway allocation raises MemoryError there.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: Optional[int] = None, *, timeout: Optional[float] = DEFAULT_TIMEOUT,
+                 memory_limit: Optional[int] = DEFAULT_MEMORY_LIMIT, **_: Any) -> None:
+        self.workers = workers or default_workers()
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # not fork: the parent may run a progress thread and hold SQLite handles
+        self._context = multiprocessing.get_context(method)
+        if method == "forkserver":  # workers fork from a server that has jixiao imported already
+            self._context.set_forkserver_preload(["jixiao.pipeline.batch"])
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def _start(self, setup_blob: Optional[bytes]) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, args=(child, self.memory_limit, setup_blob),
+                                        daemon=True)
+        with _without_main():
+            process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @staticmethod
+    def _stop(worker: _Worker, *, kill: bool) -> None:
+        if kill:
+            worker.process.kill()
+        else:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        worker.process.join(5)
+        if worker.process.is_alive():  # pragma: no cover - a worker ignoring its stop message
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
+
+    def run(self, fn: Callable, tasks: Iterable[Task], *, setup: Setup = None) -> Iterator[tuple[Any, Done]]:
+        setup_blob = pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL) if setup is not None else None
+        pending = iter(tasks)
+        first = next(pending, None)
+        if first is None:  # everything was cached: start no worker at all
+            return
+        pending = itertools.chain([first], pending)
+        exhausted = False
+        workers = [self._start(setup_blob) for _ in range(self.workers)]
+        setup_failures = 0
+        try:
+            while True:
+                # hand a task to every idle worker
+                for worker in workers:
+                    if worker.ready and worker.task is None:
+                        task = None if exhausted else next(pending, None)
+                        exhausted = task is None
+                        if task is None:
+                            continue
+                        worker.task, worker.started = task, time.monotonic()
+                        worker.conn.send((fn, task[1]))
+                if exhausted and all(w.task is None for w in workers):
+                    return
+                waitables = [w.conn for w in workers] + [w.process.sentinel for w in workers]
+                wait(waitables, timeout=self._next_deadline(workers))
+                for position, worker in enumerate(workers):
+                    finished, replace = self._poll(worker)
+                    if replace:
+                        if not worker.ready and finished is None:
+                            setup_failures += 1
+                            if setup_failures > 3 * self.workers:
+                                raise RuntimeError(
+                                    "local engine: workers keep dying during setup (exit code "
+                                    f"{worker.process.exitcode}); a script that converts with worker "
+                                    "processes must do it under `if __name__ == '__main__':`")
+                        self._stop(worker, kill=True)
+                        workers[position] = self._start(setup_blob)
+                    if finished is not None:
+                        yield finished
+        finally:
+            for worker in workers:
+                self._stop(worker, kill=worker.task is not None)
+
+    def _next_deadline(self, workers: list[_Worker]) -> Optional[float]:
+        busy = [w.started for w in workers if w.task is not None]
+        if self.timeout is None or not busy:
+            return None
+        return max(0.0, min(busy) + self.timeout - time.monotonic()) + 0.01
+
+    def _poll(self, worker: _Worker) -> tuple[Optional[tuple[Any, Done]], bool]:
+        """What happened to one worker: (a finished task or None, whether to replace the worker)."""
+        died = False
+        if worker.conn.poll():
+            try:
+                kind, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                kind, payload, died = "died", None, True
+            if kind == "ready":
+                worker.ready = True
+                return None, False
+            if kind in ("ok", "error"):
+                key, seconds = worker.task[0], time.monotonic() - worker.started
+                worker.task = None
+                done = Done(payload, seconds=seconds) if kind == "ok" else Done(error=payload, seconds=seconds)
+                # after a MemoryError the worker's heap is suspect: start a fresh one
+                return (key, done), kind == "error" and payload == "ran out of memory"
+        elif not worker.process.is_alive():
+            died = True
+        if died:
+            worker.process.join(1)
+            code = worker.process.exitcode
+            reason = (f"worker process was killed by signal {-code} (out of memory, or a crash)"
+                      if code is not None and code < 0 else f"worker process exited with code {code}")
+            return self._lost(worker, reason), True
+        if worker.task is not None and self.timeout is not None and \
+                time.monotonic() - worker.started > self.timeout:
+            return self._lost(worker, f"timed out after {self.timeout:g} s"), True
+        return None, False
+
+    @staticmethod
+    def _lost(worker: _Worker, reason: str) -> Optional[tuple[Any, Done]]:
+        task, worker.task = worker.task, None
+        if task is None:
+            return None
+        return task[0], Done(error=reason, seconds=time.monotonic() - worker.started)
+
+
+def _dask_engine(**options: Any):
+    """The Dask engine (see :mod:`.dask_engine`), imported on demand: distributed is heavy."""
+    from .dask_engine import DaskEngine
+
+    return DaskEngine(**options)
+
+
+ENGINES: dict[str, Callable[..., Any]] = {"serial": SerialEngine, "local": LocalEngine, "dask": _dask_engine}
+"""Engines by name; ``make_engine("local", workers=4)`` builds one."""
+
+
+def make_engine(name: str, **options: Any):
+    """The engine registered as ``name``, configured with ``options``."""
+    try:
+        engine = ENGINES[name]
+    except KeyError:
+        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}") from None
+    return engine(**options)

@@ -1,0 +1,34 @@
+"""Task functions for the engine tests: importable by worker processes (tests/ is on their sys.path)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def misbehave(x: int):
+    """Behave for most inputs; hang, die or run out of memory for a few."""
+    if x == 3:
+        time.sleep(3600)  # hangs: must be killed by the timeout
+    if x == 5:
+        os.kill(os.getpid(), signal.SIGKILL)  # the worker dies under the task
+    if x == 7:
+        bytearray(1 << 31)  # 2 GiB: above the worker's address-space limit
+    return x * x
+
+
+SEEN: list = []
+
+
+def remember(value) -> None:
+    """A setup function: the value every task of this worker sees."""
+    SEEN[:] = [value, os.getpid()]
+
+
+def seen(_: int):
+    return SEEN[0], SEEN[1]

@@ -1,0 +1,47 @@
+"""Engines: a hung, dying or memory-hungry task fails alone and the pool goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.pipeline.engines import ENGINES, LocalEngine, SerialEngine, make_engine
+
+import batch_tasks
+
+
+def test_registry_and_unknown_engine():
+    assert set(ENGINES) == {"serial", "local", "dask"}
+    with pytest.raises(ValueError, match="unknown engine 'spark'"):
+        make_engine("spark")
+
+
+def test_local_engine_isolates_hang_death_and_memory():
+    with LocalEngine(2, timeout=2, memory_limit=1 << 30) as engine:
+        done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in range(10)]))
+    assert sorted(done) == list(range(10))
+    assert "timed out after 2 s" in done[3].error
+    assert "killed by signal 9" in done[5].error
+    assert done[7].error == "ran out of memory"
+    for x in (0, 1, 2, 4, 6, 8, 9):  # the replacement workers carried on
+        assert done[x].error is None and done[x].value == x * x
+
+
+def test_setup_runs_once_per_worker_and_again_in_replacements():
+    with LocalEngine(2, timeout=30) as engine:
+        done = dict(engine.run(batch_tasks.seen, [(x, (x,)) for x in range(8)], setup=(batch_tasks.remember, "ctx")))
+    assert {d.value[0] for d in done.values()} == {"ctx"}
+    assert len({d.value[1] for d in done.values()}) <= 2  # two worker processes, none restarted
+
+
+def test_serial_engine_runs_in_process():
+    with SerialEngine() as engine:
+        assert [d.value for _, d in engine.run(batch_tasks.square, [(i, (i,)) for i in range(4)])] == [0, 1, 4, 9]
+
+
+def test_dask_engine_times_out_a_hung_task_and_goes_on():
+    from jixiao.pipeline.dask_engine import DaskEngine
+
+    with DaskEngine(2, timeout=4) as engine:
+        done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in (0, 1, 3, 4, 6)]))
+    assert done[3].error == "timed out after 4 s"
+    assert {x: done[x].value for x in (0, 1, 4, 6)} == {0: 0, 1: 1, 4: 16, 6: 36}
