@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..pipeline.datamodel import Filing
 from .base import ExtractionError, Extractor, choose_extractor
 from .ocr import extract_image
+from .pages import extract_page_set
 from .route import extract_pdf_routed
 from .text import extract_text
 
@@ -19,6 +20,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
     "pdf": extract_pdf_routed,  # text layer, and OCR for pages whose text layer is unusable
     "image": extract_image,  # scanned pages: OCR (extractors/ocr.py)
+    "pages": extract_page_set,  # a folder "<name>.pages/" of page images: one scanned filing
 }
 
 

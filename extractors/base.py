@@ -35,8 +35,55 @@ TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 
 def choose_extractor(path: str, data: bytes) -> str:
     """Name of the extractor for a source, by its content first and its suffix second."""
+    if data.startswith(PAGE_SET_MAGIC):
+        return "pages"
     if data.startswith(b"%PDF") or Path(path).suffix.lower() == ".pdf":
         return "pdf"
     if data[:8].startswith(b"\x89PNG") or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
     return "text"
+
+
+# A scanned filing often arrives as one image per page: a folder named
+# "<name>.pages/" holding them is one input. Its pages travel as one bytes
+# blob (so that a Dask worker needs no shared file system) in this container.
+PAGE_SET_SUFFIX = ".pages"
+PAGE_SET_MAGIC = b"JIXIAO-PAGE-SET\n"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+def natural_key(name: str) -> list:
+    """'p10.png' after 'p9.png': digit runs compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def page_set_files(folder: Path) -> list[Path]:
+    """The page images of a page-set folder, in page order."""
+    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                   and not p.name.startswith(".")), key=lambda p: natural_key(p.name))
+
+
+def pack_page_set(folder: Path) -> bytes:
+    parts = [PAGE_SET_MAGIC]
+    for path in page_set_files(folder):
+        data = path.read_bytes()
+        name = path.name.encode("utf-8")
+        parts.append(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)
+    return b"".join(parts)
+
+
+def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
+    pages, position = [], len(PAGE_SET_MAGIC)
+    try:
+        while position < len(data):
+            size = int.from_bytes(data[position:position + 4], "big")
+            name = data[position + 4:position + 4 + size].decode("utf-8")
+            position += 4 + size
+            length = int.from_bytes(data[position:position + 8], "big")
+            pages.append((name, data[position + 8:position + 8 + length]))
+            position += 8 + length
+    except (UnicodeDecodeError, ValueError):
+        raise ExtractionError(f"{source}: damaged page set") from None
+    if not pages:
+        raise ExtractionError(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+    return pages

@@ -232,6 +232,8 @@ class FilingResult(_Model):
         description="raw cells of fragments that could not be zipped (row counts disagreed)",
     )
     route: Optional[str] = Field(None, description="extractor that read the source")
+    pages: list[dict] = Field(
+        default_factory=list, description="per page of a PDF or scan: page number and route (text/ocr)")
 
 
 class ManifestEntry(_Model):
@@ -246,6 +248,8 @@ class ManifestEntry(_Model):
     fields_repaired: int = 0
     fields_flagged: int = 0
     route: Optional[str] = None
+    pages: list[dict] = Field(
+        default_factory=list, description="per page of a PDF or scan: page number, route (text/ocr), fragment")
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
 
 

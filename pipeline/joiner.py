@@ -108,5 +108,11 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
         duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
         needs_review=header_review or any(r.needs_review for r in records) or status is not FilingStatus.OK,
-        records=records, unaligned=unaligned, route=filing.kind,
+        records=records, unaligned=unaligned, route=filing.kind, pages=page_routes(filing),
     )
+
+
+def page_routes(filing: Filing) -> list[dict]:
+    """Which route each page took, for the manifest: {page, route, fragment?}."""
+    keep = ("page", "route", "fragment")
+    return [{key: page[key] for key in keep if page.get(key) is not None} for page in filing.pages]

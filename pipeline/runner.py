@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
-from ..extractors.base import ExtractionError
+from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
 from ..output.review.feedback import decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
@@ -83,15 +83,23 @@ class Result:
 def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
     """Expand folders into the filings they hold; files are taken as given.
 
+    A folder named ``<name>.pages`` is one input: the page images of one scan.
+
     A path that does not exist is kept, so that it gets its own manifest line.
     """
     found: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir() and path.suffix != PAGE_SET_SUFFIX:
+            page_sets = sorted(p for p in path.rglob(f"*{PAGE_SET_SUFFIX}") if p.is_dir())
             for child in sorted(path.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
-                        and not any(part.startswith(".") for part in child.relative_to(path).parts)):
+                relative = child.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if child in page_sets:
+                    found.append(str(child))  # a folder of page images is one scanned filing
+                elif (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
+                      and not any(child.is_relative_to(s) for s in page_sets)):
                     found.append(str(child))
         else:
             found.append(str(raw))
@@ -112,6 +120,8 @@ def extract_source(source: str) -> Union[Filing, ManifestEntry]:
 def read_source(source: str) -> Union[bytes, ManifestEntry]:
     """An input's bytes, or a failed manifest entry saying why they cannot be read."""
     try:
+        if Path(source).is_dir() and Path(source).suffix == PAGE_SET_SUFFIX:
+            return pack_page_set(Path(source))
         return Path(source).read_bytes()
     except FileNotFoundError:
         return failed_entry(source, f"{source}: no such file")
@@ -163,7 +173,7 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
-                         fields_flagged=flagged, route=result.route,
+                         fields_flagged=flagged, route=result.route, pages=result.pages,
                          decisions_applied=decisions_applied(result))
 
 

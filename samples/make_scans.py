@@ -116,7 +116,8 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
         files.append(name)
     else:
         for number, page in enumerate(pages, start=1):
-            name = f"{case}.p{number}.png"
+            name = f"{case}.pages/p{number}.png"  # a page folder: one input for jixiao
+            (out / f"{case}.pages").mkdir(exist_ok=True)
             page.quantize(6, dither=Image.Dither.NONE).save(out / name, optimize=True, dpi=(dpi, dpi))
             files.append(name)
     truth["garble"] = garble

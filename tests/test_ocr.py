@@ -153,7 +153,7 @@ def test_routing_unusable_text_layers_go_to_ocr():
 
 
 def test_image_input_is_routed_to_the_image_extractor():
-    data = (SCANNED / "changde-shengtai-2023.p2.png").read_bytes()
+    data = (SCANNED / "changde-shengtai-2023.pages/p2.png").read_bytes()
     assert choose_extractor("page.png", data) == "image"
 
 
@@ -161,7 +161,7 @@ def test_image_input_is_routed_to_the_image_extractor():
 
 @pytest.fixture(scope="module")
 def png_page():
-    source = "samples/scanned/changde-shengtai-2023.p2.png"
+    source = "samples/scanned/changde-shengtai-2023.pages/p2.png"
     return extract(source, (ROOT / source).read_bytes())
 
 

@@ -40,7 +40,7 @@ VALUE_COLUMNS = ("level3", "operator", "target", "unit")
 
 def _strip(value):
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in ("provenance", "filing", "source", "route")}
+        return {k: _strip(v) for k, v in value.items() if k not in ("provenance", "filing", "source", "route", "pages")}
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value
