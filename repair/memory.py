@@ -39,25 +39,35 @@ POSTINGS_PER_GRAM = 2_000  # postings read per bigram; rarer bigrams decide anyw
 
 # Each component owns an ordered list of migrations; never edit a released
 # step, append a new one.
-MIGRATIONS: dict[str, Sequence[str]] = {
+MIGRATIONS: dict[str, Sequence] = {
     "memory": (
+        # 1: passages and their bigram postings
         """
         CREATE TABLE passages (
             id INTEGER PRIMARY KEY,
             text TEXT NOT NULL UNIQUE,
             trust INTEGER NOT NULL,
-            source TEXT, filing TEXT, field TEXT, grp TEXT,
-            slot TEXT,  -- 'department kind|duties[3]' for header items, else NULL
+            source TEXT, filing TEXT, field TEXT,
             seen INTEGER NOT NULL DEFAULT 1,
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         );
-        CREATE INDEX passages_slot ON passages (slot) WHERE slot IS NOT NULL;
         CREATE TABLE grams (gram TEXT NOT NULL, passage INTEGER NOT NULL REFERENCES passages(id),
                             PRIMARY KEY (gram, passage)) WITHOUT ROWID;
         CREATE TABLE gram_df (gram TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        # 2: who filed a passage, and the header slot it stands in ('教育局|duties[3]')
+        lambda conn: _add_columns(conn, "passages", {"grp": "TEXT", "slot": "TEXT"}),
+        "CREATE INDEX IF NOT EXISTS passages_slot ON passages (slot) WHERE slot IS NOT NULL",
     ),
 }
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    # SQLite has no ADD COLUMN IF NOT EXISTS; stores written by pre-release builds may have some
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for name, kind in columns.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -73,8 +83,10 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[str]) -> int:
+def migrate(conn: sqlite3.Connection, component: str, steps: Sequence) -> int:
     """Apply the steps of ``component`` not yet applied, each in its own transaction.
+
+    A step is SQL (statements separated by ";") or a callable taking the connection.
 
     Other components (the review app's decision log) call this with their
     own name and steps on the same connection. Returns the version reached.
@@ -87,9 +99,12 @@ def migrate(conn: sqlite3.Connection, component: str, steps: Sequence[str]) -> i
                            f"({len(steps)}): upgrade jixiao")
     for number, step in enumerate(steps[version:], start=version + 1):
         with transaction(conn):
-            for statement in step.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?) "
                          "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, number))
     return len(steps)

@@ -48,7 +48,10 @@ def test_memory_schema_is_versioned_and_intact(tmp_path):
     path = tmp_path / "memory.sqlite"
     convert([str(EARLIER)], memory=path)
     conn = connect(path)  # opening again migrates nothing and keeps the data
-    assert conn.execute("SELECT version FROM schema_migrations WHERE component = 'memory'").fetchone() == (1,)
+    from jixiao.repair.memory import MIGRATIONS
+
+    latest = len(MIGRATIONS["memory"])
+    assert conn.execute("SELECT version FROM schema_migrations WHERE component = 'memory'").fetchone() == (latest,)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
@@ -77,3 +80,24 @@ def test_cli_memory_and_reference_options(tmp_path):
                  "--quiet"]) == 2
     assert main(["convert", str(LATER), "-o", str(tmp_path / "c"), "--no-memory", "--quiet"]) == 0
     assert len(read_jsonl(tmp_path / "c" / "records.jsonl")) > 0
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_passages(tmp_path):
+    import sqlite3
+
+    from jixiao.repair.memory import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS["memory"][0])
+    old.execute("CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    old.execute("INSERT INTO schema_migrations VALUES ('memory', 1)")
+    old.execute("INSERT INTO passages (text, trust) VALUES ('实现共建共享，达到上下贯通。', 3)")
+    old.commit()
+    old.close()
+    memory = RepairMemory(path)
+    assert len(memory) == 1
+    columns = {row[1] for row in memory.conn.execute("PRAGMA table_info(passages)")}
+    assert {"grp", "slot"} <= columns
+    convert([str(EARLIER)], memory=path)  # and it is usable at once
+    assert len(RepairMemory(path)) > 40
