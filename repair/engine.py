@@ -8,25 +8,24 @@ confidence, evidence and flags, which is what the pipeline stores.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
-from rapidfuzz.distance import LCSseq
-
+from .acceptance import (
+    SLOT_SCORE,
+    compatible,
+    may_anchor,
+    score_alignment,
+    shape_score,
+    slot_level,
+    slot_score,
+)
 from .align import Alignment, align, is_ambiguous
 from .damage import SOFT, Garbled, Token, evidently_clipped, parse_garbled, render
-from .index import SLOT_COLUMNS, Passage, PassageIndex, PassageRef, Trust, column_of, department_kind, effective_trust
+from .index import Passage, PassageIndex, PassageRef, Trust, column_of, effective_trust
 
-MIN_MATCHES = 5  # visible characters a witness must confirm
-SLOT_SCORE = 0.85  # a witness from the same filer's same slot that confirms every visible character
-SLOT_MIN_LITERALS = 4
-MIN_MATCHED_CJK = 3  # of which Chinese: punctuation alone anchors nothing
-MIN_COVERAGE = 0.5  # share of the garbled text's visible characters the witness spans
-MIN_DENSITY = 0.25  # share of those the witness shows too (the rest fell into its gaps)
 CONFLICT_MARGIN = 0.15  # how much better the best witness must be than a conflicting one
-
 
 @dataclass
 class Witnessed:
@@ -61,76 +60,6 @@ class Repair:
     ambiguous: bool = False
 
 
-def score_alignment(alignment: Alignment, garbled: Garbled) -> float:
-    """0-1: how firmly a witness anchors the garbled text.
-
-    Visible characters can never disagree in an alignment, so the risk is a
-    witness that agrees by chance: too few characters confirmed, or confirmed
-    only in a corner of the garbled text. Characters that fall into the
-    witness's own gaps neither confirm nor contradict.
-    """
-    if alignment.matches < MIN_MATCHES or alignment.matched_cjk < MIN_MATCHED_CJK:
-        return 0.0
-    literals = max(garbled.literal_count, 1)
-    aligned = alignment.matches + alignment.absorbed
-    if aligned / literals < MIN_COVERAGE or alignment.matches / aligned < MIN_DENSITY:
-        return 0.0
-    return round(min(1.0, alignment.matches / min(12, literals)), 4)
-
-
-def slot_level(ref: PassageRef, exclude: Optional[PassageRef]) -> int:
-    """How closely a witness's place matches the field being repaired.
-
-    2: the same department's same header item in another filing (duties (三)
-    of last year); 1: the same item of a department of the same kind in
-    another place; 0: anything else. Table rows are not slots, since
-    indicators come and go between years.
-    """
-    if (exclude is None or ref.group is None or exclude.group is None or ref.field != exclude.field
-            or ref.filing == exclude.filing or column_of(ref.field) not in SLOT_COLUMNS):
-        return 0
-    if ref.group == exclude.group:
-        return 2
-    return 1 if department_kind(ref.group) == department_kind(exclude.group) else 0
-
-
-def slot_score(alignment: Alignment, garbled: Garbled, ref: PassageRef,
-               exclude: Optional[PassageRef]) -> float:
-    """Score for a short garbled item witnessed by the same slot of a same-kind filing.
-
-    "负 ，规 。" has too few visible characters to anchor a witness on its
-    own, but the same department's duties item (三) of another year that
-    confirms every visible character and every run boundary is convincing.
-    """
-    level = slot_level(ref, exclude)
-    if not level:
-        return 0.0
-    literals = garbled.literal_count
-    if (literals < SLOT_MIN_LITERALS or alignment.matches != literals or alignment.matched_cjk < 2
-            or alignment.hanging or alignment.absorbed):
-        return 0.0
-    return SLOT_SCORE if level == 2 else SLOT_SCORE - 0.03
-
-
-SHAPE_SCORE = 0.8
-SHAPE_MIN_LITERALS = 4
-
-
-def shape_score(alignment: Alignment, garbled: Garbled) -> float:
-    """Score for a short garbled passage that a whole witness fits exactly.
-
-    "完 、市 。" shows four characters, too few to anchor on, but a witness
-    that it covers from end to end, with every visible character and every
-    run boundary confirmed ("完成市委、市政府交办的其他任务。"), is the same
-    passage. Conflicting witnesses of the same shape make it ambiguous.
-    """
-    literals = garbled.literal_count
-    if (literals < SHAPE_MIN_LITERALS or alignment.matches != literals or alignment.matched_cjk < 2
-            or alignment.hanging or alignment.absorbed or alignment.witness_skipped):
-        return 0.0
-    return SHAPE_SCORE
-
-
 def _evidence_for(ref: PassageRef, offset: int, text: str) -> Evidence:
     kind = {0: "passage", 1: "passage", 2: "decision", 3: "memory", 4: "reference"}[int(ref.trust)]
     return Evidence(kind=kind, source=ref.source, filing=ref.filing, field=ref.field,
@@ -140,29 +69,6 @@ def _evidence_for(ref: PassageRef, offset: int, text: str) -> Evidence:
 def _gap_count(tokens: list[Token]) -> int:
     return sum(1 for k, t in enumerate(tokens) if t.is_gap and t.gap != SOFT
                and not (k and tokens[k - 1].is_gap))
-
-
-def _compatible(a: list[Token], b: list[Token]) -> bool:
-    """Two restorations agree when every character both show is the same."""
-    return _wildcard_equal(render(a, show_soft=True), render(b, show_soft=True))
-
-
-def _wildcard_equal(a: str, b: str) -> bool:
-    """Whether two texts can be the same, each □ standing for any run (either way round)."""
-    def matches(pattern: str, text: str) -> bool:
-        regex = ".*".join(re.escape(part) for part in pattern.split(GAP))
-        # a □ in the text may hide any of the pattern's characters
-        return re.fullmatch(regex, text.replace(GAP, "")) is not None or GAP in text and _loose(pattern, text)
-
-    return matches(a, b) or matches(b, a)
-
-
-def _loose(pattern: str, text: str) -> bool:
-    """Both sides have gaps: compare only what both show, in order, around the gaps."""
-    regex_a = ".*".join(re.escape(part) for part in pattern.split(GAP))
-    regex_b = ".*".join(re.escape(part) for part in text.split(GAP))
-    return (re.fullmatch(regex_a, text.replace(GAP, "")) is not None
-            or re.fullmatch(regex_b, pattern.replace(GAP, "")) is not None)
 
 
 def repair_text(
@@ -268,7 +174,7 @@ def _split_conflicts(witnessed: list[Witnessed]) -> tuple[list[Witnessed], list[
     best = witnessed[0]
     accepted, conflicts = [best], []
     for other in witnessed[1:]:
-        (accepted if _compatible(best.alignment.tokens, other.alignment.tokens) else conflicts).append(other)
+        (accepted if compatible(best.alignment.tokens, other.alignment.tokens) else conflicts).append(other)
     return accepted, conflicts
 
 
@@ -292,13 +198,6 @@ def _clearly_better(best: Witnessed, conflicts: list[Witnessed], *, extends_tail
     return not extends_tail and best.trust is Trust.FILING and strongest.trust is not Trust.FILING
 
 
-def _may_anchor(garbled: Garbled, passage: Passage) -> bool:
-    """A cheap bound before the alignment: enough characters in common, in order (LCS, in C)."""
-    visible = "".join(t.char for t in garbled.tokens if not t.is_gap)
-    needed = min(MIN_MATCHES, SHAPE_MIN_LITERALS, len(visible))
-    return LCSseq.similarity(visible, passage.text, score_cutoff=needed) >= needed
-
-
 def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: float,
                exclude: Optional[PassageRef], filing: Optional[str], limit: int, tried: set[str],
                ref_filter=None) -> list[Witnessed]:
@@ -315,7 +214,7 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
         refs = [r for r in passage.refs if r != exclude and (ref_filter is None or ref_filter(r))]
         if not refs:
             continue
-        if not _may_anchor(current, passage):
+        if not may_anchor(current, passage):
             continue
         alignment = align(current.tokens, passage.tokens, check_ambiguity=False)
         if alignment is None or alignment.restored == 0:

@@ -14,3 +14,13 @@ REGENERATE = os.environ.get("JIXIAO_REGENERATE_GOLDEN") == "1"
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def check_golden(expected_path: Path, actual) -> None:
+    """Compare ``actual`` with a golden JSON file; rewrite it when JIXIAO_REGENERATE_GOLDEN=1."""
+    if REGENERATE:
+        expected_path.parent.mkdir(parents=True, exist_ok=True)
+        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert expected_path.exists(), (
+        f"{expected_path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review the diff")
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))

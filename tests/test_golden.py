@@ -6,14 +6,13 @@ diff before committing it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from jixiao.pipeline import convert
 
-from helpers import REGENERATE, ROOT, SAMPLES
+from helpers import ROOT, SAMPLES, check_golden
 
 CASES = sorted(p for p in SAMPLES.glob("*.txt"))
 
@@ -32,9 +31,4 @@ def golden_payload(source: Path) -> dict:
 def test_sample_matches_golden(source, in_root):
     expected_path = source.with_suffix(".expected.json")
     actual = golden_payload(source)
-    if REGENERATE or not expected_path.exists():
-        if not REGENERATE:
-            pytest.fail(f"{expected_path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review it")
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
+    check_golden(expected_path, actual)

@@ -9,11 +9,10 @@ Set JIXIAO_REGENERATE_GOLDEN=1 to rewrite, then review the diff.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from helpers import REGENERATE, ROOT, SAMPLES
+from helpers import ROOT, SAMPLES, check_golden
 from test_golden import golden_payload
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -32,9 +31,4 @@ CASES = [SAMPLES / "generated" / f"{case}.{form}" for case in SUBSET for form in
 def test_generated_sample_matches_golden(source, in_root):
     expected_path = GOLDEN / f"{source.name}.expected.json"
     actual = golden_payload(source)
-    if REGENERATE or not expected_path.exists():
-        if not REGENERATE:
-            pytest.fail(f"{expected_path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review it")
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
+    check_golden(expected_path, actual)

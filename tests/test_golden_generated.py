@@ -13,7 +13,7 @@ import pytest
 from jixiao.pipeline import convert
 from jixiao.samples.scoring import score_batch
 
-from helpers import REGENERATE, ROOT, SAMPLES
+from helpers import ROOT, SAMPLES, check_golden
 
 GENERATED = SAMPLES / "generated"
 EXPECTED = GENERATED / "expected"
@@ -38,12 +38,7 @@ def test_generated_filing_matches_golden(batch, source):
     actual = {"manifest": outcome.entry.model_dump(mode="json"),
               "filing": outcome.result.model_dump(mode="json"),
               "records": [r.model_dump(mode="json") for r in outcome.result.records]}
-    path = EXPECTED / f"{source.name}.json"
-    if REGENERATE:
-        EXPECTED.mkdir(exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), f"{path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review it"
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
+    check_golden(EXPECTED / f"{source.name}.json", actual)
 
 
 def test_generated_corpus_meets_the_repair_goals(batch):

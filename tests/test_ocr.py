@@ -19,7 +19,7 @@ from jixiao.extractors.ocr_engine import _with_gaps
 from jixiao.pipeline.datamodel import FragmentKind
 from jixiao.repair.ocr_fixes import correct_cell, header_kind
 
-from helpers import REGENERATE, ROOT
+from helpers import ROOT, check_golden
 
 SCANNED = ROOT / "samples" / "scanned"
 
@@ -217,8 +217,4 @@ def test_scanned_pdf_matches_golden(scanned_pdf, in_root):
         "filing": outcome.result.model_dump(mode="json"),
         "records": [r.model_dump(mode="json") for r in outcome.result.records]})
     expected_path = SCANNED / "hengyang-yingji-2022.expected.json"
-    if REGENERATE or not expected_path.exists():
-        if not REGENERATE:
-            pytest.fail(f"{expected_path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review it")
-        expected_path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert payload == json.loads(expected_path.read_text(encoding="utf-8"))
+    check_golden(expected_path, payload)

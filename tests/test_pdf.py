@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from jixiao.extractors import extract
-from jixiao.extractors.base import ExtractionError
 from jixiao.extractors.pdf import text_layer_usable
 from jixiao.pipeline import convert
 from jixiao.pipeline.datamodel import FragmentKind

@@ -71,7 +71,7 @@ def test_review_by_keyboard_then_export(server, page):
     first = current_id(page)
     page.keyboard.press("a")  # accept the lowest-confidence item
     page.wait_for_function(f"document.querySelector('.qi.current')?.dataset.id !== {first!r}")
-    page.wait_for_selector(f"#item .diff")
+    page.wait_for_selector("#item .diff")
     second = current_id(page)
 
     idle(page)
