@@ -28,6 +28,7 @@ from .header import (
     split_goals,
     strip_label,
 )
+from .pdf_limits import check_inflation, max_pages, page_cap_message
 from .pdf_grid import (
     CharIndex,
     Grid,
@@ -91,6 +92,7 @@ def open_pdf(source: str, data: bytes):
         raise ExtractionError(f"{source}: the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ExtractionError(f"{source}: not a PDF (no %PDF header)")
+    check_inflation(source, data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -109,9 +111,12 @@ def _truncated(data: bytes) -> bool:
 
 
 def scan_pages(document) -> list[PageText]:
-    """Every page's text (pdfium) and which fragment's column header it shows, if any."""
+    """Every page's text (pdfium) and which fragment's column header it shows, if any.
+
+    Only the first :func:`~.pdf_limits.max_pages` pages are read (the caller warns about the rest).
+    """
     pages = []
-    for index in range(len(document)):
+    for index in range(min(len(document), max_pages())):
         page = document[index]
         textpage = page.get_textpage()
         text = textpage.get_text_range()
@@ -144,9 +149,12 @@ def _extract(source: str, data: bytes, document) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
+    if len(pages) < len(document):
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                       message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
     if not located:
-        _raise_not_found(source, pages, data)
+        _raise_not_found(source, pages, data, len(document))
 
     import pdfplumber
 
@@ -186,7 +194,7 @@ def _extract(source: str, data: bytes, document) -> Filing:
     return filing
 
 
-def _raise_not_found(source: str, pages: list[PageText], data: bytes) -> None:
+def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:
     unusable = [p.number for p in pages if not p.usable]
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {_ranges(unusable)}"
@@ -194,6 +202,8 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes) -> None:
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
+    if len(pages) < total:
+        truncated += f" {page_cap_message(source, total, len(pages))}."
     raise ExtractionError(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
         f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
