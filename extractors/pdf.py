@@ -11,6 +11,7 @@ the characters in each bbox (see :mod:`.pdf_grid`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
@@ -164,10 +165,17 @@ def _extract(source: str, data: bytes, document) -> Filing:
     except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
         raise ExtractionError(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
                               f"{type(error).__name__}: {error}") from None
-    with pdf:
+    with _closing_quietly(pdf):
         for located_page in located:
-            page = pdf.pages[located_page.number - 1]
-            page_chars = page.chars
+            try:
+                page = pdf.pages[located_page.number - 1]
+                page_chars = page.chars
+            except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
+                filing.errors.append(ErrorItem(
+                    component="extract", severity=Severity.WARNING, page=located_page.number,
+                    message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
+                    f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
+                continue
             if not text_layer_usable("".join(c["text"] for c in page_chars)):
                 # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
                 # encrypted files): take pdfium's characters instead
@@ -187,11 +195,24 @@ def _extract(source: str, data: bytes, document) -> Filing:
                 continue
             reader.read(grid, located_page.kind, chars)
     if not filing.fragments:
+        unparsed = [e.page for e in filing.errors if "cannot be parsed by pdfminer" in e.message]
         raise ExtractionError(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
-                              "ruled table with them")
+                              "ruled table with them" + (f" (pdfminer cannot parse page(s) "
+                              f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
     reader.finish()
     return filing
+
+
+@contextlib.contextmanager
+def _closing_quietly(pdf):
+    """pdfplumber's close() builds every page object, and a broken page dictionary (a /Rotate that
+    is not a number: found by fuzz/fuzz_extract.py) raises there: closing must not fail the file."""
+    try:
+        yield pdf
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:

@@ -27,6 +27,7 @@ from helpers import SAMPLES, SEED
 from pdf_factory import raw_pdf
 
 GENERATED = SAMPLES / "generated"
+FUZZ_REGRESSIONS = Path(__file__).parent / "fuzz_regressions"
 GOOD_PDF = GENERATED / "changde-shengtai-2023.pdf"
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
@@ -251,6 +252,12 @@ CASES: tuple[Case, ...] = (
     Case("cells", "nul-bytes.txt", nul_bytes, "ok", "NUL", 14),
     Case("cells", "bidi-marks.txt", bidi_marks, "ok", "bidirectional control", 14),
     Case("cells", "formula-cells.txt", formula_cells, "ok", None, 14),
+    # found by fuzz/fuzz_extract.py: a stream pdfium skips but pdfminer raises on (was "extractor crashed")
+    Case("fuzz", "fuzz-ascii85.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-ascii85.pdf").read_bytes(), "partial",
+         "cannot be parsed by pdfminer"),
+    # found by fuzz/fuzz_extract.py: a page /Rotate that is not a number; pdfplumber raised while closing
+    Case("fuzz", "fuzz-rotate-keyword.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-rotate-keyword.pdf").read_bytes(),
+         "failed", "pdfminer cannot parse page(s) 1, 2, 3: corrupt PDF"),
 )
 
 
