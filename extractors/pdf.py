@@ -83,6 +83,7 @@ class PageText:
     text: str
     usable: bool
     kind: Optional[FragmentKind] = None
+    broken: bool = False  # pdfium cannot load the page
 
 
 def open_pdf(source: str, data: bytes):
@@ -116,9 +117,15 @@ def scan_pages(document) -> list[PageText]:
 
     Only the first :func:`~.pdf_limits.max_pages` pages are read (the caller warns about the rest).
     """
+    import pypdfium2 as pdfium
+
     pages = []
     for index in range(min(len(document), max_pages())):
-        page = document[index]
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:  # a broken page object (found by fuzz/fuzz_extract.py): not OCR-able either
+            pages.append(PageText(number=index + 1, text="", usable=True, broken=True))
+            continue
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         textpage.close()
@@ -150,6 +157,11 @@ def _extract(source: str, data: bytes, document) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
+    broken = [p.number for p in pages if p.broken]
+    if broken:
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING, page=broken[0],
+                                       message=f"{source}: page(s) {_ranges(broken)} cannot be loaded "
+                                       "(corrupt page objects); skipped"))
     if len(pages) < len(document):
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
@@ -223,6 +235,9 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
+    broken = [p.number for p in pages if p.broken]
+    if broken:
+        truncated += f" Page(s) {_ranges(broken)} cannot be loaded (corrupt page objects)."
     if len(pages) < total:
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise ExtractionError(

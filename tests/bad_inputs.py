@@ -258,6 +258,9 @@ CASES: tuple[Case, ...] = (
     # found by fuzz/fuzz_extract.py: a page /Rotate that is not a number; pdfplumber raised while closing
     Case("fuzz", "fuzz-rotate-keyword.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-rotate-keyword.pdf").read_bytes(),
          "failed", "pdfminer cannot parse page(s) 1, 2, 3: corrupt PDF"),
+    # found by fuzz/fuzz_extract.py: pdfium cannot load a page object (was "extractor crashed")
+    Case("fuzz", "fuzz-broken-page.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-broken-page.pdf").read_bytes(),
+         "failed", "Page(s) 1 cannot be loaded (corrupt page objects)"),
 )
 
 
