@@ -11,6 +11,7 @@ the characters in each bbox (see :mod:`.pdf_grid`).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .header import (
     split_goals,
     strip_label,
 )
+from .pdf_limits import check_inflation, max_pages, page_cap_message
 from .pdf_grid import (
     CharIndex,
     Grid,
@@ -81,6 +83,7 @@ class PageText:
     text: str
     usable: bool
     kind: Optional[FragmentKind] = None
+    broken: bool = False  # pdfium cannot load the page
 
 
 def open_pdf(source: str, data: bytes):
@@ -91,6 +94,7 @@ def open_pdf(source: str, data: bytes):
         raise ExtractionError(f"{source}: the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ExtractionError(f"{source}: not a PDF (no %PDF header)")
+    check_inflation(source, data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -109,10 +113,19 @@ def _truncated(data: bytes) -> bool:
 
 
 def scan_pages(document) -> list[PageText]:
-    """Every page's text (pdfium) and which fragment's column header it shows, if any."""
+    """Every page's text (pdfium) and which fragment's column header it shows, if any.
+
+    Only the first :func:`~.pdf_limits.max_pages` pages are read (the caller warns about the rest).
+    """
+    import pypdfium2 as pdfium
+
     pages = []
-    for index in range(len(document)):
-        page = document[index]
+    for index in range(min(len(document), max_pages())):
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:  # a broken page object (found by fuzz/fuzz_extract.py): not OCR-able either
+            pages.append(PageText(number=index + 1, text="", usable=True, broken=True))
+            continue
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         textpage.close()
@@ -144,9 +157,17 @@ def _extract(source: str, data: bytes, document) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
+    broken = [p.number for p in pages if p.broken]
+    if broken:
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING, page=broken[0],
+                                       message=f"{source}: page(s) {_ranges(broken)} cannot be loaded "
+                                       "(corrupt page objects); skipped"))
+    if len(pages) < len(document):
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                       message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
     if not located:
-        _raise_not_found(source, pages, data)
+        _raise_not_found(source, pages, data, len(document))
 
     import pdfplumber
 
@@ -156,10 +177,17 @@ def _extract(source: str, data: bytes, document) -> Filing:
     except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
         raise ExtractionError(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
                               f"{type(error).__name__}: {error}") from None
-    with pdf:
+    with _closing_quietly(pdf):
         for located_page in located:
-            page = pdf.pages[located_page.number - 1]
-            page_chars = page.chars
+            try:
+                page = pdf.pages[located_page.number - 1]
+                page_chars = page.chars
+            except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
+                filing.errors.append(ErrorItem(
+                    component="extract", severity=Severity.WARNING, page=located_page.number,
+                    message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
+                    f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
+                continue
             if not text_layer_usable("".join(c["text"] for c in page_chars)):
                 # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
                 # encrypted files): take pdfium's characters instead
@@ -179,14 +207,27 @@ def _extract(source: str, data: bytes, document) -> Filing:
                 continue
             reader.read(grid, located_page.kind, chars)
     if not filing.fragments:
+        unparsed = [e.page for e in filing.errors if "cannot be parsed by pdfminer" in e.message]
         raise ExtractionError(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
-                              "ruled table with them")
+                              "ruled table with them" + (f" (pdfminer cannot parse page(s) "
+                              f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
     reader.finish()
     return filing
 
 
-def _raise_not_found(source: str, pages: list[PageText], data: bytes) -> None:
+@contextlib.contextmanager
+def _closing_quietly(pdf):
+    """pdfplumber's close() builds every page object, and a broken page dictionary (a /Rotate that
+    is not a number: found by fuzz/fuzz_extract.py) raises there: closing must not fail the file."""
+    try:
+        yield pdf
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+
+
+def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:
     unusable = [p.number for p in pages if not p.usable]
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {_ranges(unusable)}"
@@ -194,6 +235,11 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes) -> None:
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
+    broken = [p.number for p in pages if p.broken]
+    if broken:
+        truncated += f" Page(s) {_ranges(broken)} cannot be loaded (corrupt page objects)."
+    if len(pages) < total:
+        truncated += f" {page_cap_message(source, total, len(pages))}."
     raise ExtractionError(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
         f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")

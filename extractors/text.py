@@ -43,9 +43,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Decode a dump: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+    """Decode a dump: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else GB18030.
 
-    GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
+    GB18030 is a superset of GBK and GB2312, so one attempt covers all three. A
+    file whose lines are partly UTF-8 and partly GB18030 (two tools appended to
+    it) is decoded line by line; its encoding is then "mixed: …".
     """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -60,12 +62,86 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    utf16 = _plausible_utf16(data)
+    if utf16 is not None:
+        return utf16
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        return mixed
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise ExtractionError(
             f"{source}: cannot decode the text: not UTF-8, UTF-16 or GB18030 (bad byte at offset {exc.start})"
         ) from None
+
+
+_PLAIN = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s、，。；：“”（）《》—…·]")
+
+
+def _plausible_utf16(data: bytes) -> Optional[tuple[str, str]]:
+    """UTF-16 without a BOM and with few NULs (Chinese text): accept a byte order only if it
+    reads as lines of mostly CJK, ASCII and CJK punctuation (GB18030 bytes read as UTF-16
+    land in Hangul, surrogates and private use instead)."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and len(_PLAIN.findall(text)) >= 0.95 * len(text):
+            return text, codec
+    return None
+
+
+def _mixed_lines(data: bytes) -> Optional[tuple[str, str]]:
+    """Lines that are valid UTF-8 with non-ASCII text beside lines that are not: decode each alone."""
+    lines = data.split(b"\n")
+    utf8, other = [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+            continue
+        if not line.isascii():
+            utf8.append(number)
+    if not utf8 or not other:
+        return None
+    decoded, gb_lines = [], set(other)
+    for number, line in enumerate(lines, start=1):
+        codec = "gb18030" if number in gb_lines else "utf-8"
+        decoded.append(line.decode(codec, errors="replace"))
+    return "\n".join(decoded), f"mixed: lines {_line_ranges(other)} GB18030, the rest UTF-8"
+
+
+def _line_ranges(numbers: list[int]) -> str:
+    out, start = [], numbers[0]
+    for a, b in zip(numbers, numbers[1:] + [None]):
+        if b != a + 1:
+            out.append(str(start) if start == a else f"{start}-{a}")
+            start = b
+    return ", ".join(out)
+
+
+INVISIBLE_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+"""Bidirectional controls: invisible, and a right-to-left override shows a cell reversed
+(the "Trojan Source" trick). They carry no meaning in a Chinese filing."""
+
+
+def _strip_controls(text: str, source: str, errors: list[ErrorItem]) -> str:
+    """Drop NULs and bidirectional controls, with a warning naming the lines they were on."""
+    for pattern, what in ((re.compile("\x00"), "NUL characters"),
+                          (INVISIBLE_CONTROLS, "bidirectional control characters (U+200E/U+202E…)")):
+        if not pattern.search(text):
+            continue
+        lines = [n for n, line in enumerate(text.split("\n"), start=1) if pattern.search(line)]
+        count = len(pattern.findall(text))
+        text = pattern.sub("", text)
+        errors.append(ErrorItem(component="extract", severity=Severity.WARNING, line=lines[0],
+                                message=f"{source}: {count} {what} removed, on line(s) {_line_ranges(lines)}"))
+    return text
 
 
 def column_header_kind(line: str) -> Optional[FragmentKind]:
@@ -94,7 +170,12 @@ def extract_text(source: str, data: bytes) -> Filing:
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty")
     text, encoding = decode(data, source)
-    text = text.replace("\x00", "")
+    warnings: list[ErrorItem] = []
+    if encoding.startswith("mixed"):
+        warnings.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                  message=f"{source}: mixed encodings ({encoding.removeprefix('mixed: ')}); "
+                                  "check those lines"))
+    text = _strip_controls(text, source, warnings)
     lines = text.splitlines()
     if not CJK.search(text):
         raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing")
@@ -106,7 +187,7 @@ def extract_text(source: str, data: bytes) -> Filing:
             "一级指标 / 指标解释 / 评(扣)分标准 occurs"
         )
 
-    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding)
+    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding, errors=warnings)
     # Each fragment: its header block, its section line and its column-header line.
     spans = []
     for header_line, kind in headers:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
 from ..pipeline.datamodel import RECORD_TEXT_FIELDS
+from .safety import runs_as_formula, xlsx_text
 
 ROW_GROUP = 10_000
 
@@ -140,7 +141,14 @@ class XlsxSink:
                 value = "是" if value else "否"
             elif key == "flagged_fields":
                 value = "、".join(FIELD_NAMES.get(name, name) for name in flagged) or None
+            if isinstance(value, str):
+                value = xlsx_text(value)
             cell = WriteOnlyCell(self._sheet, value=value)
+            if isinstance(value, str):
+                # text is never a formula here (output/safety.py): openpyxl takes "=…" for one
+                cell.data_type = "s"
+                if runs_as_formula(value):
+                    cell.quotePrefix = True
             detail: Optional[dict] = record["fields"].get(key)
             if detail is not None and (key in flagged or detail["status"] in ("repaired", "partial")):
                 cell.fill = self._flagged if key in flagged else self._repaired

@@ -16,6 +16,7 @@ from typing import Optional
 from ..pipeline.datamodel import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
 from . import schemas
 from .atomic import atomic_writer
+from .safety import csv_safe
 from .review_queue import review_items, sorted_queue
 
 CSV_COLUMNS = (
@@ -32,7 +33,7 @@ def _json_line(payload: dict) -> str:
 class OutputWriter:
     """Streams one batch's outputs into ``out_dir``; use as a context manager."""
 
-    def __init__(self, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS, validate: bool = False):
+    def __init__(self, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS, validate: bool = True):
         self.out_dir = Path(out_dir)
         self.formats = formats
         self.validate = validate
@@ -78,10 +79,13 @@ class OutputWriter:
         self._stack.__exit__(exc_type, exc, tb)
 
     def _check(self, name: str, payload: dict) -> None:
+        """Every line is checked against its shipped schema (cheap: jsonschema-rs); an invalid one
+        stops the batch, and the previous outputs stay in place (nothing is renamed)."""
         if self.validate:
-            errors = sorted(schemas.validator(name).iter_errors(payload), key=str)
+            errors = sorted((str(e) for e in schemas.fast_validator(name).iter_errors(payload)))
             if errors:
-                raise ValueError(f"refusing to write an invalid {name} line: {errors[0].message}")
+                where = payload.get("source") or payload.get("filing") or "?"
+                raise ValueError(f"refusing to write an invalid {name} line for {where}: {errors[0]}")
 
     def add(self, entry: ManifestEntry, result: Optional[FilingResult] = None) -> None:
         """Write one input's manifest line and, when it produced one, its filing and records."""
@@ -121,4 +125,5 @@ def csv_row(record: dict) -> list:
                if field["flags"] or field["status"] in ("partial", "unrepaired")]
     values = {**record, "flagged_fields": ",".join(flagged),
               "needs_review": "true" if record["needs_review"] else "false"}
-    return ["" if values.get(column) is None else values[column] for column in CSV_COLUMNS]
+    # formula-like text is neutralised for spreadsheets (output/safety.py); JSON keeps it as is
+    return ["" if values.get(column) is None else csv_safe(values[column]) for column in CSV_COLUMNS]

@@ -48,7 +48,10 @@ def digest(*parts: Union[str, bytes]) -> str:
 
 
 def extraction_key(source: str, data: bytes) -> str:
-    return digest("extract", str(CACHE_FORMAT), __version__, source, hashlib.sha256(data).digest())
+    # the extraction limits change what is read (a higher --max-pages reads more pages)
+    limits = [os.environ.get(name, "") for name in ("JIXIAO_MAX_PAGES", "JIXIAO_MAX_OCR_PAGES",
+                                                     "JIXIAO_MAX_INFLATED_MB")]
+    return digest("extract", str(CACHE_FORMAT), __version__, source, hashlib.sha256(data).digest(), *limits)
 
 
 def memory_digest(path: Optional[Union[str, os.PathLike]]) -> str:

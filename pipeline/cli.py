@@ -7,6 +7,7 @@ failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 from typing import Optional, Sequence
@@ -104,6 +105,9 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
                        help="per input and phase; a filing that takes longer fails (default: %(default)g; 0: none)")
     group.add_argument("--memory-limit", type=_size, default="4G", metavar="SIZE",
                        help="address space per local worker, e.g. 4G (default); 0: none")
+    group.add_argument("--max-pages", type=int, default=None, metavar="N",
+                       help="PDF pages searched for the table (default 1000, or $JIXIAO_MAX_PAGES); "
+                       "pages past it are skipped with a warning in the manifest")
     group.add_argument("--no-cache", action="store_true",
                        help="do not keep OUT/.cache (re-runs then redo every input)")
 
@@ -129,6 +133,8 @@ def run_convert(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("jixiao: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
+    if getattr(args, "max_pages", None):
+        os.environ["JIXIAO_MAX_PAGES"] = str(args.max_pages)  # read by local workers (started after this)
     try:
         with reporter(quiet=args.quiet, log_json=args.log_json) as progress:
             result = convert(args.inputs, args.out, formats=args.format,

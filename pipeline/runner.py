@@ -195,7 +195,7 @@ def convert(
     out_dir: Optional[Union[str, os.PathLike]] = None,
     *,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
-    validate: bool = False,
+    validate: bool = True,
     progress: Optional[ProgressCallback] = None,
     memory: Optional[Union[str, os.PathLike]] = None,
     references: Sequence[Union[str, os.PathLike]] = (),

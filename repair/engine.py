@@ -263,6 +263,10 @@ def _render_with_spans(tokens: list[Token], evidence: list[Evidence]) -> tuple[s
     return "".join(out), placed
 
 
+MAX_REPAIR_CHARS = 4000
+"""Cells longer than this are neither repaired nor used as witnesses (real cells stay under ~500)."""
+
+
 def repair_field(
     raw: Optional[str],
     index: Optional[PassageIndex],
@@ -277,6 +281,11 @@ def repair_field(
     if raw is None or raw.strip() in ("", "/", "／"):
         return RepairedField(value=None, raw=raw, status=FieldStatus.INTACT, confidence=1.0,
                              provenance=provenance)
+    if len(raw) > MAX_REPAIR_CHARS:
+        # Alignment is quadratic: a 200,000-character cell (a hostile or broken file)
+        # would take minutes. No real cell comes near this; keep it as read and flag it.
+        return RepairedField(value=raw.strip(), raw=raw, status=FieldStatus.UNREPAIRED, confidence=0.4,
+                             flags=["too_long"], provenance=provenance)
     unusual = bool(index is not None and exclude is not None and hasattr(index, "unusual_ending")
                    and index.unusual_ending(column_of(exclude.field), raw))
     parsed = parse_garbled(raw, at_capacity=at_capacity, unusual_ending=unusual)

@@ -16,7 +16,7 @@ from ..pipeline.datamodel import (
     HeaderValue,
     RepairedField,
 )
-from .engine import repair_field
+from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:
     from ..pipeline.datamodel import FilingResult
@@ -58,12 +58,13 @@ def passages_of(filing: Filing, trust: Trust = Trust.FILING) -> Iterator[tuple[s
 
     for kind, items in (("duties", filing.duties), ("goals", filing.goals)):
         for position, item in enumerate(items, start=1):
-            yield item.cell.text, ref(header_field_name(kind, position))
+            if len(item.cell.text) <= MAX_REPAIR_CHARS:
+                yield item.cell.text, ref(header_field_name(kind, position))
     for kind, fragment in filing.fragments.items():
         for row in fragment.rows:
             for column in FREE_TEXT_COLUMNS:
                 cell = row.cells.get(column)
-                if cell is not None:
+                if cell is not None and len(cell.text) <= MAX_REPAIR_CHARS:  # see repair_field
                     yield cell.text, ref(row_field_name(kind, row.index, column))
 
 

@@ -95,8 +95,9 @@ class Batch:
         pristine = self.state_dir / "pristine"
         if base == self.out_dir:
             pristine.mkdir(parents=True, exist_ok=True)
-            for name in QUEUE_FILES:
-                shutil.copyfile(self.out_dir / name, pristine / name)
+            for name in QUEUE_FILES:  # atomically: a kill mid-copy must not leave half a pristine file
+                with atomic_writer(pristine / name, mode="wb") as handle, open(self.out_dir / name, "rb") as src:
+                    shutil.copyfileobj(src, handle)
         decisions: dict[str, Decision] = {d.item: d for d in log.in_force()}
         applied = 0
         by_filing: dict[str, list[Record]] = {}

@@ -1,0 +1,104 @@
+"""Robustness numbers: bad inputs handled as expected, fuzz executions and crashes, kill points.
+
+    make bench-robust          # FUZZ_SECONDS (default 20) per atheris target, JIXIAO_KILL_POINTS (default 8)
+
+Bad inputs: every case of tests/bad_inputs.py through one `convert()` batch, by kind.
+Fuzzing: fuzz/fuzz_extract.py on the text and PDF targets for FUZZ_SECONDS each
+(skipped, and said so, when atheris is not installed: `make fuzz` installs it).
+Kill points: SIGKILL at random points of `jixiao convert`; each output file must
+be the old or the new version, and the SQLite memory must pass integrity_check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import bad_inputs  # noqa: E402
+from jixiao.pipeline import convert  # noqa: E402
+
+
+def bad_input_numbers(work: Path) -> None:
+    paths = bad_inputs.build(work / "bad")
+    started = time.perf_counter()
+    result = convert([str(paths[c.name]) for c in bad_inputs.CASES], work / "bad-out")
+    seconds = time.perf_counter() - started
+    entries = {e.source: e.model_dump(mode="json") for e in result.manifest}
+    tried, handled, misses = Counter(), Counter(), []
+    for case in bad_inputs.CASES:
+        tried[case.kind] += 1
+        problem = bad_inputs.check(case, entries[str(paths[case.name])])
+        if problem is None:
+            handled[case.kind] += 1
+        else:
+            misses.append(f"{case.name}: {problem}")
+    print(f"bad inputs ({seconds:.1f} s for the batch of {len(bad_inputs.CASES)})")
+    print(f"  {'kind':12} {'tried':>5} {'as expected':>12}")
+    for kind in tried:
+        print(f"  {kind:12} {tried[kind]:5} {handled[kind]:12}")
+    total, ok = sum(tried.values()), sum(handled.values())
+    print(f"  {'total':12} {total:5} {ok:12}  ({100 * ok / total:.0f}%)")
+    for miss in misses:
+        print("  MISS", miss)
+
+
+def fuzz_numbers() -> None:
+    seconds = int(os.environ.get("FUZZ_SECONDS", 20))
+    try:
+        import atheris  # noqa: F401
+    except ImportError:
+        print("fuzzing: atheris is not installed (`make fuzz` installs it); not run")
+        return
+    print(f"fuzzing (atheris, {seconds} s per target; crashes are saved in fuzz/crashes/)")
+    for target in ("text", "pdf"):
+        stats = ROOT / "fuzz" / f"stats-{target}.json"
+        stats.unlink(missing_ok=True)
+        run = subprocess.run([sys.executable, str(ROOT / "fuzz/fuzz_extract.py"), target, str(seconds)],
+                             capture_output=True, text=True, timeout=seconds + 300)
+        done = [line for line in run.stderr.splitlines() if line.startswith("Done ")]
+        numbers = json.loads(stats.read_text()) if stats.exists() else {}
+        runs = done[-1].split()[1] if done else numbers.get("executions", "?")
+        print(f"  {target:5} executions {runs:>7}  crashes {numbers.get('crashes', '?')}"
+              f"{'  (exit ' + str(run.returncode) + ')' if run.returncode else ''}")
+
+
+def kill_numbers(work: Path) -> None:
+    import test_crash_consistency as crash
+
+    points = int(os.environ.get("JIXIAO_KILL_POINTS", 8))
+    crash.KILL_POINTS = points
+    inputs = [str(bad_inputs.SEED), *map(str, sorted((ROOT / "samples/generated").glob("*.txt"))[:5])]
+    command = crash.convert_command(inputs)
+    old_dir, new_dir, old_memory = work / "old", work / "new", work / "old.sqlite"
+    subprocess.run(crash.convert_command(inputs[:1])(old_dir, old_memory), check=True)  # the old version
+    shutil.copyfile(old_memory, work / "new.sqlite")
+    started = time.monotonic()
+    subprocess.run(command(new_dir, work / "new.sqlite"), check=True)
+    stats = crash.check_kills(work / "kills", command, old_dir, new_dir, old_memory,
+                              time.monotonic() - started, seed=int(time.time()))
+    print(f"kill points (jixiao convert, SIGKILL at random times): tried {points}, "
+          f"landed mid-run {stats['kills']}, files checked {stats['files_checked']}, "
+          f"corrupt {len(stats['corrupt'])} {stats['corrupt'] or ''}; memory integrity_check ok")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="jixiao-robust-") as folder:
+        work = Path(folder)
+        (work / "kills").mkdir()
+        bad_input_numbers(work)
+        fuzz_numbers()
+        kill_numbers(work)
+
+
+if __name__ == "__main__":
+    main()

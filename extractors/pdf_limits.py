@@ -1,0 +1,90 @@
+"""Limits that keep one hostile PDF from taking the batch down: page cap, decompression bombs.
+
+A PDF's size says little about what reading it costs: a 400 KB FlateDecode
+stream can inflate to 400 MB (pdfium inflates a page's whole content stream
+to read its text), and a 100,000-page file takes minutes to scan even at ~4 ms
+a page. Both are checked before any page is read; what is skipped is said in a
+WARNING in the manifest, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import zlib
+
+from .base import ExtractionError
+
+DEFAULT_MAX_PAGES = 1000
+"""Pages scanned for the table; a disclosure is a few dozen to a few hundred pages."""
+DEFAULT_MAX_INFLATED_MB = 256
+"""Per compressed stream. A 300-dpi RGB page image inflates to ~26 MB; fonts to a few MB."""
+
+_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 16
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def max_pages() -> int:
+    """``JIXIAO_MAX_PAGES`` (``jixiao convert --max-pages``): pages past it are skipped, with a warning."""
+    return _env_int("JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES)
+
+
+def max_inflated_bytes() -> int:
+    """``JIXIAO_MAX_INFLATED_MB``: the most one compressed stream may inflate to."""
+    return _env_int("JIXIAO_MAX_INFLATED_MB", DEFAULT_MAX_INFLATED_MB) << 20
+
+
+def check_inflation(source: str, data: bytes, limit: int | None = None) -> None:
+    """Raise an ExtractionError when a zlib (FlateDecode) stream inflates past ``limit`` bytes.
+
+    Streams are inflated in 64 KB steps and the output is thrown away, so the
+    check itself needs no memory; it stops at the limit, so a bomb costs at most
+    ``limit`` bytes of inflating (~0.2 s for 256 MB). Streams that are not zlib
+    (JPEG images, uncompressed content) fail on their first bytes and are skipped.
+    """
+    limit = max_inflated_bytes() if limit is None else limit
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        if b"ASCII85Decode" in data[max(0, match.start() - 300):match.start()]:
+            # [/ASCII85Decode /FlateDecode], as reportlab writes: undo the ASCII85 layer first
+            end = data.find(b"~>", start)
+            try:
+                _inflate_or_raise(source, base64.a85decode(data[start:end + 2], adobe=True), 0, limit, start)
+            except ValueError:
+                pass
+            continue
+        _inflate_or_raise(source, data, start, limit, start)
+
+
+def _inflate_or_raise(source: str, data: bytes, start: int, limit: int, where: int) -> None:
+    if data[start:start + 1] not in (b"\x78", b"\x08", b"\x18", b"\x28", b"\x38", b"\x48", b"\x58", b"\x68"):
+        return  # no zlib header: not FlateDecode
+    inflater = zlib.decompressobj()
+    total, position = 0, start
+    try:
+        while not inflater.eof and position < len(data):
+            pending = data[position:position + _CHUNK]
+            position += len(pending)
+            while pending and not inflater.eof:
+                total += len(inflater.decompress(pending, _CHUNK))
+                pending = inflater.unconsumed_tail
+                if total > limit:
+                    raise ExtractionError(
+                        f"{source}: a compressed stream at byte {where} inflates to more than "
+                        f"{limit >> 20} MB (a decompression bomb?); not opened "
+                        "(JIXIAO_MAX_INFLATED_MB raises the limit)")
+    except zlib.error:
+        return
+
+
+def page_cap_message(source: str, total: int, cap: int) -> str:
+    return (f"{source}: {total} pages; only the first {cap} were searched for the table "
+            f"(JIXIAO_MAX_PAGES / --max-pages); pages {cap + 1}–{total} were skipped")

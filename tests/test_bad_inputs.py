@@ -1,0 +1,168 @@
+"""The bad-input corpus (tests/bad_inputs.py) as one batch: every case ends with its expected status
+and a message naming the file; the good filing beside them converts; every output line validates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from jixiao.output import schemas
+from jixiao.output.safety import csv_safe, runs_as_formula
+from jixiao.pipeline import convert
+
+import bad_inputs
+from helpers import SEED, read_jsonl
+
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bad")
+    paths = bad_inputs.build(folder / "in")
+    inputs = [str(SEED), *(str(paths[c.name]) for c in bad_inputs.CASES), str(folder / "in" / "missing.pdf")]
+    out = folder / "out"
+    convert(inputs, out, formats=FORMATS)  # validate=True is the default: every line was checked on the way
+    manifest = {m["source"]: m for m in read_jsonl(out / "manifest.jsonl")}
+    assert list(manifest) == inputs  # one line per input, in order: nothing lost
+    return paths, manifest, out
+
+
+@pytest.mark.parametrize("case", bad_inputs.CASES, ids=[c.name for c in bad_inputs.CASES])
+def test_case_has_expected_status_and_message(batch, case):
+    paths, manifest, _ = batch
+    problem = bad_inputs.check(case, manifest[str(paths[case.name])])
+    assert problem is None, f"{case.name}: {problem}"
+
+
+def test_good_filing_and_missing_path(batch):
+    _, manifest, _ = batch
+    assert manifest[str(SEED)]["status"] == "ok" and manifest[str(SEED)]["records"] == 14
+    missing = next(m for source, m in manifest.items() if source.endswith("missing.pdf"))
+    assert missing["status"] == "failed" and "no such file" in missing["error"]
+
+
+@pytest.mark.parametrize("name, schema", [("records.jsonl", "record"), ("filings.jsonl", "filing"),
+                                          ("manifest.jsonl", "manifest"), ("review.jsonl", "review")])
+def test_every_line_validates_with_jsonschema(batch, name, schema):
+    """The reference validator (jsonschema), not the writer's fast one, over PDF, text and failed inputs."""
+    _, _, out = batch
+    lines = read_jsonl(out / name)
+    assert lines
+    validator = schemas.validator(schema)
+    for line in lines:
+        validator.validate(line)
+    if name == "manifest.jsonl":
+        assert {line["status"] for line in lines} == {"ok", "partial", "failed"}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydantic warns about the bad value we plant
+def test_writer_refuses_an_invalid_line(tmp_path):
+    from jixiao.output.writers import OutputWriter
+    from jixiao.pipeline.datamodel import FilingStatus, ManifestEntry
+
+    (tmp_path / "manifest.jsonl").write_text("old\n")
+    entry = ManifestEntry(source="x.txt", filing=None, status=FilingStatus.OK)
+    entry.records = "lots"  # no validation on assignment: exactly the bug the schema must catch
+    with pytest.raises(ValueError, match="refusing to write an invalid manifest line for x.txt"):
+        with OutputWriter(tmp_path) as writer:
+            writer.add(entry)
+    assert (tmp_path / "manifest.jsonl").read_text() == "old\n"  # the old output stays whole
+
+
+# ---- spreadsheet safety (output/safety.py) ----
+
+@pytest.mark.parametrize("value, neutralised", [
+    ("=SUM(A1)", True), ("+cmd|' /C calc'!A0", True), ("-2+3", True), ("@SUM(1)", True),
+    ("\t=1", True), ("\r=1", True), ("＝HYPERLINK()", True), ("＠x", True),
+    ("=", False), ("-", False), ("-5", False), ("+3.5", False), ("-10%", False), ("≥", False),
+    ("提高防灾减灾能力", False), (None, False), (5, False),
+])
+def test_formula_rule(value, neutralised):
+    assert runs_as_formula(value) is neutralised
+    assert csv_safe(value) == ("'" + value if neutralised else value)
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx_only(batch):
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    paths, _, out = batch
+    source = str(paths["formula-cells.txt"])
+    records = [r for r in read_jsonl(out / "records.jsonl") if r["source"] == source]
+    first = records[:len(bad_inputs.FORMULA_CELLS)]
+    assert [r["fields"]["explanation"]["raw"] for r in first] == list(bad_inputs.FORMULA_CELLS)
+    payloads = [r["explanation"] for r in first]  # JSON: the value unchanged by the writer
+    assert all(p[0] in "=+-@" for p in payloads)
+    operators = {r["operator"] for r in records}
+    assert "=" in operators
+
+    csv.field_size_limit(1 << 24)  # the long-cell case's 200,000 characters
+    rows = [r for r in csv.DictReader(io.StringIO((out / "records.csv").read_text(encoding="utf-8-sig")))
+            if r["source"] == source]
+    assert [r["explanation"] for r in rows[:4]] == ["'" + p for p in payloads]
+    assert "=" in {r["operator"] for r in rows}  # a lone "=" cannot run: written and read as "="
+    for row in rows:  # no cell of the whole CSV can start a formula
+        assert not any(runs_as_formula(value) for value in row.values())
+
+    parquet = [r for r in pq.read_table(out / "records.parquet").to_pylist() if r["source"] == source]
+    assert [r["explanation"] for r in parquet[:4]] == payloads
+    assert "=" in {r["operator"] for r in parquet}
+
+    sheet = openpyxl.load_workbook(out / "records.xlsx").active
+    header = [c.value for c in sheet[1]]
+    col_explanation, col_operator, col_source = (header.index(t) for t in ("指标解释", "指标值类型", "来源文件"))
+    cells = [row for row in sheet.iter_rows(min_row=2) if row[col_source].value == source]
+    for row, payload in zip(cells, payloads):
+        cell = row[col_explanation]
+        assert cell.value == payload and cell.data_type == "s" and cell.quotePrefix  # text, shown as is
+    operator_cells = [row[col_operator] for row in cells if row[col_operator].value == "="]
+    assert operator_cells and all(c.data_type == "s" for c in operator_cells)
+    for row in sheet.iter_rows(min_row=2):
+        assert all(c.data_type != "f" for c in row)  # no formula anywhere in the workbook
+        assert all(len(c.value) <= 32_767 for c in row if isinstance(c.value, str))  # Excel's cell limit
+
+
+def test_page_cap_skips_with_a_warning(tmp_path, monkeypatch):
+    """Text-layer PDFs too: pages past JIXIAO_MAX_PAGES are skipped, and the manifest says which."""
+    from helpers import SAMPLES
+
+    pdf = SAMPLES / "generated" / "hengyang-yingji-2022.pdf"  # 5 pages, the table on pages 3-5
+    monkeypatch.setenv("JIXIAO_MAX_PAGES", "4")
+    (entry,) = convert([str(pdf)]).manifest
+    assert entry.status.value == "partial"  # the scoring fragment is on page 5
+    warning = next(e.message for e in entry.errors if "JIXIAO_MAX_PAGES" in e.message)
+    assert str(pdf) in warning and "pages 5–5 were skipped" in warning
+    monkeypatch.setenv("JIXIAO_MAX_PAGES", "2")
+    (entry,) = convert([str(pdf)]).manifest
+    assert entry.status.value == "failed" and "only the first 2 were searched" in entry.error
+
+
+def test_a_huge_page_count_is_not_read_whole(tmp_path, monkeypatch):
+    path = tmp_path / "huge.pdf"
+    path.write_bytes(bad_inputs.many_pages(3000)())
+    monkeypatch.setenv("JIXIAO_MAX_PAGES", "50")
+    import jixiao.extractors.pdf as pdf
+
+    seen = []
+    real = pdf.text_layer_usable
+    monkeypatch.setattr(pdf, "text_layer_usable", lambda text: seen.append(1) or real(text))
+    (entry,) = convert([str(path)]).manifest
+    assert len(seen) == 50 and "3000 pages; only the first 50" in entry.error
+
+
+def test_local_engine_limits_a_pathological_input(tmp_path, monkeypatch):
+    """The local engine's per-file memory limit stops the flate bomb when its guard is lifted
+    (timeouts of the local engine: tests/test_batch.py's hanging input)."""
+    paths = bad_inputs.build(tmp_path / "in", [c for c in bad_inputs.CASES if c.name == "flate-bomb.pdf"])
+    monkeypatch.setenv("JIXIAO_MAX_INFLATED_MB", str(1 << 20))  # no guard: pdfium inflates it all
+    inputs = [str(SEED), str(paths["flate-bomb.pdf"])]
+    result = convert(inputs, tmp_path / "out", engine="local", workers=1, memory_limit=600 << 20, timeout=60)
+    manifest = read_jsonl(tmp_path / "out/manifest.jsonl")
+    assert manifest[0]["status"] == "ok"
+    assert manifest[1]["status"] == "failed" and inputs[1] in manifest[1]["error"]
+    assert "memory" in manifest[1]["error"] or "died" in manifest[1]["error"], manifest[1]["error"]
+    assert result.failed == 1
