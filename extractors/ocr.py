@@ -38,6 +38,7 @@ from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, rea
 from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
 from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
+from .ocr_marks import MARK_COLUMNS, classify_mark, merge_mark
 
 DEFAULT_DPI = 200
 HEADER_SEARCH_ROWS = 8  # the column-header row is within the first rows of a fragment's table
@@ -127,7 +128,7 @@ class PageReader:
             return result
         boxes = self.engine.detect(gray)
         self._to_points = _point_mapper(page.gray.shape, angle, page.dpi)
-        self._page = page.number
+        self._page, self._dpi = page.number, page.dpi
         table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
         placed = assign_boxes(table.cells, boxes)
         by_cell: dict[GridCell, list[tuple[float, float, float, float]]] = {}
@@ -165,6 +166,11 @@ class PageReader:
             confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
             name = column[k] if column else ""
             text, confidence = correct_cell(name, text, confidence)
+            if name in MARK_COLUMNS:
+                # one-glyph marks (≥ ≤ = /) are read by their shape; OCR text is the fallback
+                x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
+                reading = classify_mark(self._gray[y0:y1, x0:x1], line_px=max(2.0, 1.2 * self._dpi / 72))
+                text, confidence = merge_mark(name, reading, text, confidence)
             out.append(Cell(text=text, ocr_confidence=confidence,
                             provenance=Provenance(file=self.source, page=self._page,
                                                   bbox=self._to_points(cell.bbox))))
