@@ -36,6 +36,7 @@ from ..repair.ocr_fixes import GUESS_CONFIDENCE
 from ..repair.vocabulary import normalise_operator
 
 SURE = 0.5  # a shape reading at least this certain overrides the OCR text
+SETTLED = 0.85  # ... and at least this certain, the cell is not OCR'd at all
 MARK_COLUMNS = ("operator", "target", "unit", "score")
 
 
@@ -162,8 +163,8 @@ def _slash(glyph: Glyph) -> Optional[MarkReading]:
     ys = np.array([r[0] for r in rows], float)
     cs = np.array([r[4] for r in rows], float)
     widths = np.array([r[3] - r[2] + 1 for r in rows], float)
-    if np.ptp(cs) < 0.25 * h or np.median(widths) > 0.6 * w:
-        return None
+    if np.ptp(cs) < 0.25 * h or np.median(widths) > 0.6 * w or max(r[1] for r in rows) > 0.7:
+        return None  # upright, or thick, or with a bar across (the digit 7)
     corr = float(np.corrcoef(ys, cs)[0, 1])
     if corr > -0.85:
         return None
@@ -234,6 +235,21 @@ def _chevron(glyph: Glyph) -> Optional[MarkReading]:
         mark = {">": "≥", "<": "≤"}[mark]
     certainty = round(min(1.0, 0.5 + 2 * (abs(bulge) - 0.25)), 3)
     return MarkReading(mark, certainty, f"chevron, bulge {bulge:+.2f} w, bar {'yes' if bar else 'no'}")
+
+
+def is_mark(reading: MarkReading) -> bool:
+    """Whether the shape names a mark (not blank, not text) with SETTLED certainty."""
+    return reading.mark not in (None, "") and reading.certainty >= SETTLED
+
+
+def settles(column: str, reading: MarkReading) -> bool:
+    """Whether the shape alone decides the cell, so the recogniser need not read it:
+    a sure operator glyph in the operator column, a sure "/" in any mark column.
+
+    The recogniser is a poor second opinion here: it reads most ≥ and ≤ as "M" or
+    "#", so asking it would flag every such cell and cost a recogniser slot.
+    """
+    return is_mark(reading) and (column == "operator" or column in MARK_COLUMNS and reading.mark == "/")
 
 
 def merge_mark(column: str, reading: MarkReading, text: str,

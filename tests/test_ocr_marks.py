@@ -66,6 +66,11 @@ def _one(img, x, y, em, t):  # the digit 1: upright, with a flag: not a "/"
     cv2.line(img, (x + em // 3, y), (x + em // 8, y + em // 5), 0, t, cv2.LINE_AA)
 
 
+def _seven(img, x, y, em, t):  # the digit 7: a bar, then a stroke down to the left: not a "/"
+    cv2.line(img, (x + em // 8, y + em // 10), (x + em * 5 // 8, y + em // 10), 0, t, cv2.LINE_AA)
+    cv2.line(img, (x + em * 5 // 8, y + em // 10), (x + em // 4, y + em), 0, t, cv2.LINE_AA)
+
+
 def _two_ideographs(img, x, y, em, t):  # box-and-stroke figures standing in for 定性
     for k in range(2):
         x0 = x + k * em
@@ -81,11 +86,11 @@ def _blank(img, x, y, em, t):
 
 GLYPHS = [(_chevron(True, True), "≥"), (_chevron(False, True), "≤"), (_chevron(True, False), ">"),
           (_chevron(False, False), "<"), (_equals, "="), (_slash, "/"), (_blank, ""),
-          (_two_ideographs, None), (_one, None)]
+          (_two_ideographs, None), (_one, None), (_seven, None)]
 
 
 @pytest.mark.parametrize("em", [22, 29, 44])  # a 10.5 pt glyph at 150, 200 and 300 DPI
-@pytest.mark.parametrize("draw, expected", GLYPHS, ids=[e if e else repr(e) for _, e in GLYPHS])
+@pytest.mark.parametrize("draw, expected", GLYPHS, ids=[d.__name__.strip("_") if e is None else e or "blank" for d, e in GLYPHS])
 def test_drawn_marks_are_classified_by_shape(draw, expected, em):
     for seed in range(3):
         reading = classify_mark(_cell(draw, em=em, seed=seed), line_px=max(2.0, em / 12))
