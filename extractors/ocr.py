@@ -17,8 +17,14 @@ Entry points:
 - :func:`route_pdf_pages` / :func:`text_layer_unusable` — which pages need OCR.
 
 Cell text is post-corrected (``repair.ocr_fixes``) for the column it sits in;
-each cell carries the mean recogniser score as ``ocr_confidence``, and its
-provenance bbox is in PDF points of the original page, top-left origin.
+one-glyph marks in the operator, target, unit and score columns (≥ ≤ > < = /)
+are read by their shape (``ocr_marks``), and a cell the shape settles is not
+sent to the recogniser at all. Each cell carries the mean recogniser score (or
+the shape's certainty) as ``ocr_confidence``, and its provenance bbox is in
+PDF points of the original page, top-left origin.
+
+Recognition is batched: one recogniser call for the first rows (the header
+search), one for the header-block values still needed, one for the body.
 """
 
 from __future__ import annotations
