@@ -17,8 +17,14 @@ Entry points:
 - :func:`route_pdf_pages` / :func:`text_layer_unusable` — which pages need OCR.
 
 Cell text is post-corrected (``repair.ocr_fixes``) for the column it sits in;
-each cell carries the mean recogniser score as ``ocr_confidence``, and its
-provenance bbox is in PDF points of the original page, top-left origin.
+one-glyph marks in the operator, target, unit and score columns (≥ ≤ > < = /)
+are read by their shape (``ocr_marks``), and a cell the shape settles is not
+sent to the recogniser at all. Each cell carries the mean recogniser score (or
+the shape's certainty) as ``ocr_confidence``, and its provenance bbox is in
+PDF points of the original page, top-left origin.
+
+Recognition is batched: one recogniser call for the first rows (the header
+search), one for the header-block values still needed, one for the body.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, rea
 from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
 from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
+from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
 
 DEFAULT_DPI = 200
 HEADER_SEARCH_ROWS = 8  # the column-header row is within the first rows of a fragment's table
@@ -116,7 +123,7 @@ class PageReader:
         self.source = source
         self.engine = engine or OcrEngine.shared()
 
-    def read(self, page: PageImage, *, need_header: bool) -> PageRead:
+    def read(self, page: PageImage, *, need_header: bool, need_year: bool = True) -> PageRead:
         result = PageRead(page.number)
         angle = estimate_skew(page.gray)
         gray = rotate(page.gray, angle)
@@ -127,14 +134,17 @@ class PageReader:
             return result
         boxes = self.engine.detect(gray)
         self._to_points = _point_mapper(page.gray.shape, angle, page.dpi)
-        self._page = page.number
+        self._page, self._dpi = page.number, page.dpi
         table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
         placed = assign_boxes(table.cells, boxes)
         by_cell: dict[GridCell, list[tuple[float, float, float, float]]] = {}
         for item in placed:
             by_cell.setdefault(item.cell, []).append(_inside(item.bbox, item.cell, page.dpi))
         self._gray, self._by_cell = gray, by_cell
-        result.year = self._title_year(gray, boxes, table)
+        self._raw: dict[GridCell, tuple[str, Optional[float]]] = {}
+        self._shapes: dict[GridCell, MarkReading] = {}
+        if need_year:
+            result.year = self._title_year(gray, boxes, table)
         self._read_table(table, result, need_header)
         return result
 
@@ -147,24 +157,55 @@ class PageReader:
                 return int(match.group(1))
         return None
 
-    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None) -> list[Cell]:
-        """OCR a batch of grid cells at once (one recogniser call), in reading order each."""
+    def _shape(self, cell: GridCell) -> MarkReading:
+        """The cell's content classified by shape (``ocr_marks``), computed once."""
+        if cell not in self._shapes:
+            x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
+            self._shapes[cell] = classify_mark(self._gray[y0:y1, x0:x1], line_px=max(2.0, 1.2 * self._dpi / 72))
+        return self._shapes[cell]
+
+    def _recognise(self, cells: Iterable[GridCell], names: Optional[dict[GridCell, str]] = None) -> None:
+        """OCR the cells not read yet in one recogniser call (the model runs in batches
+        of similar widths, so one call with many boxes is much cheaper than many calls).
+
+        With `names` (each cell's column), a cell whose shape settles it (a sure ≥ in
+        the operator column, a sure "/" in a value column) is not OCR'd; without
+        them (the header search), cells that hold a sure mark wait until their column
+        is known: they cannot be header words.
+        """
+        todo = []
+        for cell in dict.fromkeys(cells):
+            if cell in self._raw:
+                continue
+            if names is not None and settles(names.get(cell, ""), self._shape(cell)):
+                self._raw[cell] = (self._shape(cell).mark, self._shape(cell).certainty)
+            elif names is not None or cell not in self._by_cell or not is_mark(self._shape(cell)):
+                todo.append(cell)
         boxes, owners = [], []
-        for k, cell in enumerate(cells):
+        for k, cell in enumerate(todo):
             for box in self._by_cell.get(cell, []):
                 boxes.append(box)
                 owners.append(k)
         texts = self.engine.recognise(self._gray, boxes) if boxes else []
-        parts: list[list] = [[] for _ in cells]
+        parts: list[list] = [[] for _ in todo]
         for k, box, rec in zip(owners, boxes, texts):
             parts[k].append((box, rec))
-        out = []
-        for k, cell in enumerate(cells):
-            items = parts[k]
+        for cell, items in zip(todo, parts):
             text = "".join(reading_order([(box, rec.text) for box, rec in items]))
             confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
+            self._raw[cell] = (text, confidence)
+
+    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None) -> list[Cell]:
+        """The cells' text (OCR'd if not read yet), post-corrected for their columns."""
+        self._recognise(cells, dict(zip(cells, column)) if column else {})
+        out = []
+        for k, cell in enumerate(cells):
+            text, confidence = self._raw[cell]
             name = column[k] if column else ""
             text, confidence = correct_cell(name, text, confidence)
+            if name in MARK_COLUMNS:
+                # one-glyph marks (≥ ≤ = /) are read by their shape; OCR text is the fallback
+                text, confidence = merge_mark(name, self._shape(cell), text, confidence)
             out.append(Cell(text=text, ocr_confidence=confidence,
                             provenance=Provenance(file=self.source, page=self._page,
                                                   bbox=self._to_points(cell.bbox))))
@@ -172,19 +213,22 @@ class PageReader:
 
     def _read_table(self, table: Table, result: PageRead, need_header: bool) -> None:
         rows = table.rows()
+        # The first rows in one call, except the value cell of a two-cell row: that is a
+        # header-block value, and duties and goals are long texts read once per filing.
+        self._recognise(cell for row in rows[:HEADER_SEARCH_ROWS] for cell in (row[:1] if len(row) == 2 else row))
         header_at = None
+        wanted: dict[str, GridCell] = {}
         for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             labels = self._cells(row[:1])
             label = labels[0].text
             if len(row) == 2 and _is_label(label, DUTIES_LABEL) or len(row) == 2 and _is_label(label, GOALS_LABEL):
-                name = "duties" if _is_label(label, DUTIES_LABEL) else "goals"
                 if need_header:
-                    result.header[name] = self._cells(row[1:2], [name])[0]
+                    wanted["duties" if _is_label(label, DUTIES_LABEL) else "goals"] = row[1]
+                continue
+            if len(row) == 2 and _is_label(label, DEPARTMENT_LABEL):
+                wanted["department"] = row[1]
                 continue
             texts = labels + self._cells(row[1:])
-            if len(row) == 2 and _is_label(label, DEPARTMENT_LABEL):
-                result.header["department"] = texts[1]
-                continue
             kind = header_kind([t.text for t in texts])
             if kind is not None:
                 result.kind = kind
@@ -192,6 +236,9 @@ class PageReader:
                 result.header_bbox = texts[0].provenance.bbox
                 header_at = r
                 break
+        self._recognise(wanted.values())
+        for name, cell in wanted.items():
+            result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
         if header_at is None:
             result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
             return
@@ -244,7 +291,8 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
     header: dict[str, Cell] = {}
     years: list[int] = []
     for page in pages:
-        read = reader.read(page, need_header=not ("duties" in header and "goals" in header))
+        read = reader.read(page, need_header=not ("duties" in header and "goals" in header),
+                           need_year=not years)
         for name, cell in read.header.items():
             if name == "department" and "department" in header and cell.text != header[name].text:
                 filing.errors.append(ErrorItem(

@@ -121,12 +121,13 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
             cells = row.cells
             repaired: dict[str, RepairedField] = {}
             if kind is FragmentKind.INDICATORS:
-                repaired["level1"] = repair_level1(cells.get("level1"))
-                repaired["level2"] = repair_level2(cells.get("level2"), repaired["level1"].value)
+                repaired["level1"] = _ocr_checked(repair_level1(cells.get("level1")), cells.get("level1"))
+                repaired["level2"] = _ocr_checked(repair_level2(cells.get("level2"), repaired["level1"].value),
+                                                  cells.get("level2"))
                 repaired["level3"] = free_text(cells.get("level3"), row_field_name(kind, row.index, "level3"))
-                repaired["operator"] = repair_operator(cells.get("operator"))
-                repaired["target"] = repair_plain(cells.get("target"))
-                repaired["unit"] = repair_unit(cells.get("unit"))
+                repaired["operator"] = _ocr_checked(repair_operator(cells.get("operator")), cells.get("operator"))
+                repaired["target"] = _ocr_checked(repair_plain(cells.get("target")), cells.get("target"))
+                repaired["unit"] = _ocr_checked(repair_unit(cells.get("unit")), cells.get("unit"))
             elif kind is FragmentKind.EXPLANATIONS:
                 repaired["explanation"] = free_text(
                     cells.get("explanation"), row_field_name(kind, row.index, "explanation"))
@@ -134,7 +135,7 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
                 repaired["scoring_rule"] = free_text(
                     cells.get("scoring_rule"), row_field_name(kind, row.index, "scoring_rule"))
                 repaired["remark"] = free_text(cells.get("remark"), row_field_name(kind, row.index, "remark"))
-                repaired["score"] = repair_plain(cells.get("score"))
+                repaired["score"] = _ocr_checked(repair_plain(cells.get("score")), cells.get("score"))
             repaired_rows.append(repaired)
         rows[kind] = repaired_rows
 
@@ -152,6 +153,11 @@ def _with_ocr_confidence(field_: RepairedField, cell: Cell) -> RepairedField:
     if cell.ocr_confidence < LOW_OCR_CONFIDENCE:
         update["flags"] = [*field_.flags, "low_ocr_confidence"]
     return field_.model_copy(update=update)
+
+
+def _ocr_checked(field_: RepairedField, cell: Optional[Cell]) -> RepairedField:
+    """Structured fields too: an OCR slip guessed back (ocr_fixes, ocr_marks) is flagged."""
+    return field_ if cell is None else _with_ocr_confidence(field_, cell)
 
 
 def _duty_label(item: HeaderItem) -> str:

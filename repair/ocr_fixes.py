@@ -13,7 +13,7 @@ import re
 from typing import Optional
 
 from ..pipeline.datamodel import FragmentKind
-from .vocabulary import COMMON_UNITS, OPERATOR_ALIASES, normalise_operator
+from .vocabulary import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, normalise_operator
 
 GUESS_CONFIDENCE = 0.6  # below the review threshold: a clerk should look at a guessed value
 
@@ -43,6 +43,10 @@ def correct_operator(text: str) -> tuple[str, bool]:
 
 def correct_unit(text: str) -> tuple[str, bool]:
     stripped = text.strip().replace(" ", "")
+    if len(stripped) > 1 and stripped[-1] in ".。,，、'`":
+        # a unit never ends in punctuation: a speck of noise (or the ruling line) read as one
+        fixed, _ = correct_unit(stripped[:-1])
+        return fixed, True
     if not stripped or stripped in COMMON_UNITS:
         return stripped, False
     if stripped in EMPTY_SLIPS:
@@ -64,9 +68,20 @@ def correct_target(text: str) -> tuple[str, bool]:
     return fixed, fixed != stripped
 
 
-def correct_name(text: str) -> str:
-    """一级/二级指标 names are ideographs only; anything else at their ends is noise."""
-    return re.sub(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$", "", text.strip())
+def correct_name(text: str, names: tuple[str, ...] = ()) -> tuple[str, bool]:
+    """一级/二级指标 names are ideographs only; anything else at their ends is noise.
+
+    A name that is no prefix of the standard names but one character away from
+    exactly one of those prefixes (成本 read as 战本) takes that prefix, as a
+    guess; repair then completes a clipped name as for any filing.
+    """
+    text = re.sub(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$", "", text.strip())
+    n = len(text)
+    prefixes = {name[:n] for name in names if len(name) >= n}
+    if n < 4 or not names or text in prefixes:
+        return text, False
+    near = [p for p in prefixes if sum(a != b for a, b in zip(p, text)) == 1]
+    return (near[0], True) if len(near) == 1 else (text, False)
 
 
 HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "："}
@@ -89,7 +104,7 @@ def correct_cell(column: str, text: str, confidence: Optional[float]) -> tuple[s
     elif column in ("target", "score"):
         text, guessed = correct_target(text)
     elif column in ("level1", "level2"):
-        text = correct_name(text)
+        text, guessed = correct_name(text, LEVEL1_NAMES if column == "level1" else ALL_LEVEL2)
     elif column == "scoring_rule":
         # the glued score is the last thing in the cell; a speck after it reads as "."
         text = re.sub(r"(?<=\d)[.。,]$", "", correct_free_text(text.strip()))

@@ -109,6 +109,9 @@ def test_gap_after_a_lone_ideograph_becomes_a_space():
     ("target", "。", "0", True),
     ("target", "1O0", "100", True),
     ("level1", "效益指标.", "效益指标", False),
+    ("level2", "生态环境战本", "生态环境成本", True),  # one character off one standard name's prefix
+    ("level2", "生态环境监测", "生态环境监测", False),  # not a standard name: left alone
+    ("unit", "批次.", "批次", True),
     ("scoring_rule", "每降低1%扣1分5.", "每降低1%扣1分5", False),
     ("explanation", "负责(一)管理,指导", "负责（一）管理，指导", False),
 ])
