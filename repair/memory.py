@@ -182,6 +182,30 @@ class RepairMemory:
                 added += 1
         return added
 
+    def retract(self, text: str) -> str:
+        """Take back a clerk decision's passage (the clerk undid it).
+
+        A text the batches also showed goes back to plain memory trust; a text
+        only the clerk gave (typed in an edit) is forgotten with its postings.
+        Returns what happened: "forgotten", "demoted" or "kept".
+        """
+        text = text.strip()
+        with transaction(self.conn):
+            row = self.conn.execute("SELECT id, trust, seen FROM passages WHERE text = ?", (text,)).fetchone()
+            if row is None or row[1] != int(Trust.DECISION):
+                return "kept"
+            passage_id, _, seen = row
+            if seen > 1:
+                self.conn.execute("UPDATE passages SET trust = ?, seen = seen - 1 WHERE id = ?",
+                                  (int(Trust.MEMORY), passage_id))
+                return "demoted"
+            grams = [g for (g,) in self.conn.execute("SELECT gram FROM grams WHERE passage = ?", (passage_id,))]
+            self.conn.execute("DELETE FROM grams WHERE passage = ?", (passage_id,))
+            self.conn.executemany("UPDATE gram_df SET df = df - 1 WHERE gram = ?", [(g,) for g in grams])
+            self.conn.execute("DELETE FROM gram_df WHERE df <= 0")
+            self.conn.execute("DELETE FROM passages WHERE id = ?", (passage_id,))
+            return "forgotten"
+
     def slot_candidates(self, ref: PassageRef) -> list[Passage]:
         """Remembered passages from the same header slot of same-kind departments."""
         key = _slot_key(ref)

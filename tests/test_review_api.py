@@ -238,3 +238,18 @@ def test_decisions_replay_on_another_batch(out, memory, template, tmp_path):
     mine = json.loads((tmp_path / "mine.json").read_text(encoding="utf-8"))["decisions"]
     assert [(d["item"], d["reviewer"]) for d in mine] == [(item["id"], "carl")]
     assert records_by_item(out)[item["id"]]["status"] != "edited"  # the first batch is not exported yet
+
+
+def test_undone_edit_leaves_the_repair_memory(out, memory):
+    from jixiao.repair.memory import RepairMemory
+    from jixiao.repair.index import Trust
+
+    clerk = make(out, memory)
+    item = first_open(clerk)
+    clerk.decide(item["id"], "edit", value="只有文员写过的这段文字。")
+    store = RepairMemory(memory)
+    trust = lambda text: store.conn.execute("SELECT trust FROM passages WHERE text = ?", (text,)).fetchone()
+    assert trust("只有文员写过的这段文字。") == (int(Trust.DECISION),)
+    clerk.post("/api/undo")
+    assert trust("只有文员写过的这段文字。") is None  # a text only the clerk gave is forgotten
+    assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -21,6 +21,8 @@ from flask import Flask, Response, abort, jsonify, render_template, request
 from ... import __version__
 from ...pipeline.datamodel import GAP, ReviewItem
 from ...repair.memory import DEFAULT_MEMORY, RepairMemory
+
+SETTLING_ACTIONS = ("accept", "edit", "candidate")  # the decisions whose text enters the memory
 from .actions import ActionError, current, decide, replay_decisions
 from .batch import Batch
 from .log import Conflict, DecisionLog, field_kind
@@ -221,6 +223,13 @@ def create_app(out_dir, *, memory: Optional[Path] = None, reviewer: str = "clerk
             except Conflict as conflict:
                 return jsonify(error="a colleague decided this item since; it cannot be undone",
                                item=conflict.item, state=conflict.state.to_json()), 409
+            # an undone accept or edit is no longer a trusted passage for the next batch,
+            # unless another decision in force still gives the same text
+            in_force = {d.new_value for d in log.in_force() if d.action in SETTLING_ACTIONS}
+            for decision in undone:
+                if (decision.action in SETTLING_ACTIONS and decision.new_value
+                        and decision.new_value not in in_force):
+                    store.retract(decision.new_value)
         return jsonify(undone=[d.item for d in undone], action=undone[0].action if undone else None)
 
     @app.get("/api/decisions")
