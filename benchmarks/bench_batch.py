@@ -46,9 +46,11 @@ def run(corpus: Path, out: Path, *extra: str) -> dict:
     import psutil
 
     started = time.perf_counter()
+    # progress events go to a file: a pipe nobody reads until the end fills up and blocks the run
+    events = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "jixiao.pipeline.cli", "convert", str(corpus), "-o",
                                 str(out), "--no-memory", "--no-cache", "--log-json", *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                               stdout=events, stderr=subprocess.DEVNULL, text=True)
     root = psutil.Process(process.pid)
     peak_one = peak_tree = 0
     while process.poll() is None:
@@ -64,8 +66,10 @@ def run(corpus: Path, out: Path, *extra: str) -> dict:
         except psutil.Error:
             pass
         time.sleep(0.2)
-    stdout = process.stdout.read()
     seconds = time.perf_counter() - started
+    events.seek(0)
+    stdout = events.read()
+    events.close()
     summary = json.loads(stdout.splitlines()[-1])
     return {"seconds": seconds, "inputs": summary["inputs"], "failed": summary["failed"],
             "per_filing": seconds / max(summary["inputs"], 1), "peak_mib": peak_one / 2**20,
