@@ -87,3 +87,13 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
     if not pages:
         raise ExtractionError(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
     return pages
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] → '1-3, 7, 9-10', for messages that name pages or lines."""
+    out, start = [], numbers[0]
+    for a, b in zip(numbers, numbers[1:] + [None]):
+        if b != a + 1:
+            out.append(str(start) if start == a else f"{start}-{a}")
+            start = b
+    return ", ".join(out)

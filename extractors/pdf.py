@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..pipeline.datamodel import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
-from .base import ExtractionError, filing_id, year_from_name
+from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
 from .header import (
     DEPARTMENT_LABEL,
@@ -160,7 +160,7 @@ def _extract(source: str, data: bytes, document) -> Filing:
     broken = [p.number for p in pages if p.broken]
     if broken:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING, page=broken[0],
-                                       message=f"{source}: page(s) {_ranges(broken)} cannot be loaded "
+                                       message=f"{source}: page(s) {number_ranges(broken)} cannot be loaded "
                                        "(corrupt page objects); skipped"))
     if len(pages) < len(document):
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
@@ -230,28 +230,19 @@ def _closing_quietly(pdf):
 def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:
     unusable = [p.number for p in pages if not p.usable]
     if unusable:
-        which = "every page" if len(unusable) == len(pages) else f"page(s) {_ranges(unusable)}"
+        which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
         raise ExtractionError(
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
     broken = [p.number for p in pages if p.broken]
     if broken:
-        truncated += f" Page(s) {_ranges(broken)} cannot be loaded (corrupt page objects)."
+        truncated += f" Page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)."
     if len(pages) < total:
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise ExtractionError(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
         f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
-
-
-def _ranges(numbers: list[int]) -> str:
-    out, start = [], numbers[0]
-    for a, b in zip(numbers, numbers[1:] + [None]):
-        if b != a + 1:
-            out.append(str(start) if start == a else f"{start}-{a}")
-            start = b
-    return ", ".join(out)
 
 
 def _camelot_grids(source: str, data: bytes, page_number: int, height: float, chars: CharIndex) -> list[Grid]:

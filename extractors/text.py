@@ -22,7 +22,7 @@ from ..pipeline.datamodel import (
     Row,
     Severity,
 )
-from .base import ExtractionError, filing_id, year_from_name
+from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_indicator_line, split_scoring_cell
 from .header import (
     TITLE_WORDS,
@@ -113,16 +113,7 @@ def _mixed_lines(data: bytes) -> Optional[tuple[str, str]]:
     for number, line in enumerate(lines, start=1):
         codec = "gb18030" if number in gb_lines else "utf-8"
         decoded.append(line.decode(codec, errors="replace"))
-    return "\n".join(decoded), f"mixed: lines {_line_ranges(other)} GB18030, the rest UTF-8"
-
-
-def _line_ranges(numbers: list[int]) -> str:
-    out, start = [], numbers[0]
-    for a, b in zip(numbers, numbers[1:] + [None]):
-        if b != a + 1:
-            out.append(str(start) if start == a else f"{start}-{a}")
-            start = b
-    return ", ".join(out)
+    return "\n".join(decoded), f"mixed: lines {number_ranges(other)} GB18030, the rest UTF-8"
 
 
 INVISIBLE_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
@@ -140,7 +131,7 @@ def _strip_controls(text: str, source: str, errors: list[ErrorItem]) -> str:
         count = len(pattern.findall(text))
         text = pattern.sub("", text)
         errors.append(ErrorItem(component="extract", severity=Severity.WARNING, line=lines[0],
-                                message=f"{source}: {count} {what} removed, on line(s) {_line_ranges(lines)}"))
+                                message=f"{source}: {count} {what} removed, on line(s) {number_ranges(lines)}"))
     return text
 
 
