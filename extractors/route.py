@@ -27,14 +27,20 @@ def max_ocr_pages() -> int:
         return DEFAULT_MAX_OCR_PAGES
 
 
-def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
-    """The 1-based pages whose text layer is unusable, and the page count."""
+def page_routes(source: str, data: bytes) -> dict[int, str]:
+    """Per 1-based page of a PDF: "text" when its text layer is usable, else "ocr"."""
     document = open_pdf(source, data)
     try:
         pages = scan_pages(document)
     finally:
         document.close()
-    return [p.number for p in pages if not p.usable], len(pages)
+    return {p.number: ROUTE_TEXT if p.usable else ROUTE_OCR for p in pages}
+
+
+def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
+    """The 1-based pages whose text layer is unusable, and the page count."""
+    routes = page_routes(source, data)
+    return [n for n, route in routes.items() if route == ROUTE_OCR], len(routes)
 
 
 def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> Filing:

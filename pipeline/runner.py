@@ -267,17 +267,3 @@ class _NullWriter:
 
     def __exit__(self, *exc):
         return None
-
-
-def summarise(result: Result) -> dict:
-    entries = result.manifest
-    return {
-        "inputs": len(entries),
-        "ok": sum(1 for e in entries if e.status is FilingStatus.OK),
-        "partial": sum(1 for e in entries if e.status is FilingStatus.PARTIAL),
-        "failed": sum(1 for e in entries if e.status is FilingStatus.FAILED),
-        "records": sum(e.records for e in entries),
-        "fields_repaired": sum(e.fields_repaired for e in entries),
-        "fields_flagged": sum(e.fields_flagged for e in entries),
-        "seconds": round(result.seconds, 3),
-    }

@@ -56,12 +56,6 @@ class Alignment:
     alternative: Optional[list[Token]] = None  # the other restoration, when ambiguous
     witness_skipped: int = 0  # witness tokens outside the alignment (before and after it)
 
-    @property
-    def quality(self) -> float:
-        """Share of the aligned visible characters that the witness confirms."""
-        aligned = self.matches + self.absorbed
-        return self.matches / aligned if aligned else 0.0
-
 
 def _merge_kind(a: str, b: str) -> str:
     for kind in (HARD, LOOSE, SOFT):  # the more constrained gap wins

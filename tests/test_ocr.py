@@ -14,7 +14,8 @@ import pytest
 
 from jixiao.extractors import choose_extractor, extract
 from jixiao.extractors.grid import GridCell, assign_boxes, estimate_skew, find_tables, reading_order, rotate
-from jixiao.extractors.ocr import route_pdf_pages, text_layer_unusable
+from jixiao.extractors.pdf import text_layer_usable
+from jixiao.extractors.route import page_routes
 from jixiao.extractors.ocr_engine import _with_gaps
 from jixiao.pipeline.datamodel import FragmentKind
 from jixiao.repair.ocr_fixes import correct_cell, header_kind
@@ -146,13 +147,13 @@ def _cid_garbage_pdf() -> bytes:
 
 
 def test_routing_unusable_text_layers_go_to_ocr():
-    assert text_layer_unusable("")
-    assert text_layer_unusable("(cid:3)(cid:4)(cid:5)(cid:6)")
-    assert text_layer_unusable("Ã¨Â§Ã©Â¢Ã¤Â¸Ã¥Â°")
-    assert not text_layer_unusable("部门（单位）名称 衡阳市应急管理局 一级指标 二级指标")
-    assert route_pdf_pages(_cid_garbage_pdf()) == {1: "ocr"}
+    assert not text_layer_usable("")
+    assert not text_layer_usable("(cid:3)(cid:4)(cid:5)(cid:6)")
+    assert not text_layer_usable("Ã¨Â§Ã©Â¢Ã¤Â¸Ã¥Â°")
+    assert text_layer_usable("部门（单位）名称 衡阳市应急管理局 一级指标 二级指标")
+    assert page_routes("cid.pdf", _cid_garbage_pdf()) == {1: "ocr"}
     scanned = (SCANNED / "beihu-shijian-2023.pdf").read_bytes()
-    assert set(route_pdf_pages(scanned).values()) == {"ocr"}
+    assert set(page_routes("scan.pdf", scanned).values()) == {"ocr"}
 
 
 def test_image_input_is_routed_to_the_image_extractor():
