@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from helpers import SAMPLES, SEED
-from pdf_factory import raw_pdf
+from pdf_factory import raw_pdf, serialize_pdf
 
 GENERATED = SAMPLES / "generated"
 FUZZ_REGRESSIONS = Path(__file__).parent / "fuzz_regressions"
@@ -199,16 +199,7 @@ def flate_bomb(inflated: int = 400 << 20) -> bytes:
                b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
                HELVETICA]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return serialize_pdf(objects)
 
 
 # ---------------------------------------------------------------- the table

@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 
+def serialize_pdf(objects: list[bytes]) -> bytes:
+    """Numbered objects (1 = catalog) → a complete PDF file with its xref table and trailer."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def raw_pdf(page_streams: list[bytes], font: bytes | None = None) -> bytes:
     """A minimal valid PDF: one page per content stream, all sharing ``font`` as /F1."""
     objects: list[bytes] = []
@@ -18,17 +33,7 @@ def raw_pdf(page_streams: list[bytes], font: bytes | None = None) -> bytes:
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     if font:
         objects.append(font)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return serialize_pdf(objects)
 
 
 # A simple font whose glyph names map to no Unicode: pdfminer reads "(cid:N)".
