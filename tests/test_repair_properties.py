@@ -84,6 +84,12 @@ def test_a_witness_that_disagrees_is_never_used(original, capacity, decoy):
     garbled = garble_cell(original, capacity)
     result = repair_text(garbled, index_of(decoy))
     if result is not None and result.restored:
-        # whatever was restored must fit what the garbled text shows
+        # whatever was restored must fit what the garbled text shows ...
         assert is_subsequence(visible(garbled), visible(result.text))
-        assert is_subsequence(visible(result.text), decoy) or result.text == original
+        # ... and come, character for character, from the only witness there is, where it says.
+        # (The output as a whole need not be part of the decoy: the garbled text may hang off
+        # the witness's start, "产 ，" before a decoy that begins one clause later.)
+        for evidence in result.evidence:
+            assert decoy[evidence.offset:evidence.offset + len(evidence.text)] == evidence.text
+            start, end = evidence.span
+            assert result.text[start:end] == evidence.text
