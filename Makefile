@@ -6,6 +6,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 OUT    ?= out
+# Benchmarks and evals import the sample generator (tools/) and the test corpora (tests/).
+TOOLS_PATH := PYTHONPATH=$(CURDIR)/tools:$(CURDIR)/tests
 
 .PHONY: run test bench bench-robust fuzz eval install install-test schemas clean
 
@@ -35,25 +37,25 @@ test: install-test
 
 # Benchmarks print ratios measured side by side in one run; they are not tests.
 bench: install-test
-	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(TOOLS_PATH) $(PY) $$script; done
 
 # Bad inputs, fuzzing and kill points (also part of `make bench`); atheris is installed here,
 # not in the test extras, because it is a binary wheel that not every platform has.
 bench-robust: install-test
 	-@$(PIP) install atheris
-	@$(PY) benchmarks/bench_robust.py
+	@$(TOOLS_PATH) $(PY) benchmarks/bench_robust.py
 
 # atheris (libFuzzer) on the text extractor and the PDF route, FUZZ_SECONDS each; crashes in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
 fuzz: install-test
 	@$(PIP) install atheris
 	@set -e; for target in text pdf; do echo "== fuzz $$target ($(FUZZ_SECONDS) s)"; \
-	$(PY) fuzz/fuzz_extract.py $$target $(FUZZ_SECONDS) 2>&1 | grep -E "^(Done|==|SUMMARY)|Uncaught|Error" || true; \
+	$(TOOLS_PATH) $(PY) fuzz/fuzz_extract.py $$target $(FUZZ_SECONDS) 2>&1 | grep -E "^(Done|==|SUMMARY)|Uncaught|Error" || true; \
 	cat fuzz/stats-$$target.json; echo; done
 
 # Accuracy against the generated ground truth.
 eval: install-test
-	@set -e; for script in benchmarks/eval_*.py; do echo "== $$script"; $(PY) $$script; done
+	@set -e; for script in benchmarks/eval_*.py; do echo "== $$script"; $(TOOLS_PATH) $(PY) $$script; done
 
 schemas: install
 	$(PY) -m jixiao.output.schemas

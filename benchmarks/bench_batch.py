@@ -24,15 +24,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PDF = (ROOT / "extractors/pdf.py").exists()
+PDF = (ROOT / "src/jixiao/extractors/pdf.py").exists()
 
 
 def generate(folder: Path, count: int) -> Path:
     forms = "txt,pdf" if PDF else "txt"
     target = folder / f"corpus-{count}"
     if not target.exists():
-        subprocess.run([sys.executable, str(ROOT / "samples/generate.py"), "--out", str(target),
-                        "--count", str(count), "--forms", forms], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "samplegen.generate", "--out", str(target),
+                        "--count", str(count), "--forms", forms], check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
         for truth in target.glob("*.truth.json"):
             truth.unlink()
         if PDF:  # mixed: half the filings as text, the other half as PDF

@@ -24,7 +24,7 @@ import pypdfium2 as pdfium
 
 def disclosures(out: Path, want: int) -> list[Path]:
     """Generate filings until ``want`` of them are 10+ pages with the table on exactly 3."""
-    from jixiao.samples.generate import generate
+    from samplegen.generate import generate
 
     manifest = generate(out, seed=7, count=16 + 6 * want, forms=("pdf",))
     chosen = []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from jixiao.pipeline.runner import build_index, extract_source, repair_and_join
 from jixiao.repair.memory import CombinedIndex
-from jixiao.samples.generate import generate
+from samplegen.generate import generate
 
 
 def peak_rss_mib() -> float:

@@ -22,7 +22,6 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 import bad_inputs  # noqa: E402
 from jixiao.pipeline import convert  # noqa: E402

@@ -38,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT.parent))
 
 from jixiao.extractors.ocr import extract_pages, image_pages, pdf_pages  # noqa: E402
 from jixiao.extractors.ocr_engine import OcrEngine, Recognised  # noqa: E402

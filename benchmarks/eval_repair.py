@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from jixiao.pipeline import convert
-from jixiao.samples.scoring import score_batch
+from samplegen.scoring import score_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 

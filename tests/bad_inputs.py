@@ -151,7 +151,7 @@ def _encrypting(user_password: str):
     """Make the sample renderer's reportlab canvas encrypt what it draws."""
     from reportlab.lib import pdfencrypt
 
-    import jixiao.samples.render_pdf as render
+    import samplegen.render_pdf as render
 
     plain = render.canvas.Canvas
     render.canvas.Canvas = lambda *a, **k: plain(

@@ -24,8 +24,9 @@ COMPARED = ("records.jsonl", "filings.jsonl", "manifest.jsonl", "review.jsonl", 
 def corpus(tmp_path_factory):
     """Eight generated text filings, one duplicate, one that is not a filing, one missing path."""
     folder = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(ROOT / "samples/generate.py"), "--out", str(folder / "gen"),
-                    "--count", "8", "--forms", "txt"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "samplegen.generate", "--out", str(folder / "gen"),
+                    "--count", "8", "--forms", "txt"], check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     filings = sorted((folder / "gen").glob("*.txt"))
     duplicate = folder / "copy.txt"
     duplicate.write_bytes(filings[0].read_bytes())
@@ -86,8 +87,9 @@ def test_rerun_uses_the_cache_and_redoes_a_changed_input(corpus, tmp_path):
 
 
 def test_a_killed_run_resumes_to_the_same_outputs(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "samples/generate.py"), "--out", str(tmp_path / "in"),
-                    "--count", "24", "--forms", "txt"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "samplegen.generate", "--out", str(tmp_path / "in"),
+                    "--count", "24", "--forms", "txt"], check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     command = [sys.executable, "-m", "jixiao.pipeline.cli", "convert", str(tmp_path / "in"), "--no-memory",
                "--workers", "1", "-q", "--format", "csv,parquet"]
     clean = tmp_path / "clean"
@@ -113,7 +115,7 @@ def test_a_killed_run_resumes_to_the_same_outputs(tmp_path):
 def test_a_hanging_input_times_out_and_the_batch_goes_on(corpus, tmp_path):
     """The pathological input is an honest-to-goodness filing 400 times the usual length:
     its repair takes far longer than the 3 s timeout given here (a normal filing: ~0.15 s)."""
-    from jixiao.samples.generate import load_specs, make_garble, render_text_dump
+    from samplegen.generate import load_specs, make_garble, render_text_dump
 
     spec = copy.deepcopy(load_specs()[0])
     spec["id"] += "-huge"

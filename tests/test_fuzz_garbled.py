@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from jixiao.extractors.base import ExtractionError
 from jixiao.extractors.text import extract_text
 from jixiao.pipeline.runner import build_index, repair_and_join
-from jixiao.samples.garble import garble_cell
+from samplegen.garble import garble_cell
 
 from helpers import SEED
 

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # import samples/ from this checkout, not an installed copy
-
-from samples import generate as gen  # noqa: E402
-from samples.garble import clip_cell, garble_spec  # noqa: E402
-from samples.render_text import _header_row, indicator_line, scoring_line  # noqa: E402
+from samplegen import generate as gen
+from samplegen.garble import clip_cell, garble_spec
+from samplegen.render_text import _header_row, indicator_line, scoring_line
 
 GENERATED = ROOT / "samples" / "generated"
 

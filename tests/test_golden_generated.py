@@ -11,7 +11,7 @@ import json
 import pytest
 
 from jixiao.pipeline import convert
-from jixiao.samples.scoring import score_batch
+from samplegen.scoring import score_batch
 
 from helpers import ROOT, SAMPLES, check_golden
 

@@ -123,7 +123,7 @@ def _manifest(tmp_path: Path, name: str, data: bytes):
 def _encrypted(tmp_path: Path, monkeypatch, user_password: str) -> bytes:
     from reportlab.lib import pdfencrypt
 
-    import jixiao.samples.render_pdf as render
+    import samplegen.render_pdf as render
 
     truth = truth_of("changde-shengtai-2023")
     plain = render.canvas.Canvas

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from jixiao.extractors.pdf import extract_pdf
-from jixiao.samples import render_pdf as rp
+from samplegen import render_pdf as rp
 
 from helpers import SAMPLES
 

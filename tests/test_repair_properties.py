@@ -9,7 +9,7 @@ from jixiao.pipeline.datamodel import FieldStatus
 from jixiao.repair.damage import parse_garbled
 from jixiao.repair.engine import repair_field, repair_text
 from jixiao.repair.index import PassageIndex, PassageRef, Trust
-from jixiao.samples.garble import garble_cell
+from samplegen.garble import garble_cell
 
 # a small alphabet makes chance matches between passages likely: the hard case
 HANZI = "安全生产监督管理工作应急救援能力建设提高防灾减灾组织实施规划"

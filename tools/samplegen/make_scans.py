@@ -24,9 +24,6 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if __package__ in (None, ""):  # run as a script: make `jixiao.samples` importable
-    sys.path.insert(0, str(HERE.parent.parent))
-    __package__ = "jixiao.samples"  # noqa: A001
 
 import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
@@ -42,7 +39,8 @@ from .garble import garble_spec  # noqa: E402
 
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 SCAN_FONT = "WQYZenHei"
-GENERATED = HERE / "generated"
+SAMPLES = HERE.parent.parent / "samples"
+GENERATED = SAMPLES / "generated"
 
 # (case, dpi, angle in degrees, format): varied on purpose: merged 一级指标 cells,
 # score column or glued score, full-width operators, a continuation page.
@@ -132,7 +130,7 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(HERE / "scanned"))
+    parser.add_argument("--out", default=str(SAMPLES / "scanned"))
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,21 +1,13 @@
 """Sample generator: render ground-truth specs into garbled filings plus their truth.
 
-    python samples/generate.py --out samples/generated
-    python samples/generate.py --out /tmp/bench --count 1000 --forms txt
+    PYTHONPATH=tools python -m samplegen.generate --out samples/generated
+    PYTHONPATH=tools python -m samplegen.generate --out /tmp/bench --count 1000 --forms txt
 
 For every filing ``<id>``: ``<id>.txt`` (the seed's text-dump layout), ``<id>.pdf``
 (ruled lattice table, one fragment per page) and ``<id>.truth.json`` (the spec,
 the garbling parameters and the exact garbled strings), plus ``manifest.json``.
 """
 from __future__ import annotations
-
-if __name__ == "__main__" and not __package__:
-    # run as a script: import ourselves as the package module so relative imports work
-    import sys
-    from pathlib import Path as _P
-    sys.path.insert(0, str(_P(__file__).resolve().parent.parent))
-    from samples.generate import main as _main
-    sys.exit(_main())
 
 import argparse
 import json
@@ -151,3 +143,7 @@ def main(argv=None) -> int:
     m = generate(a.out, seed=a.seed, count=a.count, forms=forms, specs_dir=a.specs)
     print(f"wrote {len(m)} filings ({', '.join(forms)}) to {a.out}")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
