@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from jixiao.extractors.ocr import extract_pages, image_pages, pdf_pages  # noqa: E402
 from jixiao.extractors.ocr_engine import OcrEngine, Recognised  # noqa: E402
 from jixiao.extractors.text import extract_text  # noqa: E402
-from jixiao.pipeline.datamodel import FragmentKind  # noqa: E402
+from jixiao.model import FragmentKind  # noqa: E402
 from jixiao.pipeline.runner import build_index, repair_and_join  # noqa: E402
 
 SCANNED = ROOT / "samples" / "scanned"

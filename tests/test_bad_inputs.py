@@ -62,7 +62,7 @@ def test_every_line_validates_with_jsonschema(batch, name, schema):
 @pytest.mark.filterwarnings("ignore::UserWarning")  # pydantic warns about the bad value we plant
 def test_writer_refuses_an_invalid_line(tmp_path):
     from jixiao.output.writers import OutputWriter
-    from jixiao.pipeline.datamodel import FilingStatus, ManifestEntry
+    from jixiao.model import FilingStatus, ManifestEntry
 
     (tmp_path / "manifest.jsonl").write_text("old\n")
     entry = ManifestEntry(source="x.txt", filing=None, status=FilingStatus.OK)

@@ -17,7 +17,7 @@ from jixiao.extractors.grid import GridCell, assign_boxes, estimate_skew, find_t
 from jixiao.extractors.pdf import text_layer_usable
 from jixiao.extractors.route import page_routes
 from jixiao.extractors.ocr_engine import _with_gaps
-from jixiao.pipeline.datamodel import FragmentKind
+from jixiao.model import FragmentKind
 from jixiao.repair.ocr_fixes import correct_cell, header_kind
 
 from helpers import ROOT, check_golden

@@ -10,7 +10,7 @@ import pytest
 from jixiao.extractors import extract
 from jixiao.extractors.pdf import text_layer_usable
 from jixiao.pipeline import convert
-from jixiao.pipeline.datamodel import FragmentKind
+from jixiao.model import FragmentKind
 
 from helpers import SAMPLES
 from pdf_factory import blank_pdf, garbage_text_pdf, prose_pdf

@@ -28,7 +28,7 @@ import pytest
 
 from jixiao.extractors import extract
 from jixiao.pipeline import convert
-from jixiao.pipeline.datamodel import FragmentKind
+from jixiao.model import FragmentKind
 from jixiao.repair.damage import parse_garbled
 
 from helpers import SAMPLES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from jixiao.pipeline.datamodel import FieldStatus
+from jixiao.model import FieldStatus
 from jixiao.repair.damage import parse_garbled
 from jixiao.repair.engine import repair_field, repair_text
 from jixiao.repair.index import PassageIndex, PassageRef, Trust

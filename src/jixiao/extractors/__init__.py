@@ -8,7 +8,7 @@ and the problem when the source cannot be read as a filing.
 
 from __future__ import annotations
 
-from ..pipeline.datamodel import Filing
+from ..model import Filing
 from .base import ExtractionError, Extractor, choose_extractor
 from .ocr import extract_image
 from .pages import extract_page_set

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..pipeline.datamodel import Filing
+from ..model import Filing
 
 
 class ExtractionError(Exception):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..pipeline.datamodel import Cell, HeaderItem, Provenance
+from ..model import Cell, HeaderItem, Provenance
 
 # Labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each
 # pattern accepts any prefix that still identifies the label.

@@ -37,7 +37,7 @@ from typing import Iterable, Optional, Sequence
 import cv2
 import numpy as np
 
-from ..pipeline.datamodel import Cell, ErrorItem, Filing, FragmentKind, Provenance, Severity
+from ..model import Cell, ErrorItem, Filing, FragmentKind, Provenance, Severity
 from ..repair.ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate

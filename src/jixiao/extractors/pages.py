@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..pipeline.datamodel import Filing
+from ..model import Filing
 from .base import unpack_page_set
 from .ocr import PageImage, extract_pages, image_pages
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..pipeline.datamodel import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
 from .header import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ..pipeline.datamodel import ErrorItem, Filing, FragmentKind, Severity
+from ..model import ErrorItem, Filing, FragmentKind, Severity
 from .base import ExtractionError
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
 

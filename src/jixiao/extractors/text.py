@@ -12,7 +12,7 @@ import codecs
 import re
 from typing import Optional
 
-from ..pipeline.datamodel import (
+from ..model import (
     Cell,
     ErrorItem,
     Filing,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..pipeline.datamodel import FieldStatus, FilingResult, ReviewItem
+from ..model import FieldStatus, FilingResult, ReviewItem
 
 _REVIEW_STATUSES = (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
 

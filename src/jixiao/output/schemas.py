@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..pipeline.datamodel import FilingResult, ManifestEntry, Record, ReviewItem
+from ..model import FilingResult, ManifestEntry, Record, ReviewItem
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 MODELS = {

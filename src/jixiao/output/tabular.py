@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
-from ..pipeline.datamodel import RECORD_TEXT_FIELDS
+from ..model import RECORD_TEXT_FIELDS
 from .safety import runs_as_formula, xlsx_text
 
 ROW_GROUP = 10_000

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ..pipeline.datamodel import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
+from ..model import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
 from . import schemas
 from .atomic import atomic_writer
 from .safety import csv_safe

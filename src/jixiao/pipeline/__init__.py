@@ -1,4 +1,4 @@
-"""Orchestration: data model, joiner, batch conversion and the command line.
+"""Orchestration: joiner, batch conversion and the command line.
 
 ``from jixiao.pipeline import convert`` is the Python API. It is loaded lazily
 so that every stage can import the shared data model from here without a cycle.

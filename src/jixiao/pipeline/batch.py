@@ -30,7 +30,7 @@ from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory
 from .cache import Cache, digest, extraction_key
-from .datamodel import Filing, FilingStatus, ManifestEntry
+from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
 from .runner import Outcome, failed_entry, read_source
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..extractors.base import ExtractionError
 from ..extractors.pdf import extract_pdf
-from ..pipeline.datamodel import Filing
+from ..model import Filing
 
 RESOLUTION = 100
 COLOURS = {"indicators": (220, 40, 40), "explanations": (30, 140, 60), "scoring": (150, 60, 200)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..repair.filing import RepairedFiling
-from .datamodel import (
+from ..model import (
     ErrorItem,
     FieldStatus,
     Filing,

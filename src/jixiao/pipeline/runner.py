@@ -25,7 +25,7 @@ from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.memory import RepairMemory
 from ..repair.reference import load_references
-from .datamodel import (
+from ..model import (
     ErrorItem,
     FieldStatus,
     Filing,

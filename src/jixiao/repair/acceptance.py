@@ -13,7 +13,7 @@ from typing import Optional
 
 from rapidfuzz.distance import LCSseq
 
-from ..pipeline.datamodel import GAP
+from ..model import GAP
 from .align import Alignment
 from .damage import Garbled, Token, render
 from .index import SLOT_COLUMNS, Passage, PassageRef, column_of, department_kind

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from ..pipeline.datamodel import GAP
+from ..model import GAP
 
 HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
 LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter

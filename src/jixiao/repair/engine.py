@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..pipeline.datamodel import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
+from ..model import GAP, Candidate, Evidence, FieldStatus, Provenance, RepairedField
 from .acceptance import (
     SLOT_SCORE,
     compatible,

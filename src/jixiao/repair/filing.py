@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..extractors.header import chinese_numeral
-from ..pipeline.datamodel import (
+from ..model import (
     Cell,
     Evidence,
     FieldStatus,
@@ -19,7 +19,7 @@ from ..pipeline.datamodel import (
 from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:
-    from ..pipeline.datamodel import FilingResult
+    from ..model import FilingResult
 from .index import PassageIndex, PassageRef, Trust
 from .normalise import repair_level1, repair_level2, repair_operator, repair_plain, repair_unit
 

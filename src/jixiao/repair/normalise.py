@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..pipeline.datamodel import Cell, Evidence, FieldStatus, RepairedField
+from ..model import Cell, Evidence, FieldStatus, RepairedField
 from .vocabulary import (
     ALL_LEVEL2,
     LEVEL1_NAMES,

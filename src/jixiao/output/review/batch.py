@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
-from ...pipeline.datamodel import FilingResult, Record, RepairedField, ReviewItem
+from ...model import FilingResult, Record, RepairedField, ReviewItem
 from ..atomic import atomic_writer
 from ..writers import CSV_COLUMNS, csv_row
 from .log import Decision, DecisionLog

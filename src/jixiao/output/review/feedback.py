@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...pipeline.datamodel import FilingResult, HeaderValue, RepairedField
+from ...model import FilingResult, HeaderValue, RepairedField
 from .log import Decision, confirmed_by_raw
 from .settle import settle_result
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Union
 
-from ...pipeline.datamodel import (
+from ...model import (
     GAP,
     Evidence,
     FieldStatus,

@@ -1,0 +1,40 @@
+"""The shared data model of every stage: the leaf of the package.
+
+It imports nothing else of jixiao. Extractors turn a source into :class:`Grid`s
+(``grid.py``); the layout reader turns a grid into a :class:`Filing` of rows of
+named cells; repair and the joiner make :class:`Record`s (``filing.py``).
+"""
+
+from .filing import (
+    EXPLANATION_COLUMNS,
+    GAP,
+    INDICATOR_COLUMNS,
+    RECORD_TEXT_FIELDS,
+    SCORING_COLUMNS,
+    Candidate,
+    Cell,
+    ErrorItem,
+    Evidence,
+    FieldStatus,
+    Filing,
+    FilingResult,
+    FilingStatus,
+    Fragment,
+    FragmentKind,
+    HeaderItem,
+    HeaderValue,
+    ManifestEntry,
+    Provenance,
+    Record,
+    RepairedField,
+    ReviewItem,
+    Row,
+    Severity,
+)
+
+__all__ = [
+    "EXPLANATION_COLUMNS", "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "SCORING_COLUMNS",
+    "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
+    "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
+    "Provenance", "Record", "RepairedField", "ReviewItem", "Row", "Severity",
+]
