@@ -31,10 +31,11 @@ from .filing import (
     Row,
     Severity,
 )
+from .grid import Extracted, Grid, GridCell
 
 __all__ = [
     "EXPLANATION_COLUMNS", "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "SCORING_COLUMNS",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
-    "Provenance", "Record", "RepairedField", "ReviewItem", "Row", "Severity",
+    "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
 ]

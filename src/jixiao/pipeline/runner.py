@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
+from .layout_reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
 from ..output.review.feedback import decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
@@ -27,6 +28,7 @@ from ..repair.memory import RepairMemory
 from ..repair.reference import load_references
 from ..model import (
     ErrorItem,
+    Extracted,
     FieldStatus,
     Filing,
     FilingResult,
@@ -134,7 +136,8 @@ def read_source(source: str) -> Union[bytes, ManifestEntry]:
 def extract_data(source: str, data: bytes) -> Union[Filing, ManifestEntry]:
     """Phase 1 for bytes already read: a Filing, or a failed manifest entry saying why."""
     try:
-        return extract(source, data)
+        extracted = extract(source, data)
+        return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
     except ExtractionError as error:
         return failed_entry(source, str(error))
     except Exception as error:  # a bug or a hostile file must not end the batch

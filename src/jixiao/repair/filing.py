@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..extractors.header import chinese_numeral
+from ..layout.vocabulary import FREE_TEXT_FIELDS
 from ..model import (
     Cell,
     Evidence,
@@ -136,6 +137,12 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
                     cells.get("scoring_rule"), row_field_name(kind, row.index, "scoring_rule"))
                 repaired["remark"] = free_text(cells.get("remark"), row_field_name(kind, row.index, "remark"))
                 repaired["score"] = _ocr_checked(repair_plain(cells.get("score")), cells.get("score"))
+            # a single table holds every column in one row: the other fields, by their kind
+            for name, cell in cells.items():
+                if name not in repaired:
+                    repaired[name] = (free_text(cell, row_field_name(kind, row.index, name))
+                                      if name in FREE_TEXT_FIELDS
+                                      else _ocr_checked(repair_plain(cell), cell))
             repaired_rows.append(repaired)
         rows[kind] = repaired_rows
 

@@ -1,0 +1,114 @@
+"""Standard vocabularies: the indicator taxonomy, operators and units.
+
+Matching is by *longest common prefix* because narrow cells are clipped, never
+re-ordered: "可持续影响指" is the first six characters of "可持续影响指标".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    "满意度指标": ("服务对象满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标"),
+    "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
+}
+LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_BY_LEVEL1)
+ALL_LEVEL2: tuple[str, ...] = tuple(dict.fromkeys(n for ns in LEVEL2_BY_LEVEL1.values() for n in ns))
+
+# Full-width and two-character spellings seen in filings, mapped to one canonical form.
+OPERATOR_ALIASES: dict[str, str] = {
+    "=": "=", "＝": "=", "==": "=",
+    "≥": "≥", "≧": "≥", ">=": "≥", "＞＝": "≥", "＞=": "≥",
+    "≤": "≤", "≦": "≤", "<=": "≤", "＜＝": "≤", "＜=": "≤",
+    ">": ">", "＞": ">",
+    "<": "<", "＜": "<",
+    "定性": "定性", "定量": "定量",
+}
+OPERATOR_PATTERN = "|".join(
+    re.escape(alias) for alias in sorted(OPERATOR_ALIASES, key=len, reverse=True)
+)
+
+COMMON_UNITS: tuple[str, ...] = (
+    "%", "个", "人", "人次", "次", "项", "起", "件", "家", "户", "所", "元", "万元", "亿元",
+    "天", "日", "月", "年", "小时", "分钟", "公里", "千米", "米", "平方米", "亩", "吨", "场", "期",
+    "份", "篇", "条", "座", "辆", "台", "套", "批", "处", "分", "级", "种", "名",
+)
+UNIT_ALIASES: dict[str, str] = {"％": "%", "百分比": "%", "百分率": "%"}
+
+EMPTY_MARKERS = frozenset({"/", "／", "", "\\"})
+
+
+@dataclass(frozen=True)
+class VocabularyMatch:
+    """A vocabulary entry recognised at the start of a string."""
+
+    canonical: str
+    matched: str  # the characters of the input that matched (a prefix of canonical)
+
+    @property
+    def clipped(self) -> bool:
+        return self.matched != self.canonical
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def match_prefix(
+    text: str, vocabulary: tuple[str, ...], *, min_clipped: int = 4
+) -> Optional[VocabularyMatch]:
+    """Recognise the vocabulary entry that ``text`` starts with, possibly clipped.
+
+    An entry matches when ``text`` starts with the whole entry, or with at least
+    ``min_clipped`` of its leading characters (a clipped cell). The longest match
+    wins; a tie between two entries is ambiguous and returns None, because a
+    guess here would put a wrong canonical name in the output.
+    """
+    best: list[VocabularyMatch] = []
+    best_len = 0
+    for entry in vocabulary:
+        n = _common_prefix_length(text, entry)
+        if n < len(entry) and n < min(min_clipped, len(entry)):
+            continue
+        if n == 0:
+            continue
+        if n > best_len:
+            best, best_len = [VocabularyMatch(entry, text[:n])], n
+        elif n == best_len:
+            best.append(VocabularyMatch(entry, text[:n]))
+    if not best:
+        return None
+    full = [m for m in best if not m.clipped]
+    if len(full) == 1:
+        return full[0]
+    if len(best) == 1:
+        return best[0]
+    return None
+
+
+def normalise_operator(text: Optional[str]) -> Optional[str]:
+    """Map an operator spelling to its canonical form; None when it is not one."""
+    if text is None:
+        return None
+    return OPERATOR_ALIASES.get(text.strip().replace(" ", ""))
+
+
+def normalise_unit(text: Optional[str]) -> Optional[str]:
+    if text is None:
+        return None
+    stripped = text.strip()
+    return UNIT_ALIASES.get(stripped, stripped)
+
+
+def is_empty_marker(text: Optional[str]) -> bool:
+    """A "/" (or an empty cell) means the filing left the value empty."""
+    return text is None or text.strip() in EMPTY_MARKERS
