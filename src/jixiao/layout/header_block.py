@@ -43,6 +43,9 @@ FURNITURE = re.compile(
 )
 """Page furniture and sign-off lines: never indicator rows."""
 
+SIGN_OFF = re.compile(r"审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章")
+"""Approval boxes below the table (财政部门支出股室初审意见 (盖章)): the table has ended."""
+
 YEAR = re.compile(r"(20\d{2})\s*年")
 
 

@@ -156,8 +156,8 @@ def match_header(text: str) -> Optional[HeaderMatch]:
     prefix of, so ``指标值类`` is 指标值类型 and never 指标值.
     """
     cell = normalise(text)
-    if not cell:
-        return None
+    if not cell or cell in ROW_LABEL_HEADERS:
+        return None  # 绩效指标 labels the block; it is no clipped 绩效指标名称
     for name, spec in _NAMES:
         if cell == name:
             return HeaderMatch(spec, name, True)

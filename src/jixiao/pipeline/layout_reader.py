@@ -24,6 +24,7 @@ from ..extractors.base import ExtractionError
 from ..layout.header_block import (
     DEPARTMENT_LABELS,
     FURNITURE,
+    SIGN_OFF,
     GOAL_LABELS,
     PROJECT_LABELS,
     YEAR,
@@ -172,6 +173,7 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
 _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0, ValueKind.TEXT: 0.5,
               ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
+_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -202,12 +204,16 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.VALUE:
         if taxonomy or ValueKind.STANDARD in kinds:
             return -6.0
+        if "**" in text:
+            return 0.2  # a template hint left in the cell ("≥**个"), not the value
         if re.match(r"^[≥≤=<>＞＜≧≦]|^\d", text.strip()):
             return 2.0
         return 1.0 if len(text) <= 12 else 0.2
     # free text
     if taxonomy:
         return -4.0
+    if _VALUE_LIKE.match(text) and len(text) <= 12:
+        return -1.0  # ">=4个", "≥80M": a value, not a sentence
     if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
         return -3.0
     if _NUMERIC.match(text.strip()):
@@ -248,7 +254,7 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool) -> t
                 joined = " ".join(part)
                 score = _fit(column, joined, kinds[i] if k == i + 1 else classify(joined))
                 if k > i + 1:
-                    score -= 0.1 * (k - i - 1) + 1.5 * sum(1 for t in part[1:] if _NUMERIC.match(t))
+                    score -= 0.1 * (k - i - 1) + 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)
@@ -303,7 +309,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         if not cells:
             continue
         first = cells[0]
-        if FURNITURE.match(first.text):
+        if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
             break
         texts = [c.text for c in cells]
         again = _read_header(cells, grid.tokenised)
