@@ -127,7 +127,7 @@ def normalise(text: str) -> str:
     converter = _t2s()
     text = converter.convert(text) if converter is not None else text
     text = _PINYIN.sub("", text.translate(_WIDTH))
-    return re.sub(r"[\s|]+", "", text)
+    return re.sub(r"[\s|]+", "", text).lstrip("*＊")  # "*指标值": the form's required-field mark
 
 
 # ---------------------------------------------------------------------------- header matching
@@ -177,18 +177,20 @@ def is_row_label_header(text: str) -> bool:
     return cell in ROW_LABEL_HEADERS
 
 
-def header_fields(cells: Iterable[str]) -> list[Optional[HeaderMatch]]:
+def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]]:
     """Match a header row's cells, each field at most once: a second column that names a field
-    already taken is left unmatched (two columns never map to one field)."""
+    already taken (a 中期 group beside the 年度 one) is no field, but keeps what it would have
+    been as its shadow, so that a row's cells still align by kind. Returns (match, shadow) pairs."""
     taken: set[str] = set()
-    out: list[Optional[HeaderMatch]] = []
+    out: list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]] = []
     for text in cells:
         match = match_header(text)
         if match is not None and match.spec.name in taken:
-            match = None
+            out.append((None, match))
+            continue
         if match is not None:
             taken.add(match.spec.name)
-        out.append(match)
+        out.append((match, None))
     return out
 
 

@@ -78,12 +78,14 @@ class Column:
     spec: Optional[FieldSpec]  # None: a column no field is read from (a row label, an unknown header)
     header: str
     row_label: bool = False
+    shadow: Optional[FieldSpec] = None  # a repeated field's second column: aligned by kind, not read
 
     @property
     def kind(self) -> ValueKind:
         if self.row_label:
             return ValueKind.LABEL
-        return self.spec.kind if self.spec else ValueKind.TEXT
+        spec = self.spec or self.shadow
+        return spec.kind if spec else ValueKind.TEXT
 
 
 @dataclass
@@ -122,9 +124,10 @@ def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
     pairs = _header_cells(cells, tokenised)
     matches = header_fields(text for text, _ in pairs)
     columns = []
-    for (text, _), match in zip(pairs, matches):
+    for (text, _), (match, shadow) in zip(pairs, matches):
         if match is None:
-            columns.append(Column(None, text, row_label=is_row_label_header(text)))
+            columns.append(Column(None, text, row_label=is_row_label_header(text),
+                                  shadow=shadow.spec if shadow else None))
         else:
             columns.append(Column(match.spec, text))
     return columns
@@ -138,6 +141,33 @@ def _describe(fields: list[str]) -> str:
     return ", ".join(LABELS[name] for name in dict.fromkeys(fields))
 
 
+def _is_header_only(columns: list[Column]) -> bool:
+    return bool(columns) and all(c.spec or c.row_label or c.shadow for c in columns)
+
+
+def _header_band(grid: Grid, rows: list[list[GridCell]], index: int, columns: list[Column]) -> Optional[list[Column]]:
+    """A two-level header: the rows just above hold header names too (绩效指标 | 年度指标值 | 实际完成值
+    … over 一级指标 | 二级指标 …). The lower rows take the place of the upper row's block label."""
+    band: list[list[Column]] = []
+    for above in range(index - 1, max(-1, index - 4), -1):
+        upper = _read_header(rows[above], grid.tokenised) if rows[above] else []
+        if not _is_header_only(upper):
+            break
+        band.insert(0, upper)
+    if not band:
+        return None
+    lower = [c for row in band[1:] for c in row] + columns
+    top = band[0]
+    label = next((k for k, c in enumerate(top) if c.row_label), None)
+    merged = top[:label] + lower + top[label + 1:] if label is not None else top + lower
+    return _read_header_texts(grid, [c.header for c in merged])
+
+
+def _read_header_texts(grid: Grid, texts: list[str]) -> list[Column]:
+    cells = [GridCell(text=t, row=0, col=k, provenance=Provenance(file=grid.source)) for k, t in enumerate(texts)]
+    return _read_header(cells, False)
+
+
 def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
@@ -145,8 +175,12 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
             continue
         columns = _read_header(cells, grid.tokenised)
         fields = [c.spec.name for c in columns if c.spec]
+        if len(fields) >= 2 and not _understood(fields):
+            banded = _header_band(grid, rows, index, columns)
+            if banded is not None:
+                columns, fields = banded, [c.spec.name for c in banded if c.spec]
         if len(fields) >= 2 and _understood(fields):
-            last = max(k for k, c in enumerate(columns) if c.spec or c.row_label)
+            last = max(k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow)
             spill = []
             if not grid.positional and last + 1 < len(columns):
                 # a dump that lost the row break: cells after the last header name are the first row
