@@ -175,10 +175,11 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
             continue
         columns = _read_header(cells, grid.tokenised)
         fields = [c.spec.name for c in columns if c.spec]
-        if len(fields) >= 2 and not _understood(fields):
+        if len(fields) >= 2:
             banded = _header_band(grid, rows, index, columns)
-            if banded is not None:
-                columns, fields = banded, [c.spec.name for c in banded if c.spec]
+            banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
+            if banded is not None and len(banded_fields) > len(fields):
+                columns, fields = banded, banded_fields
         if len(fields) >= 2 and _understood(fields):
             last = max(k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow)
             spill = []
@@ -347,8 +348,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             break
         texts = [c.text for c in cells]
         again = _read_header(cells, grid.tokenised)
-        if sum(1 for c in again if c.spec) >= 3:
-            continue  # the header repeated on a new page
+        if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
+            continue  # the header repeated on a new page, or a header cell broken onto its own line
         # a lone number under a row that lacks its score: the weight fell onto the next line
         if len(cells) == 1 and is_number(texts[0]) and reading.rows and "score" in names \
                 and "score" not in reading.rows[-1].cells:
