@@ -70,9 +70,9 @@ def install_context(context: Optional[Phase2Context]) -> None:
     _LOCAL.__dict__.clear()
     if context is not None:
         # load the word dictionary now, so that a filing's timeout does not pay for it
-        from ..repair.damage import _word_starts
+        from ..model.text import word_starts
 
-        _word_starts()
+        word_starts()
 
 
 def _index() -> CombinedIndex:

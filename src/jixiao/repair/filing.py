@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from ..extractors.header import chinese_numeral
 from ..model import (
     Cell,
     Evidence,
@@ -16,6 +15,7 @@ from ..model import (
     HeaderValue,
     RepairedField,
 )
+from ..model.text import chinese_numeral
 from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:

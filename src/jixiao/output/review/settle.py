@@ -19,6 +19,7 @@ from ...model import (
     HeaderValue,
     Record,
     RepairedField,
+    filing_needs_review,
 )
 from .log import Decision, field_kind
 
@@ -58,10 +59,6 @@ def settle(field: Union[RepairedField, HeaderValue], decision: Decision):
     return field.model_copy(update=update)
 
 
-def _header_needs_review(item: HeaderValue) -> bool:
-    return bool(item.flags) or item.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
-
-
 def settle_result(result: FilingResult, lookup: Lookup) -> tuple[FilingResult, int]:
     """A copy of ``result`` with every decision ``lookup`` finds applied; and how many it applied."""
     applied = 0
@@ -93,7 +90,6 @@ def settle_result(result: FilingResult, lookup: Lookup) -> tuple[FilingResult, i
         records.append(record.model_copy(update={
             **top, "fields": fields, "needs_review": any(f.needs_review for f in fields.values())}))
     duties, goals = header("duties", result.duties), header("goals", result.goals)
-    needs_review = (any(_header_needs_review(h) for h in (*duties, *goals))
-                    or any(r.needs_review for r in records) or result.status.value != "ok")
+    needs_review = filing_needs_review(result.status, (*duties, *goals), records)
     return result.model_copy(update={"duties": duties, "goals": goals, "records": records,
                                      "needs_review": needs_review}), applied
