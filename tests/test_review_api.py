@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from jixiao.output.review.app import create_app
+from jixiao.review.app import create_app
 from jixiao.pipeline.cli import main
 
 from helpers import read_jsonl

@@ -10,7 +10,7 @@ import threading
 import pytest
 from PIL import Image
 
-from jixiao.output.review.app import create_app
+from jixiao.review.app import create_app
 
 from review_helpers import ROOT, convert_batch, records_by_item
 

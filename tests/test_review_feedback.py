@@ -9,8 +9,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from jixiao.output.review.app import create_app
-from jixiao.output.review.sources import SourceError, render_crop
+from jixiao.review.app import create_app
+from jixiao.review.sources import SourceError, render_crop
 from jixiao.repair.index import Trust
 from jixiao.repair.memory import RepairMemory
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from ..output.review.feedback import apply_decisions
+from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory

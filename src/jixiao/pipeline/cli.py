@@ -16,7 +16,7 @@ from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
 from ..repair.memory import DEFAULT_MEMORY
 from ..model.errors import ReferenceFileError
-from . import review_cli
+from ..review import cli as review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

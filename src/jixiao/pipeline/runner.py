@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
-from ..output.review.feedback import decisions_applied
+from ..repair.feedback import decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex

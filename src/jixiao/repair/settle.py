@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Union
 
-from ...model import (
+from ..model import (
     GAP,
     Evidence,
     FieldStatus,
@@ -21,7 +21,7 @@ from ...model import (
     RepairedField,
     filing_needs_review,
 )
-from .log import Decision, field_kind
+from ..model.decision import Decision, ReviewAction, field_kind
 
 FLAGGED = "flagged_for_colleague"
 
@@ -41,7 +41,7 @@ def _decision_evidence(decision: Decision) -> Evidence:
 
 def settle(field: Union[RepairedField, HeaderValue], decision: Decision):
     """The field with ``decision`` applied (a copy); a flag only marks it for a colleague."""
-    if decision.action == "flag":
+    if decision.action == ReviewAction.FLAG:
         flags = field.flags if FLAGGED in field.flags else [*field.flags, FLAGGED]
         return field.model_copy(update={"flags": flags})
     value = decision.new_value
@@ -85,7 +85,7 @@ def settle_result(result: FilingResult, lookup: Lookup) -> tuple[FilingResult, i
                 continue
             fields[name] = settle(field, decision)
             applied += 1
-            if name != "score" and decision.action != "flag":
+            if name != "score" and decision.action != ReviewAction.FLAG:
                 top[name] = fields[name].value
         records.append(record.model_copy(update={
             **top, "fields": fields, "needs_review": any(f.needs_review for f in fields.values())}))

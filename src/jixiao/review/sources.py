@@ -11,8 +11,8 @@ import io
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ...extractors.text import decode
-from ...model import Provenance
+from ..extractors.text import decode
+from ..model import Provenance
 
 CROP_MARGIN = 36.0  # PDF points around the cell: half an inch of the table around it
 CROP_SCALE = 2.0  # 144 dpi: small print stays legible at 1366×768

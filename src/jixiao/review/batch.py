@@ -17,11 +17,11 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
-from ...model import FilingResult, Record, RepairedField, ReviewItem
-from ..atomic import atomic_writer
-from ..writers import CSV_COLUMNS, csv_row
+from ..model import FilingResult, Record, RepairedField, ReviewItem
+from ..output.atomic import atomic_writer
+from ..output.writers import CSV_COLUMNS, csv_row
 from .log import Decision, DecisionLog
-from .settle import item_id, settle, settle_result
+from ..repair.settle import item_id, settle, settle_result
 
 QUEUE_FILES = ("records.jsonl", "filings.jsonl", "review.jsonl")
 

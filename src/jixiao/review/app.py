@@ -18,9 +18,9 @@ from typing import Optional, Sequence
 
 from flask import Flask, Response, abort, jsonify, render_template, request
 
-from ... import __version__
-from ...model import GAP, ReviewItem
-from ...repair.memory import DEFAULT_MEMORY, RepairMemory
+from .. import __version__
+from ..model import GAP, ReviewItem
+from ..repair.memory import DEFAULT_MEMORY, RepairMemory
 
 SETTLING_ACTIONS = ("accept", "edit", "candidate")  # the decisions whose text enters the memory
 from .actions import ActionError, current, decide, replay_decisions

@@ -54,8 +54,8 @@ def _reviewer(name) -> str:
 def run_review(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from ..output.review.app import create_app
-    from ..output.review.batch import BatchError
+    from .app import create_app
+    from .batch import BatchError
 
     try:
         app = create_app(args.out, memory=Path(args.memory), reviewer=_reviewer(args.reviewer),
@@ -76,9 +76,9 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..output.review.actions import replay_decisions
-    from ..output.review.batch import Batch, BatchError
-    from ..output.review.log import DecisionLog
+    from .actions import replay_decisions
+    from .batch import Batch, BatchError
+    from .log import DecisionLog
     from ..repair.memory import RepairMemory
 
     try:
