@@ -28,12 +28,16 @@ def url(item_id: str, suffix: str = "") -> str:
 
 
 class Clerk:
-    """A test client for one review app that sends the run's token on writes."""
+    """A test client for one review app, signed in as the clerk's browser is: it opens the
+    terminal's token URL once and keeps the cookie; writes also send the token header."""
 
-    def __init__(self, app):
+    def __init__(self, app, *, sign_in: bool = True):
         self.app = app
         self.client = app.test_client()
         self.token = app.config["JIXIAO_TOKEN"]
+        if sign_in:
+            response = self.client.get(f"/?token={quote(self.token)}")
+            assert response.status_code == 303, response.get_data(as_text=True)
 
     def get(self, path):
         return self.client.get(path)

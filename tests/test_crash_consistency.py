@@ -115,13 +115,13 @@ def test_kill_during_export(tmp_path, inputs):
     old_dir = tmp_path / "old"
     subprocess.run(convert_command(inputs)(old_dir, memory), check=True)
     # a decision, so that the export differs from the converted outputs
-    from jixiao.output.review.batch import Batch
-    from jixiao.output.review.log import DecisionLog
+    from jixiao.review.batch import Batch
+    from jixiao.review.log import DecisionLog
     from jixiao.repair.memory import RepairMemory
 
     batch = Batch(old_dir)
     item = batch.items[0]
-    from jixiao.output.review.actions import decide
+    from jixiao.review.actions import decide
 
     with RepairMemory(memory) as store:
         decide(DecisionLog(store.conn, batch.key), [item], "edit", "测试", versions={item.id: None},

@@ -18,7 +18,7 @@ from jixiao.extractors.pdf import text_layer_usable
 from jixiao.extractors.route import page_routes
 from jixiao.extractors.ocr_engine import _with_gaps
 from jixiao.model import FragmentKind
-from jixiao.repair.ocr_fixes import correct_cell, header_kind
+from jixiao.extractors.ocr_fixes import correct_cell, header_kind
 
 from helpers import ROOT, check_golden
 

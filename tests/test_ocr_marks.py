@@ -16,7 +16,7 @@ import pytest
 from jixiao.extractors.grid import estimate_skew, find_tables, rotate
 from jixiao.extractors.ocr import image_pages, pdf_pages
 from jixiao.extractors.ocr_marks import MarkReading, classify_mark, merge_mark
-from jixiao.repair.ocr_fixes import GUESS_CONFIDENCE
+from jixiao.extractors.ocr_fixes import GUESS_CONFIDENCE
 
 from helpers import ROOT
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 from PIL import Image
 
-from jixiao.output.review.app import create_app
+from jixiao.review.app import create_app
 
 from review_helpers import ROOT, convert_batch, records_by_item
 
@@ -28,7 +28,9 @@ def server(tmp_path, in_root):
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/", out
+    base = f"http://127.0.0.1:{httpd.server_port}/"
+    # the URL `jixiao review` prints: opening it swaps the token for an HttpOnly cookie
+    yield app.extensions["jixiao_review"].access.url(base), out
     httpd.shutdown()
     thread.join()
     httpd.server_close()
@@ -62,8 +64,12 @@ def current_id(page) -> str:
 
 def test_review_by_keyboard_then_export(server, page):
     url, out = server
+    token = url.split("token=", 1)[1]
     page.goto(url)
     page.wait_for_selector(".qi.current")
+    # signed in by cookie: the token left the address bar, is not in the page, and scripts cannot read it
+    assert "token=" not in page.url and token not in page.content()
+    assert page.evaluate("document.cookie") == ""
     page.wait_for_selector("#item .diff")
     idle(page)
     assert "待复核" in page.inner_text("header") and "a 接受" in page.inner_text("#keys")

@@ -9,8 +9,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from jixiao.output.review.app import create_app
-from jixiao.output.review.sources import SourceError, render_crop
+from jixiao.review.app import create_app
+from jixiao.review.sources import SourceError, render_crop
 from jixiao.repair.index import Trust
 from jixiao.repair.memory import RepairMemory
 
@@ -78,6 +78,10 @@ def test_crop_endpoint_for_a_pdf_item(tmp_path, in_root):
     lines[0]["provenance"] = {"file": pdf, "page": 3, "bbox": [40.0, 60.0, 300.0, 90.0], "line": None}
     (out / "review.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
                                       encoding="utf-8")
+    manifest = read_jsonl(out / "manifest.jsonl")
+    manifest[0]["source"] = pdf  # only inputs the manifest names are served (issue 14)
+    (out / "manifest.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in manifest),
+                                        encoding="utf-8")
     clerk = Clerk(create_app(out, memory=tmp_path / "m.sqlite", source_roots=[ROOT]))
     assert clerk.item(lines[0]["id"])["view"] == "crop"
     response = clerk.get(url(lines[0]["id"], "/crop.png"))

@@ -1,4 +1,7 @@
-"""What every extractor shares: the error type, filing ids and the registry."""
+"""What every extractor shares: filing ids, format detection and page sets.
+
+The error types live in :mod:`jixiao.model.errors`; ``ExtractionError`` is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..model import Filing
+from ..model.errors import ExtractionError, UnreadableFormat
 
-
-class ExtractionError(Exception):
-    """The source cannot be read as a filing. The message names what is wrong."""
+__all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
 
 
 def filing_id(data: bytes) -> str:
@@ -29,9 +31,6 @@ def year_from_name(path: str) -> Optional[int]:
 
 Extractor = Callable[[str, bytes], Filing]
 """An extractor takes the input path as given and its bytes, and returns a Filing."""
-
-TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
-
 
 def choose_extractor(path: str, data: bytes) -> str:
     """Name of the extractor for a source, by its content first and its suffix second."""
@@ -83,9 +82,9 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
             pages.append((name, data[position + 8:position + 8 + length]))
             position += 8 + length
     except (UnicodeDecodeError, ValueError):
-        raise ExtractionError(f"{source}: damaged page set") from None
+        raise UnreadableFormat(f"{source}: damaged page set") from None
     if not pages:
-        raise ExtractionError(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        raise UnreadableFormat(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
     return pages
 
 

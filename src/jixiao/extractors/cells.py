@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..repair.damage import is_cjk
-from ..repair.vocabulary import (
+from ..model.text import is_cjk
+from ..layout.taxonomy import (
     ALL_LEVEL2,
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..model import Cell, HeaderItem, Provenance
+from ..model.text import chinese_numeral, parse_chinese_numeral
 
 # Labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each
 # pattern accepts any prefix that still identifies the label.
@@ -21,35 +22,11 @@ GOALS_LABEL = re.compile(r"^\s*年度(?:总体|履职)?目标?\s*[:：]?")
 TITLE_WORDS = ("年度履职目标", "绩效目标表")
 YEAR_PATTERN = re.compile(r"(20\d{2})\s*年")
 
-CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 DUTY_LABEL = re.compile(r"[（(]\s*([一二三四五六七八九十][一二三四五六七八九十 ]{0,3})\s*[）)]")
 GOAL_MARKER = re.compile(r"目\s*标?\s*[:：]?\s*(\d{1,2})\s*[、.．:：,，]?\s*")
 NUMBERED_MARKER = re.compile(r"(?:^|(?<=[。；;]))\s*(\d{1,2})\s*[、.．]\s*")
 LEADING_PUNCTUATION = "，,、.．:：;； "
 TERMINAL_PUNCTUATION = "。；;！!？?”）)"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 11 → 十一, 20 → 二十 (up to 99, enough for item labels)."""
-    digits = "一二三四五六七八九"
-    if n < 10:
-        return digits[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
-
-
-def parse_chinese_numeral(text: str) -> Optional[int]:
-    text = text.strip()
-    if not text or " " in text:
-        return None
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = CHINESE_DIGITS.get(tens, None) if tens else 1
-        o = CHINESE_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    return CHINESE_DIGITS.get(text) if len(text) == 1 else None
 
 
 def numeral_fits(garbled: str, n: int) -> bool:

@@ -11,12 +11,11 @@ filing: on later fragment pages only the department is read, to check it.
 
 Entry points:
 - :func:`extract_image` — the registered "image" extractor, ``(source, data)``;
-- :func:`extract_scanned_pdf` — a whole image-only PDF, ``(source, data)``;
 - :func:`extract_ocr_pages` — chosen pages of a PDF (or all pages of an image),
-  for the PDF extractor to call on pages whose text layer is unusable;
-- :func:`route_pdf_pages` / :func:`text_layer_unusable` — which pages need OCR.
+  for the PDF route (``route.py``) to call on pages whose text layer is unusable
+  (``pdf.text_layer_usable`` decides which).
 
-Cell text is post-corrected (``repair.ocr_fixes``) for the column it sits in;
+Cell text is post-corrected (``ocr_fixes``) for the column it sits in;
 one-glyph marks in the operator, target, unit and score columns (≥ ≤ > < = /)
 are read by their shape (``ocr_marks``), and a cell the shape settles is not
 sent to the recogniser at all. Each cell carries the mean recogniser score (or
@@ -38,7 +37,7 @@ import cv2
 import numpy as np
 
 from ..model import Cell, ErrorItem, Filing, FragmentKind, Provenance, Severity
-from ..repair.ocr_fixes import correct_cell, header_kind
+from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
 from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
@@ -324,17 +323,12 @@ def extract_image(source: str, data: bytes) -> Filing:
     return extract_pages(source, data, image_pages(data, source))
 
 
-def extract_scanned_pdf(source: str, data: bytes, *, dpi: float = DEFAULT_DPI) -> Filing:
-    """Every page of an image-only PDF through OCR."""
-    return extract_ocr_pages(source, data, None, dpi=dpi)
-
-
 def extract_ocr_pages(source: str, data: bytes, pages: Optional[list[int]], *,
                       dpi: float = DEFAULT_DPI) -> Filing:
     """OCR the given 1-based pages of a PDF (None = all), or every page of an image.
 
     For the PDF extractor: call it with the pages whose text layer is unusable
-    (see :func:`route_pdf_pages`), then merge its fragments; ``Filing.pages``
+    (see ``route.page_routes``), then merge its fragments; ``Filing.pages``
     says per page that it took the "ocr" route.
     """
     if data.startswith(b"%PDF"):

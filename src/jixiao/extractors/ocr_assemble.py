@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
-from ..repair.ocr_fixes import GUESS_CONFIDENCE, normalise_header_text
+from .ocr_fixes import GUESS_CONFIDENCE, normalise_header_text
 from .cells import split_scoring_cell
 from .header import split_duties, split_goals
 

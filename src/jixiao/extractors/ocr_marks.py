@@ -32,8 +32,8 @@ from typing import Optional
 import cv2
 import numpy as np
 
-from ..repair.ocr_fixes import GUESS_CONFIDENCE
-from ..repair.vocabulary import normalise_operator
+from .ocr_fixes import GUESS_CONFIDENCE
+from ..layout.taxonomy import normalise_operator
 
 SURE = 0.5  # a shape reading at least this certain overrides the OCR text
 SETTLED = 0.85  # ... and at least this certain, the cell is not OCR'd at all

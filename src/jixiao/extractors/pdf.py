@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
-from .base import ExtractionError, filing_id, number_ranges, year_from_name
+from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
+from .base import filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
 from .header import (
     DEPARTMENT_LABEL,
@@ -87,25 +88,25 @@ class PageText:
 
 
 def open_pdf(source: str, data: bytes):
-    """pdfium document, or an ExtractionError saying why the file cannot be opened."""
+    """pdfium document, or an :class:`UnreadableFormat` / :class:`EncryptedPdf` saying why the file cannot be opened."""
     import pypdfium2 as pdfium
 
     if not data:
-        raise ExtractionError(f"{source}: the file is empty")
+        raise UnreadableFormat(f"{source}: the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ExtractionError(f"{source}: not a PDF (no %PDF header)")
+        raise UnreadableFormat(f"{source}: not a PDF (no %PDF header)")
     check_inflation(source, data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error)
         if "password" in message.lower():
-            raise ExtractionError(f"{source}: the PDF is encrypted and needs a password "
+            raise EncryptedPdf(f"{source}: the PDF is encrypted and needs a password "
                                   "(it does not open with an empty user password)") from None
         if _truncated(data):
-            raise ExtractionError(f"{source}: truncated PDF (no %EOF trailer at the end), cannot be opened: "
+            raise UnreadableFormat(f"{source}: truncated PDF (no %EOF trailer at the end), cannot be opened: "
                                   f"{message}") from None
-        raise ExtractionError(f"{source}: corrupt PDF, cannot be opened: {message}") from None
+        raise UnreadableFormat(f"{source}: corrupt PDF, cannot be opened: {message}") from None
 
 
 def _truncated(data: bytes) -> bool:
@@ -175,14 +176,16 @@ def _extract(source: str, data: bytes, document) -> Filing:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
-        raise ExtractionError(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
+        raise UnreadableFormat(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
                               f"{type(error).__name__}: {error}") from None
+    unparsed: list[int] = []  # pages pdfminer cannot parse, named if no fragment is found
     with _closing_quietly(pdf):
         for located_page in located:
             try:
                 page = pdf.pages[located_page.number - 1]
                 page_chars = page.chars
             except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
+                unparsed.append(located_page.number)
                 filing.errors.append(ErrorItem(
                     component="extract", severity=Severity.WARNING, page=located_page.number,
                     message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
@@ -207,8 +210,7 @@ def _extract(source: str, data: bytes, document) -> Filing:
                 continue
             reader.read(grid, located_page.kind, chars)
     if not filing.fragments:
-        unparsed = [e.page for e in filing.errors if "cannot be parsed by pdfminer" in e.message]
-        raise ExtractionError(f"{source}: no performance-goal table: pages "
+        raise NotAFiling(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
                               "ruled table with them" + (f" (pdfminer cannot parse page(s) "
                               f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
@@ -231,7 +233,7 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
     unusable = [p.number for p in pages if not p.usable]
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
-        raise ExtractionError(
+        raise NeedsOcr(
             f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
             "(needs OCR); no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
@@ -240,7 +242,7 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
         truncated += f" Page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)."
     if len(pages) < total:
         truncated += f" {page_cap_message(source, total, len(pages))}."
-    raise ExtractionError(
+    raise NotAFiling(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
         f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
 

@@ -14,7 +14,7 @@ import os
 import re
 import zlib
 
-from .base import ExtractionError
+from ..model.errors import UnreadableFormat
 
 DEFAULT_MAX_PAGES = 1000
 """Pages scanned for the table; a disclosure is a few dozen to a few hundred pages."""
@@ -43,7 +43,7 @@ def max_inflated_bytes() -> int:
 
 
 def check_inflation(source: str, data: bytes, limit: int | None = None) -> None:
-    """Raise an ExtractionError when a zlib (FlateDecode) stream inflates past ``limit`` bytes.
+    """Raise :class:`UnreadableFormat` when a zlib (FlateDecode) stream inflates past ``limit`` bytes.
 
     Streams are inflated in 64 KB steps and the output is thrown away, so the
     check itself needs no memory; it stops at the limit, so a bomb costs at most
@@ -77,7 +77,7 @@ def _inflate_or_raise(source: str, data: bytes, start: int, limit: int, where: i
                 total += len(inflater.decompress(pending, _CHUNK))
                 pending = inflater.unconsumed_tail
                 if total > limit:
-                    raise ExtractionError(
+                    raise UnreadableFormat(
                         f"{source}: a compressed stream at byte {where} inflates to more than "
                         f"{limit >> 20} MB (a decompression bomb?); not opened "
                         "(JIXIAO_MAX_INFLATED_MB raises the limit)")

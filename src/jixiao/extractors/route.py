@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from ..model import ErrorItem, Filing, FragmentKind, Severity
-from .base import ExtractionError
+from ..model.errors import ExtractionError, NeedsOcr
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
 
 DEFAULT_MAX_OCR_PAGES = 60
@@ -60,9 +60,7 @@ def extract_pdf_routed(source: str, data: bytes) -> Filing:
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
     try:
         filing = extract_pdf(source, data)
-    except ExtractionError as text_error:
-        if "(needs OCR)" not in str(text_error):
-            raise
+    except NeedsOcr as text_error:
         ocr_pages, page_count = _ocr_routes(source, data)
         warnings: list[ErrorItem] = []
         try:

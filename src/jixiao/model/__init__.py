@@ -3,14 +3,15 @@
 It imports nothing else of jixiao. Extractors turn a source into :class:`Grid`s
 (``grid.py``); the layout reader turns a grid into a :class:`Filing` of rows of
 named cells; repair and the joiner make :class:`Record`s (``filing.py``).
+The error hierarchy is in ``errors.py``; small text helpers (CJK tests, Chinese
+numerals) in ``text.py``; the standard vocabularies (indicator taxonomy,
+operators, units) in ``vocabulary.py``.
 """
 
 from .filing import (
-    EXPLANATION_COLUMNS,
     GAP,
     INDICATOR_COLUMNS,
     RECORD_TEXT_FIELDS,
-    SCORING_COLUMNS,
     Candidate,
     Cell,
     ErrorItem,
@@ -29,13 +30,28 @@ from .filing import (
     RepairedField,
     ReviewItem,
     Row,
+    REVIEW_STATUSES,
     Severity,
+    filing_needs_review,
+    needs_review,
+)
+from .errors import (
+    EncryptedPdf,
+    ExtractionError,
+    JixiaoError,
+    NeedsOcr,
+    NotAFiling,
+    ReferenceFileError,
+    UnreadableFormat,
 )
 from .grid import Extracted, Grid, GridCell
 
 __all__ = [
-    "EXPLANATION_COLUMNS", "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "SCORING_COLUMNS",
+    "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
     "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
+    "filing_needs_review", "needs_review",
+    "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",
+    "UnreadableFormat",
 ]

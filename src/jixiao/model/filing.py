@@ -10,7 +10,7 @@ text, and status and errors are data, never exceptions that end a batch.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional, Union
+from typing import Iterable, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +43,25 @@ class FragmentKind(str, Enum):
     SCORING = "scoring"  # 评(扣)分标准 with the 分值 glued on, 备注
 
 
+REVIEW_STATUSES = frozenset({FieldStatus.PARTIAL, FieldStatus.UNREPAIRED})
+"""Statuses that leave a field for a clerk even without a flag: damage remains."""
+
+
+def needs_review(flags: Sequence[str], status: Union[FieldStatus, str]) -> bool:
+    """The one rule for "a clerk should look at this field": it carries a flag, or repair left damage.
+
+    Takes the parts, not a model, so that writers working on JSON payloads apply the same rule.
+    """
+    return bool(flags) or FieldStatus(status) in REVIEW_STATUSES
+
+
+def filing_needs_review(status: "FilingStatus", headers: Iterable["HeaderValue"],
+                        records: Iterable["Record"]) -> bool:
+    """A filing needs review when it did not convert cleanly, or any header item or record does."""
+    return (status is not FilingStatus.OK or any(h.needs_review for h in headers)
+            or any(r.needs_review for r in records))
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -52,8 +71,6 @@ GAP = "□"
 """The one character that marks a span no evidence could restore, whatever its length."""
 
 INDICATOR_COLUMNS = ("level1", "level2", "level3", "operator", "target", "unit")
-EXPLANATION_COLUMNS = ("explanation",)
-SCORING_COLUMNS = ("scoring_rule", "score", "remark")
 RECORD_TEXT_FIELDS = INDICATOR_COLUMNS + ("explanation", "scoring_rule", "remark")
 """Fields of a record that carry per-field repair information (``Record.fields``)."""
 
@@ -182,7 +199,7 @@ class RepairedField(_Model):
 
     @property
     def needs_review(self) -> bool:
-        return bool(self.flags) or self.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
+        return needs_review(self.flags, self.status)
 
 
 class Record(_Model):
@@ -219,6 +236,10 @@ class HeaderValue(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list)
     provenance: Optional[Provenance] = None
+
+    @property
+    def needs_review(self) -> bool:
+        return needs_review(self.flags, self.status)
 
 
 class FilingResult(_Model):

@@ -33,7 +33,3 @@ def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8"
             os.unlink(tmp)
         raise
 
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_writer(path, mode="wb") as handle:
-        handle.write(data)

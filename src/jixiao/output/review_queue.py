@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..model import FieldStatus, FilingResult, ReviewItem
-
-_REVIEW_STATUSES = (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
+from ..model import FilingResult, ReviewItem
 
 
 def review_items(result: FilingResult) -> list[ReviewItem]:
@@ -15,7 +13,7 @@ def review_items(result: FilingResult) -> list[ReviewItem]:
     common = dict(filing=result.filing, source=result.source, department=result.department, year=result.year)
     for kind, values in (("duties", result.duties), ("goals", result.goals)):
         for position, value in enumerate(values, start=1):
-            if value.flags or value.status in _REVIEW_STATUSES:
+            if value.needs_review:
                 name = f"{kind}[{position}]"
                 items.append(ReviewItem(
                     id=f"{result.filing}:{name}", row=None, field=name, raw=value.raw, value=value.text,

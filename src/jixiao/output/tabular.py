@@ -23,12 +23,10 @@ import json
 from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
-from ..model import RECORD_TEXT_FIELDS
+from ..model import RECORD_TEXT_FIELDS, needs_review
 from .safety import runs_as_formula, xlsx_text
 
 ROW_GROUP = 10_000
-
-TEXT_COLUMNS = ("filing", "source", "department", *RECORD_TEXT_FIELDS)
 
 
 def parquet_schema():
@@ -44,7 +42,7 @@ def parquet_schema():
 
 def flagged_fields(record: dict) -> list[str]:
     return [name for name, field in record["fields"].items()
-            if field["flags"] or field["status"] in ("partial", "unrepaired")]
+            if needs_review(field["flags"], field["status"])]
 
 
 class ParquetSink:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ..model import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
+from ..model import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem, needs_review
 from . import schemas
 from .atomic import atomic_writer
 from .safety import csv_safe
@@ -122,7 +122,7 @@ class OutputWriter:
 
 def csv_row(record: dict) -> list:
     flagged = [name for name, field in record["fields"].items()
-               if field["flags"] or field["status"] in ("partial", "unrepaired")]
+               if needs_review(field["flags"], field["status"])]
     values = {**record, "flagged_fields": ",".join(flagged),
               "needs_review": "true" if record["needs_review"] else "false"}
     # formula-like text is neutralised for spreadsheets (output/safety.py); JSON keeps it as is

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from ..output.review.feedback import apply_decisions
+from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory
@@ -70,9 +70,9 @@ def install_context(context: Optional[Phase2Context]) -> None:
     _LOCAL.__dict__.clear()
     if context is not None:
         # load the word dictionary now, so that a filing's timeout does not pay for it
-        from ..repair.damage import _word_starts
+        from ..model.text import word_starts
 
-        _word_starts()
+        word_starts()
 
 
 def _index() -> CombinedIndex:

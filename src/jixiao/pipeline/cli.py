@@ -15,8 +15,8 @@ from typing import Optional, Sequence
 from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
 from ..repair.memory import DEFAULT_MEMORY
-from ..repair.reference import ReferenceError
-from . import review_cli
+from ..model.errors import ReferenceFileError
+from ..review import cli as review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -142,7 +142,7 @@ def run_convert(args: argparse.Namespace) -> int:
                              engine=args.engine, workers=args.workers, scheduler=args.scheduler,
                              timeout=args.timeout or None, memory_limit=args.memory_limit,
                              cache=not args.no_cache, keep_results=False, progress=progress)
-    except ReferenceError as error:
+    except ReferenceFileError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.log_json:

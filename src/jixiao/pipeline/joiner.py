@@ -22,6 +22,7 @@ from ..model import (
     RECORD_TEXT_FIELDS,
     RepairedField,
     Severity,
+    filing_needs_review,
 )
 
 _FRAGMENT_NAMES = {
@@ -112,12 +113,10 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
 
 def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], errors: list[ErrorItem],
             status: FilingStatus, unaligned: dict) -> FilingResult:
-    header_review = any(item.flags or item.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
-                        for item in (*repaired.duties, *repaired.goals))
     return FilingResult(
         filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
         duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
-        needs_review=header_review or any(r.needs_review for r in records) or status is not FilingStatus.OK,
+        needs_review=filing_needs_review(status, (*repaired.duties, *repaired.goals), records),
         records=records, unaligned=unaligned, route=filing.kind, pages=page_routes(filing),
     )
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 from ..extractors import extract
 from .layout_reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
-from ..output.review.feedback import decisions_applied
+from ..repair.feedback import decisions_applied
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
@@ -170,24 +170,13 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     headers = [*result.duties, *result.goals]
     repaired = sum(1 for f in fields if f.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL) and f.evidence)
     repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
-    flagged = sum(1 for f in fields if f.needs_review)
-    flagged += sum(1 for h in headers if h.flags or h.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED))
+    flagged = sum(1 for f in (*fields, *headers) if f.needs_review)
     errors = result.errors
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
                          fields_flagged=flagged, route=result.route, pages=result.pages,
                          decisions_applied=decisions_applied(result))
-
-
-def _unique_ids(filings: list[Filing]) -> None:
-    """Two inputs with the same bytes get distinct ids: the second one is suffixed."""
-    seen: dict[str, int] = {}
-    for filing in filings:
-        count = seen.get(filing.filing, 0)
-        seen[filing.filing] = count + 1
-        if count:
-            filing.filing = f"{filing.filing}-{count + 1}"
 
 
 ProgressCallback = Callable[[str, int, int], None]

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .damage import HARD, LOOSE, SOFT, TERMINAL_PUNCTUATION, Token, is_cjk
+from ..model.text import is_cjk
+from .damage import HARD, LOOSE, SOFT, TERMINAL_PUNCTUATION, Token
 
 # move codes kept in the back-pointer table
 _START_SKIP, _START_HANG, _MATCH, _P_ABSORBS, _W_ABSORBS, _P_CLOSE, _W_CLOSE, _BOTH = range(8)

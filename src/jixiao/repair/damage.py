@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..model import GAP
+from ..model.text import is_cjk, is_word_char, word_starts
 
 HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
 LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter
@@ -29,16 +30,6 @@ SOFT = "clip"  # a possibly clipped end: anything may follow, or nothing
 TERMINAL_PUNCTUATION = frozenset("。；;！!？?”’）)」』】")
 CLAUSE_FINAL = frozenset("分的了等率性者")  # single characters that end clauses on their own
 GAP_KINDS = ("collapsed_run", "clipped_end", "dangling_word", "marked_gap", "numbering")
-
-
-def is_cjk(char: str) -> bool:
-    # the hot path of alignment: plain comparisons, no loop
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
-
-
-def is_word_char(char: str) -> bool:
-    """Characters a collapsed run may have lost: CJK, letters and digits, not punctuation."""
-    return is_cjk(char) or char.isalnum()
 
 
 @dataclass(frozen=True)
@@ -157,20 +148,6 @@ def _note(damage: list[str], kind: str) -> None:
         damage.append(kind)
 
 
-@lru_cache(maxsize=1)
-def _word_starts() -> dict[str, int]:
-    """For each character, the total jieba frequency of longer words it begins."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    starts: dict[str, int] = {}
-    for word, freq in jieba.dt.FREQ.items():
-        if len(word) >= 2 and freq > 0:
-            starts[word[0]] = starts.get(word[0], 0) + freq
-    return starts
-
-
 @lru_cache(maxsize=4096)
 def dangling_word(text: str) -> bool:
     """Whether the text ends in a lone character that normally begins a longer word.
@@ -191,5 +168,5 @@ def dangling_word(text: str) -> bool:
     if last in CLAUSE_FINAL:
         return False
     alone = jieba.dt.FREQ.get(last, 0)
-    return _word_starts().get(last, 0) > 3 * max(alone, 1)
+    return word_starts().get(last, 0) > 3 * max(alone, 1)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from ..extractors.header import chinese_numeral
 from ..layout.vocabulary import FREE_TEXT_FIELDS
 from ..model import (
     Cell,
@@ -17,6 +16,7 @@ from ..model import (
     HeaderValue,
     RepairedField,
 )
+from ..model.text import chinese_numeral
 from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:

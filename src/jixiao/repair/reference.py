@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
+from ..model.errors import ReferenceFileError
 from .index import PassageIndex, PassageRef, Trust
 
 LABEL = r"(?:[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．])"
@@ -19,10 +20,6 @@ ITEM_START = re.compile(rf"(?={LABEL})")
 LEADING_LABEL = re.compile(rf"^\s*{LABEL}\s*")
 SENTENCE_END = re.compile(r"(?<=[。；;！？])")
 REFERENCE_SUFFIXES = {".txt", ".md", ".pdf"}
-
-
-class ReferenceError(Exception):
-    """A reference path cannot be read; the message names it."""
 
 
 def reference_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
@@ -34,7 +31,7 @@ def reference_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise ReferenceError(f"{path}: no such reference file or folder")
+            raise ReferenceFileError(f"{path}: no such reference file or folder")
     return files
 
 
@@ -45,7 +42,7 @@ def _read_text(path: Path) -> str:
         try:
             document = pdfium.PdfDocument(str(path))
         except Exception as error:  # pdfium raises its own error types
-            raise ReferenceError(f"{path}: cannot open the PDF: {error}") from None
+            raise ReferenceFileError(f"{path}: cannot open the PDF: {error}") from None
         try:
             return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
         finally:
@@ -56,7 +53,7 @@ def _read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReferenceError(f"{path}: not UTF-8 or GB18030 text")
+    raise ReferenceFileError(f"{path}: not UTF-8 or GB18030 text")
 
 
 def reference_passages(path: Path) -> Iterator[tuple[str, PassageRef]]:

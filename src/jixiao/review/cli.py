@@ -20,7 +20,11 @@ def add_commands(commands) -> None:
         description="Start a local web app over a converted batch: a keyboard-driven queue of the fields "
         "jixiao could not restore with certainty. Decisions go to the decision log in the repair memory.")
     review.add_argument("out", metavar="OUT", help="batch folder written by `jixiao convert`")
-    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: %(default)s); a non-loopback address needs --allow-remote")
+    review.add_argument("--allow-remote", action="store_true",
+                        help="allow binding to an address other machines can reach (prints a warning): "
+                        "anyone with the printed URL's token can then write decisions")
     review.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)")
     review.add_argument("--reviewer", default=None, help="name logged with each decision (default: your login)")
     review.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
@@ -54,18 +58,28 @@ def _reviewer(name) -> str:
 def run_review(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from ..output.review.app import create_app
-    from ..output.review.batch import BatchError
+    from .access import is_loopback
+    from .app import create_app
+    from .batch import BatchError
 
+    if not is_loopback(args.host):
+        if not getattr(args, "allow_remote", False):
+            print(f"jixiao: --host {args.host} is reachable from other machines; the review server binds to "
+                  "loopback only unless --allow-remote is given", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"jixiao: WARNING: serving on {args.host}, reachable from other machines. Anyone who gets the "
+              "URL below (with its token) can read the batch and write decisions as "
+              f"{_reviewer(args.reviewer)!r}; the connection is not encrypted.", file=sys.stderr, flush=True)
     try:
         app = create_app(args.out, memory=Path(args.memory), reviewer=_reviewer(args.reviewer),
-                         source_roots=[Path(s) for s in args.sources], allowed_hosts=[args.host])
+                         source_roots=[Path(s) for s in args.sources], bind_host=args.host)
     except BatchError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     server = make_server(args.host, args.port, app, threaded=True)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"jixiao review: http://{host}:{server.server_port}/  (Ctrl+C to stop)", flush=True)
+    access = app.extensions["jixiao_review"].access
+    print(f"jixiao review: {access.url(f'http://{host}:{server.server_port}/')}  (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -76,9 +90,9 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..output.review.actions import replay_decisions
-    from ..output.review.batch import Batch, BatchError
-    from ..output.review.log import DecisionLog
+    from .actions import replay_decisions
+    from .batch import Batch, BatchError
+    from .log import DecisionLog
     from ..repair.memory import RepairMemory
 
     try:

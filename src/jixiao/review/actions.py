@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ...model import GAP, ReviewItem
-from ...repair.damage import parse_garbled, render
-from ...repair.index import PassageRef, Trust
+from ..model import GAP, ReviewItem
+from ..repair.damage import parse_garbled, render
+from ..repair.index import PassageRef, Trust
 from .log import Change, Conflict, DecisionLog, ItemState, field_kind
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Union
 
-from ...model import (
+from ..model import (
     GAP,
     Evidence,
     FieldStatus,
@@ -19,8 +19,9 @@ from ...model import (
     HeaderValue,
     Record,
     RepairedField,
+    filing_needs_review,
 )
-from .log import Decision, field_kind
+from ..model.decision import Decision, ReviewAction, field_kind
 
 FLAGGED = "flagged_for_colleague"
 
@@ -40,7 +41,7 @@ def _decision_evidence(decision: Decision) -> Evidence:
 
 def settle(field: Union[RepairedField, HeaderValue], decision: Decision):
     """The field with ``decision`` applied (a copy); a flag only marks it for a colleague."""
-    if decision.action == "flag":
+    if decision.action == ReviewAction.FLAG:
         flags = field.flags if FLAGGED in field.flags else [*field.flags, FLAGGED]
         return field.model_copy(update={"flags": flags})
     value = decision.new_value
@@ -56,10 +57,6 @@ def settle(field: Union[RepairedField, HeaderValue], decision: Decision):
               "flags": ["gap"] if value and GAP in value else []}
     update["value" if isinstance(field, RepairedField) else "text"] = value
     return field.model_copy(update=update)
-
-
-def _header_needs_review(item: HeaderValue) -> bool:
-    return bool(item.flags) or item.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED)
 
 
 def settle_result(result: FilingResult, lookup: Lookup) -> tuple[FilingResult, int]:
@@ -88,12 +85,11 @@ def settle_result(result: FilingResult, lookup: Lookup) -> tuple[FilingResult, i
                 continue
             fields[name] = settle(field, decision)
             applied += 1
-            if name != "score" and decision.action != "flag":
+            if name != "score" and decision.action != ReviewAction.FLAG:
                 top[name] = fields[name].value
         records.append(record.model_copy(update={
             **top, "fields": fields, "needs_review": any(f.needs_review for f in fields.values())}))
     duties, goals = header("duties", result.duties), header("goals", result.goals)
-    needs_review = (any(_header_needs_review(h) for h in (*duties, *goals))
-                    or any(r.needs_review for r in records) or result.status.value != "ok")
+    needs_review = filing_needs_review(result.status, (*duties, *goals), records)
     return result.model_copy(update={"duties": duties, "goals": goals, "records": records,
                                      "needs_review": needs_review}), applied

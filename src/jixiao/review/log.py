@@ -15,11 +15,25 @@ from __future__ import annotations
 import datetime as _dt
 import sqlite3
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ... import __version__
-from ...repair.memory import migrate, transaction
+from .. import __version__
+from ..model.decision import (
+    ACTIONS,
+    DECIDING,
+    DECISION_COLUMNS,
+    Decision,
+    ItemState,
+    ReviewAction,
+    decision_from_row,
+    field_kind,
+    replay,
+)
+from ..repair.memory import migrate, transaction
+
+__all__ = ["ACTIONS", "DECIDING", "Change", "Conflict", "Decision", "DecisionLog", "ItemState",
+           "ensure_schema", "field_kind", "replay"]
 
 # Never edit a released step; append a new one.
 MIGRATIONS = (
@@ -50,72 +64,11 @@ MIGRATIONS = (
     """,
 )
 
-DECIDING = ("accept", "reject", "edit", "candidate")
-"""Actions that settle an item's value (``flag`` only asks a colleague; ``undo`` takes one back)."""
-ACTIONS = (*DECIDING, "flag", "undo")
-_COLUMNS = ("seq", "op", "batch", "item", "filing", "field", "kind", "raw", "action", "old_value",
-            "new_value", "status", "candidate_rank", "undoes", "reviewer", "at", "jixiao_version",
-            "item_version")
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Create or migrate the decision log's tables on a connection from ``repair.memory.connect``."""
     migrate(conn, "review", MIGRATIONS)
-
-
-def field_kind(field: str) -> str:
-    """The kind of field an item is: ``scoring_rule``, ``level3``… or ``duties`` / ``goals``."""
-    return field.split("[", 1)[0]
-
-
-@dataclass
-class Decision:
-    """One row of the log."""
-
-    seq: int
-    op: str
-    batch: str
-    item: str
-    filing: Optional[str]
-    field: str
-    kind: str
-    raw: Optional[str]
-    action: str
-    old_value: Optional[str]
-    new_value: Optional[str]
-    status: Optional[str]
-    candidate_rank: Optional[int]
-    undoes: Optional[int]
-    reviewer: str
-    at: str
-    jixiao_version: str
-    item_version: int
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class ItemState:
-    """An item's state after replaying its rows: ``decision`` is the row in force, if any."""
-
-    version: int = 0
-    decision: Optional[Decision] = None
-
-    @property
-    def decided(self) -> bool:
-        return self.decision is not None and self.decision.action in DECIDING
-
-    @property
-    def flagged(self) -> bool:
-        return self.decision is not None and self.decision.action == "flag"
-
-    def to_json(self) -> dict:
-        d = self.decision
-        return {"version": self.version, "decided": self.decided, "flagged": self.flagged,
-                "action": d.action if d else None, "value": d.new_value if d else None,
-                "status": d.status if d else None, "reviewer": d.reviewer if d else None,
-                "at": d.at if d else None, "candidate_rank": d.candidate_rank if d else None}
 
 
 class Conflict(Exception):
@@ -142,23 +95,6 @@ class Change:
     candidate_rank: Optional[int] = None
 
 
-def _row(values: tuple) -> Decision:
-    return Decision(**dict(zip(_COLUMNS, values)))
-
-
-def replay(rows: Iterable[Decision]) -> ItemState:
-    """Fold one item's rows (in seq order) into its state."""
-    stack: list[Decision] = []
-    count = 0
-    for row in rows:
-        count += 1
-        if row.action == "undo":
-            stack = [d for d in stack if d.seq != row.undoes]
-        else:
-            stack.append(row)
-    return ItemState(version=count, decision=stack[-1] if stack else None)
-
-
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
 
@@ -172,8 +108,8 @@ class DecisionLog:
         self.batch = batch
 
     def _rows(self, where: str, params: tuple) -> list[Decision]:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM review_decisions WHERE {where} ORDER BY seq"
-        return [_row(r) for r in self.conn.execute(sql, params)]
+        sql = f"SELECT {', '.join(DECISION_COLUMNS)} FROM review_decisions WHERE {where} ORDER BY seq"
+        return [decision_from_row(r) for r in self.conn.execute(sql, params)]
 
     def state(self, item: str) -> ItemState:
         return replay(self._rows("batch = ? AND item = ?", (self.batch, item)))
@@ -203,7 +139,7 @@ class DecisionLog:
         (nothing is written), or with ``skip_conflicts`` is left out and
         reported. Returns the items written and the conflicts skipped.
         """
-        if action not in ACTIONS or action == "undo":
+        if action not in ACTIONS or action == ReviewAction.UNDO:
             raise ValueError(f"unknown decision action {action!r}")
         op = uuid.uuid4().hex
         written, conflicts = [], []
@@ -262,27 +198,3 @@ class DecisionLog:
     def in_force(self) -> list[Decision]:
         """The decisions in force, one per decided or flagged item: what export and replay use."""
         return [s.decision for s in self.states().values() if s.decision is not None]
-
-
-def confirmed_by_raw(conn: sqlite3.Connection) -> dict[tuple[str, str], Decision]:
-    """For every (field kind, raw text), the latest settled value a clerk gave it, in any batch.
-
-    Only accepted, picked and edited values count: a rejected repair says
-    only that *that* repair was wrong, and a later batch may have the evidence.
-    """
-    # read-only: conversion workers open the store with mode=ro, and a store that
-    # never saw a review simply has no decisions
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'review_decisions'").fetchone() is None:
-        return {}
-    rows = [_row(r) for r in conn.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM review_decisions ORDER BY seq")]
-    by_item: dict[tuple[str, str], list[Decision]] = {}
-    for row in rows:
-        by_item.setdefault((row.batch, row.item), []).append(row)
-    found: dict[tuple[str, str], Decision] = {}
-    for state in sorted((replay(r) for r in by_item.values()),
-                        key=lambda s: s.decision.seq if s.decision else -1):
-        d = state.decision
-        if d is not None and d.action in ("accept", "edit", "candidate") and d.raw is not None:
-            found[(d.kind, d.raw)] = d
-    return found

@@ -1,7 +1,8 @@
 // jixiao review: a keyboard-driven queue. Plain JS, no build step.
 "use strict";
 
-const TOKEN = document.querySelector('meta[name="jixiao-token"]').content;
+// No token in the page: the server set an HttpOnly cookie when the terminal's URL was opened,
+// and fetch sends it on same-origin requests.
 const T = {
   zh: {title: "修复复核", department: "部门", field: "字段", status: "状态", confidence: "置信度", any: "全部",
     open: "待复核", all: "全部", decided: "已决定", flagged: "已标记", export: "导出", lang: "English",
@@ -52,8 +53,8 @@ function el(tag, attrs = {}, ...children) {
 
 async function api(path, body) {
   const opts = body === undefined ? {} : {method: "POST", body: JSON.stringify(body),
-    headers: {"Content-Type": "application/json", "X-Jixiao-Token": TOKEN}};
-  const response = await fetch(path, opts);
+    headers: {"Content-Type": "application/json"}};
+  const response = await fetch(path, {credentials: "same-origin", ...opts});
   const data = await response.json().catch(() => ({}));
   return {ok: response.ok, status: response.status, data};
 }

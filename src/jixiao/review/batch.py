@@ -17,11 +17,11 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
-from ...model import FilingResult, Record, RepairedField, ReviewItem
-from ..atomic import atomic_writer
-from ..writers import CSV_COLUMNS, csv_row
+from ..model import FilingResult, Record, RepairedField, ReviewItem
+from ..output.atomic import atomic_writer
+from ..output.writers import CSV_COLUMNS, csv_row
 from .log import Decision, DecisionLog
-from .settle import item_id, settle, settle_result
+from ..repair.settle import item_id, settle, settle_result
 
 QUEUE_FILES = ("records.jsonl", "filings.jsonl", "review.jsonl")
 
@@ -64,7 +64,15 @@ class Batch:
         self.filings = [FilingResult.model_validate(line) for line in _read_jsonl(base / "filings.jsonl")]
         records = [Record.model_validate(line) for line in _read_jsonl(base / "records.jsonl")]
         self.records: dict[tuple[str, int], Record] = {(r.filing, r.row): r for r in records}
-        self.sources = {f.source for f in self.filings} | {item.source for item in self.items}
+        # Only inputs the manifest names may be served as sources: an edited review.jsonl
+        # (or filings.jsonl) cannot point the server at another file.
+        self.sources = {line["source"] for line in _read_jsonl(self.out_dir / "manifest.jsonl")
+                        if isinstance(line, dict) and isinstance(line.get("source"), str)}
+
+    def serves(self, path: str) -> bool:
+        """Whether ``path`` is an input of this batch, or a page inside a page folder that is."""
+        return path in self.sources or any(path.startswith(source.rstrip("/") + "/") for source in self.sources
+                                           if source.endswith(".pages") or source.endswith(".pages/"))
 
     @property
     def state_dir(self) -> Path:

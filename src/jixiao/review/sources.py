@@ -8,11 +8,13 @@ are opened. That leaves no path for a request to traverse.
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ...extractors.text import decode
-from ...model import Provenance
+from ..extractors.text import decode
+from ..model import Provenance
 
 CROP_MARGIN = 36.0  # PDF points around the cell: half an inch of the table around it
 CROP_SCALE = 2.0  # 144 dpi: small print stays legible at 1366×768
@@ -69,10 +71,45 @@ def render_crop(pdf: Path, page: int, bbox: Sequence[float], *, margin: float = 
         document.close()
 
 
-def text_context(path: Path, line: int, *, around: int = 3) -> dict:
+class TextCache:
+    """Decoded text dumps, each read once: six clerks' requests on a 200 MB source read it once.
+
+    At most ``size`` sources are kept (least recently used goes first); a lock per
+    path makes concurrent requests for one source wait for the first read.
+    """
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._lines: OrderedDict[Path, tuple[list[str], str]] = OrderedDict()
+        self._locks: dict[Path, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.reads = 0
+
+    def lines(self, path: Path) -> tuple[list[str], str]:
+        with self._guard:
+            lock = self._locks.setdefault(path, threading.Lock())
+        with lock:
+            with self._guard:
+                if path in self._lines:
+                    self._lines.move_to_end(path)
+                    return self._lines[path]
+            text, encoding = decode(path.read_bytes(), str(path))
+            self.reads += 1
+            entry = (text.splitlines(), encoding)
+            with self._guard:
+                self._lines[path] = entry
+                while len(self._lines) > self.size:
+                    self._lines.popitem(last=False)
+            return entry
+
+
+def text_context(path: Path, line: int, *, around: int = 3, cache: Optional[TextCache] = None) -> dict:
     """The dump's line ``line`` (1-based) with ``around`` lines either side."""
-    text, encoding = decode(path.read_bytes(), str(path))
-    lines = text.splitlines()
+    if cache is not None:
+        lines, encoding = cache.lines(path)
+    else:
+        text, encoding = decode(path.read_bytes(), str(path))
+        lines = text.splitlines()
     if not 1 <= line <= len(lines):
         raise SourceError(f"{path}: has {len(lines)} line(s), no line {line}")
     first, last = max(1, line - around), min(len(lines), line + around)
