@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..extractors.base import ExtractionError
+from ..model.errors import NotAFiling
 from ..layout.header_block import (
     DEPARTMENT_LABELS,
     FURNITURE,
@@ -69,7 +69,7 @@ from ..model import (
 )
 
 
-class LayoutNotUnderstood(ExtractionError):
+class LayoutNotUnderstood(NotAFiling):
     """No indicator table this reader understands: the message says what was seen and what is missing."""
 
 
