@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from ..extractors.limits import ExtractionLimits
 from ..output.review.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
@@ -87,9 +88,10 @@ def _index() -> CombinedIndex:
     return CombinedIndex(context.batch, memory, context.reference)
 
 
-def extract_task(source: str, data: bytes):
-    """Phase 1 on a worker: a Filing or a failed ManifestEntry."""
-    return runner.extract_data(source, data)
+def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = None):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``limits`` come with the task,
+    so a worker (a remote Dask one too) needs none of the parent's environment."""
+    return runner.extract_data(source, data, limits)
 
 
 def repair_task(filing_blob: bytes, filing_id: str):
@@ -149,13 +151,17 @@ class BatchOutput:
 def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
-              notify: Notify = lambda phase, done, total: None) -> BatchOutput:
+              notify: Notify = lambda phase, done, total: None,
+              limits: Optional[ExtractionLimits] = None) -> BatchOutput:
     """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
+
+    Every extraction runs under ``limits`` (the defaults when None), sent with each task.
 
     With ``keep_results`` false, only the outcomes of inputs that are not ok
     are kept (without their records), so memory stays bounded.
     """
     total = len(sources)
+    limits = limits if limits is not None else ExtractionLimits()
     slots = [_Slot(source) for source in sources]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
@@ -170,12 +176,12 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
                 continue
-            slot.key = extraction_key(slot.source, data)
+            slot.key = extraction_key(slot.source, data, limits)
             cached = cache.get("extract", slot.key)
             if cached is not None:
                 order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
                 continue
-            yield position, (slot.source, data)
+            yield position, (slot.source, data, limits)
 
     def take_extracted(position: int, item) -> None:
         slot = slots[position]

@@ -1,7 +1,7 @@
 """The persistent repair memory: passages and clerk decisions in SQLite.
 
 One SQLite file (``--memory PATH``, by default ``~/.local/share/jixiao/memory.sqlite``
-or ``$JIXIAO_MEMORY``) keeps every passage seen in earlier batches and every
+or ``$JIXIAO_MEMORY``, read by ``jixiao.pipeline.options``) keeps every passage seen in earlier batches and every
 clerk decision, so the next batch repairs more on its own. The file runs in
 WAL mode so that a review server and a conversion can use it at once, and each
 component's schema is versioned in ``schema_migrations`` and migrated forward
@@ -15,7 +15,6 @@ of a lookup stays flat however many passages the memory holds.
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,8 @@ from .index import (
     department_kind,
 )
 
-DEFAULT_MEMORY = Path(os.environ.get("JIXIAO_MEMORY", Path.home() / ".local/share/jixiao/memory.sqlite"))
+DEFAULT_MEMORY = Path.home() / ".local/share/jixiao/memory.sqlite"
+"""Where the memory lives unless told (``$JIXIAO_MEMORY`` is read in ``jixiao.pipeline.options``)."""
 POSTINGS_PER_GRAM = 2_000  # postings read per bigram; rarer bigrams decide anyway
 
 # Each component owns an ordered list of migrations; never edit a released

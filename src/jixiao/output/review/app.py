@@ -20,7 +20,7 @@ from flask import Flask, Response, abort, jsonify, render_template, request
 
 from ... import __version__
 from ...model import GAP, ReviewItem
-from ...repair.memory import DEFAULT_MEMORY, RepairMemory
+from ...repair.memory import RepairMemory
 
 SETTLING_ACTIONS = ("accept", "edit", "candidate")  # the decisions whose text enters the memory
 from .actions import ActionError, current, decide, replay_decisions
@@ -38,7 +38,11 @@ def create_app(out_dir, *, memory: Optional[Path] = None, reviewer: str = "clerk
     package = Path(__file__).parent
     app = Flask(__name__, static_folder=str(package / "static"), template_folder=str(package / "templates"))
     batch = Batch(Path(out_dir))
-    store = RepairMemory(Path(memory) if memory is not None else DEFAULT_MEMORY)
+    if memory is None:  # $JIXIAO_MEMORY or the default path: the settings are read in one place
+        from ...pipeline.options import default_memory
+
+        memory = default_memory()
+    store = RepairMemory(Path(memory))
     log = DecisionLog(store.conn, batch.key)
     lock = threading.Lock()  # one SQLite connection, many request threads
     token = token or secrets.token_urlsafe(24)
