@@ -29,7 +29,8 @@ from ..extractors.limits import ExtractionLimits
 from ..output.review.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
-from ..repair.memory import CombinedIndex, RepairMemory
+from ..repair.memory import RepairMemory
+from ..repair.sources import CombinedIndex
 from .cache import Cache, digest, extraction_key
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
@@ -85,7 +86,7 @@ def _index() -> CombinedIndex:
         memory = getattr(_LOCAL, "memory", None)
         if memory is None or str(memory.path) != context.memory:
             memory = _LOCAL.memory = ReadOnlyMemory(context.memory)
-    return CombinedIndex(context.batch, memory, context.reference)
+    return CombinedIndex(batch=context.batch, memory=memory, references=context.reference)
 
 
 def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = None):
@@ -100,8 +101,8 @@ def repair_task(filing_blob: bytes, filing_id: str):
     filing.filing = filing_id
     index = _index()
     outcome = runner.repair_and_join(filing, index)
-    memory = index.sources[1] if len(index.sources) > 1 and isinstance(index.sources[1], RepairMemory) else None
-    if memory is not None and outcome.result is not None:
+    memory = index.memory
+    if isinstance(memory, RepairMemory) and outcome.result is not None:
         # clerks' earlier decisions (the review app's log in the same store) settle their fields
         settled = apply_decisions(outcome.result, memory.conn)
         outcome = runner.Outcome(runner.manifest_entry(settled), settled)
