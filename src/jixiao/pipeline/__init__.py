@@ -6,7 +6,7 @@ so that every stage can import the shared data model from here without a cycle.
 
 from typing import Any
 
-__all__ = ["Result", "convert"]
+__all__ = ["ConvertOptions", "OptionsError", "Result", "convert"]
 
 
 def __getattr__(name: str) -> Any:
