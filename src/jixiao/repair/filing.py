@@ -21,7 +21,8 @@ from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:
     from ..model import FilingResult
-from .index import PassageIndex, PassageRef, Trust
+from .index import PassageRef, Trust
+from .sources import WitnessSource
 from .normalise import repair_level1, repair_level2, repair_operator, repair_plain, repair_unit
 
 FREE_TEXT_COLUMNS = ("level3", "explanation", "scoring_rule", "remark")
@@ -92,7 +93,7 @@ def repaired_passages(result: "FilingResult", trust: Trust = Trust.MEMORY) -> It
                 yield field_.value, ref(row_field_name(kind, record.row, column))
 
 
-def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.FILING) -> RepairedFiling:
+def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.FILING) -> RepairedFiling:
     """Repair the header items and every cell of every fragment of one filing.
 
     ``index`` must already hold this filing's passages (see :func:`passages_of`)
