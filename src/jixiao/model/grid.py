@@ -54,6 +54,9 @@ class Grid(BaseModel):
     tokenised: bool = Field(
         False, description="True when cells are whitespace-separated tokens of a line, so that "
         "one free-text cell may have been split into several tokens")
+    glued: bool = Field(
+        False, description="True when the tokens were cut out of text printed without separators "
+        "(cells run together): joined again without spaces")
     lines: list[tuple[int, str]] = Field(
         default_factory=list, description="the text around the table (line number, text): "
         "where the header block (department, project, goals) is read from")

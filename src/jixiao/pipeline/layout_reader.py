@@ -52,6 +52,7 @@ from ..layout.vocabulary import (
     is_row_label_header,
     match_header,
     normalise,
+    spec_named,
 )
 from ..model import (
     Cell,
@@ -121,6 +122,17 @@ def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Opt
 
 
 def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
+    columns = _match_columns(cells, tokenised)
+    names = [c.spec.name for c in columns if c.spec]
+    if "level3" not in names and names.count("explanation") == 1 and ("target" in names or "actual" in names):
+        # 指标内容 / 指标说明 is the indicator itself where a table has no 三级指标 column
+        for column in columns:
+            if column.spec is not None and column.spec.name == "explanation":
+                column.spec = spec_named("level3")
+    return columns
+
+
+def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
     pairs = _header_cells(cells, tokenised)
     matches = header_fields(text for text, _ in pairs)
     columns = []
@@ -208,6 +220,7 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
 _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0, ValueKind.TEXT: 0.5,
               ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
+_LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
 _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
@@ -223,7 +236,11 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.LEVEL2:
         if ValueKind.LEVEL2 in kinds:
             return 3.0
-        return 0.5 if re.fullmatch(r"[\u4e00-\u9fff]{2,10}指标(\(.*\))?", normalise(text)) else -6.0
+        compact = normalise(text)
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,10}指标(\(.*\))?", compact):
+            return 0.5
+        # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
+        return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
     if kind is ValueKind.OPERATOR:
         return 3.0 if ValueKind.OPERATOR in kinds else -6.0
     if kind is ValueKind.DIRECTION:
@@ -258,13 +275,14 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     return 1.5 if column.spec.name == "level3" else 1.0
 
 
-def _align(columns: list[Column], texts: list[str], tokenised: bool) -> tuple[float, dict[int, list[int]]]:
+def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ") -> tuple[float, dict[int, list[int]]]:
     """See :func:`_align_scored`; the total fit, or -inf when some cell fits nowhere."""
-    total, placed, worst = _align_scored(columns, texts, tokenised)
+    total, placed, worst = _align_scored(columns, texts, tokenised, sep)
     return (total if worst > -2.0 else float("-inf")), placed
 
 
-def _align_scored(columns: list[Column], texts: list[str], tokenised: bool) -> tuple[float, dict[int, list[int]], float]:
+def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
+                  sep: str = " ") -> tuple[float, dict[int, list[int]], float]:
     """Place a row's cells (in order) into the header's columns (in order), best total fit.
 
     Columns may stay empty (a merged cell, a blank); every cell goes somewhere.
@@ -286,10 +304,12 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool) -> t
                 dp[i][j + 1], back[i][j + 1] = skip, (i, j, False)
             for k in range(i + 1, (n if multi else min(n, i + 1)) + 1):
                 part = texts[i:k]
-                joined = " ".join(part)
+                joined = sep.join(part)
                 score = _fit(column, joined, kinds[i] if k == i + 1 else classify(joined))
                 if k > i + 1:
-                    score -= 0.1 * (k - i - 1) + 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
+                    score -= 0.1 * (k - i - 1)
+                    if column.kind is not ValueKind.VALUE or sep:
+                        score -= 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)
@@ -304,7 +324,7 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool) -> t
         if took:
             placed[pj] = list(range(pi, i))
         i, j = pi, pj
-    worst = min((_fit(columns[k], " ".join(texts[t] for t in idx), classify(" ".join(texts[t] for t in idx)))
+    worst = min((_fit(columns[k], sep.join(texts[t] for t in idx), classify(sep.join(texts[t] for t in idx)))
                  for k, idx in placed.items()), default=0.0)
     return dp[n][m], placed, worst
 
@@ -361,8 +381,9 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             anchor = {k: v[0] for k, v in placed_cells.items()}
             fit = 1.0
         else:
-            fit, placed = _align(columns, texts, grid.tokenised)
-            values = {k: " ".join(texts[i] for i in idx) for k, idx in placed.items()}
+            sep = "" if grid.glued else " "
+            fit, placed = _align(columns, texts, grid.tokenised, sep)
+            values = {k: sep.join(texts[i] for i in idx) for k, idx in placed.items()}
             anchor = {k: cells[idx[0]] for k, idx in placed.items()}
         if fit == float("-inf"):
             misfits += 1
@@ -377,7 +398,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             if column.spec.name in row_cells:
                 continue
             row_cells[column.spec.name] = _cell(anchor[k], text)
-        if not _assign_row(row_cells, carry, reading, fit):
+        if not _assign_row(row_cells, carry, reading, fit, names):
             continue
         misfits = 0
     return reading
@@ -388,7 +409,8 @@ def _cell(grid_cell: GridCell, text: str) -> Cell:
                 ocr_confidence=grid_cell.ocr_confidence)
 
 
-def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: _Reading, fit: float) -> bool:
+def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: _Reading, fit: float,
+                names: list[str]) -> bool:
     """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator."""
     level1 = cells.get("level1")
     if level1 is not None:
@@ -401,7 +423,11 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         if level1 is None and carry["level1"] is not None:
             # a 二级 name that belongs under another 一级 (成本指标 under 产出指标 is fine)
             pass
-    has_indicator = any(name in cells for name in ("level3", "target", "actual"))
+    has_indicator = ("level3" in cells if "level3" in names
+                     else any(name in cells for name in ("target", "actual")))
+    grouped = "level1" in names or "level2" in names
+    if has_indicator and grouped and carry["level1"] is None and carry["level2"] is None:
+        return True  # above the first 一级/二级 group of a table that has them: not an indicator row
     if not has_indicator:
         if level2 is not None and level1 is None:
             reading.empty_categories += 1
