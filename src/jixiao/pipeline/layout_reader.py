@@ -122,8 +122,18 @@ def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Opt
     return out
 
 
+_LONG_TERM = re.compile(r"长期|中期|实施期")
+
+
 def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
     columns = _match_columns(cells, tokenised)
+    for k, column in enumerate(columns):
+        # a 长期/中期 group beside the 年度 one: the year's indicators are the record's
+        if column.spec is not None and _LONG_TERM.search(column.header):
+            twin = next((c for c in columns[k + 1:] if c.shadow is column.spec and "年度" in c.header), None)
+            if twin is not None:
+                column.shadow, column.spec = column.spec, None
+                twin.spec, twin.shadow = twin.shadow, None
     names = [c.spec.name for c in columns if c.spec]
     if "level3" not in names and names.count("explanation") == 1 and ("target" in names or "actual" in names):
         # 指标内容 / 指标说明 is the indicator itself where a table has no 三级指标 column
