@@ -6,6 +6,12 @@ named cells; repair and the joiner make :class:`Record`s (``filing.py``).
 """
 
 from .filing import (
+    ADDED_RECORD_FIELDS,
+    DOCUMENT_KINDS,
+    NUMBER_FIELDS,
+    RECORD_DETAIL_FIELDS,
+    SCHEMA_VERSION,
+    BudgetItem,
     EXPLANATION_COLUMNS,
     GAP,
     INDICATOR_COLUMNS,
@@ -34,6 +40,7 @@ from .filing import (
 from .grid import Extracted, Grid, GridCell
 
 __all__ = [
+    "ADDED_RECORD_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "EXPLANATION_COLUMNS", "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "SCORING_COLUMNS",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ..model import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
+from ..model import ADDED_RECORD_FIELDS, FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem
 from . import schemas
 from .atomic import atomic_writer
 from .safety import csv_safe
@@ -21,8 +21,9 @@ from .review_queue import review_items, sorted_queue
 
 CSV_COLUMNS = (
     "filing", "source", "department", "year", "row", *RECORD_TEXT_FIELDS, "score",
-    "needs_review", "flagged_fields",
+    "needs_review", "flagged_fields", "kind", *ADDED_RECORD_FIELDS,
 )
+"""Columns are only ever appended (schema 2 appended kind, project, weight, direction, actual, points, deviation)."""
 DEFAULT_FORMATS = ("jsonl", "csv")
 
 

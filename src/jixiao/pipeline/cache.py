@@ -31,7 +31,7 @@ from typing import Any, Iterable, Optional, Union
 
 from .. import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: schema 2 (kind, project, budget, period, weight, actual, points …)
 """Bump when what is cached changes meaning, so old entries are ignored."""
 
 KINDS = ("extract", "repair")
