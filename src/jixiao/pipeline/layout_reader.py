@@ -474,8 +474,8 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
 
 # ---------------------------------------------------------------------------- header block
 
-_AMOUNT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|千元|元)?\s*$")
-_UNIT_NOTE = re.compile(r"(?:金额|资金)?单位\s*[:：]\s*(万元|亿元|千元|元)")
+_AMOUNT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|千元|元|万|亿)?\s*$")
+_UNIT_NOTE = re.compile(r"(?:金额|资金)?单位\s*[:：]\s*(万元|亿元|千元|元)|^\s*[(（](万元|元)[)）]\s*$", re.M)
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|亿元|千元|元)\s*[)）]")
 
 
@@ -495,7 +495,7 @@ def _budget_item(label: str, rest: str, following: list[GridCell], cell: GridCel
     if amount_match:
         value = float(amount_match.group(1).replace(",", ""))
         amount = int(value) if value.is_integer() else value
-        unit = amount_match.group(2) or unit
+        unit = {"万": "万元", "亿": "亿元"}.get(amount_match.group(2) or "", amount_match.group(2)) or unit
     elif match_label(raw, BUDGET_LABELS) or not re.search(r"\d", raw):
         return None  # the next cell is another label, not an amount
     return BudgetItem(label=label, amount=amount, unit=unit or unit_note, raw=raw, provenance=where.provenance)
@@ -511,7 +511,7 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
     budget: dict[str, BudgetItem] = {}
     head_text = "\n".join(line for n, line in grid.lines if header.line is None or n < header.line)
     note = _UNIT_NOTE.search(head_text)
-    unit_note = note.group(1) if note else None
+    unit_note = (note.group(1) or note.group(2)) if note else None
     for cells in before:
         for k, cell in enumerate(cells):
             budget_match = match_label(cell.text, BUDGET_LABELS)
