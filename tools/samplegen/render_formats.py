@@ -16,7 +16,9 @@ indicator table's columns and its rows. Each spec is written as:
 - ``<id>.docx``  python-docx, merged cells as vMerge/gridSpan;
 - ``<id>.truth.json`` the records every format must give.
 
-Nothing here imports jixiao: the truth is written from the spec alone.
+Nothing here imports jixiao: the truth is written from the spec alone. The
+text, HTML and XLS files are byte-for-byte deterministic; XLSX and DOCX are zip
+packages whose entry timestamps change on each run (their content does not).
 """
 from __future__ import annotations
 
