@@ -83,6 +83,9 @@ def looks_like_name(text: str) -> bool:
 
 
 def kind_of(text: str) -> Optional[str]:
-    """The document kind its earliest kind word names (the title comes first)."""
+    """The document kind its earliest kind word names (the title comes first); 自评 anywhere wins,
+    since a 项目支出绩效自评表 is a self-evaluation of a project."""
+    if "自评" in text:
+        return "self_evaluation"
     found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
     return min(found)[1] if found else None

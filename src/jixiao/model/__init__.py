@@ -9,6 +9,12 @@ operators, units) in ``vocabulary.py``.
 """
 
 from .filing import (
+    ADDED_RECORD_FIELDS,
+    DOCUMENT_KINDS,
+    NUMBER_FIELDS,
+    RECORD_DETAIL_FIELDS,
+    SCHEMA_VERSION,
+    BudgetItem,
     GAP,
     INDICATOR_COLUMNS,
     RECORD_TEXT_FIELDS,
@@ -47,6 +53,7 @@ from .errors import (
 from .grid import Extracted, Grid, GridCell
 
 __all__ = [
+    "ADDED_RECORD_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
