@@ -41,8 +41,8 @@ EXPECTED = {
     ("budget_export", "pipe"): GOAL,
     ("budget_export", "cell_lines"): GOAL,
     # NOT MET: a 定性 row's weight and direction fall onto the next line ("5 正向"); the reader
-    # makes that line a record of its own (target 5) and the row loses its score.
-    ("budget_export", "spaced"): (0.98, False),
+    # drops that line (no junk record) but does not join it back, so the row loses its score.
+    ("budget_export", "spaced"): (0.98, True),
     # NOT MET: '≤12/10万' is read as target '12/10万' with no unit (the unit vocabulary lacks
     # '/10万'), and a qualitative target '无' is taken for empty, so the explanation becomes the target.
     ("merged_cell", "spaced"): (0.98, True),
