@@ -138,6 +138,20 @@ def detect_form(lines: list[str]) -> str:
     return "spaced"
 
 
+_SCORE_RANGE_TOKEN = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?)?\s*分?\s*[)）]\s*分?$")
+
+
+def _keep_score_ranges(tokens: list[str]) -> list[str]:
+    """'产出指标 (40-50)分': the score range belongs to the section cell before it."""
+    out: list[str] = []
+    for token in tokens:
+        if out and _SCORE_RANGE_TOKEN.match(token):
+            out[-1] = f"{out[-1]} {token}"
+        else:
+            out.append(token)
+    return out
+
+
 def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
     return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line))
 
@@ -227,7 +241,7 @@ def text_grid(source: str, text: str) -> Grid:
             elif form == "pipe":
                 parts = [stripped]
             else:
-                parts = stripped.split()
+                parts = _keep_score_ranges(stripped.split())
             cells = [(part, number) for part in parts if part]
             if cells:
                 rows.append(cells)

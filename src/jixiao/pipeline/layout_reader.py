@@ -410,6 +410,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     header_cols = [c.col for c in header.cells] if grid.positional else []
     carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None, "project": None}
     misfits = 0
+    weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
     body = rows[header.row + 1:]
     if header.spill:
         body = [header.spill, *body]
@@ -428,10 +429,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         again = _read_header(cells, grid.tokenised)
         if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
             continue  # the header repeated on a new page, or a header cell broken onto its own line
-        # a lone number under a row that lacks its score: the weight fell onto the next line
-        if len(cells) == 1 and is_number(texts[0]) and reading.rows and "score" in names \
-                and "score" not in reading.rows[-1].cells:
-            reading.rows[-1].cells["score"] = _cell(first, texts[0])
+        # the weight (and direction) of a 定性 row fell onto the next line: "10", "5 正向"
+        if reading.rows and _fills_previous(cells, names, reading.rows[-1], weighted):
             continue
         if grid.positional:
             placed_cells = _assign_positional(header, cells, header_cols)
@@ -472,6 +471,26 @@ def _project_row(cells: list[GridCell]) -> Optional[Cell]:
     name = match[1] or (cells[1].text if len(cells) > 1 else "")
     name = name.strip()
     return Cell(text=name, provenance=cells[0].provenance) if name and looks_like_name(name) else None
+
+
+def _fills_previous(cells: list[GridCell], names: list[str], previous: Row, weighted: bool) -> bool:
+    """A short row of numbers and directions only, whose fields the row above lacks, is that
+    row's overflow (a budget-system export prints a 定性 row's 权重 on the next line)."""
+    if len(cells) > 2:
+        return False
+    wanted: dict[str, GridCell] = {}
+    for cell in cells:
+        if is_number(cell.text) and "score" in names and "score" not in previous.cells and "score" not in wanted:
+            wanted["score"] = cell
+        elif normalise(cell.text) in DIRECTIONS and "direction" in names and "direction" not in previous.cells:
+            wanted["direction"] = cell
+        else:
+            return False
+    for name, cell in wanted.items():
+        previous.cells[name] = _cell(cell, cell.text)
+    if "score" in wanted and weighted:
+        previous.cells["weight"] = previous.cells["score"]  # 权重: as in the row itself
+    return True
 
 
 def _cell(grid_cell: GridCell, text: str) -> Cell:
