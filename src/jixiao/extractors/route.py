@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ..model import ErrorItem, Filing, FragmentKind, Severity
+from ..model import ErrorItem, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
 
@@ -71,12 +71,12 @@ def extract_pdf_routed(source: str, data: bytes) -> Filing:
         filing.errors[:0] = warnings
         ocr_set = set(ocr_pages)
         read = {p["page"]: p for p in filing.pages}
-        filing.pages = [read.get(n, {"page": n, "route": ROUTE_OCR if n in ocr_set else ROUTE_TEXT})
+        filing.pages = [read.get(n, PageRoute(page=n, route=ROUTE_OCR if n in ocr_set else ROUTE_TEXT))
                         for n in range(1, page_count + 1)]
         return filing
 
     missing = [kind for kind in FragmentKind if kind not in filing.fragments]
-    ocr_pages = [p["page"] for p in filing.pages if p.get("route") == ROUTE_OCR]
+    ocr_pages = [p["page"] for p in filing.pages if p["route"] == ROUTE_OCR]
     if not missing or not ocr_pages:
         return filing
     # Some fragments were not in the text layer: look for them on the unusable pages.

@@ -25,6 +25,7 @@ from .filing import (
     HeaderItem,
     HeaderValue,
     ManifestEntry,
+    PageRoute,
     Provenance,
     Record,
     RepairedField,
@@ -48,7 +49,7 @@ from .errors import (
 __all__ = [
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
-    "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
+    "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
     "Provenance", "Record", "RepairedField", "ReviewItem", "Row", "Severity",
     "filing_needs_review", "needs_review",
     "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",

@@ -18,6 +18,7 @@ from ..model import (
     FilingResult,
     FilingStatus,
     FragmentKind,
+    PageRoute,
     Record,
     RECORD_TEXT_FIELDS,
     RepairedField,
@@ -111,7 +112,12 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
     )
 
 
-def page_routes(filing: Filing) -> list[dict]:
+def page_routes(filing: Filing) -> list[PageRoute]:
     """Which route each page took, for the manifest: {page, route, fragment?}."""
-    keep = ("page", "route", "fragment")
-    return [{key: page[key] for key in keep if page.get(key) is not None} for page in filing.pages]
+    routes = []
+    for page in filing.pages:
+        route = PageRoute(page=page["page"], route=page["route"])
+        if page.get("fragment") is not None:
+            route["fragment"] = page["fragment"]
+        routes.append(route)
+    return routes
