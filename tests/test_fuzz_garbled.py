@@ -16,6 +16,8 @@ import codecs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jixiao.model import Extracted
+from jixiao.pipeline.layout_reader import read_layout
 from jixiao.extractors.base import ExtractionError
 from jixiao.extractors.text import extract_text
 from jixiao.pipeline.runner import build_index, repair_and_join
@@ -65,7 +67,8 @@ def is_subsequence(needle: str, haystack: str) -> bool:
 
 def check_filing(data: bytes) -> None:
     try:
-        filing = extract_text("fuzz.txt", data)
+        extracted = extract_text("fuzz.txt", data)
+        filing = read_layout(extracted) if isinstance(extracted, Extracted) else extracted
     except ExtractionError as error:
         assert "fuzz.txt" in str(error)
         return

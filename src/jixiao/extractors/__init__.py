@@ -8,8 +8,11 @@ and the problem when the source cannot be read as a filing.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..model import Filing
 from .base import ExtractionError, Extractor, choose_extractor
+from .limits import ExtractionLimits, applied
 from .ocr import extract_image
 from .pages import extract_page_set
 from .route import extract_pdf_routed
@@ -24,9 +27,11 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
-def extract(source: str, data: bytes) -> Filing:
-    """Extract a filing from a source's bytes with the extractor its content calls for."""
-    return EXTRACTORS[choose_extractor(source, data)](source, data)
+def extract(source: str, data: bytes, limits: Optional[ExtractionLimits] = None) -> Filing:
+    """Extract a filing from a source's bytes with the extractor its content calls for,
+    under ``limits`` (see :mod:`.limits`; None: the limits already in force)."""
+    with applied(limits):
+        return EXTRACTORS[choose_extractor(source, data)](source, data)
 
 
-__all__ = ["EXTRACTORS", "ExtractionError", "extract"]
+__all__ = ["EXTRACTORS", "ExtractionError", "ExtractionLimits", "extract"]

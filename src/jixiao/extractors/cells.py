@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..model.text import is_cjk
-from ..model.vocabulary import (
+from ..layout.taxonomy import (
     ALL_LEVEL2,
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,

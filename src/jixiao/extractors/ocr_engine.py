@@ -44,23 +44,27 @@ def _punctuation(ch: str) -> bool:
 class OcrEngine:
     """A lazily loaded RapidOCR detector + recogniser, shared per process."""
 
-    _shared: Optional["OcrEngine"] = None
+    _shared: dict[int, "OcrEngine"] = {}  # by requested threads (0: the default)
     _lock = threading.Lock()
 
     def __init__(self, threads: Optional[int] = None):
         from rapidocr_onnxruntime import RapidOCR  # heavy import: only when a scan is read
 
-        threads = threads or int(os.environ.get("JIXIAO_OCR_THREADS", "0")) or min(2, os.cpu_count() or 1)
+        threads = threads or min(2, os.cpu_count() or 1)
         self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False)
         for wrapper in (self._ocr.text_det.infer, self._ocr.text_rec.session):
             wrapper.session = _without_spinning(wrapper.session, threads)
 
     @classmethod
     def shared(cls) -> "OcrEngine":
+        """The process's engine for the ``ocr_threads`` of the limits in force (see .limits)."""
+        from .limits import current
+
+        threads = current().ocr_threads
         with cls._lock:
-            if cls._shared is None:
-                cls._shared = OcrEngine()
-            return cls._shared
+            if threads not in cls._shared:
+                cls._shared[threads] = OcrEngine(threads or None)
+            return cls._shared[threads]
 
     def detect(self, gray: np.ndarray) -> list[tuple[float, float, float, float]]:
         """Axis-aligned boxes (x0, y0, x1, y1) of text lines in a deskewed grayscale page."""

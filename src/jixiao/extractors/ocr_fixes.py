@@ -13,7 +13,7 @@ import re
 from typing import Optional
 
 from ..model import FragmentKind
-from ..model.vocabulary import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, normalise_operator
+from ..layout.taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, normalise_operator
 
 GUESS_CONFIDENCE = 0.6  # below the review threshold: a clerk should look at a guessed value
 

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from .ocr_fixes import GUESS_CONFIDENCE
-from ..model.vocabulary import normalise_operator
+from ..layout.taxonomy import normalise_operator
 
 SURE = 0.5  # a shape reading at least this certain overrides the OCR text
 SETTLED = 0.85  # ... and at least this certain, the cell is not OCR'd at all

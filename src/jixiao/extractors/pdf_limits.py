@@ -10,36 +10,26 @@ WARNING in the manifest, never dropped silently.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import zlib
 
 from ..model.errors import UnreadableFormat
-
-DEFAULT_MAX_PAGES = 1000
-"""Pages scanned for the table; a disclosure is a few dozen to a few hundred pages."""
-DEFAULT_MAX_INFLATED_MB = 256
-"""Per compressed stream. A 300-dpi RGB page image inflates to ~26 MB; fonts to a few MB."""
+from .limits import DEFAULT_MAX_INFLATED_MB, DEFAULT_MAX_PAGES, current  # noqa: F401 (re-exported)
 
 _STREAM = re.compile(rb"stream\r?\n")
 _CHUNK = 1 << 16
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
-
-
 def max_pages() -> int:
-    """``JIXIAO_MAX_PAGES`` (``jixiao convert --max-pages``): pages past it are skipped, with a warning."""
-    return _env_int("JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES)
+    """``max_pages`` of the limits in force (``jixiao convert --max-pages``, ``JIXIAO_MAX_PAGES``):
+    pages past it are skipped, with a warning."""
+    return current().max_pages
 
 
 def max_inflated_bytes() -> int:
-    """``JIXIAO_MAX_INFLATED_MB``: the most one compressed stream may inflate to."""
-    return _env_int("JIXIAO_MAX_INFLATED_MB", DEFAULT_MAX_INFLATED_MB) << 20
+    """``max_inflated_mb`` of the limits in force (``JIXIAO_MAX_INFLATED_MB``): the most one
+    compressed stream may inflate to."""
+    return current().max_inflated_mb << 20
 
 
 def check_inflation(source: str, data: bytes, limit: int | None = None) -> None:

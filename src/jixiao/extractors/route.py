@@ -10,21 +10,15 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-import os
-
 from ..model import ErrorItem, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
+from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
-
-DEFAULT_MAX_OCR_PAGES = 60
-"""OCR costs seconds a page: past this many pages a scanned PDF is read only up to the cap."""
 
 
 def max_ocr_pages() -> int:
-    try:
-        return max(1, int(os.environ.get("JIXIAO_MAX_OCR_PAGES", DEFAULT_MAX_OCR_PAGES)))
-    except ValueError:
-        return DEFAULT_MAX_OCR_PAGES
+    """``max_ocr_pages`` of the limits in force (``JIXIAO_MAX_OCR_PAGES``)."""
+    return current().max_ocr_pages
 
 
 def page_routes(source: str, data: bytes) -> dict[int, str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Optional
+from typing import Optional, Union
 
 from ..model import (
+    Extracted,
     Cell,
     ErrorItem,
     Filing,
@@ -24,6 +25,7 @@ from ..model import (
 )
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_indicator_line, split_scoring_cell
+from .text_grid import extract_text_grids
 from .header import (
     TITLE_WORDS,
     YEAR_PATTERN,
@@ -156,8 +158,19 @@ def _block_start(lines: list[str], section_line: int) -> int:
     return start
 
 
-def extract_text(source: str, data: bytes) -> Filing:
-    """Read a text dump into a Filing with its header items and three fragments."""
+def is_split_layout(lines: list[str], headers: list[tuple[int, FragmentKind]]) -> bool:
+    """The seed's layout: the table split into column groups, each under its own header line,
+    so that 指标解释 or 评(扣)分标准 heads a line of its own (not a column of the 一级指标 line)."""
+    if any(kind is not FragmentKind.INDICATORS and "一级指标" not in lines[i] and "三级指标" not in lines[i]
+           for i, kind in headers):
+        return True
+    # a fragment alone still says it is one: its header block ends in a line 绩效指标 of its own
+    return any(line.strip() == SECTION_WORD for i, _ in headers for line in lines[max(0, i - 2):i])
+
+
+def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
+    """Read a text dump: the seed's split layout into a Filing with its three fragments; any other
+    layout into a grid (``Extracted``) for the layout reader."""
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty")
     text, encoding = decode(data, source)
@@ -172,11 +185,10 @@ def extract_text(source: str, data: bytes) -> Filing:
         raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing")
 
     headers = [(i, kind) for i, line in enumerate(lines) if (kind := column_header_kind(line))]
-    if not headers:
-        raise ExtractionError(
-            f"{source}: no performance-goal table: none of the column headers "
-            "一级指标 / 指标解释 / 评(扣)分标准 occurs"
-        )
+    if not is_split_layout(lines, headers):
+        # one table with every column, in whatever text form: the layout reader's job
+        return extract_text_grids(source, text, filing_id(data), encoding=encoding, errors=warnings,
+                                  year_hint=year_from_name(source))
 
     filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding, errors=warnings)
     # Each fragment: its header block, its section line and its column-header line.

@@ -45,12 +45,13 @@ from .errors import (
     ReferenceFileError,
     UnreadableFormat,
 )
+from .grid import Extracted, Grid, GridCell
 
 __all__ = [
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
-    "Provenance", "Record", "RepairedField", "ReviewItem", "Row", "Severity",
+    "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
     "filing_needs_review", "needs_review",
     "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",
     "UnreadableFormat",

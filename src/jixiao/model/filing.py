@@ -28,6 +28,7 @@ class FieldStatus(str, Enum):
     """What repair did to one text field."""
 
     INTACT = "intact"  # no damage detected
+    ABSENT = "absent"  # the layout has no such column
     REPAIRED = "repaired"  # damage detected and fully restored from evidence
     PARTIAL = "partial"  # some damage restored, some gaps remain
     UNREPAIRED = "unrepaired"  # damage detected or suspected, nothing restored
@@ -169,6 +170,12 @@ class Filing(_Model):
     pages: list[PageRoute] = Field(
         default_factory=list, description="per page: number and the route it took (text/ocr)"
     )
+    layout: str = Field("split_fragments", description="how the table was laid out: the seed's split "
+                        "fragments, or table/<form> for one table read by the layout reader")
+    columns: list[str] = Field(default_factory=list, description="fields the table has columns for "
+                               "(table layouts); the others are absent")
+    project: Optional[Cell] = None
+    document_kind: Optional[str] = Field(None, description="department, project or self_evaluation")
 
 
 class Evidence(_Model):

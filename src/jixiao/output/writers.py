@@ -3,31 +3,54 @@
 Files are streamed into temporary files as filings finish and renamed into
 place together at the end, so an interrupted run never leaves half a file and
 memory does not grow with the batch (only the review queue is kept, to sort it).
+Records go through the registered sinks (:mod:`.sinks`), one per format; the
+formats are recorded in ``OUT/batch.json`` so that ``jixiao export`` rewrites
+exactly the same files.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
-from ..model import FilingResult, ManifestEntry, RECORD_TEXT_FIELDS, ReviewItem, needs_review
+from .. import __version__
+from ..model import FilingResult, ManifestEntry, ReviewItem
 from . import schemas
 from .atomic import atomic_writer
-from .safety import csv_safe
 from .review_queue import review_items, sorted_queue
+from .sinks import CSV_COLUMNS, DEFAULT_FORMATS, SINKS, check_formats, csv_row, json_line, open_sinks
 
-CSV_COLUMNS = (
-    "filing", "source", "department", "year", "row", *RECORD_TEXT_FIELDS, "score",
-    "needs_review", "flagged_fields",
-)
-DEFAULT_FORMATS = ("jsonl", "csv")
+__all__ = ["BATCH_FILE", "CSV_COLUMNS", "DEFAULT_FORMATS", "OutputWriter", "csv_row", "recorded_formats",
+           "write_batch_info"]
+
+BATCH_FILE = "batch.json"
+"""What a batch folder was written with: its record formats (read back by ``jixiao export``)."""
+
+_json_line = json_line
 
 
-def _json_line(payload: dict) -> str:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
+def write_batch_info(out_dir: Path, formats: Iterable[str]) -> None:
+    with atomic_writer(Path(out_dir) / BATCH_FILE) as handle:
+        json.dump({"formats": list(check_formats(formats)), "jixiao_version": __version__}, handle,
+                  ensure_ascii=False)
+        handle.write("\n")
+
+
+def recorded_formats(out_dir: Path) -> tuple[str, ...]:
+    """The record formats a batch folder was converted with.
+
+    A folder written before batch.json existed: JSONL and CSV (always written
+    then) and whichever other registered format's file is there.
+    """
+    out_dir = Path(out_dir)
+    try:
+        info = json.loads((out_dir / BATCH_FILE).read_text(encoding="utf-8"))
+        return check_formats(info["formats"])
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return check_formats([*DEFAULT_FORMATS, *(name for name, fmt in SINKS.items()
+                                                  if (out_dir / fmt.filename).is_file())])
 
 
 class OutputWriter:
@@ -35,7 +58,7 @@ class OutputWriter:
 
     def __init__(self, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS, validate: bool = True):
         self.out_dir = Path(out_dir)
-        self.formats = formats
+        self.formats = check_formats(formats)
         self.validate = validate
         self._stack = contextlib.ExitStack()
         self._review: list[ReviewItem] = []
@@ -47,22 +70,9 @@ class OutputWriter:
         for stale in self.out_dir.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
         open_ = lambda name, **kw: self._stack.enter_context(atomic_writer(self.out_dir / name, **kw))
-        self._records = open_("records.jsonl")
+        self._sinks = open_sinks(self.out_dir, self.formats, self._stack)  # records.* (see .sinks)
         self._filings = open_("filings.jsonl")
         self._manifest = open_("manifest.jsonl")
-        self._csv = None
-        if "csv" in self.formats:
-            # UTF-8 with a BOM: Excel on a Chinese desktop otherwise guesses GBK
-            self._csv_file = open_("records.csv", encoding="utf-8-sig", newline="")
-            self._csv = csv.writer(self._csv_file)
-            self._csv.writerow(CSV_COLUMNS)
-        self._sinks = []  # records.parquet / records.xlsx (see output/tabular.py)
-        if "parquet" in self.formats:
-            from .tabular import ParquetSink
-            self._sinks.append(ParquetSink(open_("records.parquet", mode="wb")))
-        if "xlsx" in self.formats:
-            from .tabular import XlsxSink
-            self._sinks.append(XlsxSink(open_("records.xlsx", mode="wb")))
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -73,6 +83,7 @@ class OutputWriter:
                 for sink in self._sinks:
                     sink.close()
                 self._write_review()
+                write_batch_info(self.out_dir, self.formats)
             except BaseException as error:
                 self._stack.__exit__(type(error), error, error.__traceback__)
                 raise
@@ -96,9 +107,6 @@ class OutputWriter:
             for record in result.records:
                 payload = record.model_dump(mode="json")
                 self._check("record", payload)
-                self._records.write(_json_line(payload))
-                if self._csv is not None:
-                    self._csv.writerow(csv_row(payload))
                 for sink in self._sinks:
                     sink.add(payload)
             self._review.extend(review_items(result))
@@ -119,11 +127,3 @@ class OutputWriter:
             with atomic_writer(schema_dir / f"{name}.schema.json") as handle:
                 handle.write(schemas.schema_path(name).read_text(encoding="utf-8"))
 
-
-def csv_row(record: dict) -> list:
-    flagged = [name for name, field in record["fields"].items()
-               if needs_review(field["flags"], field["status"])]
-    values = {**record, "flagged_fields": ",".join(flagged),
-              "needs_review": "true" if record["needs_review"] else "false"}
-    # formula-like text is neutralised for spreadsheets (output/safety.py); JSON keeps it as is
-    return ["" if values.get(column) is None else csv_safe(values[column]) for column in CSV_COLUMNS]

@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
-from ..repair.memory import CombinedIndex, RepairMemory
+from ..repair.memory import RepairMemory
+from ..repair.sources import CombinedIndex
 from .cache import Cache, digest, extraction_key
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
@@ -84,12 +86,13 @@ def _index() -> CombinedIndex:
         memory = getattr(_LOCAL, "memory", None)
         if memory is None or str(memory.path) != context.memory:
             memory = _LOCAL.memory = ReadOnlyMemory(context.memory)
-    return CombinedIndex(context.batch, memory, context.reference)
+    return CombinedIndex(batch=context.batch, memory=memory, references=context.reference)
 
 
-def extract_task(source: str, data: bytes):
-    """Phase 1 on a worker: a Filing or a failed ManifestEntry."""
-    return runner.extract_data(source, data)
+def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = None):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``limits`` come with the task,
+    so a worker (a remote Dask one too) needs none of the parent's environment."""
+    return runner.extract_data(source, data, limits)
 
 
 def repair_task(filing_blob: bytes, filing_id: str):
@@ -98,8 +101,8 @@ def repair_task(filing_blob: bytes, filing_id: str):
     filing.filing = filing_id
     index = _index()
     outcome = runner.repair_and_join(filing, index)
-    memory = index.sources[1] if len(index.sources) > 1 and isinstance(index.sources[1], RepairMemory) else None
-    if memory is not None and outcome.result is not None:
+    memory = index.memory
+    if isinstance(memory, RepairMemory) and outcome.result is not None:
         # clerks' earlier decisions (the review app's log in the same store) settle their fields
         settled = apply_decisions(outcome.result, memory.conn)
         outcome = runner.Outcome(runner.manifest_entry(settled), settled)
@@ -149,13 +152,17 @@ class BatchOutput:
 def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
-              notify: Notify = lambda phase, done, total: None) -> BatchOutput:
+              notify: Notify = lambda phase, done, total: None,
+              limits: Optional[ExtractionLimits] = None) -> BatchOutput:
     """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
+
+    Every extraction runs under ``limits`` (the defaults when None), sent with each task.
 
     With ``keep_results`` false, only the outcomes of inputs that are not ok
     are kept (without their records), so memory stays bounded.
     """
     total = len(sources)
+    limits = limits if limits is not None else ExtractionLimits()
     slots = [_Slot(source) for source in sources]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
@@ -170,12 +177,12 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
                 continue
-            slot.key = extraction_key(slot.source, data)
+            slot.key = extraction_key(slot.source, data, limits)
             cached = cache.get("extract", slot.key)
             if cached is not None:
                 order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
                 continue
-            yield position, (slot.source, data)
+            yield position, (slot.source, data, limits)
 
     def take_extracted(position: int, item) -> None:
         slot = slots[position]

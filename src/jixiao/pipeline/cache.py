@@ -6,7 +6,8 @@ either a whole entry or none:
 
 - ``extract/<key>.pkl``: the :class:`Filing` (or the failed manifest entry) of
   one input. The key hashes the input's bytes, its path as given (it is
-  written into every record), the jixiao version and :data:`CACHE_FORMAT`.
+  written into every record), the jixiao version, :data:`CACHE_FORMAT` and
+  the extraction limits of the options (not the environment).
 - ``repair/<key>.pkl``: the finished ``(ManifestEntry, FilingResult)``. Repair
   depends on the whole batch, so this key also hashes the batch digest (every
   extraction key and filing id of the batch, in input order: the passage index
@@ -27,9 +28,12 @@ import pickle
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..extractors.limits import ExtractionLimits
 
 CACHE_FORMAT = 1
 """Bump when what is cached changes meaning, so old entries are ignored."""
@@ -47,11 +51,14 @@ def digest(*parts: Union[str, bytes]) -> str:
     return hasher.hexdigest()
 
 
-def extraction_key(source: str, data: bytes) -> str:
-    # the extraction limits change what is read (a higher --max-pages reads more pages)
-    limits = [os.environ.get(name, "") for name in ("JIXIAO_MAX_PAGES", "JIXIAO_MAX_OCR_PAGES",
-                                                     "JIXIAO_MAX_INFLATED_MB")]
-    return digest("extract", str(CACHE_FORMAT), __version__, source, hashlib.sha256(data).digest(), *limits)
+def extraction_key(source: str, data: bytes, limits: Optional["ExtractionLimits"] = None) -> str:
+    # the extraction limits change what is read (a higher --max-pages reads more pages); they are
+    # hashed from the options the batch runs with, never from the environment
+    from ..extractors.limits import ExtractionLimits
+
+    limits = limits if limits is not None else ExtractionLimits()
+    return digest("extract", str(CACHE_FORMAT), __version__, source, hashlib.sha256(data).digest(),
+                  *limits.cache_parts())
 
 
 def memory_digest(path: Optional[Union[str, os.PathLike]]) -> str:

@@ -7,29 +7,26 @@ failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import os
 import json
 import sys
 from typing import Optional, Sequence
 
 from .. import __version__
-from ..output.writers import DEFAULT_FORMATS
-from ..repair.memory import DEFAULT_MEMORY
+from ..output.sinks import DEFAULT_FORMATS, SINKS, UnknownFormatError, check_formats
 from ..model.errors import ReferenceFileError
 from ..review import cli as review_cli
+from .options import ConvertOptions, OptionsError, default_memory
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-KNOWN_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+KNOWN_FORMATS = tuple(SINKS)  # the sink registry (output/sinks.py) is the one list of formats
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in formats if f not in KNOWN_FORMATS]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown)}; choose from {', '.join(KNOWN_FORMATS)}")
-    return tuple(dict.fromkeys(("jsonl", *formats)))
+    try:
+        return check_formats(value.split(","))
+    except UnknownFormatError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,11 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert_cmd.add_argument("inputs", nargs="+", metavar="PATH", help="filing file or folder of filings")
     convert_cmd.add_argument("-o", "--out", required=True, metavar="OUT", help="output folder")
     convert_cmd.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="LIST",
-                             help=f"comma-separated outputs besides JSONL: {', '.join(KNOWN_FORMATS)} "
+                             help=f"comma-separated outputs besides JSONL: {', '.join(SINKS)} "
                              f"(default: {','.join(DEFAULT_FORMATS)})")
-    convert_cmd.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
+    convert_cmd.add_argument("--memory", metavar="PATH", default=None,
                              help="SQLite repair memory: passages and clerk decisions from earlier batches "
-                             "(default: %(default)s, or $JIXIAO_MEMORY)")
+                             "(default: $JIXIAO_MEMORY, or ~/.local/share/jixiao/memory.sqlite)")
     convert_cmd.add_argument("--no-memory", action="store_true",
                              help="neither read nor update the repair memory (reproducible runs)")
     convert_cmd.add_argument("--reference", action="append", default=[], metavar="PATH",
@@ -133,15 +130,15 @@ def run_convert(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("jixiao: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
-    if getattr(args, "max_pages", None):
-        os.environ["JIXIAO_MAX_PAGES"] = str(args.max_pages)  # read by local workers (started after this)
+    try:
+        options = convert_options(args)
+    except OptionsError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         with reporter(quiet=args.quiet, log_json=args.log_json) as progress:
-            result = convert(args.inputs, args.out, formats=args.format,
-                             memory=None if args.no_memory else args.memory, references=args.reference,
-                             engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-                             timeout=args.timeout or None, memory_limit=args.memory_limit,
-                             cache=not args.no_cache, keep_results=False, progress=progress)
+            # the options travel to every worker with its tasks: nothing is passed through os.environ
+            result = convert(args.inputs, args.out, options, progress=progress)
     except ReferenceFileError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -153,6 +150,18 @@ def run_convert(args: argparse.Namespace) -> int:
         if entry.error and entry.status.value == "failed":
             print(f"jixiao: {entry.error.splitlines()[0]}", file=sys.stderr)
     return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def convert_options(args: argparse.Namespace) -> ConvertOptions:
+    """The validated options of ``jixiao convert``; raises OptionsError naming a bad one."""
+    changes = {}
+    if getattr(args, "max_pages", None) is not None:
+        changes["max_pages"] = args.max_pages  # else the JIXIAO_MAX_PAGES setting, or the default
+    return ConvertOptions.build(
+        formats=args.format, memory=None if args.no_memory else (args.memory or default_memory()),
+        references=args.reference, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
+        timeout=args.timeout or None, memory_limit=args.memory_limit, cache=not args.no_cache,
+        keep_results=False, **changes)
 
 
 def print_summary(result: Result) -> None:

@@ -38,6 +38,10 @@ def _missing_field() -> RepairedField:
                          flags=["missing_fragment"])
 
 
+def _absent_field() -> RepairedField:
+    return RepairedField(value=None, raw=None, status=FieldStatus.ABSENT, confidence=1.0)
+
+
 def _score(field: RepairedField) -> tuple[Optional[float], RepairedField]:
     if field.value is None:
         return None, field
@@ -61,7 +65,9 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
         return _result(filing, repaired, [], errors, FilingStatus.FAILED, {})
 
     counts = {kind: len(repaired.rows[kind]) for kind in FragmentKind if kind in repaired.rows}
-    missing = [kind for kind in FragmentKind if kind not in repaired.rows]
+    split = filing.layout == "split_fragments"
+    # a single table has no fragments to miss: the fields it has no column for are absent
+    missing = [kind for kind in FragmentKind if kind not in repaired.rows] if split else []
     for kind in missing:
         errors.append(ErrorItem(component="join", message=f"{source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
     mismatched = len(set(counts.values())) > 1
@@ -84,8 +90,12 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
             if rows is not None and not mismatched:
                 fields.update(rows[position])
         for name in (*RECORD_TEXT_FIELDS, "score"):
-            if name not in fields:
+            if split and name not in fields:
                 fields[name] = _missing_field()
+            elif not split and name not in filing.columns and (name not in fields or fields[name].value is None):
+                fields[name] = _absent_field()
+            elif name not in fields:
+                fields[name] = RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
         score, fields["score"] = _score(fields["score"])
         fields = {name: fields[name] for name in (*RECORD_TEXT_FIELDS, "score")}
         records.append(Record(

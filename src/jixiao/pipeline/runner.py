@@ -15,18 +15,21 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
+from .layout_reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
+from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import decisions_applied
-from ..output.writers import DEFAULT_FORMATS, OutputWriter
+from ..output.writers import OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.memory import RepairMemory
 from ..repair.reference import load_references
 from ..model import (
     ErrorItem,
+    Extracted,
     FieldStatus,
     Filing,
     FilingResult,
@@ -35,6 +38,7 @@ from ..model import (
     Record,
 )
 from .joiner import join
+from .options import ConvertOptions, OptionsError  # noqa: F401 (OptionsError: part of the API)
 
 INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
@@ -111,10 +115,10 @@ def failed_entry(source: str, message: str, component: str = "extract") -> Manif
                          errors=[ErrorItem(component=component, message=message)])
 
 
-def extract_source(source: str) -> Union[Filing, ManifestEntry]:
+def extract_source(source: str, limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
     data = read_source(source)
-    return data if isinstance(data, ManifestEntry) else extract_data(source, data)
+    return data if isinstance(data, ManifestEntry) else extract_data(source, data, limits)
 
 
 def read_source(source: str) -> Union[bytes, ManifestEntry]:
@@ -131,10 +135,12 @@ def read_source(source: str) -> Union[bytes, ManifestEntry]:
         return failed_entry(source, f"{source}: cannot read: {error.strerror or error}")
 
 
-def extract_data(source: str, data: bytes) -> Union[Filing, ManifestEntry]:
-    """Phase 1 for bytes already read: a Filing, or a failed manifest entry saying why."""
+def extract_data(source: str, data: bytes,
+                 limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
+    """Phase 1 for bytes already read, under ``limits``: a Filing, or a failed manifest entry saying why."""
     try:
-        return extract(source, data)
+        extracted = extract(source, data, limits)
+        return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
     except ExtractionError as error:
         return failed_entry(source, str(error))
     except Exception as error:  # a bug or a hostile file must not end the batch
@@ -182,22 +188,18 @@ ProgressCallback = Callable[[str, int, int], None]
 def convert(
     paths: Iterable[Union[str, os.PathLike]],
     out_dir: Optional[Union[str, os.PathLike]] = None,
+    options: Optional[ConvertOptions] = None,
     *,
-    formats: tuple[str, ...] = DEFAULT_FORMATS,
-    validate: bool = True,
     progress: Optional[ProgressCallback] = None,
-    memory: Optional[Union[str, os.PathLike]] = None,
-    references: Sequence[Union[str, os.PathLike]] = (),
-    learn: bool = True,
-    engine: str = "serial",
-    workers: Optional[int] = None,
-    scheduler: Optional[str] = None,
-    timeout: Optional[float] = 120.0,
-    memory_limit: Optional[int] = 4 << 30,
-    cache: bool = True,
-    keep_results: bool = True,
+    **changes: Any,
 ) -> Result:
     """Convert filings; write outputs into ``out_dir`` when given.
+
+    How is said by ``options`` (a :class:`~.options.ConvertOptions`) and/or
+    its fields as keywords (``convert(paths, out, formats=("jsonl", "xlsx"),
+    engine="local", max_pages=50)``); keywords override ``options``. A bad
+    value raises :class:`~.options.OptionsError` (a ValueError) naming the
+    option, before anything is read or written. The fields:
 
     ``memory`` is the SQLite repair memory to draw on (and, with ``learn``, to
     add this batch's passages to); ``references`` are documents to trust as
@@ -212,6 +214,8 @@ def convert(
     With ``cache`` (and an ``out_dir``), ``OUT/.cache`` lets a re-run or a
     killed run's restart skip unchanged inputs. ``keep_results=False`` keeps only
     the outcomes of inputs that are not ok (without records), for bounded memory.
+    ``max_pages``, ``max_ocr_pages``, ``max_inflated_mb`` and ``ocr_threads``
+    bound each extraction; they default to the ``JIXIAO_*`` settings.
     """
     import tempfile
 
@@ -220,29 +224,33 @@ def convert(
     from .engines import make_engine
     from ..repair.reference import reference_files
 
+    opts = ConvertOptions.build(options, **changes)
     started = time.perf_counter()
     sources = discover(paths)
     notify = progress or (lambda phase, done, total: None)
+    references = opts.references
     reference_index = load_references(references) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
-    store = RepairMemory(Path(memory)) if memory is not None else None
-    writer = OutputWriter(Path(out_dir), formats=formats, validate=validate) if out_dir is not None else None
+    store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None
+    writer = (OutputWriter(Path(out_dir), formats=opts.formats, validate=opts.validate_outputs)
+              if out_dir is not None else None)
     with contextlib.ExitStack() as stack:
-        if cache and out_dir is not None:
+        if opts.cache and out_dir is not None:
             cache_root = Path(out_dir) / ".cache"
         else:
             cache_root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-")))
         batch_cache = Cache(cache_root)
         if store is not None:
             stack.callback(store.close)
-        runner = stack.enter_context(make_engine(engine, workers=workers, scheduler=scheduler, timeout=timeout,
-                                                 memory_limit=memory_limit))
+        runner = stack.enter_context(make_engine(opts.engine, workers=opts.workers, scheduler=opts.scheduler,
+                                                 timeout=opts.timeout, memory_limit=opts.memory_limit))
         with writer or _NullWriter():
             output = run_batch(sources, runner, batch_cache, writer=writer, store=store,
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
-                               learn=learn, keep_results=keep_results, notify=notify)
-        if cache and out_dir is not None:
+                               learn=opts.learn, keep_results=opts.keep_results, notify=notify,
+                               limits=opts.limits())
+        if opts.cache and out_dir is not None:
             batch_cache.prune()
     result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)

@@ -23,7 +23,8 @@ from .acceptance import (
 )
 from .align import Alignment, align, is_ambiguous
 from .damage import SOFT, Garbled, Token, evidently_clipped, parse_garbled, render
-from .index import Passage, PassageIndex, PassageRef, Trust, column_of, effective_trust
+from .index import Passage, PassageRef, Trust, column_of, effective_trust
+from .sources import WitnessSource
 
 CONFLICT_MARGIN = 0.15  # how much better the best witness must be than a conflicting one
 
@@ -73,7 +74,7 @@ def _gap_count(tokens: list[Token]) -> int:
 
 def repair_text(
     garbled: str,
-    index: PassageIndex,
+    index: WitnessSource,
     *,
     score_cutoff: float = 0.8,
     at_capacity: Optional[bool] = None,
@@ -82,7 +83,7 @@ def repair_text(
     limit: int = 16,
     unusual_ending: bool = False,
 ) -> Optional[Repair]:
-    """Restore a garbled string from the passages in ``index``.
+    """Restore a garbled string from the passages in ``index`` (any :class:`~.sources.WitnessSource`).
 
     Returns None when the string shows no damage or no witness restores
     anything with a score of at least ``score_cutoff``. A near-tie between
@@ -205,7 +206,7 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
     found = []
     raw = original.raw.strip()
     pool = list(index.candidates(current, limit=limit))
-    if exclude is not None and hasattr(index, "slot_candidates"):
+    if exclude is not None:
         # short items ("负 ，规 。") share only common bigrams: ask for the same slot directly
         pool += index.slot_candidates(exclude)
     for passage in pool:
@@ -269,7 +270,7 @@ MAX_REPAIR_CHARS = 4000
 
 def repair_field(
     raw: Optional[str],
-    index: Optional[PassageIndex],
+    index: Optional[WitnessSource],
     *,
     at_capacity: Optional[bool] = None,
     exclude: Optional[PassageRef] = None,
@@ -286,7 +287,7 @@ def repair_field(
         # would take minutes. No real cell comes near this; keep it as read and flag it.
         return RepairedField(value=raw.strip(), raw=raw, status=FieldStatus.UNREPAIRED, confidence=0.4,
                              flags=["too_long"], provenance=provenance)
-    unusual = bool(index is not None and exclude is not None and hasattr(index, "unusual_ending")
+    unusual = bool(index is not None and exclude is not None
                    and index.unusual_ending(column_of(exclude.field), raw))
     parsed = parse_garbled(raw, at_capacity=at_capacity, unusual_ending=unusual)
     if not any(t.is_gap for t in parsed.tokens):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from ..layout.vocabulary import FREE_TEXT_FIELDS
 from ..model import (
     Cell,
     Evidence,
@@ -20,7 +21,8 @@ from .engine import MAX_REPAIR_CHARS, repair_field
 
 if TYPE_CHECKING:
     from ..model import FilingResult
-from .index import PassageIndex, PassageRef, Trust
+from .index import PassageRef, Trust
+from .sources import WitnessSource
 from .normalise import repair_level1, repair_level2, repair_operator, repair_plain, repair_unit
 
 FREE_TEXT_COLUMNS = ("level3", "explanation", "scoring_rule", "remark")
@@ -91,7 +93,7 @@ def repaired_passages(result: "FilingResult", trust: Trust = Trust.MEMORY) -> It
                 yield field_.value, ref(row_field_name(kind, record.row, column))
 
 
-def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.FILING) -> RepairedFiling:
+def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.FILING) -> RepairedFiling:
     """Repair the header items and every cell of every fragment of one filing.
 
     ``index`` must already hold this filing's passages (see :func:`passages_of`)
@@ -136,6 +138,12 @@ def repair_filing(filing: Filing, index: PassageIndex, *, trust: Trust = Trust.F
                     cells.get("scoring_rule"), row_field_name(kind, row.index, "scoring_rule"))
                 repaired["remark"] = free_text(cells.get("remark"), row_field_name(kind, row.index, "remark"))
                 repaired["score"] = _ocr_checked(repair_plain(cells.get("score")), cells.get("score"))
+            # a single table holds every column in one row: the other fields, by their kind
+            for name, cell in cells.items():
+                if name not in repaired:
+                    repaired[name] = (free_text(cell, row_field_name(kind, row.index, name))
+                                      if name in FREE_TEXT_FIELDS
+                                      else _ocr_checked(repair_plain(cell), cell))
             repaired_rows.append(repaired)
         rows[kind] = repaired_rows
 

@@ -20,13 +20,28 @@ from .damage import Garbled, Token, parse_garbled
 
 
 class Trust(IntEnum):
-    """Where a passage comes from; lower is more trusted."""
+    """Where a passage comes from; lower is more trusted.
+
+    The value is only the rank: the repair memory stores a trust by its
+    :attr:`key` (its name), so a level added or moved here never changes
+    what a stored passage means.
+    """
 
     FILING = 0
     BATCH = 1
     DECISION = 2  # confirmed by a clerk, from the repair memory
     MEMORY = 3
     REFERENCE = 4
+
+    @property
+    def key(self) -> str:
+        """The name a store keeps: 'decision', 'memory' …"""
+        return self.name.lower()
+
+    @classmethod
+    def from_key(cls, key: str) -> "Trust":
+        """The level stored as ``key``; a name this jixiao does not know counts as plain memory."""
+        return cls.__members__.get(str(key).upper(), cls.MEMORY)
 
 
 @dataclass(frozen=True)

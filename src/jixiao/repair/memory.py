@@ -1,7 +1,7 @@
 """The persistent repair memory: passages and clerk decisions in SQLite.
 
 One SQLite file (``--memory PATH``, by default ``~/.local/share/jixiao/memory.sqlite``
-or ``$JIXIAO_MEMORY``) keeps every passage seen in earlier batches and every
+or ``$JIXIAO_MEMORY``, read by ``jixiao.pipeline.options``) keeps every passage seen in earlier batches and every
 clerk decision, so the next batch repairs more on its own. The file runs in
 WAL mode so that a review server and a conversion can use it at once, and each
 component's schema is versioned in ``schema_migrations`` and migrated forward
@@ -15,7 +15,6 @@ of a lookup stays flat however many passages the memory holds.
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +32,10 @@ from .index import (
     text_bigrams,
     department_kind,
 )
+from .sources import CombinedIndex  # noqa: F401 (it lived here; import it from .sources)
 
-DEFAULT_MEMORY = Path(os.environ.get("JIXIAO_MEMORY", Path.home() / ".local/share/jixiao/memory.sqlite"))
+DEFAULT_MEMORY = Path.home() / ".local/share/jixiao/memory.sqlite"
+"""Where the memory lives unless told (``$JIXIAO_MEMORY`` is read in ``jixiao.pipeline.options``)."""
 POSTINGS_PER_GRAM = 2_000  # postings read per bigram; rarer bigrams decide anyway
 
 # Each component owns an ordered list of migrations; never edit a released
@@ -58,8 +59,38 @@ MIGRATIONS: dict[str, Sequence] = {
         # 2: who filed a passage, and the header slot it stands in ('教育局|duties[3]')
         lambda conn: _add_columns(conn, "passages", {"grp": "TEXT", "slot": "TEXT"}),
         "CREATE INDEX IF NOT EXISTS passages_slot ON passages (slot) WHERE slot IS NOT NULL",
+        # 4: trust stored by name (issue 11); ``trust`` stays as the rank, kept in step by _sync_trust_ranks
+        lambda conn: _trust_by_name(conn),
     ),
 }
+
+LEGACY_TRUST_NAMES = {0: "filing", 1: "batch", 2: "decision", 3: "memory", 4: "reference"}
+"""What the integer ``trust`` of a store before schema version 4 meant (frozen: never edit)."""
+
+
+def _trust_by_name(conn: sqlite3.Connection) -> None:
+    _add_columns(conn, "passages", {"trust_name": "TEXT NOT NULL DEFAULT 'memory'"})
+    cases = " ".join(f"WHEN {rank} THEN '{name}'" for rank, name in LEGACY_TRUST_NAMES.items())
+    conn.execute(f"UPDATE passages SET trust_name = CASE trust {cases} ELSE 'memory' END")
+    conn.execute("CREATE TABLE IF NOT EXISTS trust_levels (name TEXT PRIMARY KEY, rank INTEGER NOT NULL) "
+                 "WITHOUT ROWID")
+
+
+def _sync_trust_ranks(conn: sqlite3.Connection) -> None:
+    """Keep the ``trust`` rank column in step with :class:`Trust`: the names are the truth.
+
+    Cheap when nothing changed (one small table read); when this jixiao ranks
+    the levels differently from the one that wrote the store, every passage's
+    rank is recomputed from its name.
+    """
+    wanted = {level.key: int(level) for level in Trust}
+    if dict(conn.execute("SELECT name, rank FROM trust_levels").fetchall()) == wanted:
+        return
+    with transaction(conn):
+        conn.execute("DELETE FROM trust_levels")
+        conn.executemany("INSERT INTO trust_levels (name, rank) VALUES (?, ?)", wanted.items())
+        conn.execute("UPDATE passages SET trust = coalesce((SELECT rank FROM trust_levels "
+                     "WHERE name = passages.trust_name), ?)", (int(Trust.MEMORY),))
 
 
 def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
@@ -80,6 +111,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
     migrate(conn, "memory", MIGRATIONS["memory"])
+    _sync_trust_ranks(conn)
     return conn
 
 
@@ -129,7 +161,7 @@ def _slot_key(ref: PassageRef) -> Optional[str]:
 
 
 class RepairMemory:
-    """Passages remembered across batches, queried like a :class:`PassageIndex`."""
+    """Passages remembered across batches: a :class:`~.sources.WitnessSource`, like a PassageIndex."""
 
     def __init__(self, path: Path = DEFAULT_MEMORY):
         self.path = Path(path)
@@ -161,18 +193,20 @@ class RepairMemory:
                 text = text.strip()
                 if len(text) < 4 or text in ("/", "／"):
                     continue
-                level = int(trust if trust is not None else max(ref.trust, Trust.MEMORY))
-                row = self.conn.execute("SELECT id, trust FROM passages WHERE text = ?", (text,)).fetchone()
+                level = Trust(trust if trust is not None else max(ref.trust, Trust.MEMORY))
+                row = self.conn.execute("SELECT id, trust_name FROM passages WHERE text = ?", (text,)).fetchone()
                 if row is not None:
                     self.conn.execute("UPDATE passages SET seen = seen + 1 WHERE id = ?", (row[0],))
-                    if level < row[1]:
-                        self.conn.execute("UPDATE passages SET trust = ?, source = ?, filing = ?, field = ?, grp = ? "
-                                          "WHERE id = ?", (level, ref.source, ref.filing, ref.field, ref.group,
-                                                           row[0]))
+                    if level < Trust.from_key(row[1]):
+                        self.conn.execute("UPDATE passages SET trust = ?, trust_name = ?, source = ?, filing = ?, "
+                                          "field = ?, grp = ? WHERE id = ?",
+                                          (int(level), level.key, ref.source, ref.filing, ref.field, ref.group,
+                                           row[0]))
                     continue
                 cursor = self.conn.execute(
-                    "INSERT INTO passages (text, trust, source, filing, field, grp, slot) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (text, level, ref.source, ref.filing, ref.field, ref.group, _slot_key(ref)))
+                    "INSERT INTO passages (text, trust, trust_name, source, filing, field, grp, slot) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (text, int(level), level.key, ref.source, ref.filing, ref.field, ref.group, _slot_key(ref)))
                 passage_id = cursor.lastrowid
                 grams = sorted(text_bigrams(text))
                 self.conn.executemany("INSERT OR IGNORE INTO grams (gram, passage) VALUES (?, ?)",
@@ -191,13 +225,14 @@ class RepairMemory:
         """
         text = text.strip()
         with transaction(self.conn):
-            row = self.conn.execute("SELECT id, trust, seen FROM passages WHERE text = ?", (text,)).fetchone()
-            if row is None or row[1] != int(Trust.DECISION):
+            row = self.conn.execute("SELECT id, trust_name, seen FROM passages WHERE text = ?",
+                                    (text,)).fetchone()
+            if row is None or Trust.from_key(row[1]) is not Trust.DECISION:
                 return "kept"
             passage_id, _, seen = row
             if seen > 1:
-                self.conn.execute("UPDATE passages SET trust = ?, seen = seen - 1 WHERE id = ?",
-                                  (int(Trust.MEMORY), passage_id))
+                self.conn.execute("UPDATE passages SET trust = ?, trust_name = ?, seen = seen - 1 WHERE id = ?",
+                                  (int(Trust.MEMORY), Trust.MEMORY.key, passage_id))
                 return "demoted"
             grams = [g for (g,) in self.conn.execute("SELECT gram FROM grams WHERE passage = ?", (passage_id,))]
             self.conn.execute("DELETE FROM grams WHERE passage = ?", (passage_id,))
@@ -205,6 +240,10 @@ class RepairMemory:
             self.conn.execute("DELETE FROM gram_df WHERE df <= 0")
             self.conn.execute("DELETE FROM passages WHERE id = ?", (passage_id,))
             return "forgotten"
+
+    def unusual_ending(self, column: str, text: Optional[str]) -> bool:
+        """The memory keeps no profile of how a column's cells end (the batch's own cells do)."""
+        return False
 
     def slot_candidates(self, ref: PassageRef) -> list[Passage]:
         """Remembered passages from the same header slot of same-kind departments."""
@@ -217,9 +256,10 @@ class RepairMemory:
 
     def _passage(self, passage_id: int) -> Passage:
         text, trust, source, filing, field, group = self.conn.execute(
-            "SELECT text, trust, source, filing, field, grp FROM passages WHERE id = ?", (passage_id,)).fetchone()
+            "SELECT text, trust_name, source, filing, field, grp FROM passages WHERE id = ?",
+            (passage_id,)).fetchone()
         ref = PassageRef(source=source or str(self.path), filing=filing, field=field or "memory",
-                         trust=Trust(trust), group=group)
+                         trust=Trust.from_key(trust), group=group)
         return Passage(id=-passage_id, text=text, refs=[ref])
 
     def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
@@ -237,32 +277,3 @@ class RepairMemory:
                 scores[passage_id] = scores.get(passage_id, 0.0) + weight
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [self._passage(passage_id) for passage_id, _ in best]
-
-
-class CombinedIndex:
-    """Several passage sources queried as one: the batch index, the memory, references."""
-
-    def __init__(self, *sources) -> None:
-        self.sources = [s for s in sources if s is not None]
-
-    def unusual_ending(self, column: str, text: Optional[str]) -> bool:
-        return any(getattr(s, "unusual_ending", None) and s.unusual_ending(column, text) for s in self.sources[:1])
-
-    def slot_candidates(self, ref: PassageRef) -> list[Passage]:
-        found = []
-        for source in self.sources:
-            if hasattr(source, "slot_candidates"):
-                found.extend(source.slot_candidates(ref))
-        return found
-
-    def candidates(self, garbled: Garbled, *, limit: int = 12) -> list[Passage]:
-        found: dict[str, Passage] = {}
-        for source in self.sources:
-            for passage in source.candidates(garbled, limit=limit):
-                known = found.get(passage.text)
-                if known is None:  # a copy: the sources' own passages stay untouched
-                    found[passage.text] = Passage(id=passage.id, text=passage.text, refs=list(passage.refs),
-                                                  _garbled=passage._garbled)
-                else:
-                    known.refs.extend(r for r in passage.refs if r not in known.refs)
-        return list(found.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import Cell, Evidence, FieldStatus, RepairedField
-from ..model.vocabulary import (
+from ..layout.taxonomy import (
     ALL_LEVEL2,
     LEVEL1_NAMES,
     LEVEL2_BY_LEVEL1,

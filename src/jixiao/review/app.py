@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import __version__
 from ..model import GAP, ReviewItem
 from ..model.decision import SETTLING_VALUE, ReviewAction
-from ..repair.memory import DEFAULT_MEMORY, RepairMemory
+from ..repair.memory import RepairMemory
 from . import bodies
 from .access import TOKEN_HEADER, Access, Refused, host_names
 from .actions import ActionError, current, decide, replay_decisions
@@ -72,7 +72,11 @@ def create_app(out_dir, *, memory: Optional[Path] = None, reviewer: str = "clerk
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = max_body
     batch = Batch(Path(out_dir))
-    store = RepairMemory(Path(memory) if memory is not None else DEFAULT_MEMORY)
+    if memory is None:  # $JIXIAO_MEMORY or the default path: the settings are read in one place
+        from ..pipeline.options import default_memory
+
+        memory = default_memory()
+    store = RepairMemory(Path(memory))
     access = Access(hosts=host_names(bind_host, allowed_hosts))
     if token:
         access.token = token

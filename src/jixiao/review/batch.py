@@ -1,7 +1,8 @@
 """A converted batch folder as the review app sees it, and its export.
 
-``jixiao export OUT`` rewrites records.jsonl/csv, filings.jsonl and
-review.jsonl with the decisions in force. The first export keeps the
+``jixiao export OUT`` rewrites the records in every format the batch was
+converted with (its ``batch.json``; through the same sinks as ``convert``),
+filings.jsonl and review.jsonl with the decisions in force. The first export keeps the
 converter's originals in ``OUT/.review/pristine/``; every later export starts
 from them again, so an undo after an export is exported correctly too. A new
 ``jixiao convert`` into OUT replaces the files, which the stored checksums
@@ -10,7 +11,6 @@ notice, and the originals are taken afresh.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
@@ -19,7 +19,8 @@ from typing import Optional
 
 from ..model import FilingResult, Record, RepairedField, ReviewItem
 from ..output.atomic import atomic_writer
-from ..output.writers import CSV_COLUMNS, csv_row
+from ..output.sinks import writing_records
+from ..output.writers import recorded_formats
 from .log import Decision, DecisionLog
 from ..repair.settle import item_id, settle, settle_result
 
@@ -112,11 +113,9 @@ class Batch:
         for record in self.records.values():
             by_filing.setdefault(record.filing, []).append(record)
         lookup = lambda item, kind, raw: decisions.get(item)  # noqa: E731
-        with atomic_writer(self.out_dir / "records.jsonl") as records_out, \
-                atomic_writer(self.out_dir / "filings.jsonl") as filings_out, \
-                atomic_writer(self.out_dir / "records.csv", encoding="utf-8-sig", newline="") as csv_out:
-            writer = csv.writer(csv_out)
-            writer.writerow(CSV_COLUMNS)
+        # the sinks finish (and are renamed) first: a sink failing leaves filings.jsonl as it was too
+        with atomic_writer(self.out_dir / "filings.jsonl") as filings_out, \
+                writing_records(self.out_dir, recorded_formats(self.out_dir)) as sinks:
             for filing in self.filings:
                 filing = filing.model_copy(update={"records": sorted(by_filing.get(filing.filing, []),
                                                                       key=lambda r: r.row)})
@@ -125,8 +124,8 @@ class Batch:
                 filings_out.write(_line(settled.model_dump(mode="json")))
                 for record in settled.records:
                     payload = record.model_dump(mode="json")
-                    records_out.write(_line(payload))
-                    writer.writerow(csv_row(payload))
+                    for sink in sinks:
+                        sink.add(payload)
         with atomic_writer(self.out_dir / "review.jsonl") as review_out:
             for item in self.items:
                 review_out.write(_line(_settled_item(item, decisions.get(item.id)).model_dump(mode="json")))

@@ -8,7 +8,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..repair.memory import DEFAULT_MEMORY
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,8 +26,9 @@ def add_commands(commands) -> None:
                         "anyone with the printed URL's token can then write decisions")
     review.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)")
     review.add_argument("--reviewer", default=None, help="name logged with each decision (default: your login)")
-    review.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
-                        help="SQLite repair memory holding the decision log (default: %(default)s)")
+    review.add_argument("--memory", metavar="PATH", default=None,
+                        help="SQLite repair memory holding the decision log (default: $JIXIAO_MEMORY, or "
+                        "~/.local/share/jixiao/memory.sqlite)")
     review.add_argument("--sources", action="append", default=[], metavar="DIR",
                         help="folder to find relative source paths in (default: the working folder, then "
                         "OUT's parent); may be repeated")
@@ -38,12 +38,19 @@ def add_commands(commands) -> None:
         description="Rewrite OUT/records.jsonl, records.csv, filings.jsonl and review.jsonl with the decisions "
         "in force; decided fields get status confirmed or edited.")
     export.add_argument("out", metavar="OUT", help="batch folder written by `jixiao convert`")
-    export.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
-                        help="SQLite repair memory holding the decision log (default: %(default)s)")
+    export.add_argument("--memory", metavar="PATH", default=None,
+                        help="SQLite repair memory holding the decision log (default: $JIXIAO_MEMORY, or "
+                        "~/.local/share/jixiao/memory.sqlite)")
     export.add_argument("--replay", metavar="JSON", help="first apply decisions exported from another batch "
                         "(GET /api/decisions or --decisions of an earlier export)")
     export.add_argument("--decisions", metavar="JSON", help="also write this batch's decisions in force as JSON")
     export.add_argument("--reviewer", default=None, help="name logged with replayed decisions")
+
+
+def _memory(path) -> Path:
+    from .options import default_memory
+
+    return Path(path) if path else default_memory()
 
 
 def _reviewer(name) -> str:
@@ -71,7 +78,7 @@ def run_review(args: argparse.Namespace) -> int:
               "URL below (with its token) can read the batch and write decisions as "
               f"{_reviewer(args.reviewer)!r}; the connection is not encrypted.", file=sys.stderr, flush=True)
     try:
-        app = create_app(args.out, memory=Path(args.memory), reviewer=_reviewer(args.reviewer),
+        app = create_app(args.out, memory=_memory(args.memory), reviewer=_reviewer(args.reviewer),
                          source_roots=[Path(s) for s in args.sources], bind_host=args.host)
     except BatchError as error:
         print(f"jixiao: {error}", file=sys.stderr)
@@ -100,7 +107,7 @@ def run_export(args: argparse.Namespace) -> int:
     except BatchError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
-    with RepairMemory(Path(args.memory)) as store:
+    with RepairMemory(_memory(args.memory)) as store:
         log = DecisionLog(store.conn, batch.key)
         if args.replay:
             try:

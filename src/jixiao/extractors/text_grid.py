@@ -1,0 +1,192 @@
+"""Text dumps of a table, in the shapes web pages and converters leave them, as a Grid.
+
+Forms recognised (by what the lines look like, never by the file name):
+
+- ``pipe``: one table row per line, cells separated by ``|`` (a saved page or
+  a Markdown-ish export);
+- ``cell_lines``: one cell per line ending in ``|``, a row opened by a lone
+  ``|`` and closed by a line of pipes (an HTML table dumped by a crawler);
+- ``spaced``: one row per line, cells separated by spaces (a spreadsheet's
+  text); cells are whitespace tokens, so a free-text cell may have been split
+  into several tokens and the layout reader joins them again.
+- ``glued``: one row per line with the cells run together and no separator
+  at all (``预算执行率10%=100``), recognised by a header line of column names
+  printed back to back. Header lines are cut at the vocabulary's names; rows
+  are cut into taxonomy names, text, numbers, percent signs and operators, and
+  the layout reader joins the pieces of a cell again without spaces.
+
+Empty cells are dropped: in all three forms a merged cell leaves no trace, so
+the layout reader aligns each row to the header by what its cells hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES
+from ..layout.vocabulary import FIELDS, ROW_LABEL_HEADERS
+from ..model import Extracted, Grid, GridCell, Provenance
+
+_PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
+_CELL_LINE = re.compile(r"^(.*?)\s*\|\s*$")
+
+
+_HEADER_NAMES = sorted({*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS,
+                        *(h.replace("(", "（").replace(")", "）") for spec in FIELDS for h in spec.headers)},
+                       key=len, reverse=True)
+_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2}, key=len, reverse=True)
+
+
+def segment_header(line: str) -> list[str]:
+    """Cut a header line printed without separators at the vocabulary's column names;
+    what no name covers stays as a cell of its own."""
+    cells: list[str] = []
+    other = ""
+    i = 0
+    while i < len(line):
+        if line[i].isspace():
+            i += 1
+            continue
+        name = next((n for n in _HEADER_NAMES if line.startswith(n, i)), None)
+        if name is None:
+            other += line[i]
+            i += 1
+            continue
+        if other:
+            cells.append(other)
+            other = ""
+        cells.append(name)
+        i += len(name)
+    if other:
+        cells.append(other)
+    return cells
+
+
+def _glued_header(line: str) -> bool:
+    """A line holding three or more column names printed back to back in one run of text."""
+    for token in line.split():
+        cells = segment_header(token)
+        run = 0
+        for cell in cells:
+            run = run + 1 if cell in _HEADER_NAMES else 0
+            if run >= 3:
+                return True
+    return False
+
+
+_PIECE = re.compile(r"(?P<op>>=|<=|[≥≤=<>＞＜≧≦﹦])|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])|(?P<text>[^\d≥≤=<>＞＜≧≦﹦%％]+)")
+
+
+def cut_glued_row(line: str) -> list[str]:
+    """Cut a row printed without separators into pieces: taxonomy names at the start of a text
+    run, text, numbers, percent signs and operators. No character is dropped or added."""
+    pieces: list[str] = []
+    for match in _PIECE.finditer(line):
+        piece = match.group(0)
+        if match.lastgroup != "text":
+            pieces.append(piece)
+            continue
+        while True:
+            name = next((n for n in _TAXONOMY if piece.startswith(n) and len(piece) > len(n)), None)
+            if name is None:
+                break
+            pieces.append(name)
+            piece = piece[len(name):]
+        if piece.strip():
+            pieces.append(piece.strip())
+    return pieces
+
+
+def detect_form(lines: list[str]) -> str:
+    """Which text form the dump is in."""
+    stripped = [line.strip() for line in lines if line.strip()]
+    if not stripped:
+        return "spaced"
+    if any(_glued_header(line) for line in stripped):
+        return "glued"
+    ends_with_pipe = sum(1 for line in stripped if line.endswith("|"))
+    inner_pipes = sum(1 for line in stripped if line.rstrip("|").count("|") >= 2)
+    pipe_only = sum(1 for line in stripped if _PIPE_ONLY.match(line))
+    if pipe_only >= 3 and ends_with_pipe > 0.4 * len(stripped) and inner_pipes < 0.2 * len(stripped):
+        return "cell_lines"
+    if inner_pipes >= 3:
+        return "pipe"
+    return "spaced"
+
+
+def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
+    return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line))
+
+
+def text_grid(source: str, text: str) -> Grid:
+    """The whole dump as one grid of rows (the layout reader finds the table in it)."""
+    lines = text.splitlines()
+    form = detect_form(lines)
+    rows: list[list[tuple[str, int]]] = []  # (cell text, line number)
+    if form == "cell_lines":
+        current: list[tuple[str, int]] | None = None
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if _PIPE_ONLY.match(stripped):
+                if current is not None:
+                    rows.append(current)
+                current = None
+                continue
+            if stripped == "|":
+                if current is None:
+                    current = []  # a row opens
+                continue  # an empty cell
+            match = _CELL_LINE.match(stripped)
+            if match:
+                if current is None:
+                    current = []
+                current.append((match.group(1).strip(), number))
+            else:  # a line outside the table (title, sign-off, page furniture)
+                if current:
+                    rows.append(current)
+                    current = None
+                rows.append([(stripped, number)])
+        if current:
+            rows.append(current)
+    elif form == "glued":
+        in_table = False
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if _glued_header(stripped):
+                in_table = True
+                parts = segment_header(stripped)
+            elif in_table:
+                parts = cut_glued_row(stripped)
+            else:
+                parts = [stripped]
+            cells = [(part, number) for part in parts if part]
+            if cells:
+                rows.append(cells)
+    else:
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if form == "pipe" and "|" in stripped:
+                parts = [part.strip() for part in stripped.split("|")]
+            elif form == "pipe":
+                parts = [stripped]
+            else:
+                parts = stripped.split()
+            cells = [(part, number) for part in parts if part]
+            if cells:
+                rows.append(cells)
+    cells = [_cell(source, text_, r, c, line) for r, row in enumerate(rows) for c, (text_, line) in enumerate(row)]
+    return Grid(source=source, form=form, cells=cells, positional=False, tokenised=form in ("spaced", "glued"),
+                glued=form == "glued",
+                lines=[(n, line) for n, line in enumerate(lines, start=1) if line.strip()])
+
+
+def extract_text_grids(source: str, text: str, filing_id: str, *, encoding: str, errors: list,
+                       year_hint: int | None) -> Extracted:
+    return Extracted(filing=filing_id, source=source, route="text", grids=[text_grid(source, text)],
+                     errors=list(errors), encoding=encoding, year_hint=year_hint)

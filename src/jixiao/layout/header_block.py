@@ -1,0 +1,88 @@
+"""The header block above an indicator table: department, project, goals, year, kind.
+
+Labels differ by family (部门(单位)名称, 预算单位, 单位信息, 项目名称, 年度总体目标,
+整体目标, 本年度绩效目标 …); they are listed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .vocabulary import normalise
+
+DEPARTMENT_LABELS: tuple[str, ...] = (
+    "部门(单位)名称", "部门单位名称", "部门名称", "单位名称", "预算单位名称", "预算单位", "预算部门", "单位信息",
+    "部门(单位)", "填报单位", "申报单位", "主管部门", "实施单位", "项目单位",
+)
+"""Most specific first: 预算单位 is the filer; 主管部门 and 实施单位 are used only when nothing better is printed."""
+DEPARTMENT_PREFERENCE: tuple[str, ...] = DEPARTMENT_LABELS
+
+PROJECT_LABELS: tuple[str, ...] = ("项目名称", "项目支出名称")
+GOAL_LABELS: tuple[str, ...] = (
+    "本年度绩效目标", "年度绩效目标", "年度总体目标", "整体目标", "年度主要目标和成果", "年度主要目标",
+    "年度目标", "总体目标", "绩效目标", "实施期绩效目标", "实施期目标", "项目总体目标",
+)
+"""Most wanted first: a project's 本年度 goal is taken over its 实施期 goal."""
+PERIOD_LABELS: tuple[str, ...] = ("项目支出实施期", "实施期", "建设周期", "项目周期", "项目期限")
+BUDGET_LABELS: tuple[str, ...] = ("年度本级预算金额", "年度预算金额", "资金总额", "项目总预算", "当年年度预算",
+                                  "年度资金总额", "预算金额")
+
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("自评", "self_evaluation"),
+    ("项目支出", "project"),
+    ("项目绩效", "project"),
+    ("整体支出", "department"),
+    ("部门整体", "department"),
+)
+
+FURNITURE = re.compile(
+    r"^\s*(填表人|填报人|联系电话|填报日期|填表日期|单位负责人|财务负责人|审核人|扫一扫|相关解读|相关链接|"
+    r"全部留言|评论|有用|打印|关闭|分享|\[|【打印|上一篇|下一篇|附件\d|来源|发布时间|浏览次数|"
+    r"财政部门审核意见|主管部门审核意见|审核意见)"
+)
+"""Page furniture and sign-off lines: never indicator rows."""
+
+SIGN_OFF = re.compile(r"审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章|绩效目标表|绩效自评表|目标申报表|目标审批表|返回】|【关闭")
+"""Approval boxes below the table (财政部门支出股室初审意见 (盖章)) or the title of the next table:
+the table has ended."""
+
+YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def match_label(text: str, labels: tuple[str, ...]) -> Optional[tuple[str, str]]:
+    """(label, rest) when the text starts with one of the labels; rest is what follows it."""
+    compact = normalise(text)
+    for label in labels:
+        key = normalise(label)
+        if compact.startswith(key):
+            # find where the label ends in the original text (it may hold spaces or full-width brackets)
+            consumed, i = 0, 0
+            while i < len(text) and consumed < len(key):
+                if normalise(text[i]):
+                    consumed += len(normalise(text[i]))
+                i += 1
+            rest = text[i:].lstrip(" :：\t|")
+            return label, rest.strip()
+    return None
+
+
+def strip_code(department: str) -> str:
+    """'324001-甘孜藏族自治州市场监督管理局机关' → the name: budget codes are not part of it."""
+    return re.sub(r"^\s*[\dA-Za-z]+\s*[-－_—]\s*", "", department).strip()
+
+
+def looks_like_name(text: str) -> bool:
+    """A department or project value must hold Chinese text, not pipes or an amount unit."""
+    stripped = text.strip()
+    if len(re.findall(r"[\u4e00-\u9fff]", stripped)) < 2:
+        return False
+    if re.search(r"盖章|金额单位|单位[:：]|万元\s*$|^[(（]?万?元[)）]?$|\|", stripped):
+        return False
+    return True
+
+
+def kind_of(text: str) -> Optional[str]:
+    """The document kind its earliest kind word names (the title comes first)."""
+    found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
+    return min(found)[1] if found else None

@@ -1,0 +1,165 @@
+"""What a cell holds: taxonomy names, operators, numbers, units and combined values.
+
+``split_value("≥80M")`` gives operator ``≥``, target ``80``, unit ``M``; a bare
+number is ``=``, a qualitative target ``定性``. Units come from the unit
+vocabulary or from what follows a number in the cell, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, UNIT_ALIASES
+from .vocabulary import ValueKind, normalise
+
+EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "无", "0/"})
+
+_NUMBER = r"[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?"
+NUMBER = re.compile(rf"^{_NUMBER}$")
+_OPERATOR_PREFIX = re.compile(
+    r"^\s*(" + "|".join(re.escape(a) for a in sorted(OPERATOR_ALIASES, key=len, reverse=True)
+                       if a not in ("定性", "定量")) + r"|‹=|›=|大于等于|小于等于|不低于|不高于|不少于|不超过|不多于|大于|小于|高于|低于)\s*")
+_WORD_OPERATORS = {"大于等于": "≥", "不低于": "≥", "不少于": "≥", "小于等于": "≤", "不高于": "≤",
+                   "不超过": "≤", "不多于": "≤", "大于": ">", "高于": ">", "小于": "<", "低于": "<",
+                   "‹=": "≤", "›=": "≥"}
+_SUFFIX_OPERATOR = re.compile(r"(以上|及以上|以内|及以下|以下)$")
+_SUFFIX_TO_OPERATOR = {"以上": "≥", "及以上": "≥", "以内": "≤", "及以下": "≤", "以下": "≤"}
+_UNITS = tuple(sorted({*COMMON_UNITS, "万", "亿", "元/人", "人/天", "万人次", "平方公里", "立方米", "千瓦",
+                       "公顷", "课时", "学时", "车次", "人天", "分贝", "微克/立方米", "毫克/升", "册", "本",
+                       "间", "栋", "株", "棵", "头", "只", "张", "块", "箱", "盏", "个百分点", "百分点", "周",
+                       "季度", "工作日", "M", "m", "km", "KM", "kg", "t", "h", "小时/天"}, key=len, reverse=True))
+QUALITATIVE_OPERATORS = frozenset({"定性"})
+DIRECTIONS = frozenset({"正向", "反向", "中性", "正向指标", "反向指标"})
+STANDARDS = re.compile(r"^(计划|历史|行业|其他|国家|地方)标准$")
+_SCORE_RANGE = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?\s*)?分?\s*[)）]\s*分?$|\d+分$")
+
+
+def is_empty(text: Optional[str]) -> bool:
+    return text is None or text.strip() in EMPTY
+
+
+def strip_score_range(text: str) -> tuple[str, Optional[str]]:
+    """'产出指标 (40-50)分' → ('产出指标', '(40-50)分'): section rows carry a score range."""
+    match = _SCORE_RANGE.search(text)
+    if match and match.start() > 0:
+        return text[:match.start()].strip(), match.group(0)
+    return text.strip(), None
+
+
+def level1_name(text: str) -> Optional[str]:
+    """The canonical 一级指标 a cell names (a score range or a form hint after it is allowed)."""
+    bare = normalise(strip_score_range(text)[0])
+    bare = re.sub(r"\(.*?\)$", "", bare)
+    return bare if bare in LEVEL1_NAMES else None
+
+
+def level2_name(text: str) -> Optional[str]:
+    bare = normalise(strip_score_range(text)[0])
+    if bare in ALL_LEVEL2:
+        return bare
+    trimmed = re.sub(r"\(.*?\)", "", bare)
+    if trimmed in ALL_LEVEL2:
+        return trimmed
+    if trimmed in ("满意度指标",):
+        return None
+    return None
+
+
+def operator_of(text: str) -> Optional[str]:
+    """An operator cell's canonical operator (定量 is no comparison: it reads as '=')."""
+    key = normalise(text).replace(" ", "")
+    if key in _WORD_OPERATORS:
+        return _WORD_OPERATORS[key]
+    op = OPERATOR_ALIASES.get(key)
+    if op == "定量":
+        return "="
+    return op
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.match(text.strip().replace(" ", "")))
+
+
+def is_unit(text: str) -> bool:
+    stripped = UNIT_ALIASES.get(text.strip(), text.strip())
+    return stripped in _UNITS or stripped in ("元", "万元", "%", "‰")
+
+
+@dataclass(frozen=True)
+class SplitValue:
+    operator: Optional[str]
+    target: Optional[str]
+    unit: Optional[str]
+
+
+def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitValue:
+    """Split a combined value into operator, target and unit.
+
+    ``≥80M`` → (≥, 80, M); ``10辆`` → (=, 10, 辆); ``100%(历史标准)`` → (=, 100, %);
+    ``优良`` → (定性, 优良, None); ``2023.07-2024.01`` → (=, as printed, None).
+    When the layout has its own unit column, only a unit from the vocabulary is
+    split off the number, so a unit column can still hold the rest.
+    """
+    if is_empty(text):
+        return SplitValue(None, None, None)
+    assert text is not None
+    value = text.strip()
+    operator: Optional[str] = None
+    match = _OPERATOR_PREFIX.match(value)
+    if match:
+        token = match.group(1)
+        operator = _WORD_OPERATORS.get(token) or OPERATOR_ALIASES.get(token.replace(" ", ""))
+        value = value[match.end():].strip()
+    suffix = _SUFFIX_OPERATOR.search(value)
+    if operator is None and suffix and re.match(rf"^{_NUMBER}", value):
+        operator = _SUFFIX_TO_OPERATOR[suffix.group(1)]
+        value = value[:suffix.start()].strip()
+    number = re.match(rf"^({_NUMBER})\s*(.*)$", value)
+    if number:
+        rest = number.group(2).strip()
+        note = re.match(r"^(.*?)\s*([(（].*[)）])$", rest)
+        unit_part = note.group(1) if note else rest
+        if not unit_part:
+            return SplitValue(operator or "=", number.group(1), None)
+        if is_unit(unit_part) or (not has_unit_column and _looks_like_unit(unit_part)):
+            return SplitValue(operator or "=", number.group(1), UNIT_ALIASES.get(unit_part, unit_part))
+        if re.match(rf"^[-－—~～至]\s*{_NUMBER}", rest) or re.match(r"^[.．]\d", rest):
+            return SplitValue(operator or "=", value, None)  # a range or a date: as printed
+        return SplitValue(operator or "=", value, None)
+    if operator is not None:
+        return SplitValue(operator, value or None, None)
+    return SplitValue("定性", value, None)
+
+
+def _looks_like_unit(text: str) -> bool:
+    """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M)."""
+    if len(text) > 6 or re.search(r"\d", text):
+        return False
+    if re.fullmatch(r"[A-Za-z/²³]+", text):
+        return True
+    return bool(re.fullmatch(r"[\u4e00-\u9fff/%‰·]+", text)) and len(text) <= 4
+
+
+def classify(text: str) -> set[ValueKind]:
+    """Every kind of column this cell could belong to (used to align rows without all cells)."""
+    stripped = text.strip()
+    kinds: set[ValueKind] = set()
+    if not stripped:
+        return kinds
+    if level1_name(stripped):
+        kinds.add(ValueKind.LEVEL1)
+    if level2_name(stripped):
+        kinds.add(ValueKind.LEVEL2)
+    if operator_of(stripped):
+        kinds.add(ValueKind.OPERATOR)
+    if normalise(stripped) in DIRECTIONS:
+        kinds.add(ValueKind.DIRECTION)
+    if STANDARDS.match(normalise(stripped)):
+        kinds.add(ValueKind.STANDARD)
+    if is_unit(stripped):
+        kinds.add(ValueKind.UNIT)
+    if is_number(stripped.rstrip("分")):
+        kinds.add(ValueKind.NUMBER)
+    return kinds

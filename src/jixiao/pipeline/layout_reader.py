@@ -1,0 +1,579 @@
+"""The layout reader: any Grid → a Filing of indicator rows, or a clear failure.
+
+It finds the header row by the layout vocabulary (never by position), maps
+columns to fields, and reads the rows below it. A row whose merged cells were
+dropped (a text dump keeps no trace of them) is aligned to the header's
+columns by what each cell holds: a taxonomy name belongs in 一级/二级, an
+operator in 指标性质, a number in 分值 … (``_align``, a small dynamic
+programme). Merged 一级/二级 cells are carried down, section rows
+(``产出指标 (40-50)分``) set the group, empty category rows and page furniture
+make no record, and the table ends at the first row that does not fit.
+
+A grid with no understood header raises :class:`LayoutNotUnderstood` saying
+what was seen ("line 12 holds 一级指标, 二级指标, 三级指标 but no column for
+指标值"): never a pile of plausible-looking records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model.errors import NotAFiling
+from ..layout.header_block import (
+    DEPARTMENT_LABELS,
+    FURNITURE,
+    SIGN_OFF,
+    GOAL_LABELS,
+    PROJECT_LABELS,
+    YEAR,
+    kind_of,
+    looks_like_name,
+    match_label,
+    strip_code,
+)
+from ..layout.values import (
+    classify,
+    is_empty,
+    is_number,
+    level1_name,
+    operator_of,
+    split_value,
+    strip_score_range,
+)
+from ..layout.taxonomy import LEVEL2_BY_LEVEL1
+from ..layout.vocabulary import (
+    LABELS,
+    REQUIRED_ONE_OF,
+    FieldSpec,
+    ValueKind,
+    header_fields,
+    is_row_label_header,
+    match_header,
+    normalise,
+    spec_named,
+)
+from ..model import (
+    Cell,
+    ErrorItem,
+    Extracted,
+    Filing,
+    Fragment,
+    FragmentKind,
+    Grid,
+    GridCell,
+    HeaderItem,
+    Provenance,
+    Row,
+    Severity,
+)
+
+
+class LayoutNotUnderstood(NotAFiling):
+    """No indicator table this reader understands: the message says what was seen and what is missing."""
+
+
+@dataclass
+class Column:
+    spec: Optional[FieldSpec]  # None: a column no field is read from (a row label, an unknown header)
+    header: str
+    row_label: bool = False
+    shadow: Optional[FieldSpec] = None  # a repeated field's second column: aligned by kind, not read
+
+    @property
+    def kind(self) -> ValueKind:
+        if self.row_label:
+            return ValueKind.LABEL
+        spec = self.spec or self.shadow
+        return spec.kind if spec else ValueKind.TEXT
+
+
+@dataclass
+class Header:
+    row: int
+    columns: list[Column]
+    line: Optional[int]
+    spill: list[GridCell] = field(default_factory=list)  # data cells a dump ran into the header row
+
+    @property
+    def fields(self) -> list[str]:
+        return [c.spec.name for c in self.columns if c.spec]
+
+
+# ---------------------------------------------------------------------------- header
+
+def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Optional[GridCell]]]:
+    """A header row's cells; in a tokenised dump, adjacent tokens that together name a field
+    ('评(扣)' '分标准', '本年度' '绩效指标') are joined again."""
+    texts = [c.text for c in cells]
+    if not tokenised:
+        return [(t, c) for t, c in zip(texts, cells)]
+    out, i = [], 0
+    while i < len(texts):
+        for width in (3, 2, 1):
+            joined = "".join(texts[i:i + width])
+            if width == 1 or (i + width <= len(texts) and (match_header(joined) and match_header(joined).exact
+                                                           or is_row_label_header(joined))):
+                out.append((joined, cells[i]))
+                i += width
+                break
+    return out
+
+
+def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
+    columns = _match_columns(cells, tokenised)
+    names = [c.spec.name for c in columns if c.spec]
+    if "level3" not in names and names.count("explanation") == 1 and ("target" in names or "actual" in names):
+        # 指标内容 / 指标说明 is the indicator itself where a table has no 三级指标 column
+        for column in columns:
+            if column.spec is not None and column.spec.name == "explanation":
+                column.spec = spec_named("level3")
+    return columns
+
+
+def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
+    pairs = _header_cells(cells, tokenised)
+    matches = header_fields(text for text, _ in pairs)
+    columns = []
+    for (text, _), (match, shadow) in zip(pairs, matches):
+        if match is None:
+            columns.append(Column(None, text, row_label=is_row_label_header(text),
+                                  shadow=shadow.spec if shadow else None))
+        else:
+            columns.append(Column(match.spec, text))
+    return columns
+
+
+def _understood(fields: list[str]) -> bool:
+    return all(any(name in fields for name in group) for group in REQUIRED_ONE_OF)
+
+
+def _describe(fields: list[str]) -> str:
+    return ", ".join(LABELS[name] for name in dict.fromkeys(fields))
+
+
+def _is_header_only(columns: list[Column]) -> bool:
+    return bool(columns) and all(c.spec or c.row_label or c.shadow for c in columns)
+
+
+def _header_band(grid: Grid, rows: list[list[GridCell]], index: int, columns: list[Column]) -> Optional[list[Column]]:
+    """A two-level header: the rows just above hold header names too (绩效指标 | 年度指标值 | 实际完成值
+    … over 一级指标 | 二级指标 …). The lower rows take the place of the upper row's block label."""
+    band: list[list[Column]] = []
+    for above in range(index - 1, max(-1, index - 4), -1):
+        upper = _read_header(rows[above], grid.tokenised) if rows[above] else []
+        if not _is_header_only(upper):
+            break
+        band.insert(0, upper)
+    if not band:
+        return None
+    lower = [c for row in band[1:] for c in row] + columns
+    top = band[0]
+    label = next((k for k, c in enumerate(top) if c.row_label), None)
+    merged = top[:label] + lower + top[label + 1:] if label is not None else top + lower
+    return _read_header_texts(grid, [c.header for c in merged])
+
+
+def _read_header_texts(grid: Grid, texts: list[str]) -> list[Column]:
+    cells = [GridCell(text=t, row=0, col=k, provenance=Provenance(file=grid.source)) for k, t in enumerate(texts)]
+    return _read_header(cells, False)
+
+
+def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
+    best: Optional[tuple[int, list[str], Optional[int]]] = None
+    for index, cells in enumerate(rows):
+        if not cells:
+            continue
+        columns = _read_header(cells, grid.tokenised)
+        fields = [c.spec.name for c in columns if c.spec]
+        if len(fields) >= 2:
+            banded = _header_band(grid, rows, index, columns)
+            banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
+            if banded is not None and len(banded_fields) > len(fields):
+                columns, fields = banded, banded_fields
+        if len(fields) >= 2 and _understood(fields):
+            last = max(k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow)
+            spill = []
+            if not grid.positional and last + 1 < len(columns):
+                # a dump that lost the row break: cells after the last header name are the first row
+                first_spilled = _header_cells(cells, grid.tokenised)[last + 1][1]
+                spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
+                columns = columns[:last + 1]
+            return Header(index, columns, cells[0].provenance.line, spill)
+        if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
+            best = (index, fields, cells[0].provenance.line)
+    if best is None:
+        raise LayoutNotUnderstood(
+            f"{grid.source}: no performance-goal table: no row names the indicator columns "
+            "(一级指标 / 三级指标 / 指标值 or their variants)")
+    index, fields, line = best
+    missing = [LABELS[group[0]] for group in REQUIRED_ONE_OF if not any(name in fields for name in group)]
+    where = f"line {line}" if line else f"row {index + 1}"
+    raise LayoutNotUnderstood(
+        f"{grid.source}: {where} holds {_describe(fields)} but no column for {' or '.join(missing)}; "
+        "the table is not understood, so no records are made")
+
+
+# ---------------------------------------------------------------------------- aligning a row
+
+_SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0, ValueKind.TEXT: 0.5,
+              ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
+              ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
+_LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
+_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
+_NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
+
+
+def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
+    """How well a cell's text fits a column (negative: it does not belong there)."""
+    kind = column.kind
+    taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+    if kind is ValueKind.LABEL:
+        return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
+    if kind is ValueKind.LEVEL1:
+        return 3.0 if ValueKind.LEVEL1 in kinds else -6.0
+    if kind is ValueKind.LEVEL2:
+        if ValueKind.LEVEL2 in kinds:
+            return 3.0
+        compact = normalise(text)
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,10}指标(\(.*\))?", compact):
+            return 0.5
+        # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
+        return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
+    if kind is ValueKind.OPERATOR:
+        return 3.0 if ValueKind.OPERATOR in kinds else -6.0
+    if kind is ValueKind.DIRECTION:
+        return 3.0 if ValueKind.DIRECTION in kinds else -6.0
+    if kind is ValueKind.STANDARD:
+        return 3.0 if ValueKind.STANDARD in kinds else -4.0
+    if kind is ValueKind.UNIT:
+        if ValueKind.UNIT in kinds:
+            return 2.5
+        return 0.3 if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy else -5.0
+    if kind is ValueKind.NUMBER:
+        return 2.5 if ValueKind.NUMBER in kinds else -6.0
+    if kind is ValueKind.VALUE:
+        if taxonomy or ValueKind.STANDARD in kinds:
+            return -6.0
+        if "**" in text:
+            return 0.2  # a template hint left in the cell ("≥**个"), not the value
+        if re.match(r"^[≥≤=<>＞＜≧≦]|^\d", text.strip()):
+            return 2.0
+        return 1.0 if len(text) <= 12 else 0.2
+    # free text
+    if taxonomy:
+        return -4.0
+    if _VALUE_LIKE.match(text) and len(text) <= 12:
+        return -1.0  # ">=4个", "≥80M": a value, not a sentence
+    if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
+        return -3.0
+    if _NUMERIC.match(text.strip()):
+        return -1.0
+    if column.spec is None:
+        return -0.5
+    return 1.5 if column.spec.name == "level3" else 1.0
+
+
+def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ") -> tuple[float, dict[int, list[int]]]:
+    """See :func:`_align_scored`; the total fit, or -inf when some cell fits nowhere."""
+    total, placed, worst = _align_scored(columns, texts, tokenised, sep)
+    return (total if worst > -2.0 else float("-inf")), placed
+
+
+def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
+                  sep: str = " ") -> tuple[float, dict[int, list[int]], float]:
+    """Place a row's cells (in order) into the header's columns (in order), best total fit.
+
+    Columns may stay empty (a merged cell, a blank); every cell goes somewhere.
+    In a tokenised dump a free-text column may take several tokens."""
+    n, m = len(texts), len(columns)
+    kinds = [classify(t) for t in texts]
+    NEG = float("-inf")
+    dp = [[NEG] * (m + 1) for _ in range(n + 1)]
+    back: list[list[Optional[tuple[int, int, bool]]]] = [[None] * (m + 1) for _ in range(n + 1)]
+    dp[0][0] = 0.0
+    for j in range(m):
+        column = columns[j]
+        multi = tokenised and column.kind in (ValueKind.TEXT, ValueKind.VALUE)
+        for i in range(n + 1):
+            if dp[i][j] == NEG:
+                continue
+            skip = dp[i][j] - _SKIP_COST[column.kind]
+            if skip > dp[i][j + 1]:
+                dp[i][j + 1], back[i][j + 1] = skip, (i, j, False)
+            for k in range(i + 1, (n if multi else min(n, i + 1)) + 1):
+                part = texts[i:k]
+                joined = sep.join(part)
+                score = _fit(column, joined, kinds[i] if k == i + 1 else classify(joined))
+                if k > i + 1:
+                    score -= 0.1 * (k - i - 1)
+                    if column.kind is not ValueKind.VALUE or sep:
+                        score -= 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
+                total = dp[i][j] + score
+                if total > dp[k][j + 1]:
+                    dp[k][j + 1], back[k][j + 1] = total, (i, j, True)
+    placed: dict[int, list[int]] = {}
+    i, j = n, m
+    if dp[n][m] == NEG:
+        return NEG, {}, NEG
+    while j > 0:
+        step = back[i][j]
+        assert step is not None
+        pi, pj, took = step
+        if took:
+            placed[pj] = list(range(pi, i))
+        i, j = pi, pj
+    worst = min((_fit(columns[k], sep.join(texts[t] for t in idx), classify(sep.join(texts[t] for t in idx)))
+                 for k, idx in placed.items()), default=0.0)
+    return dp[n][m], placed, worst
+
+
+# ---------------------------------------------------------------------------- the reader
+
+@dataclass
+class _Reading:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[ErrorItem] = field(default_factory=list)
+    empty_categories: int = 0
+
+
+def _assign_positional(header: Header, cells: list[GridCell], header_cols: list[int]) -> dict[int, list[GridCell]]:
+    placed: dict[int, list[GridCell]] = {}
+    for cell in cells:
+        for k, start in enumerate(header_cols):
+            end = header_cols[k + 1] if k + 1 < len(header_cols) else 10 ** 6
+            if start <= cell.col < end:
+                placed.setdefault(k, []).append(cell)
+                break
+    return placed
+
+
+def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Reading:
+    reading = _Reading()
+    columns = header.columns
+    names = header.fields
+    header_cols = [c.col for c in rows[header.row]] if grid.positional else []
+    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None}
+    misfits = 0
+    body = rows[header.row + 1:]
+    if header.spill:
+        body = [header.spill, *body]
+    for cells in body:
+        cells = [c for c in cells if not is_empty(c.text) or grid.positional]
+        if not cells:
+            continue
+        first = cells[0]
+        if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
+            break
+        texts = [c.text for c in cells]
+        again = _read_header(cells, grid.tokenised)
+        if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
+            continue  # the header repeated on a new page, or a header cell broken onto its own line
+        # a lone number under a row that lacks its score: the weight fell onto the next line
+        if len(cells) == 1 and is_number(texts[0]) and reading.rows and "score" in names \
+                and "score" not in reading.rows[-1].cells:
+            reading.rows[-1].cells["score"] = _cell(first, texts[0])
+            continue
+        if grid.positional:
+            placed_cells = _assign_positional(header, cells, header_cols)
+            values = {k: " ".join(c.text for c in v if c.text.strip()) for k, v in placed_cells.items()}
+            anchor = {k: v[0] for k, v in placed_cells.items()}
+            fit = 1.0
+        else:
+            sep = "" if grid.glued else " "
+            fit, placed = _align(columns, texts, grid.tokenised, sep)
+            values = {k: sep.join(texts[i] for i in idx) for k, idx in placed.items()}
+            anchor = {k: cells[idx[0]] for k, idx in placed.items()}
+        if fit == float("-inf"):
+            misfits += 1
+            if reading.rows and misfits >= 2:
+                break  # the table has ended: what follows is not indicator rows
+            continue
+        row_cells: dict[str, Cell] = {}
+        for k, text in values.items():
+            column = columns[k] if k < len(columns) else None
+            if column is None or column.spec is None or not text.strip():
+                continue
+            if column.spec.name in row_cells:
+                continue
+            row_cells[column.spec.name] = _cell(anchor[k], text)
+        if not _assign_row(row_cells, carry, reading, fit, names):
+            continue
+        misfits = 0
+    return reading
+
+
+def _cell(grid_cell: GridCell, text: str) -> Cell:
+    return Cell(text=text, provenance=grid_cell.provenance, at_capacity=grid_cell.at_capacity,
+                ocr_confidence=grid_cell.ocr_confidence)
+
+
+def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: _Reading, fit: float,
+                names: list[str]) -> bool:
+    """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator."""
+    level1 = cells.get("level1")
+    if level1 is not None:
+        name, _range = strip_score_range(level1.text)
+        carry["level1"] = level1.model_copy(update={"text": name})
+        carry["level2"] = None
+    level2 = cells.get("level2")
+    if level2 is not None:
+        carry["level2"] = level2.model_copy(update={"text": strip_score_range(level2.text)[0]})
+        if level1 is None and carry["level1"] is not None:
+            # a 二级 name that belongs under another 一级 (成本指标 under 产出指标 is fine)
+            pass
+    has_indicator = ("level3" in cells if "level3" in names
+                     else any(name in cells for name in ("target", "actual")))
+    grouped = "level1" in names or "level2" in names
+    if has_indicator and grouped and carry["level1"] is None and carry["level2"] is None:
+        return True  # above the first 一级/二级 group of a table that has them: not an indicator row
+    if not has_indicator:
+        if level2 is not None and level1 is None:
+            reading.empty_categories += 1
+        return True
+    if carry["level1"] is None and carry["level2"] is not None:
+        owner = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items()
+                      if normalise(carry["level2"].text) in l2s), None)
+        if owner:
+            carry["level1"] = carry["level2"].model_copy(update={"text": owner})
+    row = dict(cells)
+    for name in ("level1", "level2"):
+        if name in row:
+            row[name] = row[name].model_copy(update={"text": strip_score_range(row[name].text)[0]})
+        if name not in row and carry[name] is not None:
+            row[name] = carry[name]
+    reading.rows.append(Row(index=len(reading.rows) + 1, cells=row))
+    return True
+
+
+def _split_targets(rows: list[Row], names: list[str]) -> None:
+    """Split combined values (≥80M) into operator, target and unit where the layout has no
+    column of its own for them, or left it blank."""
+    for row in rows:
+        cells = row.cells
+        target = cells.get("target")
+        if target is None:
+            continue
+        split = split_value(target.text, has_unit_column="unit" in names)
+        operator = cells.get("operator")
+        op_value = operator_of(operator.text) if operator is not None else None
+        if operator is not None and op_value is None and normalise(operator.text) in ("正向", "反向", "中性"):
+            cells.setdefault("direction", operator)
+            del cells["operator"]
+            operator = None
+        if operator is None or is_empty(operator.text):
+            if split.operator:
+                cells["operator"] = target.model_copy(update={"text": split.operator})
+        elif op_value == "定性" or op_value is None:
+            pass
+        if split.target is not None:
+            if op_value == "定性":
+                pass
+            else:
+                cells["target"] = target.model_copy(update={"text": split.target})
+        if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)):
+            cells["unit"] = target.model_copy(update={"text": split.unit})
+        if "operator" in cells and operator is not None and op_value:
+            cells["operator"] = operator.model_copy(update={"text": op_value})
+
+
+# ---------------------------------------------------------------------------- header block
+
+def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing: Filing) -> None:
+    before = rows[:header.row]
+    found: dict[str, tuple[int, str, GridCell]] = {}
+    goal_items: list[HeaderItem] = []
+    for cells in before:
+        for k, cell in enumerate(cells):
+            for what, labels in (("department", DEPARTMENT_LABELS), ("project", PROJECT_LABELS),
+                                 ("goals", GOAL_LABELS)):
+                match = match_label(cell.text, labels)
+                if match is None:
+                    continue
+                label, rest = match
+                if not rest:
+                    following = cells[k + 1:]
+                    if what == "goals" and grid.tokenised:
+                        rest = " ".join(c.text for c in following)
+                    elif following:
+                        rest = following[0].text
+                    if match_label(rest, DEPARTMENT_LABELS + PROJECT_LABELS + GOAL_LABELS):
+                        rest = ""
+                elif what == "goals" and grid.tokenised:
+                    rest = " ".join([rest, *(c.text for c in cells[k + 1:])])
+                rank = labels.index(label)
+                if rest and (what == "goals" or looks_like_name(rest)) and (
+                        what not in found or rank < found[what][0]):
+                    found[what] = (rank, rest.strip(), cell)
+                break
+    for line_no, line in grid.lines:
+        match = re.match(r"^\s*目\s*标\s*(\d+)\s*[:：、.]\s*(.+)$", line)
+        if match and (header.line is None or line_no < header.line):
+            goal_items.append(HeaderItem(label=f"目标{match.group(1)}", number=int(match.group(1)),
+                                         cell=Cell(text=match.group(2).strip(),
+                                                   provenance=Provenance(file=grid.source, line=line_no))))
+    if "department" in found:
+        _, value, cell = found["department"]
+        filing.department = Cell(text=strip_code(value), provenance=cell.provenance)
+    if "project" in found:
+        _, value, cell = found["project"]
+        filing.project = Cell(text=value, provenance=cell.provenance)
+    if goal_items:
+        filing.goals = goal_items
+    elif "goals" in found:
+        _, value, cell = found["goals"]
+        filing.goals = [HeaderItem(label="目标", number=None, cell=Cell(text=value, provenance=cell.provenance))]
+    head_lines = [line for n, line in grid.lines if header.line is None or n < header.line]
+    head = "\n".join(head_lines)
+    match = YEAR.search(head)
+    if match:
+        filing.year = int(match.group(1))
+    title_kind = kind_of(head.split("项目名称")[0]) if head else None
+    filing.document_kind = title_kind or ("project" if filing.project is not None else "department")
+
+
+# ---------------------------------------------------------------------------- entry point
+
+def read_layout(extracted: Extracted) -> Filing:
+    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why."""
+    failures: list[str] = []
+    for grid in extracted.grids:
+        rows = grid.rows()
+        try:
+            header = find_header(grid, rows)
+        except LayoutNotUnderstood as error:
+            failures.append(str(error))
+            continue
+        reading = read_table(grid, rows, header)
+        names = header.fields
+        if not reading.rows:
+            failures.append(f"{grid.source}: the header at line {header.line} names {_describe(names)}, "
+                            "but no indicator row below it could be read")
+            continue
+        _split_targets(reading.rows, names)
+        filing = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route,
+                        encoding=extracted.encoding, errors=list(extracted.errors), year=None,
+                        layout=f"table/{grid.form}", columns=list(dict.fromkeys(
+                            [*names, *(n for r in reading.rows for n in r.cells)])))
+        _header_block(grid, rows, header, filing)
+        if filing.year is None:
+            filing.year = extracted.year_hint
+        filing.fragments[FragmentKind.INDICATORS] = Fragment(
+            kind=FragmentKind.INDICATORS, rows=reading.rows,
+            provenance=Provenance(file=grid.source, line=header.line))
+        _check_levels(filing)
+        filing.errors.extend(reading.errors)
+        return filing
+    raise LayoutNotUnderstood("; ".join(failures) if failures else f"{extracted.source}: no table found")
+
+
+def _check_levels(filing: Filing) -> None:
+    """Rows whose 一级/二级 could not be told from the taxonomy are flagged, not guessed."""
+    unknown = [row.index for row in filing.fragments[FragmentKind.INDICATORS].rows
+               if not (row.cells.get("level1") and level1_name(row.cells["level1"].text))]
+    if unknown:
+        filing.errors.append(ErrorItem(
+            component="layout", severity=Severity.WARNING,
+            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows "
+            "(unknown_level)"))

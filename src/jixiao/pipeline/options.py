@@ -1,0 +1,193 @@
+"""How a batch is converted: one validated options object, and the ``JIXIAO_*`` settings read in one place.
+
+:class:`Settings` is the only reader of jixiao's environment variables
+(pydantic-settings, prefix ``JIXIAO_``): the repair memory's default path and
+the extraction limits. :class:`ConvertOptions` is everything ``convert`` is
+told (formats, memory, references, engine, limits …), validated as a whole;
+its limits default to the settings, so ``JIXIAO_MAX_PAGES=4`` and
+``ConvertOptions(max_pages=4)`` mean the same, and an explicit value wins.
+
+The options travel as data: the batch hands :meth:`ConvertOptions.limits`
+to every extraction task (so a remote Dask worker obeys ``--max-pages``
+without sharing our environment), and the extraction cache key hashes the
+limits, not the environment. A bad value raises :class:`OptionsError`
+naming the option, the value and what is allowed (like pdfplumber's
+``TableSettings``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..extractors.limits import (
+    DEFAULT_MAX_INFLATED_MB,
+    DEFAULT_MAX_OCR_PAGES,
+    DEFAULT_MAX_PAGES,
+    ExtractionLimits,
+    MaxInflatedMb,
+    MaxOcrPages,
+    MaxPages,
+    OcrThreads,
+)
+from ..repair.memory import DEFAULT_MEMORY
+from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, ENGINES
+
+ENV_PREFIX = "JIXIAO_"
+
+
+class OptionsError(ValueError):
+    """An option or setting has a bad value; the message names it, the value and what is allowed."""
+
+
+class Settings(BaseSettings):
+    """jixiao's environment: ``JIXIAO_MEMORY``, ``JIXIAO_MAX_PAGES``, ``JIXIAO_MAX_OCR_PAGES``,
+    ``JIXIAO_MAX_INFLATED_MB``, ``JIXIAO_OCR_THREADS``. Read afresh by :func:`settings`."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    memory: Path = Field(DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
+    max_pages: MaxPages = DEFAULT_MAX_PAGES
+    max_ocr_pages: MaxOcrPages = DEFAULT_MAX_OCR_PAGES
+    max_inflated_mb: MaxInflatedMb = DEFAULT_MAX_INFLATED_MB
+    ocr_threads: OcrThreads = 0
+
+
+def settings() -> Settings:
+    """The ``JIXIAO_*`` settings as the environment has them now; raises OptionsError on a bad one."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise OptionsError(describe(error, Settings, env=True)) from None
+
+
+def default_memory() -> Path:
+    """``$JIXIAO_MEMORY``, or ``~/.local/share/jixiao/memory.sqlite``."""
+    return settings().memory
+
+
+def _from_settings(name: str) -> Any:
+    return getattr(settings(), name)
+
+
+class ConvertOptions(BaseModel):
+    """Everything ``convert`` is told, validated as a whole. Picklable: it is data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    formats: tuple[str, ...] = Field(
+        ("jsonl", "csv"),
+        description="record formats to write (names of registered sinks, jixiao.output.sinks.SINKS); "
+        "JSONL is always written")
+    validate_outputs: bool = Field(
+        True, alias="validate",
+        description="check every written line against its shipped JSON Schema")
+    memory: Optional[Path] = Field(
+        None, description="SQLite repair memory to draw on (and, with `learn`, to add this batch to); "
+        "None: no memory")
+    references: tuple[str, ...] = Field(
+        (), description="reference documents or folders (text or PDF) trusted as evidence")
+    learn: bool = Field(True, description="add this batch's passages to the repair memory")
+    engine: str = Field(
+        "serial", description="where the work runs: serial (this process), local (a process pool) "
+        "or dask (a Dask cluster)")
+    workers: Optional[int] = Field(
+        None, ge=1, le=4096, description="worker processes for local, or for dask's LocalCluster; "
+        "None: the core count")
+    scheduler: Optional[str] = Field(
+        None, description="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (dask only)")
+    timeout: Optional[float] = Field(
+        DEFAULT_TIMEOUT, gt=0, le=7 * 24 * 3600,
+        description="seconds per input and phase on the pool engines; None: no limit")
+    memory_limit: Optional[int] = Field(
+        DEFAULT_MEMORY_LIMIT, ge=16 << 20,
+        description="bytes of address space per local worker (at least 16 MiB); None: no limit")
+    cache: bool = Field(True, description="keep OUT/.cache so that a re-run skips unchanged inputs")
+    keep_results: bool = Field(
+        True, description="keep every outcome in the Result; False keeps only those of inputs that "
+        "are not ok (without records), for bounded memory")
+    max_pages: MaxPages = Field(default_factory=partial(_from_settings, "max_pages"))
+    max_ocr_pages: MaxOcrPages = Field(default_factory=partial(_from_settings, "max_ocr_pages"))
+    max_inflated_mb: MaxInflatedMb = Field(default_factory=partial(_from_settings, "max_inflated_mb"))
+    ocr_threads: OcrThreads = Field(default_factory=partial(_from_settings, "ocr_threads"))
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _known_formats(cls, value: Any) -> tuple[str, ...]:
+        # the sink registry is the one list of formats (imported here: output builds on pipeline)
+        from ..output.sinks import check_formats
+
+        return check_formats([value] if isinstance(value, str) else value)
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError(f"unknown engine {value!r}; choose from {', '.join(ENGINES)}")
+        return value
+
+    @field_validator("references", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            value = [value]
+        return tuple(os.fspath(v) for v in value) if value is not None else ()
+
+    @classmethod
+    def build(cls, options: Optional["ConvertOptions"] = None, **changes: Any) -> "ConvertOptions":
+        """``options`` (or the defaults) with ``changes``, validated; raises OptionsError."""
+        try:
+            if options is None:
+                return cls(**changes)
+            return cls(**{**options.model_dump(by_alias=True, exclude_unset=True), **changes})
+        except ValidationError as error:
+            raise OptionsError(describe(error, cls)) from None
+
+    def limits(self) -> ExtractionLimits:
+        """What every extraction task of the batch runs under (sent with each task)."""
+        return ExtractionLimits(max_pages=self.max_pages, max_ocr_pages=self.max_ocr_pages,
+                                max_inflated_mb=self.max_inflated_mb, ocr_threads=self.ocr_threads)
+
+
+def _allowed(info) -> str:
+    """The range a field's constraints allow, in words ('' when it has none)."""
+    low = high = None
+    for item in getattr(info, "metadata", ()):
+        for attribute, bound in (("ge", "≥"), ("gt", ">")):
+            if getattr(item, attribute, None) is not None:
+                low = f"{bound} {getattr(item, attribute)}"
+        for attribute, bound in (("le", "≤"), ("lt", "<")):
+            if getattr(item, attribute, None) is not None:
+                high = f"{bound} {getattr(item, attribute)}"
+    return " and ".join(part for part in (low, high) if part)
+
+
+def describe(error: ValidationError, model: type[BaseModel], *, env: bool = False) -> str:
+    """One line per bad option: its name, the value given, what went wrong and what is allowed."""
+    fields = model.model_fields
+    by_alias = {info.alias: name for name, info in fields.items() if info.alias}
+    lines = []
+    for item in error.errors():
+        key = str(item["loc"][0]) if item["loc"] else "?"
+        name = by_alias.get(key, key)
+        label = f"{ENV_PREFIX}{name.upper()}" if env else name
+        if item["type"] == "extra_forbidden":
+            known = ", ".join(info.alias or n for n, info in fields.items())
+            lines.append(f"unknown option {label!r}; options are: {known}")
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        info = fields.get(name)
+        allowed = _allowed(info) if info is not None else ""
+        detail = f"option {label} = {item.get('input')!r}: {message}"
+        if allowed:
+            detail += f" (allowed: {allowed})"
+        if info is not None and info.description:
+            detail += f" [{label}: {info.description}]"
+        lines.append(detail)
+    return "\n".join(lines)
+
