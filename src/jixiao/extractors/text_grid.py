@@ -28,7 +28,7 @@ from ..layout.vocabulary import FIELDS, ROW_LABEL_HEADERS
 from ..model import Extracted, Grid, GridCell, Provenance
 
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
-_CELL_LINE = re.compile(r"^(.*?)\s*\|\s*$")
+_CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | |||" closing the row
 
 
 _HEADER_NAMES = sorted({*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS,
@@ -106,8 +106,8 @@ def detect_form(lines: list[str]) -> str:
         return "glued"
     ends_with_pipe = sum(1 for line in stripped if line.endswith("|"))
     inner_pipes = sum(1 for line in stripped if line.rstrip("|").count("|") >= 2)
-    pipe_only = sum(1 for line in stripped if _PIPE_ONLY.match(line))
-    if pipe_only >= 3 and ends_with_pipe > 0.4 * len(stripped) and inner_pipes < 0.2 * len(stripped):
+    pipe_only = sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line))  # lines that close a row
+    if pipe_only >= 3 and ends_with_pipe >= 10 and inner_pipes < 0.3 * ends_with_pipe:
         return "cell_lines"
     if inner_pipes >= 3:
         return "pipe"
@@ -143,6 +143,9 @@ def text_grid(source: str, text: str) -> Grid:
                 if current is None:
                     current = []
                 current.append((match.group(1).strip(), number))
+                if match.group(2):  # the row closes on this line
+                    rows.append(current)
+                    current = None
             else:  # a line outside the table (title, sign-off, page furniture)
                 if current:
                     rows.append(current)

@@ -23,7 +23,7 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Optional, Protocol, runtime_checkable
+from typing import IO, Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from ..model import RECORD_TEXT_FIELDS, needs_review
 from .atomic import atomic_writer
@@ -47,7 +47,7 @@ class SinkFormat:
 
     name: str
     filename: str
-    factory: Callable[[IO[Any]], Sink]
+    factory: Callable[[Any], Sink]  # takes the open handle (text or binary, as below)
     description: str
     binary: bool = False
     encoding: str = "utf-8"
@@ -156,13 +156,13 @@ class CsvSink:
         return None
 
 
-def _parquet(handle: IO[bytes]) -> Sink:
+def _parquet(handle: BinaryIO) -> Sink:
     from .tabular import ParquetSink  # pyarrow: imported only when asked for
 
     return ParquetSink(handle)
 
 
-def _xlsx(handle: IO[bytes]) -> Sink:
+def _xlsx(handle: BinaryIO) -> Sink:
     from .tabular import XlsxSink  # openpyxl: imported only when asked for
 
     return XlsxSink(handle)

@@ -34,6 +34,7 @@ from ..layout.header_block import (
     strip_code,
 )
 from ..layout.values import (
+    DIRECTIONS,
     classify,
     is_empty,
     is_number,
@@ -241,10 +242,12 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
             return 0.5
         # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
         return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
+    # 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the
+    # operator): either column takes either, and _split_targets puts each where it belongs
     if kind is ValueKind.OPERATOR:
-        return 3.0 if ValueKind.OPERATOR in kinds else -6.0
+        return 3.0 if ValueKind.OPERATOR in kinds else (2.0 if ValueKind.DIRECTION in kinds else -6.0)
     if kind is ValueKind.DIRECTION:
-        return 3.0 if ValueKind.DIRECTION in kinds else -6.0
+        return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
     if kind is ValueKind.STANDARD:
         return 3.0 if ValueKind.STANDARD in kinds else -4.0
     if kind is ValueKind.UNIT:
@@ -456,12 +459,15 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
         if target is None:
             continue
         split = split_value(target.text, has_unit_column="unit" in names)
-        operator = cells.get("operator")
-        op_value = operator_of(operator.text) if operator is not None else None
-        if operator is not None and op_value is None and normalise(operator.text) in ("正向", "反向", "中性"):
-            cells.setdefault("direction", operator)
+        operator, direction = cells.get("operator"), cells.get("direction")
+        if operator is not None and operator_of(operator.text) is None and normalise(operator.text) in DIRECTIONS:
+            # the columns are the other way round in this export: 指标性质 正向, 指标方向 =
             del cells["operator"]
-            operator = None
+            if direction is not None and operator_of(direction.text) is not None:
+                cells["operator"] = direction
+            cells["direction"] = operator
+            operator = cells.get("operator")
+        op_value = operator_of(operator.text) if operator is not None else None
         if operator is None or is_empty(operator.text):
             if split.operator:
                 cells["operator"] = target.model_copy(update={"text": split.operator})

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
-    memory: Path = Field(DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
+    memory: Path = Field(default=DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
     max_pages: MaxPages = DEFAULT_MAX_PAGES
     max_ocr_pages: MaxOcrPages = DEFAULT_MAX_OCR_PAGES
     max_inflated_mb: MaxInflatedMb = DEFAULT_MAX_INFLATED_MB

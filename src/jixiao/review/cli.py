@@ -48,7 +48,7 @@ def add_commands(commands) -> None:
 
 
 def _memory(path) -> Path:
-    from .options import default_memory
+    from ..pipeline.options import default_memory
 
     return Path(path) if path else default_memory()
 
