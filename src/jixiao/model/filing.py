@@ -10,9 +10,10 @@ text, and status and errors are data, never exceptions that end a batch.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Literal, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import Required, TypedDict
 
 
 class FilingStatus(str, Enum):
@@ -152,6 +153,23 @@ class BudgetItem(_Model):
     provenance: Optional[Provenance] = None
 
 
+class PageRoute(TypedDict, total=False):
+    """Which route one page of a PDF or scan took, and what was found on it.
+
+    A typed dict rather than a model: pages are written exactly as they always
+    were (``{"page": 3, "route": "text", "fragment": "indicators"}``, absent keys
+    absent), and code reads them as ``page["route"]``. pydantic validates them.
+    """
+
+    page: Required[int]  # 1-based page number
+    route: Required[Literal["text", "ocr"]]  # text layer, or OCR
+    fragment: Optional[str]  # the fragment whose column headers the page shows
+    dpi: float  # OCR: the resolution the page was read at
+    skew: float  # OCR: the angle the page was levelled by, degrees
+    rows: int  # OCR: table rows read on the page
+    note: str  # OCR: why the page gave no rows
+
+
 class HeaderItem(_Model):
     """A numbered item of the header block: a duty （一） or a goal 目标1."""
 
@@ -173,7 +191,7 @@ class Filing(_Model):
     fragments: dict[FragmentKind, Fragment] = Field(default_factory=dict)
     errors: list[ErrorItem] = Field(default_factory=list)
     encoding: Optional[str] = None
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page: number and the route it took (text/ocr)"
     )
     layout: str = Field("split_fragments", description="how the table was laid out: the seed's split "
@@ -295,7 +313,7 @@ class FilingResult(_Model):
         description="raw cells of fragments that could not be zipped (row counts disagreed)",
     )
     route: Optional[str] = Field(None, description="extractor that read the source")
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page of a PDF or scan: page number and route (text/ocr)")
     kind: Optional[str] = Field(None, description="department (整体支出), project (项目支出) or "
                                 "self_evaluation (自评表), from the title and headers")
@@ -317,7 +335,7 @@ class ManifestEntry(_Model):
     fields_repaired: int = 0
     fields_flagged: int = 0
     route: Optional[str] = None
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page of a PDF or scan: page number, route (text/ocr), fragment")
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
     unrelated: bool = Field(False, description="a skipped file that is no filing at all (a stylesheet, a script, "

@@ -18,6 +18,7 @@ from ..model import (
     FilingResult,
     FilingStatus,
     FragmentKind,
+    PageRoute,
     Record,
     NUMBER_FIELDS,
     RECORD_DETAIL_FIELDS,
@@ -147,7 +148,12 @@ def _project_field(filing: Filing) -> Optional[RepairedField]:
                          provenance=cell.provenance)
 
 
-def page_routes(filing: Filing) -> list[dict]:
+def page_routes(filing: Filing) -> list[PageRoute]:
     """Which route each page took, for the manifest: {page, route, fragment?}."""
-    keep = ("page", "route", "fragment")
-    return [{key: page[key] for key in keep if page.get(key) is not None} for page in filing.pages]
+    routes = []
+    for page in filing.pages:
+        route = PageRoute(page=page["page"], route=page["route"])
+        if page.get("fragment") is not None:
+            route["fragment"] = page["fragment"]
+        routes.append(route)
+    return routes
