@@ -23,18 +23,24 @@ FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad")
     paths = bad_inputs.build(folder / "in")
+    walked = bad_inputs.build_walked(folder / "in")
     inputs = [str(SEED), *(str(paths[c.name]) for c in bad_inputs.CASES), str(folder / "in" / "missing.pdf")]
     out = folder / "out"
-    convert(inputs, out, formats=FORMATS)  # validate=True is the default: every line was checked on the way
+    # validate=True is the default: every line was checked on the way
+    convert([*inputs, str(folder / "in" / bad_inputs.WALKED)], out, formats=FORMATS)
     manifest = {m["source"]: m for m in read_jsonl(out / "manifest.jsonl")}
-    assert list(manifest) == inputs  # one line per input, in order: nothing lost
-    return paths, manifest, out
+    # one line per input, in order (the walked folder's entries in name order): nothing lost
+    assert list(manifest) == inputs + sorted(map(bad_inputs.manifest_key, walked.values()))
+    return {**paths, **walked}, manifest, out
 
 
-@pytest.mark.parametrize("case", bad_inputs.CASES, ids=[c.name for c in bad_inputs.CASES])
+ALL_CASES = (*bad_inputs.CASES, *bad_inputs.FOLDER_CASES)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[ascii(c.name) for c in ALL_CASES])
 def test_case_has_expected_status_and_message(batch, case):
     paths, manifest, _ = batch
-    problem = bad_inputs.check(case, manifest[str(paths[case.name])])
+    problem = bad_inputs.check(case, manifest[bad_inputs.manifest_key(paths[case.name])])
     assert problem is None, f"{case.name}: {problem}"
 
 

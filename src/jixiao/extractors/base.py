@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Callable, Optional
@@ -67,7 +68,7 @@ def pack_page_set(folder: Path) -> bytes:
     parts = [PAGE_SET_MAGIC]
     for path in page_set_files(folder):
         data = path.read_bytes()
-        name = path.name.encode("utf-8")
+        name = os.fsencode(path.name)  # any byte string: a page image's name need not be UTF-8
         parts.append(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)
     return b"".join(parts)
 
@@ -77,7 +78,8 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
     try:
         while position < len(data):
             size = int.from_bytes(data[position:position + 4], "big")
-            name = data[position + 4:position + 4 + size].decode("utf-8")
+            # named in messages only: bytes that are not UTF-8 are shown as \xHH
+            name = data[position + 4:position + 4 + size].decode("utf-8", "backslashreplace")
             position += 4 + size
             length = int.from_bytes(data[position:position + 8], "big")
             pages.append((name, data[position + 8:position + 8 + length]))

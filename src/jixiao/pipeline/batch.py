@@ -23,13 +23,14 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ..output.review.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
 from ..repair.memory import CombinedIndex, RepairMemory
 from .cache import Cache, digest, extraction_key
+from .inputs import Input
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
 from .runner import Outcome, failed_entry, read_source
@@ -110,7 +111,9 @@ def repair_task(filing_blob: bytes, filing_id: str):
 
 @dataclass
 class _Slot:
-    source: str
+    source: str  # the input's name in every output (.inputs.display_name of its path)
+    path: str = ""  # what the operating system calls it: only for reading
+    problem: Optional[str] = None  # why an entry that looks like an input cannot be one
     key: Optional[str] = None  # extraction cache key (content hash …)
     filing: Optional[str] = None  # batch-unique filing id, once extracted
     entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
@@ -146,7 +149,7 @@ class BatchOutput:
     summary: dict
 
 
-def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
+def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
               notify: Notify = lambda phase, done, total: None) -> BatchOutput:
@@ -156,7 +159,8 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
     are kept (without their records), so memory stays bounded.
     """
     total = len(sources)
-    slots = [_Slot(source) for source in sources]
+    inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
+    slots = [_Slot(item.name, item.path, item.problem) for item in inputs]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
     batch_parts: list[str] = ["batch"]
@@ -166,7 +170,8 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            data = read_source(slot.source)
+            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
+                else read_source(slot.path, slot.source)
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
                 continue

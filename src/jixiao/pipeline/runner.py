@@ -34,9 +34,9 @@ from ..model import (
     ManifestEntry,
     Record,
 )
+from .inputs import INPUT_SUFFIXES, display_name, find_inputs, not_a_regular_file  # noqa: F401 (re-exported)
 from .joiner import join
 
-INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 @dataclass
@@ -81,29 +81,14 @@ class Result:
 
 
 def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
-    """Expand folders into the filings they hold; files are taken as given.
+    """Expand folders into the filings they hold; files are taken as given (see :func:`.inputs.find_inputs`,
+    which also says why an entry that looks like an input cannot be one).
 
     A folder named ``<name>.pages`` is one input: the page images of one scan.
 
     A path that does not exist is kept, so that it gets its own manifest line.
     """
-    found: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir() and path.suffix != PAGE_SET_SUFFIX:
-            page_sets = sorted(p for p in path.rglob(f"*{PAGE_SET_SUFFIX}") if p.is_dir())
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if child in page_sets:
-                    found.append(str(child))  # a folder of page images is one scanned filing
-                elif (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
-                      and not any(child.is_relative_to(s) for s in page_sets)):
-                    found.append(str(child))
-        else:
-            found.append(str(raw))
-    return list(dict.fromkeys(found))
+    return [item.path for item in find_inputs(paths)]
 
 
 def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
@@ -114,15 +99,21 @@ def failed_entry(source: str, message: str, component: str = "extract") -> Manif
 def extract_source(source: str) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
     data = read_source(source)
-    return data if isinstance(data, ManifestEntry) else extract_data(source, data)
+    return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data)
 
 
-def read_source(source: str) -> Union[bytes, ManifestEntry]:
-    """An input's bytes, or a failed manifest entry saying why they cannot be read."""
+def read_source(path: str, source: Optional[str] = None) -> Union[bytes, ManifestEntry]:
+    """An input's bytes, or a failed manifest entry saying why they cannot be read.
+
+    ``path`` is opened; ``source`` (by default its :func:`.inputs.display_name`) names it in messages."""
+    source = display_name(path) if source is None else source
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        return failed_entry(source, f"{source}: {problem}")
     try:
-        if Path(source).is_dir() and Path(source).suffix == PAGE_SET_SUFFIX:
-            return pack_page_set(Path(source))
-        return Path(source).read_bytes()
+        if Path(path).is_dir() and Path(path).suffix == PAGE_SET_SUFFIX:
+            return pack_page_set(Path(path))
+        return Path(path).read_bytes()
     except FileNotFoundError:
         return failed_entry(source, f"{source}: no such file")
     except IsADirectoryError:
@@ -232,7 +223,7 @@ def convert(
     from ..repair.reference import reference_files
 
     started = time.perf_counter()
-    sources = discover(paths)
+    sources = find_inputs(paths)
     notify = progress or (lambda phase, done, total: None)
     reference_index = load_references(references) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
