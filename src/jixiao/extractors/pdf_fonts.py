@@ -20,9 +20,8 @@ from __future__ import annotations
 import contextlib
 import re
 
-from pdfminer.cmapdb import CMapDB
-from pdfminer.pdffont import PDFCIDFont
-from pdfminer.pdfinterp import PDFResourceManager
+# pdfminer is imported when a PDF is read, not with this module: every worker process imports the
+# extractors, and its address space is capped (--memory-limit)
 
 # Adobe's predefined CMaps, by name, to the character collection they are defined over (PDF 32000 9.7.5.2)
 _COLLECTIONS: tuple[tuple[re.Pattern, str], ...] = (
@@ -45,6 +44,9 @@ def collection_of(cmap_name: str) -> str | None:
 
 def repair_font(font, spec) -> None:
     """Give a CID font whose system info is unreadable the collection its CMap names."""
+    from pdfminer.cmapdb import CMapDB
+    from pdfminer.pdffont import PDFCIDFont
+
     if not isinstance(font, PDFCIDFont) or font.unicode_map is not None or "ToUnicode" in spec:
         return
     if _NAME.match(font.cidcoding):
@@ -56,15 +58,16 @@ def repair_font(font, spec) -> None:
             font.unicode_map = CMapDB.get_unicode_map(collection, font.vertical)
 
 
-class ResourceManager(PDFResourceManager):
-    """pdfminer's resource manager, with :func:`repair_font` on every font it builds."""
-
-    def get_font(self, objid, spec):
-        font = super().get_font(objid, spec)
-        repair_font(font, spec)
-        return font
-
-
 def use_repaired_fonts(pdf) -> None:
     """Make a freshly opened ``pdfplumber.PDF`` read its CID fonts with :func:`repair_font`."""
+    from pdfminer.pdfinterp import PDFResourceManager
+
+    class ResourceManager(PDFResourceManager):
+        """pdfminer's resource manager, with :func:`repair_font` on every font it builds."""
+
+        def get_font(self, objid, spec):
+            font = super().get_font(objid, spec)
+            repair_font(font, spec)
+            return font
+
     pdf.rsrcmgr = ResourceManager(caching=True)

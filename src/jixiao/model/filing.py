@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 
 class FilingStatus(str, Enum):
@@ -251,6 +251,17 @@ class ManifestEntry(_Model):
     pages: list[dict] = Field(
         default_factory=list, description="per page of a PDF or scan: page number, route (text/ocr), fragment")
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
+    memory: Optional[dict] = Field(
+        None, description="the repair memory this batch drew on, as it was before the batch: path, schema "
+        "version, passage count, content digest; absent when the batch ran without one (--no-memory)")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_memory(self, handler):
+        # absent rather than null: manifests of runs without a memory stay as they were
+        data = handler(self)
+        if data.get("memory", 0) is None:
+            del data["memory"]
+        return data
 
 
 class ReviewItem(_Model):

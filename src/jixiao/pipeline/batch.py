@@ -147,12 +147,14 @@ Notify = Callable[[str, int, int], None]
 class BatchOutput:
     outcomes: list[Outcome]
     summary: dict
+    remember: Optional[Callable[[], int]] = None  # adds the batch to the repair memory; run after the outputs
 
 
 def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
-              notify: Notify = lambda phase, done, total: None) -> BatchOutput:
+              notify: Notify = lambda phase, done, total: None,
+              memory_state: Optional[dict] = None) -> BatchOutput:
     """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
 
     With ``keep_results`` false, only the outcomes of inputs that are not ok
@@ -241,6 +243,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def drain_repaired() -> None:
         for position, outcome in order.drain():
+            outcome.entry.memory = memory_state  # which memory, in which state, this batch drew on
             if writer is not None:
                 writer.add(outcome.entry, outcome.result)
             entry = outcome.entry
@@ -267,13 +270,21 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
     finally:
         install_context(None)  # the serial engine installed it in this process
 
+    remember = None
     if store is not None and learn:
-        store.add(item for slot in slots if slot.filing is not None
-                  for item in passages_of(_filing_of(cache, slot)))
-        # the restored texts too: the next batch starts from what this one pieced together
-        store.add(item for slot in slots if slot.filing is not None
-                  for item in _repaired_of(cache, repair_key(slot)))
-    return BatchOutput(outcomes, summary)
+        def remember() -> int:
+            """Teach the memory this batch (the caller runs it once the outputs are in place). The batch
+            id is the digest of its inputs, so a rerun after a kill counts nothing twice."""
+            def items():
+                for slot in slots:
+                    if slot.filing is not None:
+                        yield from passages_of(_filing_of(cache, slot))
+                # the restored texts too: the next batch starts from what this one pieced together
+                for slot in slots:
+                    if slot.filing is not None:
+                        yield from _repaired_of(cache, repair_key(slot))
+            return store.add(items(), batch=batch_digest)
+    return BatchOutput(outcomes, summary, remember)
 
 
 def _repair_failed(slot: _Slot, reason: str) -> Outcome:

@@ -14,9 +14,10 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..output.writers import DEFAULT_FORMATS
-from ..repair.memory import DEFAULT_MEMORY
+from ..output.folder import OutputFolderError
+from ..repair.memory import DEFAULT_MEMORY, MemoryStoreError
 from ..repair.reference import ReferenceError
-from . import review_cli
+from . import memory_cli, review_cli
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect_cmd.add_argument("file", metavar="FILE.pdf")
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     review_cli.add_commands(commands)  # review, export
+    memory_cli.add_commands(commands)  # memory check, memory repair
     return parser
 
 
@@ -114,6 +116,16 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except MemoryStoreError as error:  # a damaged or unusable repair memory: say which, and the ways on
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "memory":
+        return memory_cli.run_memory(args)
     if args.command == "convert":
         return run_convert(args)
     if args.command == "inspect":
@@ -142,7 +154,7 @@ def run_convert(args: argparse.Namespace) -> int:
                              engine=args.engine, workers=args.workers, scheduler=args.scheduler,
                              timeout=args.timeout or None, memory_limit=args.memory_limit,
                              cache=not args.no_cache, keep_results=False, progress=progress)
-    except ReferenceError as error:
+    except (ReferenceError, OutputFolderError) as error:  # raised before any work starts
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.log_json:
@@ -152,6 +164,8 @@ def run_convert(args: argparse.Namespace) -> int:
     for entry in result.manifest:
         if entry.error and entry.status.value == "failed":
             print(f"jixiao: {entry.error.splitlines()[0]}", file=sys.stderr)
+    for warning in result.summary.get("warnings", ()):
+        print(f"jixiao: warning: {warning}", file=sys.stderr)
     return EXIT_FAILED if result.failed else EXIT_OK
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from typing import Callable, Iterable, Optional, Sequence, Union
 from ..extractors import extract
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
 from ..output.review.feedback import decisions_applied
+from ..output.folder import prepare_out_dir
 from ..output.writers import DEFAULT_FORMATS, OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
-from ..repair.memory import RepairMemory
+from ..repair.memory import MemoryStoreError, RepairMemory, store_error
 from ..repair.reference import load_references
 from ..model import (
     ErrorItem,
@@ -223,11 +225,13 @@ def convert(
     from ..repair.reference import reference_files
 
     started = time.perf_counter()
+    if out_dir is not None:
+        prepare_out_dir(out_dir)  # OutputFolderError before any work: a file, a path under a file, read-only
     sources = find_inputs(paths)
     notify = progress or (lambda phase, done, total: None)
     reference_index = load_references(references) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
-    store = RepairMemory(Path(memory)) if memory is not None else None
+    store = RepairMemory(Path(memory)) if memory is not None else None  # checked now: before any work
     writer = OutputWriter(Path(out_dir), formats=formats, validate=validate) if out_dir is not None else None
     with contextlib.ExitStack() as stack:
         if cache and out_dir is not None:
@@ -243,13 +247,30 @@ def convert(
             output = run_batch(sources, runner, batch_cache, writer=writer, store=store,
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
-                               learn=learn, keep_results=keep_results, notify=notify)
+                               learn=learn, keep_results=keep_results, notify=notify,
+                               memory_state=store.state() if store is not None else None)
+        # the outputs are in place: only now is the memory taught, and its failure costs no output
+        memory_warning = remember_batch(output.remember, store)
         if cache and out_dir is not None:
             batch_cache.prune()
     result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
     result.summary = {**output.summary, "seconds": round(result.seconds, 3)}
+    if memory_warning:
+        result.summary["warnings"] = [memory_warning]
     return result
+
+
+def remember_batch(remember: Optional[Callable[[], int]], store: Optional[RepairMemory]) -> Optional[str]:
+    """Teach the memory the finished batch; a failure is a warning (the outputs are already written)."""
+    if remember is None:
+        return None
+    try:
+        remember()
+    except (sqlite3.Error, OSError, MemoryStoreError) as error:
+        problem = store_error(store.path, error) if store is not None else error
+        return f"the repair memory was not updated with this batch (the outputs are complete): {problem}"
+    return None
 
 
 class _NullWriter:
