@@ -77,6 +77,14 @@ def duplicated_fragment() -> bytes:
     return _join(lines[:end] + lines[first:end] + lines[end:])
 
 
+def many_warnings(copies: int = 40) -> bytes:
+    """The explanations fragment again and again: each copy is a warning ("… is ignored")."""
+    lines = seed_lines()
+    spans = fragment_spans(lines)
+    first, end = spans[1]
+    return _join(lines[:end] + lines[first:end] * copies + lines[end:])
+
+
 def two_departments() -> bytes:
     lines = seed_lines()
     spans = fragment_spans(lines)
@@ -239,6 +247,7 @@ CASES: tuple[Case, ...] = (
     Case("fragments", "no-indicators.txt", only_fragments(1, 2), "failed", "no indicator rows"),
     Case("fragments", "unequal-rows.txt", unequal_rows, "partial", "explanations 13", 14),
     Case("fragments", "duplicated-fragment.txt", duplicated_fragment, "ok", "is ignored", 14),
+    Case("warnings", "many-warnings.txt", many_warnings, "ok", "more warning(s) not listed here", 14),
     Case("fragments", "two-departments.txt", two_departments, "partial", "fragments name different departments",
          14),
     Case("cells", "long-cell.txt", long_cells, "ok", None, 14),

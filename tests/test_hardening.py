@@ -304,3 +304,59 @@ def test_outputs_follow_the_umask_and_the_memory_is_private(tmp_path):
     for name in ("memory.sqlite", "memory.sqlite-wal"):
         if (tmp_path / name).exists():
             assert oct((tmp_path / name).stat().st_mode & 0o777) == "0o600", name
+
+
+# ---------------------------------------------------------------- 11. warnings, skipped pages, workers
+
+def test_skipped_ocr_pages_are_named_as_ranges(monkeypatch):
+    import jixiao.extractors.ocr as ocr
+    from jixiao.extractors import route
+
+    errors = []
+    monkeypatch.setenv("JIXIAO_MAX_OCR_PAGES", "2")
+    monkeypatch.setattr(ocr, "extract_ocr_pages", lambda source, data, pages: pages)
+    assert route._ocr("x.pdf", b"", [3, 5, 9, 10, 11, 40], errors) == [3, 5]
+    assert "page(s) 9-11, 40 were skipped" in errors[0].message
+
+
+_ORPHANS = """
+import os, sys, time
+from jixiao.pipeline.engines import LocalEngine
+with LocalEngine(workers=2, timeout=None, memory_limit=None) as engine:
+    for _ in engine.run(time.sleep, [(0, (60,)), (1, (60,))]):
+        pass
+"""
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    import time
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHANS], env=env, start_new_session=True)
+
+    def workers() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and os.getpgid(int(entry.name)) == parent.pid and int(entry.name) != parent.pid:
+                    state = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+                    if state != b"Z":
+                        found.append(int(entry.name))
+            except (OSError, ValueError):
+                pass
+        return found
+
+    deadline = time.monotonic() + 60
+    while len(workers()) < 4 and time.monotonic() < deadline:  # resource tracker, forkserver, two workers
+        time.sleep(0.2)
+    time.sleep(1.0)  # the workers are in their tasks
+    assert len(workers()) >= 4
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 3
+    while workers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = workers()
+    for pid in left:  # do not leave them behind when this fails
+        os.kill(pid, 9)
+    assert left == [], "workers outlived their killed parent"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from ..model import ErrorItem, Filing, FragmentKind, Severity
-from .base import ExtractionError
+from .base import ExtractionError, number_ranges
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
 
 DEFAULT_MAX_OCR_PAGES = 60
@@ -51,7 +51,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
         filing_errors.append(ErrorItem(
             component="extract", severity=Severity.WARNING,
             message=f"{source}: {len(pages)} pages need OCR; only the first {cap} were read "
-            f"(JIXIAO_MAX_OCR_PAGES); pages {pages[cap]}–{pages[-1]} were skipped"))
+            f"(JIXIAO_MAX_OCR_PAGES); page(s) {number_ranges(pages[cap:])} were skipped"))
         pages = pages[:cap]
     return extract_ocr_pages(source, data, pages)
 

@@ -35,6 +35,7 @@ from ..model import (
     FilingStatus,
     ManifestEntry,
     Record,
+    Severity,
 )
 from .inputs import INPUT_SUFFIXES, display_name, find_inputs, not_a_regular_file  # noqa: F401 (re-exported)
 from .joiner import join
@@ -162,12 +163,30 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
     flagged = sum(1 for f in fields if f.needs_review)
     flagged += sum(1 for h in headers if h.flags or h.status in (FieldStatus.PARTIAL, FieldStatus.UNREPAIRED))
-    errors = result.errors
+    errors = capped_warnings(result.source, result.errors)
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
                          fields_flagged=flagged, route=result.route, pages=result.pages,
                          decisions_applied=decisions_applied(result))
+
+
+MAX_MANIFEST_WARNINGS = 5
+"""Warnings listed per input in the manifest; the rest are counted in one more (filings.jsonl has all)."""
+
+
+def capped_warnings(source: str, errors: list[ErrorItem]) -> list[ErrorItem]:
+    """Every error, and the first :data:`MAX_MANIFEST_WARNINGS` warnings with a count of the rest:
+    a 200 MB text once gave one manifest line of 87,549 warnings (16 MB)."""
+    warnings = [e for e in errors if e.severity is Severity.WARNING]
+    if len(warnings) <= MAX_MANIFEST_WARNINGS:
+        return errors
+    dropped = {id(e) for e in warnings[MAX_MANIFEST_WARNINGS:]}
+    kept = [e for e in errors if id(e) not in dropped]
+    kept.append(ErrorItem(component="manifest", severity=Severity.WARNING,
+                          message=f"{source}: {len(dropped)} more warning(s) not listed here "
+                          "(filings.jsonl lists every one)"))
+    return kept
 
 
 def _unique_ids(filings: list[Filing]) -> None:
