@@ -136,7 +136,25 @@ def _die_with(parent: Optional[int]) -> None:
 
     if gone():
         os._exit(1)
-    threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+    # The thread must not take a share of the worker's address-space cap (--memory-limit): a small
+    # stack, and glibc told to give it no malloc arena of its own (each reserves 64-128 MB).
+    _one_malloc_arena()
+    default_stack = threading.stack_size(1 << 17)
+    try:
+        threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+    finally:
+        threading.stack_size(default_stack)
+
+
+def _one_malloc_arena() -> None:
+    """``mallopt(M_ARENA_MAX, 1)`` where glibc has it: threads share the main heap (workers run one
+    task at a time; the OCR runtime allocates through its own arena)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes],
