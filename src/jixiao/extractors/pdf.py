@@ -30,6 +30,7 @@ from .header import (
     split_goals,
     strip_label,
 )
+from .pdf_fonts import use_repaired_fonts
 from .pdf_limits import check_inflation, max_pages, page_cap_message
 from .pdf_grid import (
     CharIndex,
@@ -176,6 +177,7 @@ def _extract(source: str, data: bytes, document) -> Filing:
     reader = _FragmentReader(source, filing)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        use_repaired_fonts(pdf)  # CID fonts whose system info an encrypting writer left unreadable
     except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
         raise UnreadableFormat(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
                               f"{type(error).__name__}: {error}") from None

@@ -45,7 +45,8 @@ def digest(*parts: Union[str, bytes]) -> str:
     """A hex sha256 over the parts, each length-prefixed so that no two lists collide."""
     hasher = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # surrogatepass: a file name that is not UTF-8 (a lone surrogate in Python) is data too
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
