@@ -173,6 +173,16 @@ def match_header(text: str) -> Optional[HeaderMatch]:
     return None
 
 
+def match_header_ending(text: str) -> Optional[HeaderMatch]:
+    """The field a cell names at its end, after other text ("详情见附件(…)一级指标"); names of four
+    characters or more only, so that a word that merely ends like a name is not taken."""
+    cell = normalise(text)
+    for name, spec in _NAMES:  # longest first
+        if len(name) >= 4 and cell.endswith(name) and len(cell) > len(name):
+            return HeaderMatch(spec, name, False)
+    return None
+
+
 def is_row_label_header(text: str) -> bool:
     cell = re.sub(r"\(.*?\)|\d+分", "", normalise(text))
     return cell in ROW_LABEL_HEADERS
