@@ -22,6 +22,7 @@ import random
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 
@@ -89,11 +90,21 @@ def write_image_pdf(pages: list[Image.Image], path: Path) -> None:
     c.save()
 
 
-def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
-    """Write one scanned filing (image-only PDF, or one PNG per page) plus its truth file."""
+def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path, *,
+              variants: Optional[dict] = None, name: Optional[str] = None) -> dict:
+    """Write one scanned filing (image-only PDF, or one PNG per page) plus its truth file.
+
+    ``variants`` override the generated filing's layout variants (``seed_headers``: the seed's
+    own clipped header cells and its score under 备注; ``frag1_labels``: other header names), and
+    ``name`` is then the scan's own name (default: the case)."""
     truth = json.loads((GENERATED / f"{case}.truth.json").read_text(encoding="utf-8"))
     spec = {k: truth[k] for k in ("id", "department", "year", "duties", "goals", "indicators")}
     garble = json.loads(json.dumps(truth["garble"]))
+    garble["variants"].update(variants or {})
+    if garble["variants"].get("seed_headers"):
+        # the seed's layout has no remark column (the score sits under 备注): none is printed
+        truth["indicators"] = [{**row, "remark": None} for row in truth["indicators"]]
+    case_name = name or case
     # one filler page before the table is enough to show the fragments are found by
     # their header words; more would only make the committed scans bigger
     garble["variants"]["filler_pages_before"] = min(1, garble["variants"]["filler_pages_before"])
@@ -101,7 +112,7 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
     _use_scan_font()
     rng = random.Random(f"scan:{case}")
     with tempfile.TemporaryDirectory() as tmp:
-        drawn = Path(tmp) / f"{case}.pdf"
+        drawn = Path(tmp) / f"{case_name}.pdf"
         layout = rp.render_pdf(spec, garble, drawn, garble_spec(spec, garble))
         document = pdfium.PdfDocument(str(drawn))
         pages = [degrade(document[i].render(scale=dpi / 72).to_pil(), angle, rng)
@@ -109,23 +120,23 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
         document.close()
     files = []
     if fmt == "pdf":
-        name = f"{case}.pdf"
+        name = f"{case_name}.pdf"
         write_image_pdf([_few_grays(p) for p in pages], out / name)
         files.append(name)
     else:
         for number, page in enumerate(pages, start=1):
-            name = f"{case}.pages/p{number}.png"  # a page folder: one input for jixiao
-            (out / f"{case}.pages").mkdir(exist_ok=True)
+            name = f"{case_name}.pages/p{number}.png"  # a page folder: one input for jixiao
+            (out / f"{case_name}.pages").mkdir(exist_ok=True)
             page.quantize(6, dither=Image.Dither.NONE).save(out / name, optimize=True, dpi=(dpi, dpi))
             files.append(name)
     truth["garble"] = garble
     truth["pdf_layout"] = layout
     truth["scan"] = {"dpi": dpi, "angle": angle, "noise_sigma": 6, "format": fmt, "files": files,
                      "font": "WenQuanYi Zen Hei", "from": f"generated/{case}.truth.json"}
-    (out / f"{case}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
+    (out / f"{case_name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
                                             encoding="utf-8")
-    return {"id": case, "dpi": dpi, "angle": angle, "format": fmt, "files": files,
-            "pages": len(pages), "rows": len(spec["indicators"]), "truth": f"{case}.truth.json"}
+    return {"id": case_name, "dpi": dpi, "angle": angle, "format": fmt, "files": files,
+            "pages": len(pages), "rows": len(spec["indicators"]), "truth": f"{case_name}.truth.json"}
 
 
 def main(argv=None) -> int:

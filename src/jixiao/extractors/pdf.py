@@ -293,6 +293,7 @@ class _FragmentReader:
 
     def read(self, grid: Grid, kind: FragmentKind, chars: CharIndex) -> None:
         h = _header_row_index(grid, kind)
+        assert h is not None, "read() is given grids that _header_grid found"
         block = self._header_block(grid, grid.rows[:h])
         header = grid.rows[h].present()
         names = column_fields(kind.value, [c.text for c in header])
