@@ -51,6 +51,11 @@ CASES = (
     ("beihu-shijian-2023", 150, 0.4, "pdf"),
     ("changde-shengtai-2023", 200, -0.5, "png"),
 )
+# The seed's layout with its own header cells (指标值类 / 指标值 / 计量单, the score under 备注):
+# issue 11's prefix clash and issue 12's acceptance case. Written with --seed-headers.
+SEED_HEADER_CASES = (
+    ("hengyang-yingji-2022", 200, 0.6, "pdf"),
+)
 
 
 def _use_scan_font() -> None:
@@ -142,6 +147,8 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path, *,
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(SAMPLES / "scanned"))
+    parser.add_argument("--seed-headers", action="store_true",
+                        help="also write the seed-layout scans (<case>-seedheaders) and list them in the manifest")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -149,6 +156,9 @@ def main(argv=None) -> int:
         print(f"make_scans: {FONT_FILE} is missing: apt-get install fonts-wqy-zenhei", file=sys.stderr)
         return 1
     cases = [make_scan(case, dpi, angle, fmt, out) for case, dpi, angle, fmt in CASES]
+    if args.seed_headers:
+        cases += [make_scan(case, dpi, angle, fmt, out, variants={"seed_headers": True},
+                            name=f"{case}-seedheaders") for case, dpi, angle, fmt in SEED_HEADER_CASES]
     (out / "manifest.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False, indent=1) + "\n",
                                        encoding="utf-8")
     for case in cases:
