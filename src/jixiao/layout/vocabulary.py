@@ -185,10 +185,24 @@ def match_header_ending(text: str) -> Optional[HeaderMatch]:
     """The field a cell names at its end, after other text ("详情见附件(…)一级指标"); names of four
     characters or more only, so that a word that merely ends like a name is not taken."""
     cell = normalise(text)
-    for name, spec in _NAMES:  # longest first
+    for name, spec in _header_names():  # longest first
         if len(name) >= 4 and cell.endswith(name) and len(cell) > len(name):
             return HeaderMatch(spec, name, False)
     return None
+
+
+def printed_header_names() -> list[str]:
+    """Every header name and block label as printed (half- and full-width brackets), longest first:
+    for cutting a header line whose names run together. Follows :func:`extend_headers`."""
+    global _PRINTED
+    if _PRINTED[0] is not FIELDS:
+        names = {*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS}
+        names |= {n.replace("(", "（").replace(")", "）") for n in names}
+        _PRINTED = (FIELDS, sorted(names, key=len, reverse=True))
+    return _PRINTED[1]
+
+
+_PRINTED: tuple[Optional[tuple[FieldSpec, ...]], list[str]] = (None, [])
 
 
 def is_row_label_header(text: str) -> bool:
