@@ -26,8 +26,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# samples/ holds real filings jixiao does not read yet and a page with no table at all: they fail
+# on purpose, with their reasons (exit status 1). Only a usage error (2) or a crash fails `make run`.
 run: install
-	$(VENV)/bin/jixiao convert samples -o $(OUT)
+	@$(VENV)/bin/jixiao convert samples -o $(OUT); status=$$?; \
+	if [ $$status -eq 1 ]; then echo "make run: the failed inputs above are expected (see samples/real/README.md); outputs in $(OUT)/"; exit 0; fi; \
+	exit $$status
 
 # pytest exits 5 when it collects no test: that is a broken suite, not a pass.
 test: install-test
