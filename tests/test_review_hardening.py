@@ -220,3 +220,18 @@ def test_source_context_is_read_once(out, tmp_path, monkeypatch):
     for thread in threads:
         thread.join()
     assert results == [200] * 6 and texts.reads == 1
+
+
+def test_a_source_whose_name_is_not_utf8_is_found_by_its_printable_name(tmp_path):
+    """Manifest sources are printable names (bad\\xff.txt); the server opens the file they stand for."""
+    import os
+
+    from jixiao.pipeline.inputs import display_name
+    from jixiao.review.sources import resolve
+
+    raw = os.path.join(os.fsencode(tmp_path), b"bad\xff.txt")
+    with open(raw, "wb") as handle:
+        handle.write("一级指标\n".encode())
+    name = display_name(raw)
+    assert name.endswith("bad\\xff.txt")
+    assert resolve(name, [tmp_path]) == Path(os.fsdecode(raw)).resolve()

@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 from ..extractors.text import decode
 from ..model import Provenance
+from ..pipeline.inputs import path_of
 
 CROP_MARGIN = 36.0  # PDF points around the cell: half an inch of the table around it
 CROP_SCALE = 2.0  # 144 dpi: small print stays legible at 1366×768
@@ -32,7 +33,8 @@ def resolve(source: str, roots: Sequence[Path]) -> Path:
     """
     bases = [Path(r).resolve() for r in roots]
     for base in bases:
-        candidate = (base / source).resolve()  # an absolute ``source`` replaces ``base``
+        # ``source`` is the batch's printable name (bad\xff.txt): path_of gives the file system's name back
+        candidate = (base / path_of(source)).resolve()  # an absolute ``source`` replaces ``base``
         if candidate.is_file() and any(candidate.is_relative_to(b) for b in bases):
             return candidate
     raise SourceError(f"{source}: source file not found under {', '.join(str(b) for b in bases)}")
