@@ -226,6 +226,8 @@ def test_a_source_whose_name_is_not_utf8_is_found_by_its_printable_name(tmp_path
     """Manifest sources are printable names (bad\\xff.txt); the server opens the file they stand for."""
     import os
 
+    from pathlib import Path
+
     from jixiao.pipeline.inputs import display_name
     from jixiao.review.sources import resolve
 
