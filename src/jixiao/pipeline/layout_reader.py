@@ -227,8 +227,9 @@ def _broken_header_cell(grid: Grid, rows: list[list[GridCell]], bottom: int) -> 
     return None
 
 
-def _read_header_texts(grid: Grid, texts: list[str]) -> list[Column]:
-    cells = [GridCell(text=t, row=0, col=k, provenance=Provenance(file=grid.source)) for k, t in enumerate(texts)]
+def _read_header_texts(grid: Optional[Grid], texts: list[str]) -> list[Column]:
+    source = grid.source if grid is not None else ""
+    cells = [GridCell(text=t, row=0, col=k, provenance=Provenance(file=source)) for k, t in enumerate(texts)]
     return _read_header(cells, False)
 
 
@@ -257,6 +258,43 @@ def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell
     return sorted(merged, key=lambda c: c.col)
 
 
+def _header_run(columns: list[Column]) -> tuple[int, int]:
+    """[start, end) of the run of consecutive column names that holds the most fields and is
+    understood by itself; the whole span from the first to the last name when none is."""
+    runs, start = [], None
+    for k, column in enumerate([*columns, None]):
+        named = column is not None and bool(column.spec or column.row_label or column.shadow)
+        if named and start is None:
+            start = k
+        elif not named and start is not None:
+            runs.append((start, k))
+            start = None
+    def fields(run: tuple[int, int]) -> list[str]:
+        # matched afresh: a name the page used earlier (预期目标 in the header block) takes no field from the run
+        return [c.spec.name for c in _read_header_texts(None, [c.header for c in columns[run[0]:run[1]]]) if c.spec]
+
+    good = [run for run in runs if _understood(fields(run))]
+    if good:
+        return max(good, key=lambda run: len(fields(run)))
+    named = [k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow]
+    return (0, named[-1] + 1) if named else (0, len(columns))
+
+
+def _split_long_row(cells: list[GridCell], width: int) -> list[list[GridCell]]:
+    """A row far longer than the header (a table flattened onto one line) cut where a 一级 or 二级
+    name opens a new row, once the row so far holds more than taxonomy names."""
+    if len(cells) <= 2 * width:
+        return [cells]
+    rows: list[list[GridCell]] = [[]]
+    for cell in cells:
+        kinds = classify(cell.text)
+        taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+        if taxonomy and any(not (classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2}) for c in rows[-1]):
+            rows.append([])
+        rows[-1].append(cell)
+    return rows
+
+
 def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
@@ -264,11 +302,12 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
             continue
         columns = _read_header(cells, grid.tokenised)
         fields = [c.spec.name for c in columns if c.spec]
+        banded_used = False
         if len(fields) >= 2 and not grid.positional:
             banded = _header_band(grid, rows, index, columns)
             banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
             if banded is not None and len(banded_fields) > len(fields):
-                columns, fields = banded, banded_fields
+                columns, fields, banded_used = banded, banded_fields, True
         if grid.positional:
             two = _two_level(rows, index)
             if two is not None:
@@ -277,13 +316,16 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                 if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
                     return Header(index + 1, two_columns, cells[0].provenance.line, cells=two, first=index)
         if len(fields) >= 2 and _understood(fields):
-            last = max(k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow)
-            spill = []
-            if not grid.positional and last + 1 < len(columns):
-                # a dump that lost the row break: cells after the last header name are the first row
-                first_spilled = _header_cells(cells, grid.tokenised)[last + 1][1]
-                spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
-                columns = columns[:last + 1]
+            spill: list[GridCell] = []
+            if not grid.positional and not banded_used:
+                # a dump that lost its line breaks: text before the run of column names is the page's,
+                # and the cells after it are the table's rows
+                start, end = _header_run(columns)
+                if end < len(columns):
+                    first_spilled = _header_cells(cells, grid.tokenised)[end][1]
+                    spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
+                if (start, end) != (0, len(columns)):
+                    columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
             return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
         if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
             best = (index, fields, cells[0].provenance.line)
@@ -446,6 +488,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     body = rows[header.row + 1:]
     if header.spill:
         body = [header.spill, *body]
+    if not grid.positional and not grid.glued:  # a glued row is many pieces by nature
+        body = [part for cells in body for part in _split_long_row(cells, len(columns))]
     for cells in body:
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells:
