@@ -15,9 +15,9 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
-from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
 from .base import filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
@@ -140,8 +140,9 @@ def scan_pages(document) -> list[PageText]:
     return pages
 
 
-def extract_pdf(source: str, data: bytes) -> Filing:
-    """Read a text-layer PDF into a Filing with its header items and three fragments."""
+def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
+    """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
+    fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""
     document = open_pdf(source, data)
     try:
         return _extract(source, data, document)
@@ -149,7 +150,7 @@ def extract_pdf(source: str, data: bytes) -> Filing:
         document.close()
 
 
-def _extract(source: str, data: bytes, document) -> Filing:
+def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     pages = scan_pages(document)
     filing = Filing(filing=filing_id(data), source=source, kind="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
@@ -167,6 +168,14 @@ def _extract(source: str, data: bytes, document) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
+    if not split_layout(located):
+        # any other ruled table: grids for the layout reader (issue 12)
+        from .pdf_table import TABLE_WORD, extract_tables
+
+        numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
+        extracted = extract_tables(source, data, document, numbers, filing.errors, filing.pages)
+        if extracted is not None:
+            return extracted
     if not located:
         _raise_not_found(source, pages, data, len(document))
 
@@ -218,6 +227,13 @@ def _extract(source: str, data: bytes, document) -> Filing:
     return filing
 
 
+def split_layout(located: list[PageText]) -> bool:
+    """The seed's layout: a page heads the 指标解释 or 评(扣)分标准 columns without the indicator
+    columns beside them (a single table names them all in one header row)."""
+    return any(p.kind is not FragmentKind.INDICATORS and "一级指标" not in (text := "".join(p.text.split()))
+               and "三级指标" not in text for p in located)
+
+
 @contextlib.contextmanager
 def _closing_quietly(pdf):
     """pdfplumber's close() builds every page object, and a broken page dictionary (a /Rotate that
@@ -244,7 +260,7 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise NotAFiling(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
-        f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
+        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}")
 
 
 def _camelot_grids(source: str, data: bytes, page_number: int, height: float, chars: CharIndex) -> list[Grid]:

@@ -10,7 +10,7 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-from ..model import ErrorItem, Filing, FragmentKind, Severity
+from ..model import ErrorItem, Extracted, Filing, FragmentKind, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
@@ -50,7 +50,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
     return extract_ocr_pages(source, data, pages)
 
 
-def extract_pdf_routed(source: str, data: bytes) -> Filing:
+def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
     try:
         filing = extract_pdf(source, data)
@@ -69,6 +69,8 @@ def extract_pdf_routed(source: str, data: bytes) -> Filing:
                         for n in range(1, page_count + 1)]
         return filing
 
+    if isinstance(filing, Extracted):
+        return filing  # grids of a ruled table: the layout reader reads them
     missing = [kind for kind in FragmentKind if kind not in filing.fragments]
     ocr_pages = [p["page"] for p in filing.pages if p.get("route") == ROUTE_OCR]
     if not missing or not ocr_pages:

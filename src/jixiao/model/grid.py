@@ -86,3 +86,4 @@ class Extracted(BaseModel):
     errors: list[ErrorItem] = Field(default_factory=list)
     encoding: Optional[str] = None
     year_hint: Optional[int] = Field(None, description="a year from the file name, used when the text names none")
+    pages: list[dict] = Field(default_factory=list, description="per page of a PDF: its number and the route it took")
