@@ -45,9 +45,10 @@ def read_page(document, index: int, *, edges: bool = True) -> PageContent:
     try:
         width, height = page.get_width(), page.get_height()
         content = PageContent(number=index + 1, width=width, height=height)
+        clipped = _clipped_text(raw, page)
         textpage = page.get_textpage()
         try:
-            content.chars = _chars(raw, textpage, height)
+            content.chars = _chars(raw, textpage, height, clipped)
         finally:
             textpage.close()
         if edges:
@@ -57,29 +58,54 @@ def read_page(document, index: int, *, edges: bool = True) -> PageContent:
     return content
 
 
-def _chars(raw, textpage, height: float) -> list[dict]:
+def _clipped_text(raw, page) -> bool:
+    """Whether any text object on the page is clipped (pdfium keeps only clips that cut)."""
+    for j in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, j)
+        if raw.FPDFPageObj_GetType(obj) == _TEXT:
+            clip = raw.FPDFPageObj_GetClipPath(obj)
+            if clip and raw.FPDFClipPath_CountPaths(clip) > 0:
+                return True
+    return False
+
+
+def _page_text(raw, textpage, count: int) -> Optional[str]:
+    """All characters' text in one call, or None when it does not line up one unit per character
+    (a character outside the BMP takes two)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(textpage, 0, count, buffer)
+    if written - 1 != count:
+        return None
+    text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="replace")
+    return text if len(text) == count else None
+
+
+def _chars(raw, textpage, height: float, clipped: bool) -> list[dict]:
     chars: list[dict] = []
     rect = raw.FS_RECTF()
     clips: dict[Optional[int], Optional[BBox]] = {None: None}
     count = raw.FPDFText_CountChars(textpage)
+    text = _page_text(raw, textpage, count)
     for i in range(count):
-        if raw.FPDFText_IsGenerated(textpage, i) == 1:
-            continue
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in (0, 10, 13) or 0xD800 <= code <= 0xDFFF:
+        char = text[i] if text is not None else chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD)
+        if char in "\r\n\x00" or "\ud800" <= char <= "\udfff":
             continue  # a line break, or half of a surrogate pair pdfium could not combine
-        text = chr(code)
+        if char in " \ufffe\xa0" and raw.FPDFText_IsGenerated(textpage, i) == 1:
+            continue  # a space pdfium inferred between words: the page does not draw it
         if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
             continue
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
         if top < bottom:
             top, bottom = bottom, top
-        obj = raw.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        if key not in clips:
-            clips[key] = _clip_box(raw, obj, height)
-        chars.append({"text": text, "x0": left, "x1": max(right, left), "top": height - top,
-                      "bottom": height - bottom, "size": max(top - bottom, 1.0), "clip": clips[key]})
+        clip = None
+        if clipped:
+            obj = raw.FPDFText_GetTextObject(textpage, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value
+            if key not in clips:
+                clips[key] = _clip_box(raw, obj, height)
+            clip = clips[key]
+        chars.append({"text": char, "x0": left, "x1": max(right, left), "top": height - top,
+                      "bottom": height - bottom, "size": max(top - bottom, 1.0), "clip": clip})
     return chars
 
 
