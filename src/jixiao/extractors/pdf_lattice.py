@@ -88,6 +88,15 @@ def _positions(values: list[float], tolerance: float) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
+def _bounded(positions: list[float], low: float, high: float, tolerance: float) -> list[float]:
+    """Line positions, with the ends of the crossing lines as outer bounds where no line is drawn."""
+    if low < positions[0] - tolerance:
+        positions.insert(0, low)
+    if high > positions[-1] + tolerance:
+        positions.append(high)
+    return positions
+
+
 def find_lattices(horizontal: list[Edge], vertical: list[Edge], tolerance: float = TOLERANCE) -> list[Lattice]:
     """Every table the ruling lines draw, top to bottom; a lone rule or box is no table."""
     hs, vs = join_edges(horizontal, tolerance), join_edges(vertical, tolerance)
@@ -115,8 +124,8 @@ def find_lattices(horizontal: list[Edge], vertical: list[Edge], tolerance: float
 
 def _lattice(hs: list[Edge], vs: list[Edge], tolerance: float) -> Lattice | None:
     # an open side (no outer vertical rule, as in a three-line table) still bounds the table
-    xs = _positions([e[0] for e in vs] + [min(e[1] for e in hs), max(e[2] for e in hs)], tolerance)
-    ys = _positions([e[0] for e in hs] + [min(e[1] for e in vs), max(e[2] for e in vs)], tolerance)
+    xs = _bounded(_positions([e[0] for e in vs], tolerance), min(e[1] for e in hs), max(e[2] for e in hs), tolerance)
+    ys = _bounded(_positions([e[0] for e in hs], tolerance), min(e[1] for e in vs), max(e[2] for e in vs), tolerance)
     if len(xs) < 2 or len(ys) < 2 or (len(xs) == 2 and len(ys) == 2):
         return None
     rows, cols = len(ys) - 1, len(xs) - 1

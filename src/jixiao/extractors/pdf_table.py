@@ -235,3 +235,32 @@ def extract_tables(source: str, data: bytes, document, numbers: list[int],
         return None
     return Extracted(filing=filing_id(data), source=source, route="pdf", grids=grids, errors=list(errors),
                      year_hint=year_from_name(source), pages=pages)
+
+
+# ---------------------------------------------------------------------------- the seed's layout, fast
+
+def seed_page_grids(document, number: int):
+    """The page's ruled tables in :mod:`.pdf_grid`'s shape, for the split-layout reader, read with
+    pypdfium2 alone (pdfminer's parse under pdfplumber took most of a PDF's time): the page's
+    :class:`~.pdf_grid.CharIndex` and its grids, top to bottom."""
+    from .pdf_grid import CharIndex, Grid as PageGrid, GridCell as PageCell, GridRow, cell_text
+
+    page = read_page(document, number - 1)
+    grids = []
+    for table in page_tables(page):
+        for lattice, chars_of in zip(table.lattices, table.cells):
+            grid = PageGrid(page=number, bbox=lattice.bbox)
+            anchors = {(cell.row, cell.col): k for k, cell in enumerate(lattice.cells)}
+            for r in range(len(lattice.ys) - 1):
+                cells = []
+                for c in range(len(lattice.xs) - 1):
+                    k = anchors.get((r, c))
+                    if k is None:
+                        cells.append(None)  # a merged cell above or to the left covers this slot
+                        continue
+                    bbox = lattice.cells[k].bbox
+                    text, lines = cell_text(chars_of[k])
+                    cells.append(PageCell(bbox=bbox, text=text, at_edge=reaches_edge(bbox, lines)))
+                grid.rows.append(GridRow(top=lattice.ys[r], bottom=lattice.ys[r + 1], cells=cells))
+            grids.append(grid)
+    return CharIndex(page.chars), grids
