@@ -9,7 +9,7 @@ OUT    ?= out
 # Benchmarks and evals import the sample generator (tools/) and the test corpora (tests/).
 TOOLS_PATH := PYTHONPATH=$(CURDIR)/tools:$(CURDIR)/tests
 
-.PHONY: run test bench bench-robust fuzz eval install install-test schemas clean
+.PHONY: run test typecheck bench bench-robust fuzz eval install install-test schemas clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install-test
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# Static types: strict on the data model, the baseline in pyproject.toml ([tool.mypy]) elsewhere.
+typecheck: install-test
+	MYPYPATH=$(CURDIR)/src $(PY) -m mypy -p jixiao
 
 # Benchmarks print ratios measured side by side in one run; they are not tests.
 bench: install-test

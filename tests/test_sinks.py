@@ -58,7 +58,7 @@ def _xlsx_texts(path) -> list[str]:
 def test_export_rewrites_every_recorded_format_with_a_clerks_edit(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
-    from jixiao.output.review.app import create_app
+    from jixiao.review.app import create_app
 
     monkeypatch.chdir(ROOT)
     out, memory = tmp_path / "out", tmp_path / "memory.sqlite"

@@ -16,6 +16,18 @@ from ..model.errors import ExtractionError, UnreadableFormat
 __all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
 
 
+class UnsupportedFormat(ExtractionError):
+    """A file jixiao does not read (its format is named in the message): listed as ``skipped``.
+
+    ``unrelated`` marks a file that is no filing at all (a stylesheet, a script,
+    the images of a saved web page): still listed, but not reported in the summary.
+    """
+
+    def __init__(self, message: str, *, unrelated: bool = False):
+        super().__init__(message)
+        self.unrelated = unrelated
+
+
 def filing_id(data: bytes) -> str:
     """A stable id for a filing: the same bytes give the same id on every machine."""
     return hashlib.sha256(data).hexdigest()[:16]
@@ -32,15 +44,127 @@ def year_from_name(path: str) -> Optional[int]:
 Extractor = Callable[[str, bytes], Filing]
 """An extractor takes the input path as given and its bytes, and returns a Filing."""
 
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+DOCX_SUFFIXES = {".docx", ".docm"}
+LEGACY_SUFFIXES = {".doc", ".wps", ".et", ".dps", ".ppt"}
+ASSET_SUFFIXES = {
+    ".css", ".js", ".mjs", ".map", ".json", ".xml", ".gif", ".ico", ".svg", ".webp", ".bmp", ".woff", ".woff2",
+    ".ttf", ".otf", ".eot", ".swf", ".md", ".ini", ".log", ".db", ".lnk", ".url", ".torrent", ".ds_store",
+}
+"""Files that sit beside filings and are none (the parts of a saved web page, notes, indexes)."""
+OTHER_FORMATS = {
+    ".odt": ("an OpenDocument text (.odt)", ".docx"), ".ods": ("an OpenDocument spreadsheet (.ods)", ".xlsx"),
+    ".rtf": ("a Rich Text file (.rtf)", ".docx"), ".pptx": ("a PowerPoint file (.pptx)", ".pdf"),
+    ".ofd": ("an OFD document (.ofd)", ".pdf"), ".zip": ("a ZIP archive", None),
+    ".rar": ("a RAR archive", None), ".7z": ("a 7-Zip archive", None),
+}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ASSET_FOLDERS = ("_files", ".files", "_文件")
+"""A saved web page keeps its images, styles and scripts in "<page>_files/": none is a filing."""
+
+
+def _zip_kind(data: bytes) -> Optional[str]:
+    import io
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return "zip"
+
+
+def _ole2_kind(data: bytes) -> str:
+    """An OLE2 compound file: an Excel 97 workbook, a Word 97 document, or other."""
+    head = data[:1 << 20]
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") + b"\x00\x00" in head:
+        return "xls"
+    return "legacy"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    for codec in ("utf-8", "gb18030"):
+        try:
+            sample.decode(codec)
+            return True
+        except UnicodeDecodeError as error:
+            if error.start > len(sample) - 4:  # a character cut by the sample's end
+                return True
+    return False
+
+
 def choose_extractor(path: str, data: bytes) -> str:
-    """Name of the extractor for a source, by its content first and its suffix second."""
+    """Name of the extractor for a source, by its content first and its suffix second.
+
+    Content decides where it can (a government ".xls" is often an HTML page, a
+    ".doc" a real .docx); a file that is no filing format goes to "unrelated"
+    (quietly skipped) or "unsupported" (skipped, with the reason)."""
+    from .html import looks_like_html
+
+    suffix = Path(path).suffix.lower()
     if data.startswith(PAGE_SET_MAGIC):
         return "pages"
-    if data.startswith(b"%PDF") or Path(path).suffix.lower() == ".pdf":
+    if data.startswith(b"%PDF") or (suffix == ".pdf" and not data.startswith((b"PK", OLE2_MAGIC))):
         return "pdf"
+    if Path(path).parent.name.lower().endswith(ASSET_FOLDERS):
+        return "unrelated"  # the images of a saved page are its logos and icons, not scans
     if data[:8].startswith(b"\x89PNG") or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
-    return "text"
+    if data.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(data)
+        if kind in ("docx", "xlsx"):
+            return kind
+        if suffix in DOCX_SUFFIXES:
+            return "docx"  # it says it is one: the reader fails saying it is damaged
+        if suffix in XLSX_SUFFIXES:
+            return "xlsx"
+        return "unsupported"
+    if data.startswith(OLE2_MAGIC):
+        return "xls" if _ole2_kind(data) == "xls" else "legacy"
+    if suffix in HTML_SUFFIXES or (suffix not in ASSET_SUFFIXES and looks_like_html(data)):
+        return "html"
+    if suffix in DOCX_SUFFIXES:
+        return "docx"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix == ".xls":
+        return "xls"
+    if suffix in LEGACY_SUFFIXES:
+        return "legacy"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"  # it says it is a scan: the OCR reader fails saying it is damaged
+    if suffix in ASSET_SUFFIXES:
+        return "unrelated"
+    if suffix in OTHER_FORMATS:
+        return "unsupported"
+    if suffix in TEXT_SUFFIXES or _looks_like_text(data):
+        return "text"
+    return "unsupported"
+
+
+def unrelated_file(source: str, data: bytes):
+    raise UnsupportedFormat(f"{source}: not a filing ({Path(source).suffix.lower() or 'no suffix'} file "
+                            "beside the filings); listed, not read", unrelated=True)
+
+
+def unsupported_file(source: str, data: bytes):
+    suffix = Path(source).suffix.lower()
+    what, target = OTHER_FORMATS.get(suffix, (f"a {suffix or 'suffix-less'} file jixiao has no reader for", None))
+    if data.startswith(b"PK\x03\x04") and suffix not in OTHER_FORMATS:
+        what = "a ZIP package that is neither .docx nor .xlsx"
+    hint = f"; convert it to {target}" if target else (
+        "; unpack it and convert the folder" if suffix in (".zip", ".rar", ".7z") or data.startswith(b"PK") else "")
+    raise UnsupportedFormat(f"{source}: skipped: {what}; jixiao reads .txt, .pdf, images, .html, .xlsx, .xls "
+                            f"and .docx{hint}")
 
 
 # A scanned filing often arrives as one image per page: a folder named

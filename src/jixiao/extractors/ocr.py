@@ -36,7 +36,7 @@ from typing import Iterable, Optional, Sequence
 import cv2
 import numpy as np
 
-from ..model import Cell, ErrorItem, Filing, FragmentKind, Provenance, Severity
+from ..model import Cell, ErrorItem, Filing, FragmentKind, PageRoute, Provenance, Severity
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
@@ -301,7 +301,7 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
             header.setdefault(name, cell)
         if read.year:
             years.append(read.year)
-        entry = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+        entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
         if read.kind is not None:
             entry["fragment"] = read.kind.value
             builder.add(read, continuation=not read.header)

@@ -15,7 +15,7 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Final, Optional, Union
 
 from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
@@ -43,7 +43,8 @@ from .pdf_grid import (
 )
 from .text import column_header_kind
 
-ROUTE_TEXT, ROUTE_OCR = "text", "ocr"
+ROUTE_TEXT: Final = "text"
+ROUTE_OCR: Final = "ocr"
 
 # Column-header words → field names, per fragment. Headers may be clipped
 # ("指标值类", "计量单"), so a header cell matches a name it starts, or is started by.

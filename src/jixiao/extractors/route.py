@@ -10,7 +10,7 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-from ..model import ErrorItem, Extracted, Filing, FragmentKind, Severity
+from ..model import ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
@@ -65,14 +65,14 @@ def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
         filing.errors[:0] = warnings
         ocr_set = set(ocr_pages)
         read = {p["page"]: p for p in filing.pages}
-        filing.pages = [read.get(n, {"page": n, "route": ROUTE_OCR if n in ocr_set else ROUTE_TEXT})
+        filing.pages = [read.get(n, PageRoute(page=n, route=ROUTE_OCR if n in ocr_set else ROUTE_TEXT))
                         for n in range(1, page_count + 1)]
         return filing
 
     if isinstance(filing, Extracted):
         return filing  # grids of a ruled table: the layout reader reads them
     missing = [kind for kind in FragmentKind if kind not in filing.fragments]
-    ocr_pages = [p["page"] for p in filing.pages if p.get("route") == ROUTE_OCR]
+    ocr_pages = [p["page"] for p in filing.pages if p["route"] == ROUTE_OCR]
     if not missing or not ocr_pages:
         return filing
     # Some fragments were not in the text layer: look for them on the unusable pages.

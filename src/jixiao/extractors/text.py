@@ -161,6 +161,7 @@ def _block_start(lines: list[str], section_line: int) -> int:
 def is_split_layout(lines: list[str], headers: list[tuple[int, FragmentKind]]) -> bool:
     """The seed's layout: the table split into column groups, each under its own header line,
     so that 指标解释 or 评(扣)分标准 heads a line of its own (not a column of the 一级指标 line)."""
+    headers = [(i, kind) for i, kind in headers if "|" not in lines[i]]  # a pipe table's cell is no fragment
     if any(kind is not FragmentKind.INDICATORS and "一级指标" not in lines[i] and "三级指标" not in lines[i]
            for i, kind in headers):
         return True

@@ -9,6 +9,9 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``spaced``: one row per line, cells separated by spaces (a spreadsheet's
   text); cells are whitespace tokens, so a free-text cell may have been split
   into several tokens and the layout reader joins them again.
+- ``cell_stream``: one cell per line and nothing else (no pipes, blank lines
+  between cells): the header is a run of lines that are each a column name;
+  below it a new row starts at each 一级指标 name (or 二级 where no 一级 is printed).
 - ``glued``: one row per line with the cells run together and no separator
   at all (``预算执行率10%=100``), recognised by a header line of column names
   printed back to back. Header lines are cut at the vocabulary's names; rows
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES
 from ..layout.vocabulary import FIELDS, ROW_LABEL_HEADERS
 from ..model import Extracted, Grid, GridCell, Provenance
@@ -97,11 +101,31 @@ def cut_glued_row(line: str) -> list[str]:
     return pieces
 
 
+def _stream_header(stripped: list[str]) -> int | None:
+    """Index of the first of three or more consecutive lines that are each one column name."""
+    run = 0
+    for k, line in enumerate(stripped):
+        names = segment_header(line)
+        run = run + 1 if len(names) == 1 and names[0] in _HEADER_NAMES or _is_name_with_note(line) else 0
+        if run >= 3:
+            return k - 2
+    return None
+
+
+def _is_name_with_note(line: str) -> bool:
+    """'二级指标(长期)': a column name and a short parenthetical."""
+    match = re.fullmatch(r"(.+?)[(（].{1,6}[)）]", line)
+    return bool(match) and match.group(1) in _HEADER_NAMES
+
+
 def detect_form(lines: list[str]) -> str:
     """Which text form the dump is in."""
     stripped = [line.strip() for line in lines if line.strip()]
     if not stripped:
         return "spaced"
+    if sum(1 for line in stripped if "|" in line) < 3 and _stream_header(stripped) is not None and \
+            all(len(line.split()) <= 2 for line in stripped[_stream_header(stripped):][:12]):
+        return "cell_stream"
     if any(_glued_header(line) for line in stripped):
         return "glued"
     ends_with_pipe = sum(1 for line in stripped if line.endswith("|"))
@@ -112,6 +136,20 @@ def detect_form(lines: list[str]) -> str:
     if inner_pipes >= 3:
         return "pipe"
     return "spaced"
+
+
+_SCORE_RANGE_TOKEN = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?)?\s*分?\s*[)）]\s*分?$")
+
+
+def _keep_score_ranges(tokens: list[str]) -> list[str]:
+    """'产出指标 (40-50)分': the score range belongs to the section cell before it."""
+    out: list[str] = []
+    for token in tokens:
+        if out and _SCORE_RANGE_TOKEN.match(token):
+            out[-1] = f"{out[-1]} {token}"
+        else:
+            out.append(token)
+    return out
 
 
 def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
@@ -153,6 +191,30 @@ def text_grid(source: str, text: str) -> Grid:
                 rows.append([(stripped, number)])
         if current:
             rows.append(current)
+    elif form == "cell_stream":
+        numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+        start = _stream_header([line for _, line in numbered]) or 0
+        rows.extend([(line, number)] for number, line in numbered[:start])
+        header: list[tuple[str, int]] = []
+        k = start
+        while k < len(numbered) and (numbered[k][1] in _HEADER_NAMES or _is_name_with_note(numbered[k][1])):
+            header.append((numbered[k][1], numbered[k][0]))
+            k += 1
+        rows.append(header)
+        body = numbered[k:]
+        starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
+        current_row: list[tuple[str, int]] = []
+        for number, line in body:
+            if FURNITURE.match(line):
+                break
+            # 成本指标 is a 一级 and a 二级 name: a row starts only once the current one holds
+            # more than taxonomy names
+            if line in starts_at and any(text not in _TAXONOMY for text, _ in current_row):
+                rows.append(current_row)
+                current_row = []
+            current_row.append((line, number))
+        if current_row:
+            rows.append(current_row)
     elif form == "glued":
         in_table = False
         for number, line in enumerate(lines, start=1):
@@ -179,7 +241,7 @@ def text_grid(source: str, text: str) -> Grid:
             elif form == "pipe":
                 parts = [stripped]
             else:
-                parts = stripped.split()
+                parts = _keep_score_ranges(stripped.split())
             cells = [(part, number) for part in parts if part]
             if cells:
                 rows.append(cells)

@@ -38,7 +38,7 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
 
 FURNITURE = re.compile(
     r"^\s*(填表人|填报人|联系电话|填报日期|填表日期|单位负责人|财务负责人|审核人|扫一扫|相关解读|相关链接|"
-    r"全部留言|评论|有用|打印|关闭|分享|\[|【打印|上一篇|下一篇|附件\d|来源|发布时间|浏览次数|"
+    r"全部留言|评论|有用|打印|关闭|分享|\[|【打印|上一篇|下一篇|附件\s*[\d:：]|来源|发布时间|浏览次数|"
     r"财政部门审核意见|主管部门审核意见|审核意见)"
 )
 """Page furniture and sign-off lines: never indicator rows."""
@@ -83,6 +83,9 @@ def looks_like_name(text: str) -> bool:
 
 
 def kind_of(text: str) -> Optional[str]:
-    """The document kind its earliest kind word names (the title comes first)."""
+    """The document kind its earliest kind word names (the title comes first); 自评 anywhere wins,
+    since a 项目支出绩效自评表 is a self-evaluation of a project."""
+    if "自评" in text:
+        return "self_evaluation"
     found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
     return min(found)[1] if found else None

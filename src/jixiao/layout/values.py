@@ -14,7 +14,8 @@ from typing import Optional
 from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, UNIT_ALIASES
 from .vocabulary import ValueKind, normalise
 
-EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "无", "0/"})
+EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/"})
+"""What a filing prints for an empty cell. 无 is a value (a qualitative target), not a blank."""
 
 _NUMBER = r"[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?"
 NUMBER = re.compile(rf"^{_NUMBER}$")
@@ -134,7 +135,9 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
 
 
 def _looks_like_unit(text: str) -> bool:
-    """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M)."""
+    """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M, /10万)."""
+    if re.fullmatch(r"/\d+(?:\.\d+)?[\u4e00-\u9fff]{0,2}", text):
+        return True  # a rate: ≤12/10万
     if len(text) > 6 or re.search(r"\d", text):
         return False
     if re.fullmatch(r"[A-Za-z/²³]+", text):

@@ -74,6 +74,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("score", "权重", ("权重(%)", "权重", "指标权重"), ValueKind.NUMBER, fragment="scoring"),
     FieldSpec("remark", "备注", ("备注",), ValueKind.TEXT, fragment="scoring", free_text=True),
     FieldSpec("direction", "指标方向性", ("指标方向性", "指标方向"), ValueKind.DIRECTION),
+    FieldSpec("project", "项目名称", ("项目名称", "项目支出名称", "二级项目名称", "子项目名称"), ValueKind.TEXT),
     FieldSpec("standard", "绩效标准", ("绩效标准", "指标值确定依据", "标准类型"), ValueKind.STANDARD, record=False),
     FieldSpec("actual", "实际完成值", ("实际完成值", "全年实际完成值", "实际完成情况", "完成值", "实际值",
                                        "全年完成值", "实际完成指标值"), ValueKind.VALUE),

@@ -9,6 +9,12 @@ operators, units) in ``vocabulary.py``.
 """
 
 from .filing import (
+    ADDED_RECORD_FIELDS,
+    DOCUMENT_KINDS,
+    NUMBER_FIELDS,
+    RECORD_DETAIL_FIELDS,
+    SCHEMA_VERSION,
+    BudgetItem,
     GAP,
     INDICATOR_COLUMNS,
     RECORD_TEXT_FIELDS,
@@ -25,6 +31,7 @@ from .filing import (
     HeaderItem,
     HeaderValue,
     ManifestEntry,
+    PageRoute,
     Provenance,
     Record,
     RepairedField,
@@ -47,9 +54,10 @@ from .errors import (
 from .grid import Extracted, Grid, GridCell
 
 __all__ = [
+    "ADDED_RECORD_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
-    "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry",
+    "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
     "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
     "filing_needs_review", "needs_review",
     "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",

@@ -10,9 +10,10 @@ text, and status and errors are data, never exceptions that end a batch.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Literal, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import Required, TypedDict
 
 
 class FilingStatus(str, Enum):
@@ -21,6 +22,7 @@ class FilingStatus(str, Enum):
     OK = "ok"
     PARTIAL = "partial"
     FAILED = "failed"
+    SKIPPED = "skipped"  # a file jixiao does not read (its format is named in the error): listed, not converted
 
 
 class FieldStatus(str, Enum):
@@ -73,6 +75,18 @@ GAP = "□"
 INDICATOR_COLUMNS = ("level1", "level2", "level3", "operator", "target", "unit")
 RECORD_TEXT_FIELDS = INDICATOR_COLUMNS + ("explanation", "scoring_rule", "remark")
 """Fields of a record that carry per-field repair information (``Record.fields``)."""
+ADDED_RECORD_FIELDS = ("project", "weight", "direction", "actual", "points", "deviation")
+"""Record fields added in schema version 2 (project tables, budget-system exports, self-evaluations)."""
+NUMBER_FIELDS = ("score", "weight", "points")
+RECORD_DETAIL_FIELDS = RECORD_TEXT_FIELDS + ("score",) + ADDED_RECORD_FIELDS
+"""Every field with an entry in ``Record.fields``, in order."""
+DOCUMENT_KINDS = ("department", "project", "self_evaluation")
+
+SCHEMA_VERSION = "2"
+"""The output contract's version, written into every JSON Schema and the Parquet metadata.
+1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
+deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
+``unrelated``. Fields are only ever added, never renamed."""
 
 
 class _Model(BaseModel):
@@ -128,6 +142,34 @@ class Fragment(_Model):
     provenance: Provenance = Field(description="where the fragment's header words were found")
 
 
+class BudgetItem(_Model):
+    """An amount of the header block: 年度预算金额, 资金总额, 项目总预算 … with its unit."""
+
+    label: str = Field(description="the label as the filing prints it (its canonical form)")
+    amount: Optional[Union[int, float]] = Field(None, description="the amount as a number; null when "
+                                                "the cell holds no number")
+    unit: Optional[str] = Field(None, description="元, 万元 … from the cell, the label or the 金额单位 line")
+    raw: str = Field(description="the amount cell as read")
+    provenance: Optional[Provenance] = None
+
+
+class PageRoute(TypedDict, total=False):
+    """Which route one page of a PDF or scan took, and what was found on it.
+
+    A typed dict rather than a model: pages are written exactly as they always
+    were (``{"page": 3, "route": "text", "fragment": "indicators"}``, absent keys
+    absent), and code reads them as ``page["route"]``. pydantic validates them.
+    """
+
+    page: Required[int]  # 1-based page number
+    route: Required[Literal["text", "ocr"]]  # text layer, or OCR
+    fragment: Optional[str]  # the fragment whose column headers the page shows
+    dpi: float  # OCR: the resolution the page was read at
+    skew: float  # OCR: the angle the page was levelled by, degrees
+    rows: int  # OCR: table rows read on the page
+    note: str  # OCR: why the page gave no rows
+
+
 class HeaderItem(_Model):
     """A numbered item of the header block: a duty （一） or a goal 目标1."""
 
@@ -149,7 +191,7 @@ class Filing(_Model):
     fragments: dict[FragmentKind, Fragment] = Field(default_factory=dict)
     errors: list[ErrorItem] = Field(default_factory=list)
     encoding: Optional[str] = None
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page: number and the route it took (text/ocr)"
     )
     layout: str = Field("split_fragments", description="how the table was laid out: the seed's split "
@@ -158,6 +200,8 @@ class Filing(_Model):
                                "(table layouts); the others are absent")
     project: Optional[Cell] = None
     document_kind: Optional[str] = Field(None, description="department, project or self_evaluation")
+    budget: list[BudgetItem] = Field(default_factory=list)
+    period: Optional[Cell] = Field(None, description="实施期 / 建设周期 of a project")
 
 
 class Evidence(_Model):
@@ -222,6 +266,15 @@ class Record(_Model):
     score: Optional[Union[int, float]]
     needs_review: bool
     fields: dict[str, RepairedField]
+    kind: Optional[str] = Field(None, description="the filing's kind: department (整体支出), project (项目支出) "
+                                "or self_evaluation (自评表)")
+    project: Optional[str] = Field(None, description="项目名称: the row's own project in a table of several "
+                                   "projects, else the filing's")
+    weight: Optional[Union[int, float]] = Field(None, description="权重 (budget-system exports; score holds it too)")
+    direction: Optional[str] = Field(None, description="指标方向性: 正向 / 反向")
+    actual: Optional[str] = Field(None, description="实际完成值 (self-evaluations)")
+    points: Optional[Union[int, float]] = Field(None, description="得分: the points obtained (self-evaluations)")
+    deviation: Optional[str] = Field(None, description="偏差原因分析及改进措施 (self-evaluations)")
 
 
 class HeaderValue(_Model):
@@ -260,8 +313,14 @@ class FilingResult(_Model):
         description="raw cells of fragments that could not be zipped (row counts disagreed)",
     )
     route: Optional[str] = Field(None, description="extractor that read the source")
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page of a PDF or scan: page number and route (text/ocr)")
+    kind: Optional[str] = Field(None, description="department (整体支出), project (项目支出) or "
+                                "self_evaluation (自评表), from the title and headers")
+    project: Optional[str] = Field(None, description="项目名称 of a project table or self-evaluation")
+    budget: list[BudgetItem] = Field(default_factory=list, description="amounts of the header block "
+                                     "(年度预算金额, 资金总额 …) with their unit")
+    period: Optional[str] = Field(None, description="实施期 / 建设周期")
 
 
 class ManifestEntry(_Model):
@@ -276,9 +335,11 @@ class ManifestEntry(_Model):
     fields_repaired: int = 0
     fields_flagged: int = 0
     route: Optional[str] = None
-    pages: list[dict] = Field(
+    pages: list[PageRoute] = Field(
         default_factory=list, description="per page of a PDF or scan: page number, route (text/ocr), fragment")
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
+    unrelated: bool = Field(False, description="a skipped file that is no filing at all (a stylesheet, a script, "
+                            "the images of a saved web page): listed here, not reported in the summary")
 
 
 class ReviewItem(_Model):

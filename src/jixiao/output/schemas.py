@@ -1,5 +1,6 @@
 """The JSON Schemas of the output contract, shipped in the package.
 
+Each schema carries the contract's ``version`` (:data:`jixiao.model.SCHEMA_VERSION`).
 The schemas are generated from the data model (``python -m jixiao.output.schemas``
 rewrites them) and a test checks that the shipped files are current, so the
 contract and the code cannot drift apart.
@@ -11,7 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import FilingResult, ManifestEntry, Record, ReviewItem
+from ..model import SCHEMA_VERSION, FilingResult, ManifestEntry, Record, ReviewItem
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 MODELS = {
@@ -26,6 +27,7 @@ def generate(name: str) -> dict:
     schema = MODELS[name].model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://jixiao.invalid/schemas/{name}.schema.json"
+    schema["version"] = SCHEMA_VERSION  # the contract's version (model.SCHEMA_VERSION); bumped when fields are added
     return schema
 
 

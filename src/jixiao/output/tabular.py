@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
-from ..model import RECORD_TEXT_FIELDS, needs_review
+from ..model import RECORD_TEXT_FIELDS, SCHEMA_VERSION, needs_review
 from .safety import runs_as_formula, xlsx_text
 
 ROW_GROUP = 10_000
@@ -37,7 +37,12 @@ def parquet_schema():
     columns += [(name, pa.string()) for name in RECORD_TEXT_FIELDS]
     columns += [("score", pa.float64()), ("needs_review", pa.bool_()),
                 ("flagged_fields", pa.list_(pa.string())), ("fields", pa.string())]
-    return pa.schema(columns, metadata={b"jixiao.fields": b"JSON object per record, as in records.jsonl"})
+    # schema 2: appended, never inserted
+    columns += [("kind", pa.string()), ("project", pa.string()), ("weight", pa.float64()),
+                ("direction", pa.string()), ("actual", pa.string()), ("points", pa.float64()),
+                ("deviation", pa.string())]
+    return pa.schema(columns, metadata={b"jixiao.fields": b"JSON object per record, as in records.jsonl",
+                                        b"jixiao.schema_version": SCHEMA_VERSION.encode()})
 
 
 def flagged_fields(record: dict) -> list[str]:
@@ -57,7 +62,8 @@ class ParquetSink:
 
     def add(self, record: dict) -> None:
         row = {name: record.get(name) for name in self.schema.names}
-        row["score"] = None if record["score"] is None else float(record["score"])
+        for name in ("score", "weight", "points"):
+            row[name] = None if record.get(name) is None else float(record[name])
         row["flagged_fields"] = flagged_fields(record)
         row["fields"] = json.dumps(record["fields"], ensure_ascii=False, separators=(",", ":"))
         self._rows.append(row)
@@ -82,10 +88,13 @@ XLSX_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("level1", "一级指标", 12), ("level2", "二级指标", 14), ("level3", "三级指标", 28),
     ("operator", "指标值类型", 8), ("target", "指标值", 12), ("unit", "计量单位", 9),
     ("explanation", "指标解释", 48), ("scoring_rule", "评（扣）分标准", 40), ("score", "分值", 7),
-    ("remark", "备注", 16), ("needs_review", "需复核", 8), ("flagged_fields", "存疑字段", 18),
+    ("remark", "备注", 16), ("kind", "表类型", 10), ("project", "项目名称", 24), ("weight", "权重", 7),
+    ("direction", "指标方向", 8), ("actual", "实际完成值", 12), ("points", "得分", 7), ("deviation", "偏差原因", 30),
+    ("needs_review", "需复核", 8), ("flagged_fields", "存疑字段", 18),
     ("source", "来源文件", 30), ("filing", "申报编号", 18),
 )
 FIELD_NAMES = {key: header for key, header, _ in XLSX_COLUMNS}
+KIND_NAMES = {"department": "部门整体支出", "project": "项目支出", "self_evaluation": "绩效自评"}
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 FLAGGED_FILL = "FFD966"  # amber: a clerk should look
 REPAIRED_FILL = "C6EFCE"  # green: restored from evidence
@@ -137,6 +146,8 @@ class XlsxSink:
             value = record.get(key)
             if key == "needs_review":
                 value = "是" if value else "否"
+            elif key == "kind":
+                value = KIND_NAMES.get(value, value)
             elif key == "flagged_fields":
                 value = "、".join(FIELD_NAMES.get(name, name) for name in flagged) or None
             if isinstance(value, str):

@@ -219,7 +219,7 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
                             memory=str(store.path) if store is not None else None)
     order = _InOrder()
     outcomes: list[Outcome] = []
-    summary = {"inputs": total, "ok": 0, "partial": 0, "failed": 0, "records": 0,
+    summary = {"inputs": total, "ok": 0, "partial": 0, "failed": 0, "skipped": 0, "unrelated": 0, "records": 0,
                "fields_repaired": 0, "fields_flagged": 0}
 
     def repair_key(slot: _Slot) -> str:
@@ -246,7 +246,7 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
             if writer is not None:
                 writer.add(outcome.entry, outcome.result)
             entry = outcome.entry
-            summary[entry.status.value] += 1
+            summary["unrelated" if entry.unrelated else entry.status.value] += 1
             summary["records"] += entry.records
             summary["fields_repaired"] += entry.fields_repaired
             summary["fields_flagged"] += entry.fields_flagged

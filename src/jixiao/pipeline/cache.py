@@ -35,7 +35,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..extractors.limits import ExtractionLimits
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: schema 2 (kind, project, budget, period, weight, actual, points …)
 """Bump when what is cached changes meaning, so old entries are ignored."""
 
 KINDS = ("extract", "repair")

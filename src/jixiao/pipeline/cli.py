@@ -170,15 +170,19 @@ def print_summary(result: Result) -> None:
     from rich.table import Table
 
     summary = result.summary
-    table = Table(title=f"jixiao: {summary['inputs']} input(s) → {result.out_dir}", show_header=True)
-    for column in ("ok", "partial", "failed", "records", "fields repaired", "fields flagged", "seconds"):
+    unrelated = summary.get("unrelated", 0)
+    title = f"jixiao: {summary['inputs'] - unrelated} input(s) → {result.out_dir}"
+    if unrelated:
+        title += f" ({unrelated} unrelated file(s) listed in the manifest)"
+    table = Table(title=title, show_header=True)
+    for column in ("ok", "partial", "failed", "skipped", "records", "fields repaired", "fields flagged", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(*(str(summary[key]) for key in
-                    ("ok", "partial", "failed", "records", "fields_repaired", "fields_flagged", "seconds")))
+                    ("ok", "partial", "failed", "skipped", "records", "fields_repaired", "fields_flagged", "seconds")))
     console = Console()
     console.print(table)
     for entry in result.manifest:
-        if entry.status.value != "ok":
+        if entry.status.value != "ok" and not entry.unrelated:  # unrelated files: in the manifest only
             detail = (entry.error or "").splitlines()[0] if entry.error else ""
             console.print(f"[bold]{entry.status.value}[/bold] {escape(detail or entry.source)}", highlight=False)
 

@@ -18,7 +18,10 @@ from ..model import (
     FilingResult,
     FilingStatus,
     FragmentKind,
+    PageRoute,
     Record,
+    NUMBER_FIELDS,
+    RECORD_DETAIL_FIELDS,
     RECORD_TEXT_FIELDS,
     RepairedField,
     Severity,
@@ -41,13 +44,13 @@ def _absent_field() -> RepairedField:
     return RepairedField(value=None, raw=None, status=FieldStatus.ABSENT, confidence=1.0)
 
 
-def _score(field: RepairedField) -> tuple[Optional[float], RepairedField]:
+def _number(field: RepairedField, name: str = "score") -> tuple[Optional[float], RepairedField]:
     if field.value is None:
         return None, field
     try:
         value = float(field.value)
     except ValueError:
-        return None, field.model_copy(update={"flags": [*field.flags, "score_not_a_number"],
+        return None, field.model_copy(update={"flags": [*field.flags, f"{name}_not_a_number"],
                                               "status": FieldStatus.UNREPAIRED})
     return (int(value) if value.is_integer() else value), field
 
@@ -81,6 +84,8 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
                 column = "explanation" if kind is FragmentKind.EXPLANATIONS else "scoring_rule"
                 unaligned[kind.value] = [row[column].raw for row in rows]
 
+    document_kind = filing.document_kind or "department"
+    project_field = _project_field(filing)
     records = []
     for position, indicator in enumerate(indicator_rows):
         fields: dict[str, RepairedField] = dict(indicator)
@@ -88,22 +93,32 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
             rows = repaired.rows.get(kind)
             if rows is not None and not mismatched:
                 fields.update(rows[position])
-        for name in (*RECORD_TEXT_FIELDS, "score"):
+        if "project" not in fields and project_field is not None:
+            fields["project"] = project_field  # the filing's project, when the row names none of its own
+        for name in RECORD_DETAIL_FIELDS:
+            added = name not in RECORD_TEXT_FIELDS and name != "score"
             if split and name not in fields:
-                fields[name] = _missing_field()
-            elif not split and name not in filing.columns and (name not in fields or fields[name].value is None):
+                # the seed's split layout has no columns for the fields added in schema 2
+                fields[name] = _absent_field() if added else _missing_field()
+            elif not split and name not in filing.columns and (name not in fields or fields[name].value is None) \
+                    and not (name == "project" and project_field is not None):
                 fields[name] = _absent_field()
             elif name not in fields:
                 fields[name] = RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
-        score, fields["score"] = _score(fields["score"])
-        fields = {name: fields[name] for name in (*RECORD_TEXT_FIELDS, "score")}
+        numbers = {}
+        for name in NUMBER_FIELDS:
+            numbers[name], fields[name] = _number(fields[name], name)
+        fields = {name: fields[name] for name in RECORD_DETAIL_FIELDS}
         records.append(Record(
             filing=filing.filing, source=source, department=repaired.department, year=filing.year,
             row=position + 1,
             **{name: fields[name].value for name in RECORD_TEXT_FIELDS},
-            score=score,
+            score=numbers["score"],
             needs_review=any(f.needs_review for f in fields.values()),
             fields=fields,
+            kind=document_kind, project=fields["project"].value, weight=numbers["weight"],
+            direction=fields["direction"].value, actual=fields["actual"].value, points=numbers["points"],
+            deviation=fields["deviation"].value,
         ))
 
     serious = any(e.severity is Severity.ERROR for e in errors)
@@ -118,10 +133,27 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
         needs_review=filing_needs_review(status, (*repaired.duties, *repaired.goals), records),
         records=records, unaligned=unaligned, route=filing.kind, pages=page_routes(filing),
+        kind=filing.document_kind or "department",
+        project=filing.project.text.strip() or None if filing.project is not None else None,
+        budget=list(filing.budget), period=filing.period.text.strip() or None if filing.period is not None else None,
     )
 
 
-def page_routes(filing: Filing) -> list[dict]:
+def _project_field(filing: Filing) -> Optional[RepairedField]:
+    """The filing's 项目名称 as a record field: read from the header block, never repaired."""
+    cell = filing.project
+    if cell is None or not cell.text.strip():
+        return None
+    return RepairedField(value=cell.text.strip(), raw=cell.text, status=FieldStatus.INTACT, confidence=1.0,
+                         provenance=cell.provenance)
+
+
+def page_routes(filing: Filing) -> list[PageRoute]:
     """Which route each page took, for the manifest: {page, route, fragment?}."""
-    keep = ("page", "route", "fragment")
-    return [{key: page[key] for key in keep if page.get(key) is not None} for page in filing.pages]
+    routes = []
+    for page in filing.pages:
+        route = PageRoute(page=page["page"], route=page["route"])
+        if page.get("fragment") is not None:
+            route["fragment"] = page["fragment"]
+        routes.append(route)
+    return routes

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 from ..model.errors import NotAFiling
 from ..layout.header_block import (
+    BUDGET_LABELS,
     DEPARTMENT_LABELS,
+    PERIOD_LABELS,
     FURNITURE,
     SIGN_OFF,
     GOAL_LABELS,
@@ -34,6 +36,7 @@ from ..layout.header_block import (
     strip_code,
 )
 from ..layout.values import (
+    DIRECTIONS,
     classify,
     is_empty,
     is_number,
@@ -55,6 +58,7 @@ from ..layout.vocabulary import (
     spec_named,
 )
 from ..model import (
+    BudgetItem,
     Cell,
     ErrorItem,
     Extracted,
@@ -91,10 +95,16 @@ class Column:
 
 @dataclass
 class Header:
-    row: int
+    row: int  # the (last) header row: the body starts below it
     columns: list[Column]
     line: Optional[int]
     spill: list[GridCell] = field(default_factory=list)  # data cells a dump ran into the header row
+    cells: list[GridCell] = field(default_factory=list)  # the header's cells, one per column
+    first: Optional[int] = None  # the first header row, when the header spans two rows
+
+    @property
+    def top(self) -> int:
+        return self.row if self.first is None else self.first
 
     @property
     def fields(self) -> list[str]:
@@ -121,8 +131,18 @@ def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Opt
     return out
 
 
+_LONG_TERM = re.compile(r"长期|中期|实施期")
+
+
 def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
     columns = _match_columns(cells, tokenised)
+    for k, column in enumerate(columns):
+        # a 长期/中期 group beside the 年度 one: the year's indicators are the record's
+        if column.spec is not None and _LONG_TERM.search(column.header):
+            twin = next((c for c in columns[k + 1:] if c.shadow is column.spec and "年度" in c.header), None)
+            if twin is not None:
+                column.shadow, column.spec = column.spec, None
+                twin.spec, twin.shadow = twin.shadow, None
     names = [c.spec.name for c in columns if c.spec]
     if "level3" not in names and names.count("explanation") == 1 and ("target" in names or "actual" in names):
         # 指标内容 / 指标说明 is the indicator itself where a table has no 三级指标 column
@@ -180,6 +200,33 @@ def _read_header_texts(grid: Grid, texts: list[str]) -> list[Column]:
     return _read_header(cells, False)
 
 
+def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell]]:
+    """A header over two rows of a positional grid: merged top cells (一级指标 spanning two rows, 指标值
+    spanning 指标性质 / 指标值 / 度量单位 below it). The header is the top row's cells with each cell that
+    spans columns replaced by the sub-headers under it; None when the next row holds no sub-header."""
+    if index + 1 >= len(rows) or not rows[index + 1]:
+        return None
+    top, below = rows[index], rows[index + 1]
+    spanning = [c for c in top if c.col_span > 1]
+    if not spanning or not any(match_header(b.text) for b in below):
+        return None
+    if any(c.text.strip() and not match_header(c.text) and not is_row_label_header(c.text) for c in top):
+        return None  # a header-block row (本年度绩效目标 | the goal) above the header, not its top half
+    if not all(any(t.col <= b.col < t.col + t.col_span for t in spanning) or
+               not any(t.col <= b.col < t.col + t.col_span for t in top) for b in below):
+        return None  # a cell under an unmerged header: the next row is data, not sub-headers
+    merged: list[GridCell] = []
+    for cell in top:
+        subs = [b for b in below if cell.col <= b.col < cell.col + cell.col_span] if cell.col_span > 1 else []
+        if subs:
+            merged.extend(sub if match_header(sub.text) or not match_header(cell.text)
+                          else sub.model_copy(update={"text": cell.text}) for sub in subs)
+        else:
+            merged.append(cell)
+    merged.extend(b for b in below if not any(t.col <= b.col < t.col + t.col_span for t in top))
+    return sorted(merged, key=lambda c: c.col)
+
+
 def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
@@ -187,11 +234,18 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
             continue
         columns = _read_header(cells, grid.tokenised)
         fields = [c.spec.name for c in columns if c.spec]
-        if len(fields) >= 2:
+        if len(fields) >= 2 and not grid.positional:
             banded = _header_band(grid, rows, index, columns)
             banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
             if banded is not None and len(banded_fields) > len(fields):
                 columns, fields = banded, banded_fields
+        if grid.positional:
+            two = _two_level(rows, index)
+            if two is not None:
+                two_columns = _read_header(two, False)
+                two_fields = [c.spec.name for c in two_columns if c.spec]
+                if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
+                    return Header(index + 1, two_columns, cells[0].provenance.line, cells=two, first=index)
         if len(fields) >= 2 and _understood(fields):
             last = max(k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow)
             spill = []
@@ -200,7 +254,7 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                 first_spilled = _header_cells(cells, grid.tokenised)[last + 1][1]
                 spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
                 columns = columns[:last + 1]
-            return Header(index, columns, cells[0].provenance.line, spill)
+            return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
         if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
             best = (index, fields, cells[0].provenance.line)
     if best is None:
@@ -241,10 +295,12 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
             return 0.5
         # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
         return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
+    # 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the
+    # operator): either column takes either, and _split_targets puts each where it belongs
     if kind is ValueKind.OPERATOR:
-        return 3.0 if ValueKind.OPERATOR in kinds else -6.0
+        return 3.0 if ValueKind.OPERATOR in kinds else (2.0 if ValueKind.DIRECTION in kinds else -6.0)
     if kind is ValueKind.DIRECTION:
-        return 3.0 if ValueKind.DIRECTION in kinds else -6.0
+        return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
     if kind is ValueKind.STANDARD:
         return 3.0 if ValueKind.STANDARD in kinds else -4.0
     if kind is ValueKind.UNIT:
@@ -353,9 +409,10 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     reading = _Reading()
     columns = header.columns
     names = header.fields
-    header_cols = [c.col for c in rows[header.row]] if grid.positional else []
-    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None}
+    header_cols = [c.col for c in header.cells] if grid.positional else []
+    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None, "project": None}
     misfits = 0
+    weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
     body = rows[header.row + 1:]
     if header.spill:
         body = [header.spill, *body]
@@ -367,13 +424,15 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
             break
         texts = [c.text for c in cells]
+        project = _project_row(cells)
+        if project is not None:
+            carry["project"] = project  # a table of several projects: the rows below are this one's
+            continue
         again = _read_header(cells, grid.tokenised)
         if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
             continue  # the header repeated on a new page, or a header cell broken onto its own line
-        # a lone number under a row that lacks its score: the weight fell onto the next line
-        if len(cells) == 1 and is_number(texts[0]) and reading.rows and "score" in names \
-                and "score" not in reading.rows[-1].cells:
-            reading.rows[-1].cells["score"] = _cell(first, texts[0])
+        # the weight (and direction) of a 定性 row fell onto the next line: "10", "5 正向"
+        if reading.rows and _fills_previous(cells, names, reading.rows[-1], weighted):
             continue
         if grid.positional:
             placed_cells = _assign_positional(header, cells, header_cols)
@@ -398,10 +457,42 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             if column.spec.name in row_cells:
                 continue
             row_cells[column.spec.name] = _cell(anchor[k], text)
+            if column.spec.name == "score" and column.spec.label == "权重":
+                row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
         if not _assign_row(row_cells, carry, reading, fit, names):
             continue
         misfits = 0
     return reading
+
+
+def _project_row(cells: list[GridCell]) -> Optional[Cell]:
+    """A row that names the project of the rows below it (项目名称：… across the table)."""
+    match = match_label(cells[0].text, PROJECT_LABELS)
+    if match is None or len(cells) > 2:
+        return None
+    name = match[1] or (cells[1].text if len(cells) > 1 else "")
+    name = name.strip()
+    return Cell(text=name, provenance=cells[0].provenance) if name and looks_like_name(name) else None
+
+
+def _fills_previous(cells: list[GridCell], names: list[str], previous: Row, weighted: bool) -> bool:
+    """A short row of numbers and directions only, whose fields the row above lacks, is that
+    row's overflow (a budget-system export prints a 定性 row's 权重 on the next line)."""
+    if len(cells) > 2:
+        return False
+    wanted: dict[str, GridCell] = {}
+    for cell in cells:
+        if is_number(cell.text) and "score" in names and "score" not in previous.cells and "score" not in wanted:
+            wanted["score"] = cell
+        elif normalise(cell.text) in DIRECTIONS and "direction" in names and "direction" not in previous.cells:
+            wanted["direction"] = cell
+        else:
+            return False
+    for name, cell in wanted.items():
+        previous.cells[name] = _cell(cell, cell.text)
+    if "score" in wanted and weighted:
+        previous.cells["weight"] = previous.cells["score"]  # 权重: as in the row itself
+    return True
 
 
 def _cell(grid_cell: GridCell, text: str) -> Cell:
@@ -417,6 +508,8 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         name, _range = strip_score_range(level1.text)
         carry["level1"] = level1.model_copy(update={"text": name})
         carry["level2"] = None
+    if cells.get("project") is not None:
+        carry["project"] = cells["project"]  # a merged 项目名称 cell covers the rows below it
     level2 = cells.get("level2")
     if level2 is not None:
         carry["level2"] = level2.model_copy(update={"text": strip_score_range(level2.text)[0]})
@@ -443,6 +536,8 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
             row[name] = row[name].model_copy(update={"text": strip_score_range(row[name].text)[0]})
         if name not in row and carry[name] is not None:
             row[name] = carry[name]
+    if "project" not in row and carry["project"] is not None:
+        row["project"] = carry["project"]
     reading.rows.append(Row(index=len(reading.rows) + 1, cells=row))
     return True
 
@@ -456,12 +551,15 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
         if target is None:
             continue
         split = split_value(target.text, has_unit_column="unit" in names)
-        operator = cells.get("operator")
-        op_value = operator_of(operator.text) if operator is not None else None
-        if operator is not None and op_value is None and normalise(operator.text) in ("正向", "反向", "中性"):
-            cells.setdefault("direction", operator)
+        operator, direction = cells.get("operator"), cells.get("direction")
+        if operator is not None and operator_of(operator.text) is None and normalise(operator.text) in DIRECTIONS:
+            # the columns are the other way round in this export: 指标性质 正向, 指标方向 =
             del cells["operator"]
-            operator = None
+            if direction is not None and operator_of(direction.text) is not None:
+                cells["operator"] = direction
+            cells["direction"] = operator
+            operator = cells.get("operator")
+        op_value = operator_of(operator.text) if operator is not None else None
         if operator is None or is_empty(operator.text):
             if split.operator:
                 cells["operator"] = target.model_copy(update={"text": split.operator})
@@ -480,14 +578,54 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
 
 # ---------------------------------------------------------------------------- header block
 
-def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing: Filing) -> None:
-    before = rows[:header.row]
+_AMOUNT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|千元|元|万|亿)?\s*$")
+_UNIT_NOTE = re.compile(r"(?:金额|资金)?单位\s*[:：]\s*(万元|亿元|千元|元)|^\s*[(（](万元|元)[)）]\s*$", re.M)
+_UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|亿元|千元|元)\s*[)）]")
+
+
+def _budget_item(label: str, rest: str, following: list[GridCell], cell: GridCell,
+                 unit_note: Optional[str]) -> Optional[BudgetItem]:
+    unit = None
+    match = _UNIT_IN_LABEL.search(rest)
+    if match:
+        unit, rest = match.group(1), rest[:match.start()] + rest[match.end():]
+    raw, where = rest.strip(" :："), cell
+    if not raw and following:
+        raw, where = following[0].text.strip(), following[0]
+    if not raw:
+        return None
+    amount_match = _AMOUNT.match(raw)
+    amount: Optional[Union[int, float]] = None
+    if amount_match:
+        value = float(amount_match.group(1).replace(",", ""))
+        amount = int(value) if value.is_integer() else value
+        unit = {"万": "万元", "亿": "亿元"}.get(amount_match.group(2) or "", amount_match.group(2)) or unit
+    elif match_label(raw, BUDGET_LABELS) or not re.search(r"\d", raw):
+        return None  # the next cell is another label, not an amount
+    return BudgetItem(label=label, amount=amount, unit=unit or unit_note, raw=raw, provenance=where.provenance)
+
+
+def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing: Filing,
+                  around: Optional[list[list[GridCell]]] = None) -> None:
+    """Department, project, goals, budget, period, year and kind, from the rows above the header
+    and, for a page or a Word file, from the paragraphs and tables before it (``around``)."""
+    before = [*(around or []), *rows[:header.top]]
     found: dict[str, tuple[int, str, GridCell]] = {}
     goal_items: list[HeaderItem] = []
+    budget: dict[str, BudgetItem] = {}
+    head_text = "\n".join(line for n, line in grid.lines if header.line is None or n < header.line)
+    note = _UNIT_NOTE.search(head_text)
+    unit_note = (note.group(1) or note.group(2)) if note else None
     for cells in before:
         for k, cell in enumerate(cells):
+            budget_match = match_label(cell.text, BUDGET_LABELS)
+            if budget_match is not None:
+                item = _budget_item(budget_match[0], budget_match[1], cells[k + 1:], cell, unit_note)
+                if item is not None and item.label not in budget:
+                    budget[item.label] = item
+                continue
             for what, labels in (("department", DEPARTMENT_LABELS), ("project", PROJECT_LABELS),
-                                 ("goals", GOAL_LABELS)):
+                                 ("goals", GOAL_LABELS), ("period", PERIOD_LABELS)):
                 match = match_label(cell.text, labels)
                 if match is None:
                     continue
@@ -498,13 +636,13 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
                         rest = " ".join(c.text for c in following)
                     elif following:
                         rest = following[0].text
-                    if match_label(rest, DEPARTMENT_LABELS + PROJECT_LABELS + GOAL_LABELS):
+                    if match_label(rest, DEPARTMENT_LABELS + PROJECT_LABELS + GOAL_LABELS + PERIOD_LABELS):
                         rest = ""
                 elif what == "goals" and grid.tokenised:
                     rest = " ".join([rest, *(c.text for c in cells[k + 1:])])
                 rank = labels.index(label)
-                if rest and (what == "goals" or looks_like_name(rest)) and (
-                        what not in found or rank < found[what][0]):
+                fits = (what in ("goals", "period") and bool(re.search(r"\w", rest))) or looks_like_name(rest)
+                if rest and fits and (what not in found or rank < found[what][0]):
                     found[what] = (rank, rest.strip(), cell)
                 break
     for line_no, line in grid.lines:
@@ -519,18 +657,42 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
     if "project" in found:
         _, value, cell = found["project"]
         filing.project = Cell(text=value, provenance=cell.provenance)
+    if "period" in found:
+        _, value, cell = found["period"]
+        filing.period = Cell(text=value, provenance=cell.provenance)
+    filing.budget = list(budget.values())
     if goal_items:
         filing.goals = goal_items
     elif "goals" in found:
         _, value, cell = found["goals"]
         filing.goals = [HeaderItem(label="目标", number=None, cell=Cell(text=value, provenance=cell.provenance))]
-    head_lines = [line for n, line in grid.lines if header.line is None or n < header.line]
-    head = "\n".join(head_lines)
-    match = YEAR.search(head)
+    match = YEAR.search(head_text)
     if match:
         filing.year = int(match.group(1))
-    title_kind = kind_of(head.split("项目名称")[0]) if head else None
+    title_kind = kind_of(head_text.split("项目名称")[0]) if head_text else None
+    if title_kind is None and any(name in header.fields for name in ("actual", "points")):
+        title_kind = "self_evaluation"  # 实际完成值 and 得分 columns: a self-evaluation, whatever its title
     filing.document_kind = title_kind or ("project" if filing.project is not None else "department")
+
+
+def _around(extracted: Extracted, grid: Grid, header: Header) -> list[list[GridCell]]:
+    """For a page or a Word file, what precedes the table: the paragraphs (as one-cell rows) and the
+    rows of the tables before it, in reading order. A spreadsheet's other sheets are not its header."""
+    if grid.form not in ("html", "docx") or header.line is None:
+        return []
+    table_lines = {c.provenance.line for g in extracted.grids for c in g.cells}
+    out: list[tuple[int, list[GridCell]]] = []
+    for line_no, text in grid.lines:
+        if line_no < header.line and line_no not in table_lines:
+            out.append((line_no, [GridCell(text=text, row=0, col=0,
+                                           provenance=Provenance(file=grid.source, line=line_no))]))
+    for other in extracted.grids:
+        if other is grid:
+            continue
+        for cells in other.rows():
+            if cells and cells[0].provenance.line is not None and cells[0].provenance.line < header.line:
+                out.append((cells[0].provenance.line, cells))
+    return [cells for _, cells in sorted(out, key=lambda pair: pair[0])]
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -556,7 +718,7 @@ def read_layout(extracted: Extracted) -> Filing:
                         encoding=extracted.encoding, errors=list(extracted.errors), year=None,
                         layout=f"table/{grid.form}", columns=list(dict.fromkeys(
                             [*names, *(n for r in reading.rows for n in r.cells)])))
-        _header_block(grid, rows, header, filing)
+        _header_block(grid, rows, header, filing, _around(extracted, grid, header))
         filing.pages = list(extracted.pages)
         if filing.year is None:
             filing.year = extracted.year_hint

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from .layout_reader import read_layout
-from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, pack_page_set
+from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
 from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import decisions_applied
 from ..output.writers import OutputWriter
@@ -36,11 +36,14 @@ from ..model import (
     FilingStatus,
     ManifestEntry,
     Record,
+    Severity,
 )
 from .joiner import join
 from .options import ConvertOptions, OptionsError  # noqa: F401 (OptionsError: part of the API)
 
-INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".htm", ".shtml", ".xhtml",
+                  ".xlsx", ".xlsm", ".xls", ".docx", ".docm"}
+"""Formats jixiao reads. A folder's other files are still listed (skipped, with the reason): nothing is dropped."""
 
 
 @dataclass
@@ -85,9 +88,13 @@ class Result:
 
 
 def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
-    """Expand folders into the filings they hold; files are taken as given.
+    """Expand folders into every file they hold; files are taken as given.
 
     A folder named ``<name>.pages`` is one input: the page images of one scan.
+    Every other file of a folder is an input too, whatever its suffix, so that
+    it is listed in the manifest: one jixiao does not read is ``skipped`` with
+    the reason (a stylesheet or the images of a saved page quietly so). Hidden
+    files and folders (``.DS_Store``, ``.git``) are left out.
 
     A path that does not exist is kept, so that it gets its own manifest line.
     """
@@ -102,8 +109,7 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
                     continue
                 if child in page_sets:
                     found.append(str(child))  # a folder of page images is one scanned filing
-                elif (child.is_file() and child.suffix.lower() in INPUT_SUFFIXES
-                      and not any(child.is_relative_to(s) for s in page_sets)):
+                elif child.is_file() and not any(child.is_relative_to(s) for s in page_sets):
                     found.append(str(child))
         else:
             found.append(str(raw))
@@ -113,6 +119,12 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
 def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
     return ManifestEntry(source=source, filing=None, status=FilingStatus.FAILED, error=message,
                          errors=[ErrorItem(component=component, message=message)])
+
+
+def skipped_entry(source: str, message: str, *, unrelated: bool = False) -> ManifestEntry:
+    return ManifestEntry(source=source, filing=None, status=FilingStatus.SKIPPED, error=message,
+                         errors=[ErrorItem(component="extract", severity=Severity.WARNING, message=message)],
+                         unrelated=unrelated)
 
 
 def extract_source(source: str, limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
@@ -141,6 +153,8 @@ def extract_data(source: str, data: bytes,
     try:
         extracted = extract(source, data, limits)
         return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
+    except UnsupportedFormat as error:
+        return skipped_entry(source, str(error), unrelated=error.unrelated)
     except ExtractionError as error:
         return failed_entry(source, str(error))
     except Exception as error:  # a bug or a hostile file must not end the batch

@@ -107,9 +107,14 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
             while j < len(text) and text[j].isspace():
                 j += 1
             previous = tokens[-1] if tokens else None
-            # A space after a word character is the trace of a collapsed run;
-            # a space after punctuation or at the start is only layout.
-            if previous is not None and not previous.is_gap and is_word_char(previous.char):
+            following = text[j] if j < len(text) else ""
+            # A space after a word character is the trace of a collapsed run ("提 ,确 ", "发 1分");
+            # a space after punctuation or at the start is only layout, and so is a space between
+            # two words of a table cell ("出差人数 正向"):
+            # a collapsed run is followed by the punctuation that ended it, a digit, or nothing.
+            between_words = bool(following) and is_cjk(following)
+            if previous is not None and not previous.is_gap and is_word_char(previous.char) and not (
+                    between_words and is_cjk(previous.char) and _run_length(tokens) > 1):
                 _append_gap(tokens, HARD if is_cjk(previous.char) else LOOSE, i)
                 _note(damage, "collapsed_run")
             i = j
@@ -130,6 +135,16 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
             tokens.append(Token(gap=SOFT, offset=len(text)))
             _note(damage, reason)
     return Garbled(raw=raw, tokens=tokens, damage=damage)
+
+
+def _run_length(tokens: list[Token]) -> int:
+    """How many word characters end the tokens read so far (the run a space would follow)."""
+    n = 0
+    for token in reversed(tokens):
+        if token.is_gap or not is_word_char(token.char):
+            break
+        n += 1
+    return n
 
 
 def evidently_clipped(garbled: Garbled) -> bool:

@@ -15,12 +15,13 @@ same passage is repaired too; this module covers the exact repeat.
 from __future__ import annotations
 
 import sqlite3
+from typing import Optional
 
 from ..model import FieldStatus, FilingResult, HeaderValue, RepairedField
 from ..model.decision import DECISION_COLUMNS, SETTLING_VALUE, Decision, decision_from_row, replay
 from .settle import settle_result
 
-_cache: dict[int, tuple[int, dict]] = {}
+_cache: dict[int, tuple[tuple[int, Optional[int]], dict[tuple[str, str], Decision]]] = {}
 
 
 def _confirmed(conn: sqlite3.Connection) -> dict[tuple[str, str], Decision]:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 from urllib.parse import urlencode
 
-from flask import Request, Response, redirect
+from flask import Request, redirect
+from werkzeug.wrappers import Response
 
 TOKEN_HEADER = "X-Jixiao-Token"
 TOKEN_PARAMETER = "token"

@@ -77,6 +77,8 @@ def decide(log: DecisionLog, items: list[ReviewItem], action: str, reviewer: str
     for position, item in enumerate(items):
         state = log.state(item.id)
         old_value, old_status = current(item, state)
+        new_value: Optional[str]
+        status: Optional[str]
         if action == "flag":
             new_value, status = old_value, old_status
         elif action == "accept" or position == 0:

@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import __version__
 from ..model import GAP, ReviewItem
@@ -96,7 +97,7 @@ def _state() -> Review:
 
 
 @review.before_app_request
-def guard() -> Optional[Response]:
+def guard() -> Optional[BaseResponse]:
     try:
         return _state().access.check(request)
     except Refused as refused:

@@ -1,0 +1,378 @@
+"""Render one table filing in every published format from the same truth.
+
+    PYTHONPATH=tools python -m samplegen.render_formats --out samples/formats
+
+A *table spec* is a whole filing as departments publish it outside the seed's
+split layout: a title, a header block (label → value pairs, two to a row), the
+indicator table's columns and its rows. Each spec is written as:
+
+- ``<id>.txt``   the page's text as a crawler keeps it: one row per line, cells
+                 joined by `` | ``, merged cells given only in their first row;
+- ``<id>.html``  a saved page in GB2312 with navigation around it, the header
+                 block and the indicators as tables, merged cells as rowspan;
+- ``<id>.xlsx``  one sheet, merged ranges, a percent cell stored as 0.95 with
+                 the ``0%`` format;
+- ``<id>.xls``   the same with xlwt (Excel 97), when xlwt is installed;
+- ``<id>.docx``  python-docx, merged cells as vMerge/gridSpan;
+- ``<id>.truth.json`` the records every format must give.
+
+Nothing here imports jixiao: the truth is written from the spec alone. The
+text, HTML and XLS files are byte-for-byte deterministic; XLSX and DOCX are zip
+packages whose entry timestamps change on each run (their content does not).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+LEVEL_KEYS = ("level1", "level2")
+
+# column key → header as printed
+BUDGET_EXPORT = {
+    "id": "ganzi-budget-export-2024",
+    "title": "2024年部门整体支出绩效目标表",
+    "kind": "department",
+    "year": 2024,
+    "department": "甘孜藏族自治州市场监督管理局机关",
+    "block": [("预算单位", "324001-甘孜藏族自治州市场监督管理局机关"), ("年度预算金额(万元)", "2680.35")],
+    "budget": [{"label": "年度预算金额", "amount": 2680.35, "unit": "万元"}],
+    "project": None, "period": None,
+    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("operator", "指标性质"),
+                ("target", "指标值"), ("unit", "度量单位"), ("weight", "权重(%)"), ("direction", "指标方向性")],
+    "rows": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "开展食品安全抽检批次", "operator": "≥",
+         "target": "3000", "unit": "批次", "weight": 20, "direction": "正向"},
+        {"level1": "产出指标", "level2": "数量指标", "level3": "特种设备定期检验数量", "operator": "≥",
+         "target": "1200", "unit": "台", "weight": 15, "direction": "正向"},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "抽检不合格食品核查处置率", "operator": "=",
+         "target": "100", "unit": "%", "weight": 15, "direction": "正向"},
+        {"level1": "产出指标", "level2": "时效指标", "level3": "投诉举报按时办结率", "operator": "≥",
+         "target": "95", "unit": "%", "weight": 10, "direction": "正向"},
+        {"level1": "效益指标", "level2": "社会效益指标", "level3": "较大食品安全事故发生次数", "operator": "≤",
+         "target": "0", "unit": "次", "weight": 20, "direction": "反向"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "市场主体满意度", "operator": "≥",
+         "target": "90", "unit": "%", "weight": 20, "direction": "正向"},
+    ],
+}
+
+PROJECT_TABLE = {
+    "id": "xiangtan-project-2023",
+    "title": "2023年度项目支出绩效目标申报表",
+    "kind": "project",
+    "year": 2023,
+    "department": "湘潭市城市管理和综合执法局",  # 主管部门 is taken over 实施单位 (layout/header_block.py)
+    "block": [("项目名称", "城区道路清扫保洁经费"), ("主管部门", "湘潭市城市管理和综合执法局"),
+              ("实施单位", "湘潭市环境卫生管理处"), ("项目属性", "延续项目"),
+              ("资金总额(万元)", "860"), ("实施期", "2023年1月至2023年12月")],
+    "budget": [{"label": "资金总额", "amount": 860, "unit": "万元"}],
+    "project": "城区道路清扫保洁经费", "period": "2023年1月至2023年12月",
+    "row_label": "年度绩效目标",
+    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
+                ("target", "指标值及单位"), ("score", "分值"), ("explanation", "指标解释")],
+    "rows": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "主次干道清扫保洁面积", "target": "≥320万平方米",
+         "score": 20, "explanation": "反映年度清扫保洁的道路面积"},
+        {"level1": "产出指标", "level2": "数量指标", "level3": "生活垃圾清运量", "target": "≥9.5万吨",
+         "score": 15, "explanation": "反映年度清运的生活垃圾总量"},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "道路保洁达标率", "target": "≥95%",
+         "score": 15, "explanation": "达标路段占检查路段的比例"},
+        {"level1": "效益指标", "level2": "社会效益指标", "level3": "城市环境卫生状况", "target": "明显改善",
+         "score": 20, "explanation": "反映城区市容环境卫生的改善情况"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "市民满意度", "target": "≥90%",
+         "score": 10, "explanation": "抽样调查市民对环卫作业的满意程度"},
+    ],
+}
+
+SELF_EVALUATION = {
+    "id": "yueyang-self-evaluation-2023",
+    "title": "2023年度项目支出绩效自评表",
+    "kind": "self_evaluation",
+    "year": 2023,
+    "department": "岳阳市卫生健康委员会",
+    "block": [("项目名称", "基本公共卫生服务补助资金"), ("主管部门", "岳阳市卫生健康委员会"),
+              ("年度预算金额(万元)", "1520"), ("实施期", "2023年度")],
+    "budget": [{"label": "年度预算金额", "amount": 1520, "unit": "万元"}],
+    "project": "基本公共卫生服务补助资金", "period": "2023年度",
+    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
+                ("target", "年度指标值"), ("actual", "实际完成值"), ("score", "分值"), ("points", "得分"),
+                ("deviation", "偏差原因分析及改进措施")],
+    "rows": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "65岁以上老年人健康管理人数", "target": "≥12万人",
+         "actual": "12.6万人", "score": 20, "points": 20, "deviation": None},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "高血压患者规范管理率", "target": "≥62%",
+         "actual": "60%", "score": 20, "points": 18, "deviation": "部分患者随访不及时，下年加强随访"},
+        {"level1": "效益指标", "level2": "社会效益指标", "level3": "居民健康素养水平", "target": "≥25%",
+         "actual": "26.1%", "score": 20, "points": 20, "deviation": None},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "居民满意度", "target": "≥85%",
+         "actual": "88%", "score": 10, "points": 10, "deviation": None},
+    ],
+}
+
+SPECS = (BUDGET_EXPORT, PROJECT_TABLE, SELF_EVALUATION)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _merged_runs(rows: list[dict], key: str) -> list[int]:
+    """Per row: how many rows its cell in column ``key`` covers (0: covered by the one above).
+    A 二级 run never crosses a 一级 boundary."""
+    spans = [0] * len(rows)
+    start = 0
+    for i in range(1, len(rows) + 1):
+        same = i < len(rows) and rows[i][key] == rows[start][key] and (
+            key == "level1" or rows[i]["level1"] == rows[start]["level1"])
+        if not same:
+            spans[start] = i - start
+            start = i
+    return spans
+
+
+def layout(spec: dict) -> tuple[list[list[tuple[str, int, int]]], int]:
+    """The whole sheet as rows of (text, row_span, col_span) with covered cells left out, and the
+    index of the indicator header row. Shared by every renderer so they agree cell for cell."""
+    keys = [k for k, _ in spec["columns"]]
+    label = spec.get("row_label")
+    width = len(keys) + (1 if label else 0)
+    out: list[list[tuple[str, int, int]]] = [[(spec["title"], 1, width)]]
+    block = spec["block"]
+    for i in range(0, len(block), 2):
+        pair = block[i:i + 2]
+        row = []
+        for k, (name, value) in enumerate(pair):
+            last = k == len(pair) - 1
+            value_span = (width - 1 if len(pair) == 1 else (width // 2 - 1 if k == 0 else width - width // 2 - 1))
+            row += [(name, 1, 1), (value, 1, max(1, value_span))]
+            if last:
+                break
+        out.append(row)
+    header = ([(label, 1, 1)] if label else []) + [(h, 1, 1) for _, h in spec["columns"]]
+    header_index = len(out)
+    out.append(header)
+    runs = {key: _merged_runs(spec["rows"], key) for key in LEVEL_KEYS}
+    for i, row in enumerate(spec["rows"]):
+        cells = []
+        if label and i == 0:
+            cells.append((label, len(spec["rows"]), 1))
+        for key in keys:
+            if key in LEVEL_KEYS:
+                if runs[key][i]:
+                    cells.append((row[key], runs[key][i], 1))
+                else:
+                    cells.append(None)  # covered by the merged cell above
+            else:
+                cells.append((_text(row.get(key)), 1, 1))
+        out.append(cells)  # type: ignore[arg-type]
+    return out, header_index
+
+
+def _positions(rows) -> list[list[tuple[int, int, str, int, int]]]:
+    """(row, col, text, rs, cs) of every cell that is drawn, by the HTML placement rule."""
+    occupied: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        c, placed = 0, []
+        for cell in row:
+            while (r, c) in occupied:
+                c += 1
+            if cell is None:
+                continue  # covered by a merged cell above: the occupied set skips it
+            text, rs, cs = cell
+            for rr in range(r, r + rs):
+                for cc in range(c, c + cs):
+                    occupied.add((rr, cc))
+            placed.append((r, c, text, rs, cs))
+            c += cs
+        out.append(placed)
+    return out
+
+
+_PERCENT = re.compile(r"^\d+(\.\d+)?%$")
+
+
+def _percent(text: str):
+    """A plain percentage ('60%', '26.1%') is stored as a fraction with a percent format, as Excel
+    users type it: (value, format), or None for any other text."""
+    match = _PERCENT.match(text)
+    if not match:
+        return None
+    decimals = len(match.group(1) or ".") - 1
+    return round(float(text[:-1]) / 100, 6), "0%" if not decimals else "0." + "0" * decimals + "%"
+
+
+def render_text(spec: dict) -> str:
+    rows, _ = layout(spec)
+    lines = ["首页 > 政务公开 > 财政预决算", ""]
+    for row in rows:
+        lines.append(" | ".join(cell[0] for cell in row if cell is not None))
+    lines += ["", "填表人：张三  联系电话：0731-12345678"]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(spec: dict) -> bytes:
+    import html
+
+    rows, header_index = layout(spec)
+    head = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+            f"<title>{html.escape(spec['title'])}</title><style>td{{border:1px solid}}</style>",
+            "<script>var nav = '<table><tr><td>x</td></tr></table>';</script></head><body>",
+            "<nav><a href='/'>首页</a> | <a href='/zwgk'>政务公开</a></nav>",
+            f"<h2>{html.escape(spec['title'])}</h2>", "<table class='block'>"]
+    body = []
+    for r, row in enumerate(rows[1:header_index], start=1):
+        body.append("<tr>" + "".join(_td(cell) for cell in row) + "</tr>")
+    body.append("</table><table class='indicators'>")
+    for row in rows[header_index:]:
+        tag = "th" if row is rows[header_index] else "td"
+        body.append("<tr>" + "".join(_td(cell, tag) for cell in row if cell is not None) + "</tr>")
+    tail = ["</table><p>填表人：张三&nbsp;&nbsp;联系电话：0731-12345678</p>",
+            "<footer>版权所有 © 某某市人民政府</footer></body></html>"]
+    return "\n".join(head + body + tail).encode("gb18030")
+
+
+def _td(cell, tag: str = "td") -> str:
+    import html
+
+    text, rs, cs = cell
+    attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+    return f"<{tag}{attrs}>{html.escape(text)}</{tag}>"
+
+
+def render_xlsx(spec: dict, path: Path) -> None:
+    from openpyxl import Workbook
+
+    rows, _ = layout(spec)
+    positions = _positions(rows)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "绩效目标表"
+    for placed in positions:
+        for r, c, text, rs, cs in placed:
+            cell = sheet.cell(row=r + 1, column=c + 1)
+            if _percent(text):
+                cell.value, cell.number_format = _percent(text)
+            elif text and _is_number(text) and not text.startswith("0"):
+                cell.value = float(text) if "." in text else int(text)
+            else:
+                cell.value = text or None
+            if rs > 1 or cs > 1:
+                sheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + rs, end_column=c + cs)
+    book.properties.creator = "jixiao samplegen"
+    import datetime as dt
+
+    stamp = dt.datetime(2024, 1, 1)
+    book.properties.created = book.properties.modified = stamp
+    book.save(path)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def render_xls(spec: dict, path: Path) -> bool:
+    try:
+        import xlwt
+    except ImportError:
+        return False
+    rows, _ = layout(spec)
+    positions = _positions(rows)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("绩效目标表")
+    for placed in positions:
+        for r, c, text, rs, cs in placed:
+            value, style = text, None
+            if _percent(text):
+                value, number_format = _percent(text)
+                style = xlwt.easyxf(num_format_str=number_format)
+            elif text and _is_number(text) and not text.startswith("0"):
+                value = float(text) if "." in text else int(text)
+            args = (value, style) if style is not None else (value,)
+            if rs > 1 or cs > 1:
+                sheet.write_merge(r, r + rs - 1, c, c + cs - 1, *args)
+            else:
+                sheet.write(r, c, *args)
+    book.save(str(path))
+    return True
+
+
+def render_docx(spec: dict, path: Path) -> None:
+    import docx
+
+    rows, header_index = layout(spec)
+    document = docx.Document()
+    document.core_properties.author = "jixiao samplegen"
+    import datetime as dt
+
+    stamp = dt.datetime(2024, 1, 1)
+    document.core_properties.created = document.core_properties.modified = stamp
+    document.add_paragraph(spec["title"])
+    positions = _positions(rows)
+    n_cols = max(c + cs for placed in positions for _, c, _, _, cs in placed)
+    table = document.add_table(rows=len(rows) - 1, cols=n_cols)
+    for placed in positions[1:]:
+        for r, c, text, rs, cs in placed:
+            top = table.cell(r - 1, c)
+            if rs > 1 or cs > 1:
+                top = top.merge(table.cell(r - 1 + rs - 1, c + cs - 1))
+            top.text = text
+    document.add_paragraph("填表人：张三  联系电话：0731-12345678")
+    document.save(str(path))
+
+
+_COMBINED = re.compile(r"^(≥|≤|=|>|<)?\s*(\d+(?:\.\d+)?)\s*(.*)$")
+
+
+def truth(spec: dict) -> dict:
+    """The records every format must give. A combined value column (指标值及单位, 年度指标值) is
+    split into operator, target and unit, as the layout reader splits it."""
+    keys = [k for k, _ in spec["columns"]]
+    records = []
+    for row in spec["rows"]:
+        record = {k: row.get(k) for k in keys}
+        if "operator" not in keys:
+            match = _COMBINED.match(row["target"])
+            if match:
+                record.update(operator=match.group(1) or "=", target=match.group(2), unit=match.group(3) or None)
+        if "weight" in keys:
+            record["score"] = row["weight"]  # a budget export's 权重 is the score too
+        records.append(record)
+    return {"id": spec["id"], "kind": spec["kind"], "year": spec["year"], "department": spec["department"],
+            "project": spec["project"], "period": spec["period"], "budget": spec["budget"],
+            "columns": keys, "records": records}
+
+
+def write_all(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for spec in SPECS:
+        stem = out / spec["id"]
+        (stem.with_suffix(".txt")).write_text(render_text(spec), encoding="utf-8")
+        (stem.with_suffix(".html")).write_bytes(render_html(spec))
+        render_xlsx(spec, stem.with_suffix(".xlsx"))
+        render_docx(spec, stem.with_suffix(".docx"))
+        forms = [".txt", ".html", ".xlsx", ".docx"]
+        if render_xls(spec, stem.with_suffix(".xls")):
+            forms.append(".xls")
+        (stem.with_suffix(".truth.json")).write_text(
+            json.dumps(truth(spec), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written += [stem.with_suffix(f) for f in forms]
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("samples/formats"))
+    args = parser.parse_args()
+    for path in write_all(args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
