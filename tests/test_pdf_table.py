@@ -208,3 +208,21 @@ def test_lattice_merges_cells_where_no_line_separates_them():
 def test_a_lone_rule_or_box_is_no_table():
     assert find_lattices([(100, 0, 500)], []) == []
     assert find_lattices([(0, 0, 50), (20, 0, 50)], [(0, 0, 20), (50, 0, 20)]) == []
+
+
+# ---------------------------------------------------------------------------- the generated families
+
+FAMILIES = Path(__file__).resolve().parent.parent / "samples" / "families"
+FAMILY_PDFS = sorted(p for p in FAMILIES.glob("*.pdf") if not p.stem.endswith("-scan"))
+
+
+@pytest.mark.parametrize("path", FAMILY_PDFS, ids=lambda p: p.stem)
+def test_family_pdfs_read_exactly(path):
+    """Every generated family as a ruled PDF (merged 一级/二级, header repeated per page) gives its
+    truth's records, field for field."""
+    import json
+
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    expected = [{name: (float(t[name]) if name == "score" and t[name] is not None else t[name]) for name in FIELDS}
+                for t in truth["indicators"]]
+    assert records_of(path) == expected
