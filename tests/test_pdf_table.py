@@ -174,6 +174,21 @@ def test_overflow_is_read_in_full_within_its_cell(tmp_path, wrap):
     assert level3.raw == OVERFLOW_ROWS[1][2] and level3.status.value == "intact"
 
 
+def test_a_table_that_looks_like_a_split_fragment_is_read_as_a_table(tmp_path):
+    """指标名称 | 指标值 | 评(扣)分标准 | 分值 names no 一级/三级指标, so the page looks like the seed's
+    scoring fragment; with no indicator fragment found, the page is read as one table after all."""
+    rows = [["指标名称", "指标值", "评(扣)分标准", "分值"],
+            ["道路保洁面积", "≥120万平方米", "每少1万平方米扣1分", "20"],
+            ["群众满意度", "≥90%", "每低1个百分点扣1分", "10"]]
+    path = render(tmp_path / "scoring-like.pdf", [Page(rows, [150, 100, 200, 50], title=("2023年项目支出绩效目标表",))])
+    assert isinstance(extract(str(path), path.read_bytes()), Extracted)
+    assert records_of(path, "level3", "operator", "target", "unit", "score", "scoring_rule") == [
+        {"level3": "道路保洁面积", "operator": "≥", "target": "120", "unit": "万平方米", "score": 20.0,
+         "scoring_rule": "每少1万平方米扣1分"},
+        {"level3": "群众满意度", "operator": "≥", "target": "90", "unit": "%", "score": 10.0,
+         "scoring_rule": "每低1个百分点扣1分"}]
+
+
 # ---------------------------------------------------------------------------- no table
 
 def test_a_pdf_without_a_table_fails_saying_so(tmp_path):

@@ -169,12 +169,10 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
-    if not split_layout(located):
+    split = split_layout(located)
+    if not split:
         # any other ruled table: grids for the layout reader (issue 12)
-        from .pdf_table import TABLE_WORD, extract_tables
-
-        numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
-        extracted = extract_tables(source, data, document, numbers, filing.errors, filing.pages)
+        extracted = _table_grids(source, data, document, pages, filing)
         if extracted is not None:
             return extracted
     if not located:
@@ -193,6 +191,11 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
                 _read_with_pdfplumber(plumber, document, filing, reader, located_page, unparsed)
     finally:
         plumber.close()
+    if split and FragmentKind.INDICATORS not in filing.fragments:
+        # the pages looked split but hold no indicator fragment: a table of another layout, perhaps
+        extracted = _table_grids(source, data, document, pages, filing)
+        if extracted is not None:
+            return extracted
     if not filing.fragments:
         raise NotAFiling(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
@@ -200,6 +203,15 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
                               f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
     reader.finish()
     return filing
+
+
+def _table_grids(source: str, data: bytes, document, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
+    """The ruled tables of the pages that mention 指标 (and their continuations) as grids for the
+    layout reader (:mod:`.pdf_table`), or None when they hold none."""
+    from .pdf_table import TABLE_WORD, extract_tables
+
+    numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
+    return extract_tables(source, data, document, numbers, filing.errors, filing.pages)
 
 
 def split_layout(located: list[PageText]) -> bool:
