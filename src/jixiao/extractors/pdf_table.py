@@ -252,7 +252,7 @@ def seed_page_grids(document, number: int):
             grid = PageGrid(page=number, bbox=lattice.bbox)
             anchors = {(cell.row, cell.col): k for k, cell in enumerate(lattice.cells)}
             for r in range(len(lattice.ys) - 1):
-                cells = []
+                cells: list[Optional[PageCell]] = []
                 for c in range(len(lattice.xs) - 1):
                     k = anchors.get((r, c))
                     if k is None:
