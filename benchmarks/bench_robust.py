@@ -2,7 +2,10 @@
 
     make bench-robust          # FUZZ_SECONDS (default 20) per atheris target, JIXIAO_KILL_POINTS (default 8)
 
-Bad inputs: every case of tests/bad_inputs.py through one `convert()` batch, by kind.
+Bad inputs: every case of tests/bad_inputs.py through one `convert()` batch, by kind (the folder
+cases, such as a name that is not UTF-8 or a symbolic link loop, are found by walking their folder).
+Hardening: tests/test_hardening.py (names, folders, -o, permissions, the repair memory, warnings,
+workers), passed per group.
 Fuzzing: fuzz/fuzz_extract.py on the text and PDF targets for FUZZ_SECONDS each
 (skipped, and said so, when atheris is not installed: `make fuzz` installs it).
 Kill points: SIGKILL at random points of `jixiao convert`; each output file must
@@ -29,19 +32,26 @@ from jixiao.pipeline import convert  # noqa: E402
 
 def bad_input_numbers(work: Path) -> None:
     paths = bad_inputs.build(work / "bad")
+    paths.update(bad_inputs.build_walked(work / "bad"))  # names that are not UTF-8, links, FIFOs: found by walking
+    cases = (*bad_inputs.CASES, *bad_inputs.FOLDER_CASES)
     started = time.perf_counter()
-    result = convert([str(paths[c.name]) for c in bad_inputs.CASES], work / "bad-out")
+    result = convert([*(str(paths[c.name]) for c in bad_inputs.CASES), str(work / "bad" / bad_inputs.WALKED)],
+                     work / "bad-out")
     seconds = time.perf_counter() - started
     entries = {e.source: e.model_dump(mode="json") for e in result.manifest}
     tried, handled, misses = Counter(), Counter(), []
-    for case in bad_inputs.CASES:
+    for case in cases:
         tried[case.kind] += 1
-        problem = bad_inputs.check(case, entries[str(paths[case.name])])
+        entry = entries.get(bad_inputs.manifest_key(paths[case.name]))
+        if entry is None:
+            misses.append(f"{case.name!a}: no manifest line")
+            continue
+        problem = bad_inputs.check(case, entry)
         if problem is None:
             handled[case.kind] += 1
         else:
-            misses.append(f"{case.name}: {problem}")
-    print(f"bad inputs ({seconds:.1f} s for the batch of {len(bad_inputs.CASES)})")
+            misses.append(f"{case.name!a}: {problem}")
+    print(f"bad inputs ({seconds:.1f} s for the batch of {len(cases)})")
     print(f"  {'kind':12} {'tried':>5} {'as expected':>12}")
     for kind in tried:
         print(f"  {kind:12} {tried[kind]:5} {handled[kind]:12}")
@@ -90,11 +100,40 @@ def kill_numbers(work: Path) -> None:
           f"corrupt {len(stats['corrupt'])} {stats['corrupt'] or ''}; memory integrity_check ok")
 
 
+def hardening_numbers(work: Path) -> None:
+    """tests/test_hardening.py (issue 14: the batch around the inputs), one line per group of cases."""
+    import xml.etree.ElementTree as ElementTree
+
+    report = work / "hardening.xml"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests/test_hardening.py"),
+                    f"--junitxml={report}"], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    groups: dict[str, Counter] = {}
+    failures = []
+    for case in ElementTree.parse(report).iter("testcase"):
+        name = case.get("name", "")
+        group = name.split("[")[0].removeprefix("test_").replace("_", " ")
+        counts = groups.setdefault(group, Counter())
+        outcome = "skipped" if case.find("skipped") is not None else \
+            "failed" if case.find("failure") is not None or case.find("error") is not None else "passed"
+        counts[outcome] += 1
+        if outcome == "failed":
+            failures.append(name)
+    print(f"hardening (tests/test_hardening.py, {seconds:.0f} s)")
+    for group, counts in groups.items():
+        print(f"  {counts['passed']:2}/{sum(counts.values()):<2} {group}"
+              + (f"  ({counts['skipped']} skipped)" if counts["skipped"] else ""))
+    for name in failures:
+        print("  FAIL", name)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-robust-") as folder:
         work = Path(folder)
         (work / "kills").mkdir()
         bad_input_numbers(work)
+        hardening_numbers(work)
         fuzz_numbers()
         kill_numbers(work)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
 import random
 import zlib
 from dataclasses import dataclass
@@ -74,6 +75,14 @@ def duplicated_fragment() -> bytes:
     spans = fragment_spans(lines)
     first, end = spans[1]
     return _join(lines[:end] + lines[first:end] + lines[end:])
+
+
+def many_warnings(copies: int = 40) -> bytes:
+    """The explanations fragment again and again: each copy is a warning ("… is ignored")."""
+    lines = seed_lines()
+    spans = fragment_spans(lines)
+    first, end = spans[1]
+    return _join(lines[:end] + lines[first:end] * copies + lines[end:])
 
 
 def two_departments() -> bytes:
@@ -212,6 +221,7 @@ class Case:
     status: str  # ok / partial / failed
     message: Optional[str]  # a fragment of the manifest's first error or of a warning; None: no message
     records: Optional[int] = None  # how many records, when it matters
+    place: Optional[Callable[[Path], None]] = None  # makes the entry itself (a link, a FIFO) instead of make
 
 
 CASES: tuple[Case, ...] = (
@@ -237,6 +247,7 @@ CASES: tuple[Case, ...] = (
     Case("fragments", "no-indicators.txt", only_fragments(1, 2), "failed", "no indicator rows"),
     Case("fragments", "unequal-rows.txt", unequal_rows, "partial", "explanations 13", 14),
     Case("fragments", "duplicated-fragment.txt", duplicated_fragment, "ok", "is ignored", 14),
+    Case("warnings", "many-warnings.txt", many_warnings, "ok", "more warning(s) not listed here", 14),
     Case("fragments", "two-departments.txt", two_departments, "partial", "fragments name different departments",
          14),
     Case("cells", "long-cell.txt", long_cells, "ok", None, 14),
@@ -256,15 +267,68 @@ CASES: tuple[Case, ...] = (
 )
 
 
+# ---------------------------------------------------------------- entries found by walking a folder
+# (issue 14, items 1 and 7): given to convert as one folder, each must still get its own manifest line
+
+WALKED = "walked"
+"""The sub-folder of the corpus holding :data:`FOLDER_CASES`; the batch is given the folder, not the entries."""
+
+
+def _symlink(target: str) -> Callable[[Path], None]:
+    return lambda path: path.symlink_to(target)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _locked_folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside.txt").write_bytes(seed_text().encode("utf-8"))
+    path.chmod(0)
+
+
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+FOLDER_CASES: tuple[Case, ...] = (
+    # a file name that is not UTF-8 is data: an escaped source, and the batch goes on
+    Case("names", os.fsdecode(b"bad\xff\xfe.txt"), lambda: seed_text().encode("utf-8"), "ok", None, 14),
+    Case("names", "new\nline.txt", lambda: seed_text().encode("utf-8"), "ok", None, 14),
+    Case("folders", "loop", None, "failed", "symbolic link loop", place=_symlink(".")),
+    Case("folders", "self-loop.txt", None, "failed", "symbolic link loop", place=_symlink("self-loop.txt")),
+    Case("folders", "dangling.pdf", None, "failed", "dangling symbolic link", place=_symlink("nowhere.pdf")),
+    Case("folders", "fifo.txt", None, "failed", "not a regular file (a FIFO)", place=_fifo),
+    *(() if running_as_root() else (  # root reads a mode-0 folder (tests/test_hardening.py fakes it instead)
+        Case("folders", "locked", None, "failed", "the folder cannot be read", place=_locked_folder),)),
+)
+
+
 def build(folder: Path, cases=CASES) -> dict[str, Path]:
     """Write every case's file into ``folder``; name → path."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for case in cases:
         path = folder / case.name
-        path.write_bytes(case.make())
+        if case.place is not None:
+            case.place(path)
+        else:
+            path.write_bytes(case.make())
         paths[case.name] = path
     return paths
+
+
+def build_walked(folder: Path) -> dict[str, Path]:
+    """:data:`FOLDER_CASES` in ``folder/walked``; give convert that folder. Name → path."""
+    return build(folder / WALKED, FOLDER_CASES)
+
+
+def manifest_key(path: Path) -> str:
+    """The ``source`` a manifest line has for ``path`` (file names that are not UTF-8 are escaped)."""
+    from jixiao.pipeline.inputs import display_name
+
+    return display_name(str(path))
 
 
 def check(case: Case, entry: dict) -> Optional[str]:

@@ -32,3 +32,21 @@ def remember(value) -> None:
 
 def seen(_: int):
     return SEEN[0], SEEN[1]
+
+
+def address_space(_=None) -> int:
+    """This worker's address space in bytes (VmSize), for limits set relative to what a worker needs."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) << 10 for line in status if line.startswith("VmSize:"))
+
+
+def phase2_worker_address_space() -> int:
+    """What a phase-2 worker (jixiao imported, the word dictionary loaded) takes before any filing."""
+    from jixiao.pipeline.batch import Phase2Context, install_context
+    from jixiao.pipeline.engines import LocalEngine
+    from jixiao.repair.index import PassageIndex
+
+    with LocalEngine(workers=1, memory_limit=None) as engine:
+        ((_, done),) = engine.run(address_space, [(0, ())],
+                                  setup=(install_context, Phase2Context(batch=PassageIndex())))
+    return done.value

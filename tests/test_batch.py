@@ -113,20 +113,21 @@ def test_a_killed_run_resumes_to_the_same_outputs(tmp_path):
 
 
 def test_a_hanging_input_times_out_and_the_batch_goes_on(corpus, tmp_path):
-    """The pathological input is an honest-to-goodness filing 400 times the usual length:
-    its repair takes far longer than the 3 s timeout given here (a normal filing: ~0.15 s)."""
+    """The pathological input is an honest-to-goodness filing 1200 times the usual length (~25 s):
+    its repair takes far longer than the 8 s timeout given here (a normal filing: ~0.15 s, which leaves
+    room for a loaded machine)."""
     from samplegen.generate import load_specs, make_garble, render_text_dump
 
     spec = copy.deepcopy(load_specs()[0])
     spec["id"] += "-huge"
-    spec["indicators"] = spec["indicators"] * 400
+    spec["indicators"] = spec["indicators"] * 1200
     huge = tmp_path / "huge.txt"
     huge.write_text(render_text_dump(spec, make_garble(spec)), encoding="utf-8")
     inputs = [corpus[0], str(huge), corpus[1]]
-    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=3)
+    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=8)
     manifest = read_jsonl(tmp_path / "out/manifest.jsonl")
     assert [m["source"] for m in manifest] == inputs
-    assert manifest[1]["status"] == "failed" and "timed out after 3 s" in manifest[1]["error"]
+    assert manifest[1]["status"] == "failed" and "timed out after 8 s" in manifest[1]["error"]
     assert str(huge) in manifest[1]["error"]
     assert manifest[0]["status"] != "failed" and manifest[2]["status"] != "failed"
     assert result.failed == 1

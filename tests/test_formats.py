@@ -88,7 +88,8 @@ def test_new_fields_reach_every_output(tmp_path):
 
     sheet = openpyxl.load_workbook(out / "records.xlsx").active
     header = [c.value for c in sheet[1]]
-    assert {"实际完成值", "得分", "偏差原因", "项目名称", "权重", "指标方向"} <= set(header)
+    # the headers of table fields are their labels in the layout vocabulary (指标方向性, not 指标方向)
+    assert {"实际完成值", "得分", "偏差原因", "项目名称", "权重", "指标方向性"} <= set(header)
 
 
 def test_budget_export_keeps_weight_and_direction():

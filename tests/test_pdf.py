@@ -142,7 +142,9 @@ def test_encrypted_with_a_password(tmp_path, monkeypatch):
 def test_encrypted_with_an_empty_user_password_converts(tmp_path, monkeypatch):
     path = tmp_path / "open-lock.pdf"
     path.write_bytes(_encrypted(tmp_path, monkeypatch, ""))
-    # pdfminer sees (cid:N) in this file; pdfium's characters are used instead
+    # reportlab leaves the font's CIDSystemInfo unencrypted in an encrypted file, so pdfminer alone
+    # sees "(cid:N)"; the CMap's name gives the collection (extractors/pdf_fonts.py). pdfium, the
+    # fallback for such pages, drops "≥" from this font: the operator cells must still come out.
     plain = GENERATED / "changde-shengtai-2023.pdf"
     encrypted_filing, plain_filing = extract(str(path), path.read_bytes()), read("changde-shengtai-2023")
     assert [[c.text for c in r.cells.values()] for f in encrypted_filing.fragments.values() for r in f.rows] == \
@@ -198,3 +200,20 @@ def test_inspect_draws_every_fragment_page(tmp_path):
     pages = [p["page"] for p in truth_of(case)["pdf_layout"]["pages"] if p["kind"].startswith("fragment")]
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [f"{case}-p{n:03d}.png" for n in pages]
     assert main(["inspect", str(tmp_path / "missing.pdf"), "--png", str(tmp_path)]) == 1
+
+
+def test_cid_font_collection_comes_from_the_cmap_name_when_system_info_is_unreadable(tmp_path, monkeypatch):
+    """The cause of the encrypted case's lost "≥" (issue 14, item 10), at the font: pdfminer reads it."""
+    import io
+
+    import pdfplumber
+
+    from jixiao.extractors.pdf_fonts import collection_of, use_repaired_fonts
+
+    assert collection_of("UniGB-UCS2-H") == "Adobe-GB1" and collection_of("UniCNS-UTF16-H") == "Adobe-CNS1"
+    assert collection_of("Identity-H") is None
+    data = _encrypted(tmp_path, monkeypatch, "")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        use_repaired_fonts(pdf)
+        text = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert "(cid:" not in text and "≥" in text and "空气质量优良天数比例" in text

@@ -22,6 +22,7 @@ import random
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 
@@ -49,6 +50,11 @@ CASES = (
     ("changde-shengtai-2022", 180, -0.8, "pdf"),
     ("beihu-shijian-2023", 150, 0.4, "pdf"),
     ("changde-shengtai-2023", 200, -0.5, "png"),
+)
+# The seed's layout with its own header cells (指标值类 / 指标值 / 计量单, the score under 备注):
+# issue 11's prefix clash and issue 12's acceptance case. Written with --seed-headers.
+SEED_HEADER_CASES = (
+    ("hengyang-yingji-2022", 200, 0.6, "pdf"),
 )
 
 
@@ -89,11 +95,21 @@ def write_image_pdf(pages: list[Image.Image], path: Path) -> None:
     c.save()
 
 
-def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
-    """Write one scanned filing (image-only PDF, or one PNG per page) plus its truth file."""
+def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path, *,
+              variants: Optional[dict] = None, name: Optional[str] = None) -> dict:
+    """Write one scanned filing (image-only PDF, or one PNG per page) plus its truth file.
+
+    ``variants`` override the generated filing's layout variants (``seed_headers``: the seed's
+    own clipped header cells and its score under 备注; ``frag1_labels``: other header names), and
+    ``name`` is then the scan's own name (default: the case)."""
     truth = json.loads((GENERATED / f"{case}.truth.json").read_text(encoding="utf-8"))
     spec = {k: truth[k] for k in ("id", "department", "year", "duties", "goals", "indicators")}
     garble = json.loads(json.dumps(truth["garble"]))
+    garble["variants"].update(variants or {})
+    if garble["variants"].get("seed_headers"):
+        # the seed's layout has no remark column (the score sits under 备注): none is printed
+        truth["indicators"] = [{**row, "remark": None} for row in truth["indicators"]]
+    case_name = name or case
     # one filler page before the table is enough to show the fragments are found by
     # their header words; more would only make the committed scans bigger
     garble["variants"]["filler_pages_before"] = min(1, garble["variants"]["filler_pages_before"])
@@ -101,7 +117,7 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
     _use_scan_font()
     rng = random.Random(f"scan:{case}")
     with tempfile.TemporaryDirectory() as tmp:
-        drawn = Path(tmp) / f"{case}.pdf"
+        drawn = Path(tmp) / f"{case_name}.pdf"
         layout = rp.render_pdf(spec, garble, drawn, garble_spec(spec, garble))
         document = pdfium.PdfDocument(str(drawn))
         pages = [degrade(document[i].render(scale=dpi / 72).to_pil(), angle, rng)
@@ -109,28 +125,30 @@ def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path) -> dict:
         document.close()
     files = []
     if fmt == "pdf":
-        name = f"{case}.pdf"
+        name = f"{case_name}.pdf"
         write_image_pdf([_few_grays(p) for p in pages], out / name)
         files.append(name)
     else:
         for number, page in enumerate(pages, start=1):
-            name = f"{case}.pages/p{number}.png"  # a page folder: one input for jixiao
-            (out / f"{case}.pages").mkdir(exist_ok=True)
+            name = f"{case_name}.pages/p{number}.png"  # a page folder: one input for jixiao
+            (out / f"{case_name}.pages").mkdir(exist_ok=True)
             page.quantize(6, dither=Image.Dither.NONE).save(out / name, optimize=True, dpi=(dpi, dpi))
             files.append(name)
     truth["garble"] = garble
     truth["pdf_layout"] = layout
     truth["scan"] = {"dpi": dpi, "angle": angle, "noise_sigma": 6, "format": fmt, "files": files,
                      "font": "WenQuanYi Zen Hei", "from": f"generated/{case}.truth.json"}
-    (out / f"{case}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
+    (out / f"{case_name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
                                             encoding="utf-8")
-    return {"id": case, "dpi": dpi, "angle": angle, "format": fmt, "files": files,
-            "pages": len(pages), "rows": len(spec["indicators"]), "truth": f"{case}.truth.json"}
+    return {"id": case_name, "dpi": dpi, "angle": angle, "format": fmt, "files": files,
+            "pages": len(pages), "rows": len(spec["indicators"]), "truth": f"{case_name}.truth.json"}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(SAMPLES / "scanned"))
+    parser.add_argument("--seed-headers", action="store_true",
+                        help="also write the seed-layout scans (<case>-seedheaders) and list them in the manifest")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -138,6 +156,9 @@ def main(argv=None) -> int:
         print(f"make_scans: {FONT_FILE} is missing: apt-get install fonts-wqy-zenhei", file=sys.stderr)
         return 1
     cases = [make_scan(case, dpi, angle, fmt, out) for case, dpi, angle, fmt in CASES]
+    if args.seed_headers:
+        cases += [make_scan(case, dpi, angle, fmt, out, variants={"seed_headers": True},
+                            name=f"{case}-seedheaders") for case, dpi, angle, fmt in SEED_HEADER_CASES]
     (out / "manifest.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False, indent=1) + "\n",
                                        encoding="utf-8")
     for case in cases:

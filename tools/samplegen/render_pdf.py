@@ -27,6 +27,10 @@ FRAG1_COLS = ("一级指标", "二级指标", "三级指标", "指标值类型",
 FRAG1_FRACS = (0.09, 0.12, 0.38, 0.12, 0.15, 0.14)
 FRAG3_COLS = ("评（扣）分标准", "分值", "备注")
 FRAG3_FRACS = (0.70, 0.12, 0.18)
+# The seed's own header cells (variant "seed_headers"): clipped to the width of the seed's
+# text export, and the score in the column headed 备注 (the seed has no 分值 column).
+SEED_FRAG1_COLS = ("一级指标", "二级指标", "三级指标", "指标值类", "指标值", "计量单")
+SEED_FRAG3_COLS = ("评/扣分标准", "备注")
 
 _registered = False
 
@@ -142,9 +146,17 @@ def _fragment_cells(frag: int, g: dict, garble: dict):
         xs = _columns([first] + [f * (1 - first) / sum(rest) for f in rest])
         body = [[r[k] for k in ("level1", "level2", "level3", "operator", "target", "unit")]
                 for r in g["rows"]]
-        return xs, list(FRAG1_COLS), body
+        labels = garble["variants"].get("frag1_labels") or (
+            SEED_FRAG1_COLS if garble["variants"].get("seed_headers") else FRAG1_COLS)
+        return xs, list(labels), body
     if frag == 2:
         return _columns([1.0]), ["指标解释"], [[r["explanation"]] for r in g["rows"]]
+    if garble["variants"].get("seed_headers"):
+        # the seed: 评/扣分标准 | 备注, the score under 备注 and no remark
+        fr = pdf["frag3_fracs"]
+        xs = _columns([fr[0] + fr[2], fr[1]])
+        body = [[r["scoring_rule"], "/" if r["score"] is None else str(r["score"])] for r in g["rows"]]
+        return xs, list(SEED_FRAG3_COLS), body
     if garble["variants"].get("score_column", True):
         xs = _columns(pdf["frag3_fracs"])
         body = [[r["scoring_rule"], "/" if r["score"] is None else str(r["score"]), r["remark"] or ""]

@@ -6,6 +6,7 @@ The error types live in :mod:`jixiao.model.errors`; ``ExtractionError`` is re-ex
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Callable, Optional
@@ -190,7 +191,7 @@ def pack_page_set(folder: Path) -> bytes:
     parts = [PAGE_SET_MAGIC]
     for path in page_set_files(folder):
         data = path.read_bytes()
-        name = path.name.encode("utf-8")
+        name = os.fsencode(path.name)  # any byte string: a page image's name need not be UTF-8
         parts.append(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)
     return b"".join(parts)
 
@@ -200,7 +201,8 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
     try:
         while position < len(data):
             size = int.from_bytes(data[position:position + 4], "big")
-            name = data[position + 4:position + 4 + size].decode("utf-8")
+            # named in messages only: bytes that are not UTF-8 are shown as \xHH
+            name = data[position + 4:position + 4 + size].decode("utf-8", "backslashreplace")
             position += 4 + size
             length = int.from_bytes(data[position:position + 8], "big")
             pages.append((name, data[position + 8:position + 8 + length]))

@@ -43,6 +43,7 @@ from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, rea
 from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
 from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
+from ..layout.vocabulary import remark_holds_scores
 from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
 
 DEFAULT_DPI = 200
@@ -64,6 +65,7 @@ class PageRead:
     kind: Optional[FragmentKind] = None
     header: dict[str, Cell] = field(default_factory=dict)  # department / duties / goals
     columns: list[tuple[GridCell, str]] = field(default_factory=list)  # the column-header row
+    names: list[str] = field(default_factory=list)  # the field of each elementary column ("" for none)
     header_bbox: Optional[tuple[float, float, float, float]] = None
     rows: list[list[tuple[GridCell, Cell]]] = field(default_factory=list)
     skew: float = 0.0
@@ -243,8 +245,17 @@ class PageReader:
             return
         body = [cell for row in rows[header_at + 1:] for cell in row]
         columns = column_names(result.kind, result.columns)
+        if result.kind is FragmentKind.SCORING and "remark" in columns and "score" not in columns:
+            # the seed's 评/扣分标准 | 备注 with the score under 备注 (issue 11): the column is the
+            # score when its cells, read as scores (marks by shape, specks dropped), are numbers
+            remarks = [cell for cell in body if cell.col < len(columns) and columns[cell.col] == "remark"]
+            as_scores = self._cells(remarks, ["score"] * len(remarks))
+            if remark_holds_scores([name for name in dict.fromkeys(columns) if name],
+                                   [cell.text for cell in as_scores]):
+                columns = ["score" if name == "remark" else name for name in columns]
         names = [columns[cell.col] if cell.col < len(columns) else "" for cell in body]
         read = dict(zip(body, self._cells(body, names)))
+        result.names = columns
         for row in rows[header_at + 1:]:
             result.rows.append([(cell, read[cell]) for cell in row])
 

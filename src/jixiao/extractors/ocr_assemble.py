@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..layout.vocabulary import column_fields
 from .ocr_fixes import GUESS_CONFIDENCE, normalise_header_text
 from .cells import split_scoring_cell
 from .header import split_duties, split_goals
@@ -20,26 +21,6 @@ if TYPE_CHECKING:
 INDICATOR_ORDER = ("level1", "level2", "level3", "operator", "target", "unit")
 
 
-def _indicator_column(text: str) -> str:
-    t = normalise_header_text(text)
-    for word, name in (("一级", "level1"), ("二级", "level2"), ("三级", "level3"), ("类型", "operator"),
-                       ("单位", "unit"), ("指标值", "target")):
-        if word in t:
-            return name
-    return ""
-
-
-def _scoring_column(text: str) -> str:
-    t = normalise_header_text(text)
-    if "标准" in t or t.startswith("评"):
-        return "scoring_rule"
-    if "分值" in t or t == "分数" or "权重" in t:
-        return "score"
-    if "备注" in t:
-        return "remark"
-    return ""
-
-
 def column_names(kind: FragmentKind, header: list[tuple["GridCell", str]]) -> list[str]:
     """Column name per elementary grid column, from the column-header row's cells.
 
@@ -48,15 +29,9 @@ def column_names(kind: FragmentKind, header: list[tuple["GridCell", str]]) -> li
     """
     width = max((cell.col + cell.col_span for cell, _ in header), default=0)
     names = [""] * width
-    texts = [text for _, text in header]
-    if kind is FragmentKind.INDICATORS:
-        found = [_indicator_column(t) for t in texts]
-        if len(header) == 6 and len(set(found) - {""}) < 6:
-            found = list(INDICATOR_ORDER)  # unreadable header cells: the standard order
-    elif kind is FragmentKind.EXPLANATIONS:
-        found = ["explanation"] + [""] * (len(header) - 1)
-    else:
-        found = [_scoring_column(t) for t in texts]
+    found = [name or "" for name in column_fields(kind.value, [normalise_header_text(t) for _, t in header])]
+    if kind is FragmentKind.INDICATORS and len(header) == 6 and len(set(found) - {""}) < 6:
+        found = list(INDICATOR_ORDER)  # unreadable header cells: the seed's standard order
     for (cell, _), name in zip(header, found):
         for col in range(cell.col, cell.col + cell.col_span):
             names[col] = name
@@ -71,7 +46,7 @@ class FragmentBuilder:
 
     def add(self, read: "PageRead", *, continuation: bool) -> None:
         kind = read.kind
-        names = column_names(kind, read.columns)
+        names = read.names or column_names(kind, read.columns)
         fragment = self.filing.fragments.get(kind)
         if fragment is not None and not continuation:
             self.filing.errors.append(ErrorItem(

@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from ..model import FragmentKind
+from ..layout.vocabulary import header_fragment
 from ..layout.taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, normalise_operator
 
 GUESS_CONFIDENCE = 0.6  # below the review threshold: a clerk should look at a guessed value
@@ -115,29 +116,26 @@ def correct_cell(column: str, text: str, confidence: Optional[float]) -> tuple[s
     return text, confidence
 
 
+SCORING_RULE_SLIP = re.compile(r"^评[（(/]?.{0,2}?[）)]?分标准")
+"""评(扣)分标准 with its 扣 misread (拍, 和) or its brackets lost: any one or two characters
+between 评 and 分标准."""
+
+
 def normalise_header_text(text: str) -> str:
-    """A column-header cell as the header patterns expect it: 一级 read as -级, half-width brackets."""
+    """A column-header cell with the recogniser's slips undone, for the layout vocabulary to match:
+    一级 read as -级, 评(扣)分标准 with 扣 misread, half-width brackets."""
     text = text.replace(" ", "").replace("(", "（").replace(")", "）")
+    text = SCORING_RULE_SLIP.sub("评（扣）分标准", text)
     return re.sub(r"^[-—_一l1]级", "一级", text)
 
 
-HEADER_PATTERNS: tuple[tuple[FragmentKind, re.Pattern], ...] = (
-    (FragmentKind.INDICATORS, re.compile(r"一级指标|二级指标|三级指标")),
-    (FragmentKind.EXPLANATIONS, re.compile(r"^指标解释")),
-    # 扣 is often misread (拍, 和): any one or two characters between 评 and 分标准
-    (FragmentKind.SCORING, re.compile(r"评[（/]?.{0,2}[）]?分标准|^评分标准|^扣分标准")),
-)
-
-
 def header_kind(texts: list[str]) -> Optional[FragmentKind]:
-    """The fragment a row of column-header cells opens, or None for any other row."""
+    """The fragment a row of column-header cells opens (by the layout vocabulary), or None."""
     cells = [normalise_header_text(t) for t in texts if t.strip()]
     if not cells or any(len(c) > 12 for c in cells):
         return None  # header cells are short; a body cell may mention the words
-    for kind, pattern in HEADER_PATTERNS:
-        if any(pattern.search(c) for c in cells):
-            return kind
-    return None
+    fragment = header_fragment(cells)
+    return FragmentKind(fragment) if fragment else None
 
 
 __all__ = ["correct_cell", "header_kind", "normalise_header_text", "OPERATOR_ALIASES"]

@@ -30,6 +30,7 @@ from .header import (
     split_goals,
     strip_label,
 )
+from .pdf_fonts import use_repaired_fonts
 from .pdf_limits import check_inflation, max_pages, page_cap_message
 from .pdf_grid import (
     CharIndex,
@@ -41,20 +42,11 @@ from .pdf_grid import (
     pdfium_chars,
     text_lines,
 )
-from .text import column_header_kind
+from ..layout.vocabulary import column_fields, header_fragment, remark_holds_scores
 
 ROUTE_TEXT: Final = "text"
 ROUTE_OCR: Final = "ocr"
 
-# Column-header words → field names, per fragment. Headers may be clipped
-# ("指标值类", "计量单"), so a header cell matches a name it starts, or is started by.
-COLUMN_NAMES: dict[FragmentKind, tuple[tuple[str, str], ...]] = {
-    FragmentKind.INDICATORS: (("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"),
-                              ("指标值类型", "operator"), ("计量单位", "unit"), ("指标值", "target")),
-    FragmentKind.EXPLANATIONS: (("指标解释", "explanation"),),
-    FragmentKind.SCORING: (("分值", "score"), ("备注", "remark"), ("评", "scoring_rule"),
-                           ("扣分", "scoring_rule")),
-}
 CID_GLYPH = re.compile(r"\(cid:\d+\)")
 MEANINGFUL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\w，。、；：（）()%％/＝=≥≤><《》“”\-.,:;]")
 
@@ -132,11 +124,7 @@ def scan_pages(document) -> list[PageText]:
         text = textpage.get_text_range()
         textpage.close()
         page.close()
-        kind = None
-        for line in text.splitlines():
-            kind = column_header_kind(line)
-            if kind is not None:
-                break
+        kind = next((k for line in text.splitlines() if (k := line_fragment(line)) is not None), None)
         pages.append(PageText(number=index + 1, text=text, usable=text_layer_usable(text), kind=kind))
     return pages
 
@@ -250,6 +238,7 @@ class _Plumber:
 
             try:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
+                use_repaired_fonts(self.pdf)  # CID fonts whose system info an encrypting writer left unreadable
             except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
                 raise UnreadableFormat(f"{self.source}: PDF opens in pdfium but pdfminer cannot parse it: "
                                        f"{type(error).__name__}: {error}") from None
@@ -338,26 +327,28 @@ def _camelot_grids(source: str, data: bytes, page_number: int, height: float, ch
             return []
 
 
+def line_fragment(line: str) -> Optional[FragmentKind]:
+    """The column group whose header row a line of pdfium's page text shows (its cells come
+    separated by spaces), by the layout vocabulary; long lines are body text that only mentions
+    the words."""
+    if len(line.strip()) > 60:
+        return None
+    fragment = header_fragment(line.split())
+    return FragmentKind(fragment) if fragment else None
+
+
+def row_fragment(row: GridRow) -> Optional[FragmentKind]:
+    """The column group a grid row's cells name as its column headers, if any."""
+    fragment = header_fragment(c.text for c in row.present())
+    return FragmentKind(fragment) if fragment else None
+
+
 def _header_row_index(grid: Grid, kind: FragmentKind) -> Optional[int]:
-    for i, row in enumerate(grid.rows):
-        if column_header_kind(row.text) is kind:
-            return i
-    return None
+    return next((i for i, row in enumerate(grid.rows) if row_fragment(row) is kind), None)
 
 
 def _header_grid(grids: list[Grid], kind: FragmentKind) -> Optional[Grid]:
     return next((g for g in grids if _header_row_index(g, kind) is not None), None)
-
-
-def _column_name(kind: FragmentKind, header: str) -> Optional[str]:
-    header = "".join(header.split())
-    names = COLUMN_NAMES[kind]
-    for test in (lambda word: header == word, header.startswith,
-                 lambda word: len(header) >= 2 and word.startswith(header)):
-        match = next((name for word, name in names if test(word)), None)
-        if match is not None:
-            return match
-    return None
 
 
 def _overlap(a: GridCell, x0: float, x1: float) -> float:
@@ -382,9 +373,14 @@ class _FragmentReader:
 
     def read(self, grid: Grid, kind: FragmentKind, chars: CharIndex) -> None:
         h = _header_row_index(grid, kind)
+        assert h is not None, "read() is given grids that _header_grid found"
         block = self._header_block(grid, grid.rows[:h])
-        columns = [(c.bbox[0], c.bbox[2], name) for c in grid.rows[h].present()
-                   if (name := _column_name(kind, c.text))]
+        header = grid.rows[h].present()
+        names = column_fields(kind.value, [c.text for c in header])
+        columns = [(c.bbox[0], c.bbox[2], name) for c, name in zip(header, names) if name]
+        if remark_holds_scores(names, self._column_texts(grid.rows[h + 1:], columns, "remark")):
+            # the seed's 评/扣分标准 | 备注 with the score under 备注 (issue 11)
+            columns = [(x0, x1, "score" if name == "remark" else name) for x0, x1, name in columns]
         continuation = not block and self.current is not None and self.current.kind is kind
         if block:
             self.blocks.append(block)
@@ -411,6 +407,17 @@ class _FragmentReader:
             cells = self._row_cells(grid, kind, row, columns, spanning)
             if cells:
                 self.current.rows.append(Row(index=len(self.current.rows) + 1, cells=cells))
+
+    @staticmethod
+    def _column_texts(rows: list[GridRow], columns, name: str) -> list[str]:
+        """The texts of the cells that fall in column ``name``, row by row."""
+        texts = []
+        for row in rows:
+            for cell in row.present():
+                best = max(columns, key=lambda col: _overlap(cell, col[0], col[1]))
+                if best[2] == name and _overlap(cell, best[0], best[1]) > 0:
+                    texts.append(cell.text)
+        return texts
 
     def _row_cells(self, grid: Grid, kind: FragmentKind, row: GridRow, columns, spanning) -> dict[str, Cell]:
         found: dict[str, GridCell] = {}

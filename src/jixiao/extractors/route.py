@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..model import ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
+from .base import number_ranges
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
 from .pdf import ROUTE_OCR, ROUTE_TEXT, extract_pdf, open_pdf, scan_pages
 
@@ -45,7 +46,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
         filing_errors.append(ErrorItem(
             component="extract", severity=Severity.WARNING,
             message=f"{source}: {len(pages)} pages need OCR; only the first {cap} were read "
-            f"(JIXIAO_MAX_OCR_PAGES); pages {pages[cap]}–{pages[-1]} were skipped"))
+            f"(JIXIAO_MAX_OCR_PAGES); page(s) {number_ranges(pages[cap:])} were skipped"))
         pages = pages[:cap]
     return extract_ocr_pages(source, data, pages)
 

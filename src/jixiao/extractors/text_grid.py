@@ -28,16 +28,13 @@ import re
 
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES
-from ..layout.vocabulary import FIELDS, ROW_LABEL_HEADERS
+from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | |||" closing the row
 
 
-_HEADER_NAMES = sorted({*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS,
-                        *(h.replace("(", "（").replace(")", "）") for spec in FIELDS for h in spec.headers)},
-                       key=len, reverse=True)
 _TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2}, key=len, reverse=True)
 
 
@@ -51,7 +48,7 @@ def segment_header(line: str) -> list[str]:
         if line[i].isspace():
             i += 1
             continue
-        name = next((n for n in _HEADER_NAMES if line.startswith(n, i)), None)
+        name = next((n for n in printed_header_names() if line.startswith(n, i)), None)
         if name is None:
             other += line[i]
             i += 1
@@ -72,7 +69,7 @@ def _glued_header(line: str) -> bool:
         cells = segment_header(token)
         run = 0
         for cell in cells:
-            run = run + 1 if cell in _HEADER_NAMES else 0
+            run = run + 1 if cell in printed_header_names() else 0
             if run >= 3:
                 return True
     return False
@@ -106,7 +103,7 @@ def _stream_header(stripped: list[str]) -> int | None:
     run = 0
     for k, line in enumerate(stripped):
         names = segment_header(line)
-        run = run + 1 if len(names) == 1 and names[0] in _HEADER_NAMES or _is_name_with_note(line) else 0
+        run = run + 1 if len(names) == 1 and names[0] in printed_header_names() or _is_name_with_note(line) else 0
         if run >= 3:
             return k - 2
     return None
@@ -115,7 +112,7 @@ def _stream_header(stripped: list[str]) -> int | None:
 def _is_name_with_note(line: str) -> bool:
     """'二级指标(长期)': a column name and a short parenthetical."""
     match = re.fullmatch(r"(.+?)[(（].{1,6}[)）]", line)
-    return bool(match) and match.group(1) in _HEADER_NAMES
+    return bool(match) and match.group(1) in printed_header_names()
 
 
 def detect_form(lines: list[str]) -> str:
@@ -197,7 +194,7 @@ def text_grid(source: str, text: str) -> Grid:
         rows.extend([(line, number)] for number, line in numbered[:start])
         header: list[tuple[str, int]] = []
         k = start
-        while k < len(numbered) and (numbered[k][1] in _HEADER_NAMES or _is_name_with_note(numbered[k][1])):
+        while k < len(numbered) and (numbered[k][1] in printed_header_names() or _is_name_with_note(numbered[k][1])):
             header.append((numbered[k][1], numbered[k][0]))
             k += 1
         rows.append(header)

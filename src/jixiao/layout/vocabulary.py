@@ -14,10 +14,10 @@ the *longest* name it is a prefix of (指标值类型, not 指标值).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 
 class ValueKind(str, Enum):
@@ -140,12 +140,19 @@ class HeaderMatch:
     exact: bool
 
 
+_BUILT: tuple[Optional[tuple[FieldSpec, ...]], list[tuple[str, FieldSpec]]] = (None, [])
+
+
 def _header_names() -> list[tuple[str, FieldSpec]]:
-    names = [(normalise(h), spec) for spec in FIELDS for h in spec.headers]
-    return sorted(names, key=lambda pair: -len(pair[0]))
+    """Every header name, normalised, longest first; rebuilt whenever :data:`FIELDS` is replaced
+    (:func:`extend_headers`, or a test's monkeypatch), so no caller ever matches against a stale list."""
+    global _BUILT
+    if _BUILT[0] is not FIELDS:
+        names = [(normalise(h), spec) for spec in FIELDS for h in spec.headers]
+        _BUILT = (FIELDS, sorted(names, key=lambda pair: -len(pair[0])))
+    return _BUILT[1]
 
 
-_NAMES = _header_names()
 _TRAILER = re.compile(r"^(?:\(.{0,6}\)|[:：*]|\d+分|\(\d+分\))*$")
 
 
@@ -159,18 +166,43 @@ def match_header(text: str) -> Optional[HeaderMatch]:
     cell = normalise(text)
     if not cell or cell in ROW_LABEL_HEADERS:
         return None  # 绩效指标 labels the block; it is no clipped 绩效指标名称
-    for name, spec in _NAMES:
+    names = _header_names()
+    for name, spec in names:
         if cell == name:
             return HeaderMatch(spec, name, True)
-    for name, spec in _NAMES:  # longest first
+    for name, spec in names:  # longest first
         if cell.startswith(name) and _TRAILER.match(cell[len(name):]):
             return HeaderMatch(spec, name, True)
     if len(cell) >= 3:
-        clipped = [(name, spec) for name, spec in _NAMES if name.startswith(cell)]
+        clipped = [(name, spec) for name, spec in names if name.startswith(cell)]
         if clipped:
             name, spec = clipped[0]  # the longest name the cell is a prefix of
             return HeaderMatch(spec, name, False)
     return None
+
+
+def match_header_ending(text: str) -> Optional[HeaderMatch]:
+    """The field a cell names at its end, after other text ("详情见附件(…)一级指标"); names of four
+    characters or more only, so that a word that merely ends like a name is not taken."""
+    cell = normalise(text)
+    for name, spec in _header_names():  # longest first
+        if len(name) >= 4 and cell.endswith(name) and len(cell) > len(name):
+            return HeaderMatch(spec, name, False)
+    return None
+
+
+def printed_header_names() -> list[str]:
+    """Every header name and block label as printed (half- and full-width brackets), longest first:
+    for cutting a header line whose names run together. Follows :func:`extend_headers`."""
+    global _PRINTED
+    if _PRINTED[0] is not FIELDS:
+        names = {*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS}
+        names |= {n.replace("(", "（").replace(")", "）") for n in names}
+        _PRINTED = (FIELDS, sorted(names, key=len, reverse=True))
+    return _PRINTED[1]
+
+
+_PRINTED: tuple[Optional[tuple[FieldSpec, ...]], list[str]] = (None, [])
 
 
 def is_row_label_header(text: str) -> bool:
@@ -197,3 +229,70 @@ def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Opt
 
 def spec_named(name: str) -> FieldSpec:
     return next(spec for spec in FIELDS if spec.name == name)
+
+
+# ---------------------------------------------------------------------------- column groups
+
+FRAGMENT_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("indicators", ("level1", "level2", "level3")),
+    ("explanations", ("explanation",)),
+    ("scoring", ("scoring_rule",)),
+)
+"""The fields that say which column group of the seed's split layout a header row opens, in
+order: a row naming a 一级/二级/三级指标 column is the indicator table, whatever else it has."""
+
+
+def header_fragment(cells: Iterable[str]) -> Optional[str]:
+    """The column group (``FieldSpec.fragment``: indicators, explanations, scoring) that a row of
+    header cells opens, or None when it names none of the anchor fields."""
+    named = {match.spec.name for match, _ in header_fields(cells) if match is not None}
+    return next((fragment for fragment, anchors in FRAGMENT_ANCHORS if named & set(anchors)), None)
+
+
+def column_fields(fragment: str, cells: Iterable[str]) -> list[Optional[str]]:
+    """The field each header cell of a column group names (None for a cell that names no field of
+    that group), each field at most once."""
+    return [match.spec.name if match is not None and match.spec.fragment == fragment and match.spec.record
+            else None for match, _ in header_fields(cells)]
+
+
+_SCORE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?分?$")
+_NO_VALUE = frozenset({"", "/", "／", "-", "—", "无"})
+
+
+def remark_holds_scores(names: Sequence[Optional[str]], remarks: Iterable[str]) -> bool:
+    """Whether the column headed 备注 is the score by its content, as in the seed (``评/扣分标准 |
+    备注`` with 5, 5, 10 … under 备注): there is no score column, 备注 is the last column, and every
+    cell under it is a number (or empty, "/"), at least one of them a number."""
+    named = [name for name in names if name]
+    if "score" in named or not named or named[-1] != "remark":
+        return False
+    texts = [normalise(text) for text in remarks]
+    return any(_SCORE.match(t) for t in texts) and all(t in _NO_VALUE or _SCORE.match(t) for t in texts)
+
+
+# ---------------------------------------------------------------------------- extending
+
+def extend_headers(field_name: str, *names: str) -> None:
+    """Add header names to a field: the one-line change a new variant needs, seen by every
+    extractor (they all match through :func:`match_header`). Replaces :data:`FIELDS` (so a test's
+    ``monkeypatch.setattr(vocabulary, "FIELDS", vocabulary.FIELDS)`` undoes it) and the matching
+    table follows. Adds to the first spec of that field (target: 指标值, not 指标值及单位)."""
+    global FIELDS
+    specs = list(FIELDS)
+    k = next((i for i, spec in enumerate(specs) if spec.name == field_name), None)
+    if k is None:
+        raise KeyError(f"no field {field_name!r} in the layout vocabulary; fields: "
+                       f"{', '.join(dict.fromkeys(spec.name for spec in FIELDS))}")
+    new = tuple(name for name in names if name not in specs[k].headers)
+    specs[k] = replace(specs[k], headers=specs[k].headers + new)
+    FIELDS = tuple(specs)
+
+
+def fingerprint() -> str:
+    """A digest of every field's header names, for cache keys: an extraction cached under an older
+    vocabulary is not reused."""
+    import hashlib
+
+    text = "\n".join(f"{spec.name}:{spec.fragment}:{'|'.join(spec.headers)}" for spec in FIELDS)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -22,6 +22,9 @@ def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes 0600; an output is for the loader that runs as another user: the umask decides
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding,
                        newline=None if "b" in mode else newline) as handle:
             yield handle
@@ -33,3 +36,16 @@ def atomic_writer(path: Path, *, mode: str = "w", encoding: str | None = "utf-8"
             os.unlink(tmp)
         raise
 
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux: /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore (a moment in which another thread's files get 022)
+    os.umask(mask)
+    return mask

@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
+from ..layout.vocabulary import LABELS
 from ..model import RECORD_TEXT_FIELDS, SCHEMA_VERSION, needs_review
 from .safety import runs_as_formula, xlsx_text
 
@@ -82,18 +83,23 @@ class ParquetSink:
         self._writer.close()
 
 
-XLSX_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    # (record key, header, width in characters)
-    ("department", "部门", 22), ("year", "年度", 7), ("row", "序号", 6),
-    ("level1", "一级指标", 12), ("level2", "二级指标", 14), ("level3", "三级指标", 28),
-    ("operator", "指标值类型", 8), ("target", "指标值", 12), ("unit", "计量单位", 9),
-    ("explanation", "指标解释", 48), ("scoring_rule", "评（扣）分标准", 40), ("score", "分值", 7),
-    ("remark", "备注", 16), ("kind", "表类型", 10), ("project", "项目名称", 24), ("weight", "权重", 7),
-    ("direction", "指标方向", 8), ("actual", "实际完成值", 12), ("points", "得分", 7), ("deviation", "偏差原因", 30),
-    ("needs_review", "需复核", 8), ("flagged_fields", "存疑字段", 18),
-    ("source", "来源文件", 30), ("filing", "申报编号", 18),
+XLSX_WIDTHS: tuple[tuple[str, int], ...] = (
+    # (record key, width in characters); a table field's header is its label in the layout
+    # vocabulary (``layout.vocabulary.LABELS``), the rest are this workbook's own columns
+    ("department", 22), ("year", 7), ("row", 6),
+    ("level1", 12), ("level2", 14), ("level3", 28), ("operator", 8), ("target", 12), ("unit", 9),
+    ("explanation", 48), ("scoring_rule", 40), ("score", 7), ("remark", 16), ("kind", 10), ("project", 24),
+    ("weight", 7), ("direction", 8), ("actual", 12), ("points", 7), ("deviation", 30),
+    ("needs_review", 8), ("flagged_fields", 18), ("source", 30), ("filing", 18),
 )
-FIELD_NAMES = {key: header for key, header, _ in XLSX_COLUMNS}
+WORKBOOK_LABELS: dict[str, str] = {
+    "department": "部门", "year": "年度", "row": "序号", "kind": "表类型", "weight": "权重",
+    "needs_review": "需复核", "flagged_fields": "存疑字段", "source": "来源文件", "filing": "申报编号",
+}
+XLSX_COLUMNS: tuple[tuple[str, str, int], ...] = tuple(
+    (key, LABELS.get(key) or WORKBOOK_LABELS[key], width) for key, width in XLSX_WIDTHS)
+"""(record key, header, width in characters)."""
+FIELD_NAMES = {**LABELS, **{key: header for key, header, _ in XLSX_COLUMNS}}
 KIND_NAMES = {"department": "部门整体支出", "project": "项目支出", "self_evaluation": "绩效自评"}
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 FLAGGED_FILL = "FFD966"  # amber: a clerk should look

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import apply_decisions
@@ -32,6 +32,7 @@ from ..repair.index import PassageIndex
 from ..repair.memory import RepairMemory
 from ..repair.sources import CombinedIndex
 from .cache import Cache, digest, extraction_key
+from .inputs import Input
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
 from .runner import Outcome, failed_entry, read_source
@@ -113,7 +114,9 @@ def repair_task(filing_blob: bytes, filing_id: str):
 
 @dataclass
 class _Slot:
-    source: str
+    source: str  # the input's name in every output (.inputs.display_name of its path)
+    path: str = ""  # what the operating system calls it: only for reading
+    problem: Optional[str] = None  # why an entry that looks like an input cannot be one
     key: Optional[str] = None  # extraction cache key (content hash …)
     filing: Optional[str] = None  # batch-unique filing id, once extracted
     entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
@@ -147,13 +150,14 @@ Notify = Callable[[str, int, int], None]
 class BatchOutput:
     outcomes: list[Outcome]
     summary: dict
+    remember: Optional[Callable[[], int]] = None  # adds the batch to the repair memory; run after the outputs
 
 
-def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
+def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=None, store: Optional[RepairMemory] = None,
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
               notify: Notify = lambda phase, done, total: None,
-              limits: Optional[ExtractionLimits] = None) -> BatchOutput:
+              limits: Optional[ExtractionLimits] = None, memory_state: Optional[dict] = None) -> BatchOutput:
     """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
 
     Every extraction runs under ``limits`` (the defaults when None), sent with each task.
@@ -163,7 +167,8 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
     """
     total = len(sources)
     limits = limits if limits is not None else ExtractionLimits()
-    slots = [_Slot(source) for source in sources]
+    inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
+    slots = [_Slot(item.name, item.path, item.problem) for item in inputs]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
     batch_parts: list[str] = ["batch"]
@@ -173,7 +178,8 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            data = read_source(slot.source)
+            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
+                else read_source(slot.path, slot.source)
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
                 continue
@@ -243,6 +249,7 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
 
     def drain_repaired() -> None:
         for position, outcome in order.drain():
+            outcome.entry.memory = memory_state  # which memory, in which state, this batch drew on
             if writer is not None:
                 writer.add(outcome.entry, outcome.result)
             entry = outcome.entry
@@ -269,13 +276,21 @@ def run_batch(sources: list[str], engine, cache: Cache, *, writer=None, store: O
     finally:
         install_context(None)  # the serial engine installed it in this process
 
+    remember = None
     if store is not None and learn:
-        store.add(item for slot in slots if slot.filing is not None
-                  for item in passages_of(_filing_of(cache, slot)))
-        # the restored texts too: the next batch starts from what this one pieced together
-        store.add(item for slot in slots if slot.filing is not None
-                  for item in _repaired_of(cache, repair_key(slot)))
-    return BatchOutput(outcomes, summary)
+        def remember() -> int:
+            """Teach the memory this batch (the caller runs it once the outputs are in place). The batch
+            id is the digest of its inputs, so a rerun after a kill counts nothing twice."""
+            def items():
+                for slot in slots:
+                    if slot.filing is not None:
+                        yield from passages_of(_filing_of(cache, slot))
+                # the restored texts too: the next batch starts from what this one pieced together
+                for slot in slots:
+                    if slot.filing is not None:
+                        yield from _repaired_of(cache, repair_key(slot))
+            return store.add(items(), batch=batch_digest)
+    return BatchOutput(outcomes, summary, remember)
 
 
 def _repair_failed(slot: _Slot, reason: str) -> Outcome:

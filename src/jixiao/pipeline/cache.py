@@ -6,8 +6,9 @@ either a whole entry or none:
 
 - ``extract/<key>.pkl``: the :class:`Filing` (or the failed manifest entry) of
   one input. The key hashes the input's bytes, its path as given (it is
-  written into every record), the jixiao version, :data:`CACHE_FORMAT` and
-  the extraction limits of the options (not the environment).
+  written into every record), the jixiao version, :data:`CACHE_FORMAT`, the
+  extraction limits of the options (not the environment) and the layout
+  vocabulary's fingerprint (a header name added reads the columns anew).
 - ``repair/<key>.pkl``: the finished ``(ManifestEntry, FilingResult)``. Repair
   depends on the whole batch, so this key also hashes the batch digest (every
   extraction key and filing id of the batch, in input order: the passage index
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from .. import __version__
+from ..layout import vocabulary
 
 if TYPE_CHECKING:
     from ..extractors.limits import ExtractionLimits
@@ -45,7 +47,8 @@ def digest(*parts: Union[str, bytes]) -> str:
     """A hex sha256 over the parts, each length-prefixed so that no two lists collide."""
     hasher = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # surrogatepass: a file name that is not UTF-8 (a lone surrogate in Python) is data too
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
@@ -57,8 +60,8 @@ def extraction_key(source: str, data: bytes, limits: Optional["ExtractionLimits"
     from ..extractors.limits import ExtractionLimits
 
     limits = limits if limits is not None else ExtractionLimits()
-    return digest("extract", str(CACHE_FORMAT), __version__, source, hashlib.sha256(data).digest(),
-                  *limits.cache_parts())
+    return digest("extract", str(CACHE_FORMAT), __version__, vocabulary.fingerprint(), source,
+                  hashlib.sha256(data).digest(), *limits.cache_parts())
 
 
 def memory_digest(path: Optional[Union[str, os.PathLike]]) -> str:

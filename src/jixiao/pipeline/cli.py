@@ -13,8 +13,11 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..output.sinks import DEFAULT_FORMATS, SINKS, UnknownFormatError, check_formats
+from ..output.folder import OutputFolderError
 from ..model.errors import ReferenceFileError
+from ..repair.memory import MemoryStoreError
 from ..review import cli as review_cli
+from . import memory_cli
 from .options import ConvertOptions, OptionsError, default_memory
 from .runner import Result, convert
 
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect_cmd.add_argument("file", metavar="FILE.pdf")
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     review_cli.add_commands(commands)  # review, export
+    memory_cli.add_commands(commands)  # memory check, memory repair
     return parser
 
 
@@ -111,6 +115,16 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except MemoryStoreError as error:  # a damaged or unusable repair memory: say which, and the ways on
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "memory":
+        return memory_cli.run_memory(args)
     if args.command == "convert":
         return run_convert(args)
     if args.command == "inspect":
@@ -139,7 +153,7 @@ def run_convert(args: argparse.Namespace) -> int:
         with reporter(quiet=args.quiet, log_json=args.log_json) as progress:
             # the options travel to every worker with its tasks: nothing is passed through os.environ
             result = convert(args.inputs, args.out, options, progress=progress)
-    except ReferenceFileError as error:
+    except (ReferenceFileError, OutputFolderError) as error:  # raised before any work starts
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.log_json:
@@ -149,6 +163,8 @@ def run_convert(args: argparse.Namespace) -> int:
     for entry in result.manifest:
         if entry.error and entry.status.value == "failed":
             print(f"jixiao: {entry.error.splitlines()[0]}", file=sys.stderr)
+    for warning in result.summary.get("warnings", ()):
+        print(f"jixiao: warning: {warning}", file=sys.stderr)
     return EXIT_FAILED if result.failed else EXIT_OK
 
 

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 import time
 import types
 from dataclasses import dataclass
@@ -95,8 +96,71 @@ def _limit_memory(limit: Optional[int]) -> None:
         pass
 
 
-def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes]) -> None:
+def _die_with(parent: Optional[int]) -> None:
+    """End this worker as soon as the process that owns the pool is gone (issue 14: workers outlived a
+    killed parent by seconds, still writing cache entries).
+
+    On Linux the kernel sends SIGKILL when the direct parent dies (``PR_SET_PDEATHSIG``); the direct
+    parent may be the forkserver rather than the pool's owner, so a daemon thread also watches the
+    owner's pid and ends the process when it is gone or a zombie.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc to ask: the watch thread remains
+            pass
+    if parent is None:
+        return
+
+    def gone() -> bool:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # pragma: no cover - a pid reused by another user's process
+            return True
+        try:
+            with open(f"/proc/{parent}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+        except OSError:
+            return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(0.2)
+        os._exit(1)
+
+    if gone():
+        os._exit(1)
+    # The thread must not take a share of the worker's address-space cap (--memory-limit): a small
+    # stack, and glibc told to give it no malloc arena of its own (each reserves 64-128 MB).
+    _one_malloc_arena()
+    default_stack = threading.stack_size(1 << 17)
+    try:
+        threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+    finally:
+        threading.stack_size(default_stack)
+
+
+def _one_malloc_arena() -> None:
+    """``mallopt(M_ARENA_MAX, 1)`` where glibc has it: threads share the main heap (workers run one
+    task at a time; the OCR runtime allocates through its own arena)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+
+
+def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes],
+                 parent: Optional[int] = None) -> None:
     """A pool worker: run setup, then answer (fn, args) messages until told to stop."""
+    _die_with(parent)
     _limit_memory(memory_limit)
     if setup_blob is not None:
         function, argument = pickle.loads(setup_blob)
@@ -176,8 +240,8 @@ class LocalEngine:
 
     def _start(self, setup_blob: Optional[bytes]) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.memory_limit, setup_blob),
-                                        daemon=True)
+        process = self._context.Process(target=_worker_main,
+                                        args=(child, self.memory_limit, setup_blob, os.getpid()), daemon=True)
         with _without_main():
             process.start()
         child.close()

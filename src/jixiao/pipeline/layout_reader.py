@@ -54,6 +54,7 @@ from ..layout.vocabulary import (
     header_fields,
     is_row_label_header,
     match_header,
+    match_header_ending,
     normalise,
     spec_named,
 )
@@ -156,7 +157,14 @@ def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
     pairs = _header_cells(cells, tokenised)
     matches = header_fields(text for text, _ in pairs)
     columns = []
-    for (text, _), (match, shadow) in zip(pairs, matches):
+    taken = {m.spec.name for m, _ in matches if m is not None}
+    for k, ((text, _), (match, shadow)) in enumerate(zip(pairs, matches)):
+        if match is None and shadow is None:
+            # "详情见附件(…)一级指标": a note the page printed before the first column's name
+            ending = match_header_ending(text)
+            if ending is not None and ending.spec.name not in taken:
+                taken.add(ending.spec.name)
+                match = ending
         if match is None:
             columns.append(Column(None, text, row_label=is_row_label_header(text),
                                   shadow=shadow.spec if shadow else None))
@@ -181,18 +189,42 @@ def _header_band(grid: Grid, rows: list[list[GridCell]], index: int, columns: li
     """A two-level header: the rows just above hold header names too (绩效指标 | 年度指标值 | 实际完成值
     … over 一级指标 | 二级指标 …). The lower rows take the place of the upper row's block label."""
     band: list[list[Column]] = []
-    for above in range(index - 1, max(-1, index - 4), -1):
-        upper = _read_header(rows[above], grid.tokenised) if rows[above] else []
-        if not _is_header_only(upper):
-            break
+    above = index - 1
+    while above >= 0 and index - above <= 4:
+        # a header cell broken over lines of its own ("一级" / "指标"): joined again first
+        broken = _broken_header_cell(grid, rows, above)
+        if broken is not None:
+            upper, above = broken
+        else:
+            upper = _read_header(rows[above], grid.tokenised) if rows[above] else []
+            if not _is_header_only(upper):
+                break
         band.insert(0, upper)
+        above -= 1
     if not band:
         return None
     lower = [c for row in band[1:] for c in row] + columns
-    top = band[0]
+    below = {c.spec.name for c in lower if c.spec}
+    # a top cell naming a field the lower row names again (年度指标值 over 指标性质 | 指标值 | 度量单位)
+    # is a group title, not a column of its own
+    top = [c for c in band[0] if not (c.spec and c.spec.name in below)]
     label = next((k for k, c in enumerate(top) if c.row_label), None)
     merged = top[:label] + lower + top[label + 1:] if label is not None else top + lower
     return _read_header_texts(grid, [c.header for c in merged])
+
+
+def _broken_header_cell(grid: Grid, rows: list[list[GridCell]], bottom: int) -> Optional[tuple[list[Column], int]]:
+    """Single-cell rows ending at ``bottom`` whose texts, joined top to bottom, name a column:
+    (that one-column header row, the index of its top row)."""
+    pieces: list[str] = []
+    for top in range(bottom, max(-1, bottom - 4), -1):
+        if len(rows[top]) != 1 or len(rows[top][0].text) > 6:
+            return None
+        pieces.insert(0, rows[top][0].text)
+        columns = _read_header_texts(grid, ["".join(pieces)])
+        if columns[0].spec is not None and len(pieces) > 1:
+            return columns, top
+    return None
 
 
 def _read_header_texts(grid: Grid, texts: list[str]) -> list[Column]:

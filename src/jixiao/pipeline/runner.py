@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -22,10 +23,11 @@ from .layout_reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
 from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import decisions_applied
+from ..output.folder import prepare_out_dir
 from ..output.writers import OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
-from ..repair.memory import RepairMemory
+from ..repair.memory import MemoryStoreError, RepairMemory, store_error
 from ..repair.reference import load_references
 from ..model import (
     ErrorItem,
@@ -38,13 +40,9 @@ from ..model import (
     Record,
     Severity,
 )
+from .inputs import INPUT_SUFFIXES, display_name, find_inputs, not_a_regular_file  # noqa: F401 (re-exported)
 from .joiner import join
 from .options import ConvertOptions, OptionsError  # noqa: F401 (OptionsError: part of the API)
-
-INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".htm", ".shtml", ".xhtml",
-                  ".xlsx", ".xlsm", ".xls", ".docx", ".docm"}
-"""Formats jixiao reads. A folder's other files are still listed (skipped, with the reason): nothing is dropped."""
-
 
 @dataclass
 class Outcome:
@@ -88,7 +86,8 @@ class Result:
 
 
 def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
-    """Expand folders into every file they hold; files are taken as given.
+    """Expand folders into the filings they hold; files are taken as given (see :func:`.inputs.find_inputs`,
+    which also says why an entry that looks like an input cannot be one).
 
     A folder named ``<name>.pages`` is one input: the page images of one scan.
     Every other file of a folder is an input too, whatever its suffix, so that
@@ -98,22 +97,7 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
 
     A path that does not exist is kept, so that it gets its own manifest line.
     """
-    found: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir() and path.suffix != PAGE_SET_SUFFIX:
-            page_sets = sorted(p for p in path.rglob(f"*{PAGE_SET_SUFFIX}") if p.is_dir())
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if child in page_sets:
-                    found.append(str(child))  # a folder of page images is one scanned filing
-                elif child.is_file() and not any(child.is_relative_to(s) for s in page_sets):
-                    found.append(str(child))
-        else:
-            found.append(str(raw))
-    return list(dict.fromkeys(found))
+    return [item.path for item in find_inputs(paths)]
 
 
 def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
@@ -130,15 +114,21 @@ def skipped_entry(source: str, message: str, *, unrelated: bool = False) -> Mani
 def extract_source(source: str, limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
     data = read_source(source)
-    return data if isinstance(data, ManifestEntry) else extract_data(source, data, limits)
+    return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data, limits)
 
 
-def read_source(source: str) -> Union[bytes, ManifestEntry]:
-    """An input's bytes, or a failed manifest entry saying why they cannot be read."""
+def read_source(path: str, source: Optional[str] = None) -> Union[bytes, ManifestEntry]:
+    """An input's bytes, or a failed manifest entry saying why they cannot be read.
+
+    ``path`` is opened; ``source`` (by default its :func:`.inputs.display_name`) names it in messages."""
+    source = display_name(path) if source is None else source
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        return failed_entry(source, f"{source}: {problem}")
     try:
-        if Path(source).is_dir() and Path(source).suffix == PAGE_SET_SUFFIX:
-            return pack_page_set(Path(source))
-        return Path(source).read_bytes()
+        if Path(path).is_dir() and Path(path).suffix == PAGE_SET_SUFFIX:
+            return pack_page_set(Path(path))
+        return Path(path).read_bytes()
     except FileNotFoundError:
         return failed_entry(source, f"{source}: no such file")
     except IsADirectoryError:
@@ -188,12 +178,30 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     repaired = sum(1 for f in fields if f.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL) and f.evidence)
     repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
     flagged = sum(1 for f in (*fields, *headers) if f.needs_review)
-    errors = result.errors
+    errors = capped_warnings(result.source, result.errors)
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
                          fields_flagged=flagged, route=result.route, pages=result.pages,
                          decisions_applied=decisions_applied(result))
+
+
+MAX_MANIFEST_WARNINGS = 5
+"""Warnings listed per input in the manifest; the rest are counted in one more (filings.jsonl has all)."""
+
+
+def capped_warnings(source: str, errors: list[ErrorItem]) -> list[ErrorItem]:
+    """Every error, and the first :data:`MAX_MANIFEST_WARNINGS` warnings with a count of the rest:
+    a 200 MB text once gave one manifest line of 87,549 warnings (16 MB)."""
+    warnings = [e for e in errors if e.severity is Severity.WARNING]
+    if len(warnings) <= MAX_MANIFEST_WARNINGS:
+        return errors
+    dropped = {id(e) for e in warnings[MAX_MANIFEST_WARNINGS:]}
+    kept = [e for e in errors if id(e) not in dropped]
+    kept.append(ErrorItem(component="manifest", severity=Severity.WARNING,
+                          message=f"{source}: {len(dropped)} more warning(s) not listed here "
+                          "(filings.jsonl lists every one)"))
+    return kept
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -240,12 +248,14 @@ def convert(
 
     opts = ConvertOptions.build(options, **changes)
     started = time.perf_counter()
-    sources = discover(paths)
+    if out_dir is not None:
+        prepare_out_dir(out_dir)  # OutputFolderError before any work: a file, a path under a file, read-only
+    sources = find_inputs(paths)
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
     reference_index = load_references(references) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
-    store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None
+    store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None  # checked now: before any work
     writer = (OutputWriter(Path(out_dir), formats=opts.formats, validate=opts.validate_outputs)
               if out_dir is not None else None)
     with contextlib.ExitStack() as stack:
@@ -263,13 +273,29 @@ def convert(
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
                                learn=opts.learn, keep_results=opts.keep_results, notify=notify,
-                               limits=opts.limits())
+                               limits=opts.limits(), memory_state=store.state() if store is not None else None)
+        # the outputs are in place: only now is the memory taught, and its failure costs no output
+        memory_warning = remember_batch(output.remember, store)
         if opts.cache and out_dir is not None:
             batch_cache.prune()
     result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
     result.summary = {**output.summary, "seconds": round(result.seconds, 3)}
+    if memory_warning:
+        result.summary["warnings"] = [memory_warning]
     return result
+
+
+def remember_batch(remember: Optional[Callable[[], int]], store: Optional[RepairMemory]) -> Optional[str]:
+    """Teach the memory the finished batch; a failure is a warning (the outputs are already written)."""
+    if remember is None:
+        return None
+    try:
+        remember()
+    except (sqlite3.Error, OSError, MemoryStoreError) as error:
+        problem = store_error(store.path, error) if store is not None else error
+        return f"the repair memory was not updated with this batch (the outputs are complete): {problem}"
+    return None
 
 
 class _NullWriter:

@@ -15,7 +15,9 @@ of a lookup stays flat however many passages the memory holds.
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
@@ -61,8 +63,20 @@ MIGRATIONS: dict[str, Sequence] = {
         "CREATE INDEX IF NOT EXISTS passages_slot ON passages (slot) WHERE slot IS NOT NULL",
         # 4: trust stored by name (issue 11); ``trust`` stays as the rank, kept in step by _sync_trust_ranks
         lambda conn: _trust_by_name(conn),
+        # 5: the batches already learned, so that a rerun (after a kill, or of the same inputs) counts nothing twice
+        """
+        CREATE TABLE IF NOT EXISTS batches (
+            id TEXT PRIMARY KEY,
+            passages INTEGER NOT NULL,
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """,
     ),
 }
+MAX_PASSAGE_CHARS = 4_000
+"""Longer texts are not remembered: no filing cell is that long, and one pasted book would bloat every lookup."""
+BUSY_TIMEOUT = 60.0
+"""Seconds a connection waits for another process's lock (a conversion, the review server, a migration)."""
 
 LEGACY_TRUST_NAMES = {0: "filing", 1: "batch", 2: "decision", 3: "memory", 4: "reference"}
 """What the integer ``trust`` of a store before schema version 4 meant (frozen: never edit)."""
@@ -101,36 +115,133 @@ def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) 
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) a jixiao SQLite store in WAL mode, migrated to the latest schema."""
+class MemoryStoreError(Exception):
+    """The repair memory cannot be used; the message names the file, what is wrong and the ways on."""
+
+    def __init__(self, path: Path, problem: str, *, damaged: bool = False):
+        self.path, self.problem, self.damaged = Path(path), problem, damaged
+        ways = (f"convert without it (--no-memory), move it aside (mv {self.path} {self.path}.damaged) so that a "
+                f"new one is started, or try `jixiao memory repair --memory {self.path}`, which keeps what can "
+                "still be read") if damaged else "convert without it (--no-memory) or give another --memory PATH"
+        super().__init__(f"repair memory {self.path}: {problem}. Ways on: {ways}")
+
+
+class MemoryDamaged(MemoryStoreError):
+    """The memory file is not a sound SQLite database (truncated, overwritten, not SQLite at all)."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(path, problem, damaged=True)
+
+
+_DAMAGE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_SEQUENCE",
+                 "SQLITE_CORRUPT_VTAB", "SQLITE_IOERR_SHORT_READ"}
+
+
+def store_error(path: Path, error: BaseException) -> MemoryStoreError:
+    """The :class:`MemoryStoreError` that an sqlite3 or OS error on the memory file means."""
+    if isinstance(error, MemoryStoreError):
+        return error
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name in _DAMAGE_CODES or name.startswith("SQLITE_CORRUPT") or "malformed" in text or \
+            "not a database" in text:
+        return MemoryDamaged(path, f"the file is damaged ({text})")
+    if isinstance(error, OSError):
+        return MemoryStoreError(path, f"cannot be opened or created: {error.strerror or error}")
+    return MemoryStoreError(path, f"cannot be used: {text}")
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists: it holds the clerks' decisions. SQLite
+    gives the -wal and -shm files the database's mode, so they are private too."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def check(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` (every page and record, not the index contents: fast enough at open)."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        raise MemoryDamaged(path, "the file is damaged (quick_check: " + "; ".join(problems) + ")")
+
+
+def connect(path: Path, *, verify: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed, mode 0600) a jixiao SQLite store in WAL mode, checked and migrated.
+
+    Safe when several processes create or migrate one new store at once: the
+    switch to WAL waits for the others, and each migration step runs in an
+    exclusive transaction that re-reads the version first. Raises
+    :class:`MemoryStoreError` (:class:`MemoryDamaged` for a damaged file) with
+    a message that names the file and the ways on.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-    migrate(conn, "memory", MIGRATIONS["memory"])
-    _sync_trust_ranks(conn)
+    try:
+        create_private(path)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as error:
+        raise store_error(path, error) from None
+    try:
+        if verify:
+            check(conn, path)
+        _wal(conn)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn, "memory", MIGRATIONS["memory"])
+        _sync_trust_ranks(conn)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, (sqlite3.Error, OSError, MemoryStoreError)):
+            raise store_error(path, error) from None
+        raise
     return conn
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Changing the journal mode needs the file to itself, and SQLite does not call the
+    busy handler for it when another connection is mid-way: wait here, up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    delay = 0.005
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+            continue
+        if mode.lower() == "wal" or time.monotonic() > deadline:
+            return
+        time.sleep(delay)  # another connection kept it from switching (it reports the old mode): again
+
+
 def migrate(conn: sqlite3.Connection, component: str, steps: Sequence) -> int:
-    """Apply the steps of ``component`` not yet applied, each in its own transaction.
+    """Apply the steps of ``component`` not yet applied, each in its own exclusive transaction.
 
     A step is SQL (statements separated by ";") or a callable taking the connection.
+    The version is read inside the transaction, so two processes migrating one
+    store at once apply each step once (the second finds it done).
 
     Other components (the review app's decision log) call this with their
     own name and steps on the same connection. Returns the version reached.
     """
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-    row = conn.execute("SELECT version FROM schema_migrations WHERE component = ?", (component,)).fetchone()
-    version = row[0] if row else 0
-    if version > len(steps):
-        raise RuntimeError(f"the store's {component} schema is version {version}, newer than this jixiao "
-                           f"({len(steps)}): upgrade jixiao")
-    for number, step in enumerate(steps[version:], start=version + 1):
-        with transaction(conn):
+    while True:
+        with transaction(conn, exclusive=True):
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                         "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_migrations WHERE component = ?", (component,)).fetchone()
+            version = row[0] if row else 0
+            if version > len(steps):
+                raise MemoryStoreError(
+                    Path(conn.execute("PRAGMA database_list").fetchone()[2] or "?"),
+                    f"its {component} schema is version {version}, newer than this jixiao ({len(steps)}): "
+                    "upgrade jixiao")
+            if version == len(steps):
+                return version
+            step = steps[version]
             if callable(step):
                 step(conn)
             else:
@@ -138,14 +249,13 @@ def migrate(conn: sqlite3.Connection, component: str, steps: Sequence) -> int:
                     if statement.strip():
                         conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?) "
-                         "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, number))
-    return len(steps)
+                         "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, version + 1))
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (the store is never half-written)."""
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(conn: sqlite3.Connection, *, exclusive: bool = False) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE (or EXCLUSIVE) … COMMIT, rolled back on any error (the store is never half-written)."""
+    conn.execute("BEGIN EXCLUSIVE" if exclusive else "BEGIN IMMEDIATE")
     try:
         yield conn
     except BaseException:
@@ -165,7 +275,7 @@ class RepairMemory:
 
     def __init__(self, path: Path = DEFAULT_MEMORY):
         self.path = Path(path)
-        self.conn = connect(self.path)
+        self.conn = connect(self.path)  # checked (quick_check) and migrated: MemoryStoreError says what is wrong
 
     def close(self) -> None:
         self.conn.close()
@@ -179,19 +289,26 @@ class RepairMemory:
     def __len__(self) -> int:
         return self.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
 
-    def add(self, items: Iterable[tuple[Optional[str], PassageRef]], *, trust: Optional[Trust] = None) -> int:
+    def add(self, items: Iterable[tuple[Optional[str], PassageRef]], *, trust: Optional[Trust] = None,
+            batch: Optional[str] = None) -> int:
         """Remember passages (one transaction for the lot). Returns how many were new.
 
         A passage seen again keeps its most trusted origin: a clerk's decision
-        is never demoted by a later batch that saw the same text.
+        is never demoted by a later batch that saw the same text. With ``batch``
+        (an id of the batch's inputs), a batch already learned adds nothing: a
+        rerun after a kill, or of the same inputs, counts no passage twice.
+        Texts longer than :data:`MAX_PASSAGE_CHARS` are not remembered.
         """
         added = 0
         with transaction(self.conn):
+            if batch is not None:
+                if self.conn.execute("SELECT 1 FROM batches WHERE id = ?", (batch,)).fetchone() is not None:
+                    return 0
             for text, ref in items:
                 if text is None:
                     continue
                 text = text.strip()
-                if len(text) < 4 or text in ("/", "／"):
+                if len(text) < 4 or len(text) > MAX_PASSAGE_CHARS or text in ("/", "／"):
                     continue
                 level = Trust(trust if trust is not None else max(ref.trust, Trust.MEMORY))
                 row = self.conn.execute("SELECT id, trust_name FROM passages WHERE text = ?", (text,)).fetchone()
@@ -214,7 +331,28 @@ class RepairMemory:
                 self.conn.executemany("INSERT INTO gram_df (gram, df) VALUES (?, 1) "
                                       "ON CONFLICT(gram) DO UPDATE SET df = df + 1", [(g,) for g in grams])
                 added += 1
+            if batch is not None:
+                self.conn.execute("INSERT INTO batches (id, passages) VALUES (?, ?)", (batch, added))
         return added
+
+    def state(self) -> dict:
+        """What the manifest records of this memory, so a run can be explained and repeated: its path,
+        schema version, passage and batch counts and a digest of its contents (passages, trust, decisions)."""
+        from hashlib import sha256
+
+        versions = dict(self.conn.execute("SELECT component, version FROM schema_migrations"))
+        hasher = sha256()
+        for row in self.conn.execute("SELECT text, trust, seen FROM passages ORDER BY id"):
+            hasher.update(repr(row).encode("utf-8", "surrogatepass"))
+        others = [name for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+            "('passages', 'grams', 'gram_df', 'batches', 'schema_migrations') ORDER BY name")]
+        for name in others:  # e.g. the review app's decision log
+            hasher.update(repr((name, self.conn.execute(f'SELECT count(*) FROM "{name}"').fetchone())).encode())
+        return {"path": str(self.path), "schema": versions.get("memory", 0),
+                "schemas": versions, "passages": len(self),
+                "batches": self.conn.execute("SELECT count(*) FROM batches").fetchone()[0],
+                "digest": hasher.hexdigest()[:16]}
 
     def retract(self, text: str) -> str:
         """Take back a clerk decision's passage (the clerk undid it).

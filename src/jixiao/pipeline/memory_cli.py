@@ -1,0 +1,142 @@
+"""``jixiao memory check`` and ``jixiao memory repair``: look after the repair memory file.
+
+``check`` runs SQLite's full ``integrity_check`` and prints what the memory
+holds; exit 0 when sound, 1 when damaged. ``repair`` moves a damaged file
+aside (``PATH.damaged-<time>``, nothing is deleted) and starts a new memory
+with every passage and every other table's row that can still be read: what a
+clerk decided is kept when its rows survive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from ..repair.index import PassageRef, Trust
+from ..repair.memory import DEFAULT_MEMORY, MemoryStoreError, RepairMemory, create_private
+
+_REBUILT = ("passages", "grams", "gram_df", "schema_migrations", "batches")
+
+
+def add_commands(commands) -> None:
+    memory = commands.add_parser("memory", help="check or repair the repair memory",
+                                 description="Check the repair memory file, or repair a damaged one.")
+    actions = memory.add_subparsers(dest="memory_command", metavar="ACTION")
+    actions.required = True
+    for name, text in (("check", "integrity check; prints what the memory holds (exit 1 when damaged)"),
+                       ("repair", "move a damaged memory aside and start a new one with what can still be read")):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
+                            help="the SQLite repair memory (default: %(default)s, or $JIXIAO_MEMORY)")
+
+
+def run_memory(args: argparse.Namespace) -> int:
+    path = Path(args.memory)
+    if not path.exists():
+        print(f"jixiao: repair memory {path}: no such file", file=sys.stderr)
+        return 2
+    if args.memory_command == "check":
+        problems = integrity_problems(path)
+        if problems:
+            print(f"jixiao: repair memory {path} is damaged: {'; '.join(problems[:5])}. Ways on: convert with "
+                  f"--no-memory, move it aside, or `jixiao memory repair --memory {path}`", file=sys.stderr)
+            return 1
+        with RepairMemory(path) as store:
+            print(json.dumps(store.state(), ensure_ascii=False))
+        return 0
+    problems = integrity_problems(path)
+    if not problems:
+        print(f"jixiao: repair memory {path} is sound; nothing to repair")
+        return 0
+    aside, counts = repair(path)
+    print(f"jixiao: the damaged memory was moved to {aside}; the new {path} holds "
+          f"{counts['passages']} passage(s) and {counts['rows']} other row(s) that could still be read "
+          f"({counts['lost']} unreadable)")
+    return 0
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds (an empty list when sound)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return [str(error)]
+    return [] if rows == ["ok"] else rows
+
+
+def repair(path: Path) -> tuple[Path, dict]:
+    """Move ``path`` aside and rebuild a memory from what can be read of it."""
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    counts = {"passages": 0, "rows": 0, "lost": 0}
+    try:
+        old = sqlite3.connect(f"file:{aside}?mode=ro", uri=True)
+    except sqlite3.Error:
+        old = None
+    create_private(path)
+    with RepairMemory(path) as store:
+        if old is None:
+            return aside, counts
+        for row in _rows(old, "SELECT text, trust, source, filing, field, grp FROM passages", counts):
+            text, trust, source, filing, field, group = row
+            try:
+                level = Trust(trust)
+            except ValueError:
+                level = Trust.MEMORY
+            counts["passages"] += store.add([(text, PassageRef(source=source or str(path), filing=filing,
+                                                                field=field or "memory", trust=level,
+                                                                group=group))], trust=level)
+        tables = list(_rows(old, "SELECT name, sql FROM sqlite_master WHERE type = 'table'", counts))
+        for name, sql in tables:  # e.g. the review app's decision log: copied as it is
+            if name in _REBUILT or name.startswith("sqlite_") or not sql:
+                continue
+            store.conn.execute(sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+            for values in _rows(old, f'SELECT * FROM "{name}"', counts):
+                marks = ",".join("?" * len(values))
+                store.conn.execute(f'INSERT OR IGNORE INTO "{name}" VALUES ({marks})', values)
+                counts["rows"] += 1
+        for component, version in _rows(old, "SELECT component, version FROM schema_migrations", counts):
+            if component != "memory":  # the copied tables' own schema versions
+                store.conn.execute("INSERT OR IGNORE INTO schema_migrations VALUES (?, ?)", (component, version))
+        old.close()
+    return aside, counts
+
+
+def _rows(conn: sqlite3.Connection, query: str, counts: dict):
+    """The rows of ``query`` that can be read, in rowid slices so that one bad page loses only its slice."""
+    try:
+        yield from conn.execute(query).fetchall()
+        return
+    except sqlite3.Error:
+        pass
+    table = query.split(" FROM ")[1].split()[0].strip('"')
+    try:
+        top = conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.Error:
+        counts["lost"] += 1
+        return
+    step = 64
+    for start in range(0, top + 1, step):
+        try:
+            yield from conn.execute(f"{query} WHERE rowid >= ? AND rowid < ?", (start, start + step)).fetchall()
+        except sqlite3.Error:
+            for rowid in range(start, start + step):
+                try:
+                    yield from conn.execute(f"{query} WHERE rowid = ?", (rowid,)).fetchall()
+                except sqlite3.Error:
+                    counts["lost"] += 1
+
+
+__all__ = ["add_commands", "run_memory", "integrity_problems", "repair", "MemoryStoreError"]
