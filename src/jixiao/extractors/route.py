@@ -10,7 +10,7 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-from ..model import ErrorItem, Filing, FragmentKind, PageRoute, Severity
+from ..model import ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .base import number_ranges
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
@@ -51,7 +51,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
     return extract_ocr_pages(source, data, pages)
 
 
-def extract_pdf_routed(source: str, data: bytes) -> Filing:
+def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
     try:
         filing = extract_pdf(source, data)
@@ -70,6 +70,8 @@ def extract_pdf_routed(source: str, data: bytes) -> Filing:
                         for n in range(1, page_count + 1)]
         return filing
 
+    if isinstance(filing, Extracted):
+        return filing  # grids of a ruled table: the layout reader reads them
     missing = [kind for kind in FragmentKind if kind not in filing.fragments]
     ocr_pages = [p["page"] for p in filing.pages if p["route"] == ROUTE_OCR]
     if not missing or not ocr_pages:

@@ -243,6 +243,8 @@ def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell
     spanning = [c for c in top if c.col_span > 1]
     if not spanning or not any(match_header(b.text) for b in below):
         return None
+    if any(c.text.strip() and not match_header(c.text) and not is_row_label_header(c.text) for c in top):
+        return None  # a header-block row (本年度绩效目标 | the goal) above the header, not its top half
     if not all(any(t.col <= b.col < t.col + t.col_span for t in spanning) or
                not any(t.col <= b.col < t.col + t.col_span for t in top) for b in below):
         return None  # a cell under an unmerged header: the next row is data, not sub-headers
@@ -793,6 +795,7 @@ def read_layout(extracted: Extracted) -> Filing:
                         layout=f"table/{grid.form}", columns=list(dict.fromkeys(
                             [*names, *(n for r in reading.rows for n in r.cells)])))
         _header_block(grid, rows, header, filing, _around(extracted, grid, header))
+        filing.pages = list(extracted.pages)
         if filing.year is None:
             filing.year = extracted.year_hint
         filing.fragments[FragmentKind.INDICATORS] = Fragment(
