@@ -66,7 +66,8 @@ def display(value: Any, number_format: Optional[str]) -> str:
     suffix = "".join(text for at, text in literals if at > last)
     percent = "%" in core
     number = value * 100 if percent else value
-    decimals = len(re.search(r"\.([0#?]*)", core[first:last + 1]).group(1)) if "." in core[first:last + 1] else 0
+    fraction = re.search(r"\.([0#?]*)", core[first:last + 1])
+    decimals = len(fraction.group(1)) if fraction else 0
     text = f"{number:.{decimals}f}"
     if "." in text and "#" in core[first:last + 1].split(".")[-1]:
         text = text.rstrip("0").rstrip(".")  # optional digits
