@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from urllib.parse import quote
 
@@ -14,24 +13,8 @@ from jixiao.review.app import create_app
 from jixiao.review.bodies import MAX_VALUE_CHARS
 
 from helpers import read_jsonl
-from review_helpers import ROOT, Clerk, convert_batch, copy_batch, url
+from review_helpers import ROOT, Clerk, convert_batch, copy_batch, out, template, url  # noqa: F401 (fixtures)
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    out = tmp_path_factory.mktemp("batch") / "out"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        convert_batch(out)
-    finally:
-        os.chdir(cwd)
-    return out
-
-
-@pytest.fixture
-def out(template, tmp_path):
-    return copy_batch(template, tmp_path / "out")
 
 
 def make(out, tmp_path, **options):

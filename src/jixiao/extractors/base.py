@@ -223,3 +223,15 @@ def number_ranges(numbers: list[int]) -> str:
             out.append(str(start) if start == a else f"{start}-{a}")
             start = b
     return ", ".join(out)
+
+
+def cluster_values(values, tolerance: float) -> list[float]:
+    """Positions that lie within ``tolerance`` of the previous one are one position (their mean):
+    the ruling lines of a table, drawn or seen on a scan, as column and row edges."""
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= tolerance:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(group) / len(group) for group in groups]

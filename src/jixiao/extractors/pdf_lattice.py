@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from .base import cluster_values
+
 BBox = tuple[float, float, float, float]
 Edge = tuple[float, float, float]  # position, start, end
 
@@ -78,16 +80,6 @@ def _clusters(edges: list[Edge], tolerance: float) -> list[list[Edge]]:
     return groups
 
 
-def _positions(values: list[float], tolerance: float) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tolerance:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(g) / len(g) for g in out]
-
-
 def _bounded(positions: list[float], low: float, high: float, tolerance: float) -> list[float]:
     """Line positions, with the ends of the crossing lines as outer bounds where no line is drawn."""
     if low < positions[0] - tolerance:
@@ -124,8 +116,8 @@ def find_lattices(horizontal: list[Edge], vertical: list[Edge], tolerance: float
 
 def _lattice(hs: list[Edge], vs: list[Edge], tolerance: float) -> Lattice | None:
     # an open side (no outer vertical rule, as in a three-line table) still bounds the table
-    xs = _bounded(_positions([e[0] for e in vs], tolerance), min(e[1] for e in hs), max(e[2] for e in hs), tolerance)
-    ys = _bounded(_positions([e[0] for e in hs], tolerance), min(e[1] for e in vs), max(e[2] for e in vs), tolerance)
+    xs = _bounded(cluster_values([e[0] for e in vs], tolerance), min(e[1] for e in hs), max(e[2] for e in hs), tolerance)
+    ys = _bounded(cluster_values([e[0] for e in hs], tolerance), min(e[1] for e in vs), max(e[2] for e in vs), tolerance)
     if len(xs) < 2 or len(ys) < 2 or (len(xs) == 2 and len(ys) == 2):
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
