@@ -16,7 +16,7 @@ from jixiao.model import Extracted
 from jixiao.pipeline import convert
 from jixiao.pipeline.runner import extract_data
 
-from ruled_pdf import Page, Span, render, render_prose
+from samplegen.ruled_pdf import Page, Span, render, render_prose
 
 FIELDS = ("level1", "level2", "level3", "operator", "target", "unit", "score")
 

@@ -1,4 +1,5 @@
-"""Draw small ruled CJK tables as text-layer PDFs for the PDF table tests (reportlab, STSong-Light).
+"""Draw ruled CJK tables as text-layer PDFs (reportlab, STSong-Light): the PDF table tests and the
+PDF form of samples/formats.
 
 A table is a list of rows; a row is a list of slots, one per column. A slot is
 the cell's text, a ``Span(text, rows, cols)`` for a merged cell, or ``None``
@@ -128,7 +129,7 @@ def draw_page(c: canvas.Canvas, page: Page, size: float = 9.0, x0: float = 40.0,
 def render(path: Path, pages: list[Page], size: float = 9.0) -> Path:
     """Write ``pages`` (one table each, landscape A4) to ``path``."""
     _register()
-    c = canvas.Canvas(str(path), pagesize=landscape(A4))
+    c = canvas.Canvas(str(path), pagesize=landscape(A4), invariant=1)  # the same bytes on every run
     for page in pages:
         draw_page(c, page, size)
         c.showPage()
