@@ -56,7 +56,7 @@ def table_set(out: Path, want: int) -> list[Path]:
     """The generator's hand specs (real indicator texts) drawn as single ruled tables with every
     column, 8 indicator rows a page, the header repeated on every page, 一级/二级 merged over their
     groups; every third one clipped like a spreadsheet export."""
-    from ruled_pdf import Page, Span, render
+    from samplegen.ruled_pdf import Page, Span, render
     from samplegen.generate import load_specs
 
     header = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评(扣)分标准", "分值"]
