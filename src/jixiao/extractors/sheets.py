@@ -81,7 +81,8 @@ def _grid(source: str, form: str, sheet_no: int, name: str,
           cells: Iterable[tuple[int, int, str, int, int]]) -> Optional[Grid]:
     """cells: (0-based row, 0-based col, text, row_span, col_span)."""
     out = [GridCell(text=text, row=r, col=c, row_span=rs, col_span=cs,
-                    provenance=Provenance(file=source, page=sheet_no, line=r + 1))
+                    provenance=Provenance(file=source, page=sheet_no, line=r + 1),
+                    at_capacity=False)  # a spreadsheet holds the whole value, whatever the column shows
            for r, c, text, rs, cs in cells if text]
     if not out:
         return None

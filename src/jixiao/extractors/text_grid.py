@@ -150,7 +150,9 @@ def _keep_score_ranges(tokens: list[str]) -> list[str]:
 
 
 def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
-    return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line))
+    # a dump of a table holds each cell as printed: no width to have cut it at (the seed's glued
+    # dump, where a cell that filled its width is seen, is read by extractors/text.py)
+    return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line), at_capacity=False)
 
 
 def text_grid(source: str, text: str) -> Grid:
