@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
 
@@ -341,16 +341,9 @@ class ManifestEntry(_Model):
     unrelated: bool = Field(False, description="a skipped file that is no filing at all (a stylesheet, a script, "
                             "the images of a saved web page): listed here, not reported in the summary")
     memory: Optional[dict[str, Any]] = Field(
-        None, description="the repair memory this batch drew on, as it was before the batch: path, schema "
+        None, exclude_if=lambda value: value is None,  # absent, not null: manifests of runs without one stay as they were
+        description="the repair memory this batch drew on, as it was before the batch: path, schema "
         "version, passage count, content digest; absent when the batch ran without one (--no-memory)")
-
-    @model_serializer(mode="wrap")
-    def _omit_absent_memory(self, handler: Any) -> Any:
-        # absent rather than null: manifests of runs without a memory stay as they were
-        data = handler(self)
-        if data.get("memory", 0) is None:
-            del data["memory"]
-        return data
 
 
 class ReviewItem(_Model):
