@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
             name = truth["file"]
             text, _ = decode((folder / name).read_bytes(), name)
             score = real_scoring.score_file(truth, records.get(name, []))
-            rows.append({"file": name, "family": truth.get("family") or "no_table",
+            rows.append({"file": name, "family": truth.get("family") or "no_table", "kind": truth.get("kind") or "none",
                          "form": detect_form(text.splitlines()), "status": statuses.get(name, "missing"),
                          **score})
     report(rows)
@@ -70,6 +70,9 @@ def report(rows: list[dict]) -> None:
     print("\nper family:")
     for family in sorted({r["family"] for r in rows}):
         print("  " + _line(family, [r for r in rows if r["family"] == family]))
+    print("per kind:")
+    for kind in sorted({r["kind"] for r in rows}):
+        print("  " + _line(kind, [r for r in rows if r["kind"] == kind]))
     print("per text form (as jixiao detects it):")
     for form in sorted({r["form"] for r in rows}):
         print("  " + _line(form, [r for r in rows if r["form"] == form]))
