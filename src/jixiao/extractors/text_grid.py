@@ -149,6 +149,21 @@ def _keep_score_ranges(tokens: list[str]) -> list[str]:
     return out
 
 
+_CONTINUED = re.compile(r"[^|\s]\s*\|$")  # ends in one pipe right after a cell: the row goes on
+
+
+def _HEADERISH(cells: list[tuple[str, int]]) -> bool:
+    """Cells that are all column names or block labels: a header row the dump broke over lines."""
+    names = printed_header_names()
+
+    def named(text: str) -> bool:
+        bare = re.sub(r"\s+|[(（].{1,8}[)）]$", "", text)
+        # 计划指标值(或计划水平): a column name with the form's own qualifier before it
+        return re.sub(r"\s+", "", text) in names or bare in names or \
+            any(bare.endswith(name) for name in names if len(name) >= 3)
+    return bool(cells) and all(named(text) for text, _ in cells)
+
+
 def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
     # a dump of a table holds each cell as printed: no width to have cut it at (the seed's glued
     # dump, where a cell that filled its width is seen, is read by extractors/text.py)
@@ -231,6 +246,7 @@ def text_grid(source: str, text: str) -> Grid:
             if row_cells:
                 rows.append(row_cells)
     else:
+        pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
         for number, line in enumerate(lines, start=1):
             stripped = line.strip()
             if not stripped:
@@ -242,8 +258,18 @@ def text_grid(source: str, text: str) -> Grid:
             else:
                 parts = _keep_score_ranges(stripped.split())
             row_cells = [(part, number) for part in parts if part]
+            if pending and _HEADERISH(row_cells):
+                row_cells = pending + row_cells
+            elif pending:
+                rows.append(pending)  # the header ended at its line: this line is a row of its own
+            pending = []
+            if form == "pipe" and _CONTINUED.search(stripped) and _HEADERISH(row_cells):
+                pending = row_cells  # "一级 指标 |" then "二级 指标 |": one header row over several lines
+                continue
             if row_cells:
                 rows.append(row_cells)
+        if pending:
+            rows.append(pending)
     cells = [_cell(source, text_, r, c, line) for r, row in enumerate(rows) for c, (text_, line) in enumerate(row)]
     return Grid(source=source, form=form, cells=cells, positional=False, tokenised=form in ("spaced", "glued"),
                 glued=form == "glued",

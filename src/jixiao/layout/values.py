@@ -53,6 +53,8 @@ def level1_name(text: str) -> Optional[str]:
     """The canonical 一级指标 a cell names (a score range or a form hint after it is allowed)."""
     bare = normalise(strip_score_range(text)[0])
     bare = re.sub(r"\(.*?\)$", "", bare)
+    if bare not in LEVEL1_NAMES and bare.startswith("预期"):
+        bare = bare[2:]  # 预期产出指标, 预期效益指标: the form's wording of the same group
     return bare if bare in LEVEL1_NAMES else None
 
 

@@ -182,11 +182,11 @@ def match_header(text: str) -> Optional[HeaderMatch]:
 
 
 def match_header_ending(text: str) -> Optional[HeaderMatch]:
-    """The field a cell names at its end, after other text ("详情见附件(…)一级指标"); names of four
-    characters or more only, so that a word that merely ends like a name is not taken."""
-    cell = normalise(text)
+    """The field a cell names at its end, after other text ("详情见附件(…)一级指标", "计划指标值"); names
+    of three characters or more only, so that a word that merely ends like a name is not taken."""
+    cell = re.sub(r"\(.{1,8}\)$", "", normalise(text))  # 计划指标值(或计划水平): the qualifier goes
     for name, spec in _header_names():  # longest first
-        if len(name) >= 4 and cell.endswith(name) and len(cell) > len(name):
+        if len(name) >= 3 and cell.endswith(name) and len(cell) > len(name):
             return HeaderMatch(spec, name, False)
     return None
 

@@ -121,6 +121,8 @@ def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
             if ending is not None and ending.spec.name not in taken:
                 taken.add(ending.spec.name)
                 match = ending
+            elif ending is not None:
+                shadow = ending  # a second group's 计划指标值: aligned by kind, not read
         if match is None:
             columns.append(Column(None, text, row_label=is_row_label_header(text),
                                   shadow=shadow.spec if shadow else None))
