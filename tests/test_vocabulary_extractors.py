@@ -26,7 +26,7 @@ from jixiao.pipeline import convert
 from helpers import SAMPLES
 
 CASE = "hengyang-yingji-2022"  # 16 rows on one page, merged 一级指标 cells
-NEW_NAME = "计划指标值"  # a plausible target header that the vocabulary does not know
+NEW_NAME = "计划达成数"  # a plausible target header that the vocabulary does not know (nor ends like a name it knows)
 SEED_HEADER = ("一级指标", "二级指标", "三级指标", "指标值类", "指标值", "计量单")
 
 
