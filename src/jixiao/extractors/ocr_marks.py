@@ -26,6 +26,7 @@ cell crop cannot tell; the shape answers the ASCII form (repair normalises both)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -278,3 +279,56 @@ def merge_mark(column: str, reading: MarkReading, text: str,
         # two independent readers agree: as sure as the surer of them
         return text, max(confidence or 0.0, reading.certainty)
     return mark, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
+
+
+def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading, int]:
+    """The first glyph of a cell that holds more than one (a target with its operator, ``≥88%``)
+    classified by shape: ≥ ≤ > < with their certainty (None when it is no chevron), and the crop's
+    column just right of it, where the value starts. Glyphs that the scan's blur has joined
+    (≥ touching 8) are parted by a stricter threshold."""
+    inset = int(round(line_px)) + 1
+    inner = crop[inset:crop.shape[0] - inset, inset:crop.shape[1] - inset]
+    none = (MarkReading(None, 0.0, "no leading chevron"), 0)
+    if inner.size == 0:
+        return none
+    paper, dark = float(np.median(inner)), float(np.percentile(inner, 0.5))
+    if paper - dark < 60:
+        return none
+    for level in (None, dark + 0.35 * (paper - dark), dark + 0.2 * (paper - dark)):
+        binary = _binary(inner) if level is None else (inner < level).astype(np.uint8)
+        pieces = _components(binary)
+        if not pieces:
+            return none
+        top = min(p[1] for p in pieces)  # the glyphs of the first text line only
+        line_h = max(p[3] for p in pieces if p[1] <= top + 2)
+        pieces = [p for p in pieces if p[1] < top + line_h]
+        height = max(p[1] + p[3] for p in pieces) - min(p[1] for p in pieces)
+        group, more = _cluster(pieces, gap=1.0)
+        if more:
+            break
+    else:
+        return none
+    x0, y0 = min(p[0] for p in group), min(p[1] for p in group)
+    x1, y1 = max(p[0] + p[2] for p in group), max(p[1] + p[3] for p in group)
+    if len(group) > 2 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
+        return none
+    glyph = Glyph(binary[y0:y1, x0:x1], inner[y0:y1, x0:x1].astype(np.float32),
+                  sorted(((x - x0, y - y0, w, h, a) for x, y, w, h, a in group), key=lambda p: p[1]))
+    reading = _chevron(glyph)
+    if reading is None or reading.certainty < SURE:
+        return none
+    return reading, inset + x1
+
+
+def join_leading(reading: MarkReading, whole: str, rest: str,
+                 confidence: Optional[float]) -> tuple[str, Optional[float]]:
+    """A target cell's text from its leading operator read by shape and the rest of the cell read
+    by the recogniser. When the recogniser's reading of the whole cell began with another figure
+    (≥ read as 2, ≤ as 5) or dropped it, the confidence is capped for review."""
+    rest = rest.strip()
+    if not rest or not re.match(r"[\d.]", rest):
+        return whole, confidence  # a word after the glyph: no operator of a value
+    agree = normalise_operator(whole.strip()[:1]) == normalise_operator(reading.mark or "")
+    if agree:
+        return reading.mark + rest, confidence
+    return reading.mark + rest, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)

@@ -10,7 +10,7 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-from ..model import ErrorItem, Filing, FragmentKind, PageRoute, Severity
+from ..model import ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .base import number_ranges
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
@@ -38,7 +38,7 @@ def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
     return [n for n, route in routes.items() if route == ROUTE_OCR], len(routes)
 
 
-def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> Filing:
+def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> "Filing | Extracted":
     from .ocr import extract_ocr_pages
 
     cap = max_ocr_pages()
@@ -51,7 +51,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
     return extract_ocr_pages(source, data, pages)
 
 
-def extract_pdf_routed(source: str, data: bytes) -> Filing:
+def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
     try:
         filing = extract_pdf(source, data)
@@ -81,6 +81,11 @@ def extract_pdf_routed(source: str, data: bytes) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=f"{source}: OCR of pages {ocr_pages} found no missing "
                                        f"fragment: {error}"))
+        return filing
+    if isinstance(scanned, Extracted):  # a whole table on the scanned pages: no seed fragment to add
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                       message=f"{source}: OCR of pages {ocr_pages} found a table of another "
+                                       "layout, not the missing fragments; not read"))
         return filing
     for kind in missing:
         if kind in scanned.fragments:

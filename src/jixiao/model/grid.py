@@ -14,7 +14,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .filing import ErrorItem, Provenance
+from .filing import ErrorItem, PageRoute, Provenance
 
 
 class GridCell(BaseModel):
@@ -86,3 +86,4 @@ class Extracted(BaseModel):
     errors: list[ErrorItem] = Field(default_factory=list)
     encoding: Optional[str] = None
     year_hint: Optional[int] = Field(None, description="a year from the file name, used when the text names none")
+    pages: list[PageRoute] = Field(default_factory=list, description="per page of a PDF: its number and the route it took")

@@ -793,6 +793,7 @@ def read_layout(extracted: Extracted) -> Filing:
                         layout=f"table/{grid.form}", columns=list(dict.fromkeys(
                             [*names, *(n for r in reading.rows for n in r.cells)])))
         _header_block(grid, rows, header, filing, _around(extracted, grid, header))
+        filing.pages = list(extracted.pages)
         if filing.year is None:
             filing.year = extracted.year_hint
         filing.fragments[FragmentKind.INDICATORS] = Fragment(
