@@ -44,9 +44,9 @@ from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, s
 from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
 from ..layout.vocabulary import remark_holds_scores
-from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, join_leading, leading_mark, merge_mark, settles
-from .ocr_table import (ColumnName, TablePart, body_names, chains_of, extracted, header_names, header_text,
-                        is_whole_table, keeps_section)
+from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
+from .ocr_table import ColumnName, TablePart, chains_of, extracted, header_names, is_whole_table, keeps_section
+from .ocr_whole import WholeTableReading
 
 DEFAULT_DPI = 200
 HEADER_SEARCH_ROWS = 8  # the column-header row is within the first rows of a fragment's table
@@ -121,8 +121,9 @@ def image_pages(data: bytes, source: str) -> list[PageImage]:
 
 # ---------------------------------------------------------------- reading a page
 
-class PageReader:
-    """Reads the table of one page image into a :class:`PageRead`."""
+class PageReader(WholeTableReading):
+    """Reads the table of one page image into a :class:`PageRead`: a seed fragment here, a whole
+    table of any other layout cell by cell (:class:`.ocr_whole.WholeTableReading`)."""
 
     def __init__(self, source: str, engine: Optional[OcrEngine] = None):
         self.source = source
@@ -160,25 +161,6 @@ class PageReader:
         elif need_year:
             result.year = self._title_year(gray, boxes, table)
         return result
-
-    def _lines_above(self, gray, boxes, table: Table) -> list[str]:
-        """The text above the table (title, year, 填报单位 …) as lines, top-down: the header block
-        the layout reader reads department, year and kind from."""
-        above = [b for b in boxes if b[3] <= table.ys[0] + 2]
-        if not above:
-            return []
-        items = sorted(zip(above, (r.text for r in self.engine.recognise(gray, above))),
-                       key=lambda item: (item[0][1] + item[0][3]) / 2)
-        lines: list[list[tuple[tuple[float, float, float, float], str]]] = []
-        for box, text in items:
-            centre, height = (box[1] + box[3]) / 2, box[3] - box[1]
-            if lines:
-                last = lines[-1][-1][0]
-                if abs(centre - (last[1] + last[3]) / 2) < 0.5 * max(height, last[3] - last[1]):
-                    lines[-1].append((box, text))
-                    continue
-            lines.append([(box, text)])
-        return [" ".join(text for _, text in sorted(line, key=lambda item: item[0][0])).strip() for line in lines]
 
     def _title_year(self, gray, boxes, table: Table) -> Optional[int]:
         """The （2023年度） line above the first fragment's table, if there is one."""
@@ -305,50 +287,6 @@ class PageReader:
         result.names = columns
         for row in rows[header_at + 1:]:
             result.rows.append([(cell, read[cell]) for cell in row])
-
-
-    def _read_whole(self, table: Table, result: PageRead, columns: list[ColumnName], header_rows: set[int],
-                    header: Sequence[GridCell] = ()) -> None:
-        """Every cell of a whole table (``ocr_table``): the rows down to the header row as read, the
-        body corrected for the column each cell stands under. A continuation page's repeated
-        column-header row (found by the header search) is read as it stands."""
-        names = body_names(table, columns, header_rows)
-        cells = list(table.cells)
-        read = self._cells(cells, [names[c] for c in cells], sections=True)
-        for k, cell in enumerate(cells):
-            if cell in header:
-                read[k] = read[k].model_copy(update={"text": header_text(read[k].text)})
-        self._leading_marks([(k, cell) for k, cell in enumerate(cells) if names[cell] == "target"], read)
-        result.part = TablePart(page=self._page, table=table, cells=dict(zip(cells, read)), columns=columns)
-        result.rows = []
-
-
-    def _leading_marks(self, targets: list[tuple[int, GridCell]], read: list[Cell]) -> None:
-        """A target cell that begins with ≥ ≤ > < (``≥88%``): the glyph read by its shape, the rest
-        of the cell read again without it (the recogniser reads ≥ as 2 or drops it)."""
-        line_px = max(2.0, 1.2 * self._dpi / 72)
-        boxes, owners, marks = [], [], {}
-        for k, cell in targets:
-            if not read[k].text.strip() or cell not in self._by_cell:
-                continue
-            x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
-            reading, cut = leading_mark(self._gray[y0:y1, x0:x1], line_px=line_px)
-            if reading.mark is None:
-                continue
-            marks[k] = reading
-            for box in self._by_cell[cell]:
-                left = max(box[0], cell.x0 + cut + 1)
-                if box[2] - left > 2:
-                    boxes.append((left, box[1], box[2], box[3]))
-                    owners.append(k)
-        texts = self.engine.recognise(self._gray, boxes) if boxes else []
-        parts: dict[int, list] = {}
-        for k, box, rec in zip(owners, boxes, texts):
-            parts.setdefault(k, []).append((box, rec.text))
-        for k, reading in marks.items():
-            rest = "".join(reading_order(parts.get(k, [])))
-            text, confidence = join_leading(reading, read[k].text, rest, read[k].ocr_confidence)
-            read[k] = read[k].model_copy(update={"text": text, "ocr_confidence": confidence})
 
 
 def _is_label(text: str, pattern: re.Pattern) -> bool:

@@ -320,15 +320,32 @@ def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading
     return reading, inset + x1
 
 
+# What the recogniser reads a leading ≥ ≤ > < as, besides the mark itself: the figure is kept only
+# when the rest of the cell, read again without it, is what follows one of these (or all of it).
+LEADING_SLIPS: tuple[str, ...] = ("IV", "lV", "|V", "VI", "≥", "≤", ">", "<", "M", "#", "N", "V", "S", "W", "w",
+                                  "Z", "z", "2", "5")
+DIGIT_SLIP_CERTAINTY = 0.7  # a leading 2 or 5 may be a digit: only a clear ≥ or ≤ (with its bar) replaces it
+
+
 def join_leading(reading: MarkReading, whole: str, rest: str,
                  confidence: Optional[float]) -> tuple[str, Optional[float]]:
     """A target cell's text from its leading operator read by shape and the rest of the cell read
-    by the recogniser. When the recogniser's reading of the whole cell began with another figure
-    (≥ read as 2, ≤ as 5) or dropped it, the confidence is capped for review."""
-    rest = rest.strip()
-    if not rest or not re.match(r"[\d.]", rest):
-        return whole, confidence  # a word after the glyph: no operator of a value
-    agree = normalise_operator(whole.strip()[:1]) == normalise_operator(reading.mark or "")
-    if agree:
-        return reading.mark + rest, confidence
-    return reading.mark + rest, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
+    again without it. The two readings must agree on the rest: the whole cell read as the rest
+    alone (the recogniser dropped the glyph), or as a known slip for it followed by the rest (≥
+    read as 2, ≤ as 5). Otherwise (a 3 whose shape looked like ≥) the whole reading stands. A
+    slip replaced caps the confidence, so the field is reviewed."""
+    whole_s, rest_s = whole.strip().replace(" ", ""), rest.strip().replace(" ", "")
+    if reading.mark is None or not rest_s or not re.match(r"[\d.]", rest_s):
+        return whole, confidence
+    if whole_s == rest_s:
+        if reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤"):
+            return whole, confidence
+        return reading.mark + rest_s, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
+    slip = whole_s[:-len(rest_s)] if whole_s.endswith(rest_s) else None
+    if slip is None or slip not in LEADING_SLIPS:
+        return whole, confidence
+    if slip.isdigit() and (reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤")):
+        return whole, confidence
+    if normalise_operator(slip) == normalise_operator(reading.mark):
+        return whole_s, confidence
+    return reading.mark + rest_s, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)

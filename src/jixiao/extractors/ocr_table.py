@@ -30,7 +30,7 @@ from typing import Optional, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from ..layout.vocabulary import FIELDS, match_header, normalise, printed_header_names
-from ..model import Cell, Extracted, Grid, GridCell, PageRoute, Provenance
+from ..model import Cell, Extracted, Grid, GridCell, PageRoute
 from .base import year_from_name
 from .grid import GridCell as LatticeCell
 from .grid import Table
