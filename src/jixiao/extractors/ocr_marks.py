@@ -317,13 +317,15 @@ def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading
     reading = _chevron(glyph)
     if reading is None or reading.certainty < SURE:
         return none
+    if x1 - x0 < 0.8 * (y1 - y0):
+        return none  # ≥ and ≤ are about as wide as high; a digit (a 2 that looks like ≥) is narrower
     return reading, inset + x1
 
 
 # What the recogniser reads a leading ≥ ≤ > < as, besides the mark itself: the figure is kept only
 # when the rest of the cell, read again without it, is what follows one of these (or all of it).
-LEADING_SLIPS: tuple[str, ...] = ("IV", "lV", "|V", "VI", "≥", "≤", ">", "<", "M", "#", "N", "V", "S", "W", "w",
-                                  "Z", "z", "2", "5")
+LEADING_SLIPS: tuple[str, ...] = ("IV", "lV", "|V", "VI", "≥", "≤", ">", "<", "M", "#", "N", "V", "S", "s", "W",
+                                  "w", "Z", "z", "2", "5")
 DIGIT_SLIP_CERTAINTY = 0.7  # a leading 2 or 5 may be a digit: only a clear ≥ or ≤ (with its bar) replaces it
 
 
@@ -341,7 +343,7 @@ def join_leading(reading: MarkReading, whole: str, rest: str,
         if reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤"):
             return whole, confidence
         return reading.mark + rest_s, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
-    slip = whole_s[:-len(rest_s)] if whole_s.endswith(rest_s) else None
+    slip = whole_s[:-len(rest_s)].rstrip(".,·") if whole_s.endswith(rest_s) else None
     if slip is None or slip not in LEADING_SLIPS:
         return whole, confidence
     if slip.isdigit() and (reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤")):
