@@ -22,7 +22,9 @@ What is read by column here, and why:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import numpy as np
 
 from ..layout.taxonomy import COMMON_UNITS
 from ..model import Cell
@@ -33,6 +35,7 @@ from .ocr_table import ColumnName, TablePart, body_names, header_text
 
 if TYPE_CHECKING:
     from .ocr import PageRead
+    from .ocr_engine import OcrEngine
 
 
 REREAD_MARGINS = (0.1, 0.2)  # of the line's height: margins for reading a value cell again
@@ -40,6 +43,16 @@ REREAD_MARGINS = (0.1, 0.2)  # of the line's height: margins for reading a value
 
 class WholeTableReading:
     """Mixed into :class:`.ocr.PageReader`: uses its engine, page image, boxes and ``_cells``."""
+
+    engine: "OcrEngine"
+    _gray: np.ndarray  # the deskewed page
+    _by_cell: dict[GridCell, list[tuple[float, float, float, float]]]  # text boxes placed in each cell
+    _page: int
+    _dpi: float
+
+    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None, *,
+               sections: bool = False) -> list[Cell]:
+        raise NotImplementedError  # PageReader's: the cells' text, OCR'd and corrected for their columns
 
     def _lines_above(self, gray, boxes, table: Table) -> list[str]:
         """The text above the table (title, year, 填报单位 …) as lines, top-down: the header block

@@ -53,6 +53,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
 
 def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
+    filing: "Filing | Extracted"
     try:
         filing = extract_pdf(source, data)
     except NeedsOcr as text_error:
@@ -70,6 +71,8 @@ def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
                         for n in range(1, page_count + 1)]
         return filing
 
+    if isinstance(filing, Extracted):
+        return filing  # grids of a ruled table: the layout reader reads them
     missing = [kind for kind in FragmentKind if kind not in filing.fragments]
     ocr_pages = [p["page"] for p in filing.pages if p["route"] == ROUTE_OCR]
     if not missing or not ocr_pages:
