@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote
+
+import pytest
 
 from helpers import ROOT, read_jsonl
 
@@ -67,3 +70,21 @@ def records_by_item(out: Path) -> dict[str, dict]:
 
 
 __all__ = ["ROOT", "BATCH_INPUTS", "Clerk", "convert_batch", "copy_batch", "records_by_item", "url"]
+
+
+# The converted batch every review test starts from: converted once per module, copied per test.
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch") / "out"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        convert_batch(out)
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+@pytest.fixture
+def out(template, tmp_path):
+    return copy_batch(template, tmp_path / "out")

@@ -1,8 +1,8 @@
 """Filings as published: HTML pages, XLSX/XLS and DOCX attachments (issue 13).
 
-The same generated filing rendered as a text dump, HTML, XLSX, XLS (xlwt) and
-DOCX (tools/samplegen/render_formats.py, committed in samples/formats/) must
-give the same records, every field but provenance, and the truth.
+The same generated filing rendered as a text dump, HTML, XLSX, XLS (xlwt), DOCX
+and a ruled PDF (tools/samplegen/render_formats.py, committed in samples/formats/)
+must give the same records, every field but provenance, and the truth.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from helpers import SAMPLES, SEED, read_jsonl
 
 FORMATS = SAMPLES / "formats"
 CASES = sorted(p.name[:-len(".truth.json")] for p in FORMATS.glob("*.truth.json"))
-FORMS = (".txt", ".html", ".xlsx", ".xls", ".docx")
+FORMS = (".txt", ".html", ".xlsx", ".xls", ".docx", ".pdf")
 
 
 def _strip(value):

@@ -73,3 +73,22 @@ def test_absent_columns_are_absent_not_intact(converted):
     ganzi = [r for r in read_jsonl(out / "records.jsonl") if r["source"].endswith("04-ganzi-scjg.txt")]
     assert ganzi and all(r["fields"]["explanation"]["status"] == "absent" for r in ganzi)
     assert all(r["fields"]["level3"]["status"] != "absent" for r in ganzi)
+
+
+def test_the_memory_learns_nothing_from_a_filing_that_failed(tmp_path):
+    """The seed without its indicator fragment fails at the join: none of its passages (duties,
+    goals, explanations) is remembered, while a good filing's are."""
+    import bad_inputs
+    from jixiao.repair.memory import RepairMemory
+
+    path = tmp_path / "no-indicators.txt"
+    path.write_bytes(bad_inputs.only_fragments(1, 2)())
+    memory = tmp_path / "memory.sqlite"
+    result = convert([str(path)], tmp_path / "out", memory=str(memory), cache=False)
+    assert result.manifest[0].status.value == "failed", result.manifest[0].error
+    with RepairMemory(memory) as store:
+        assert len(store) == 0
+    convert([str(ROOT / "samples" / "seed_hengyang_emergency_management.txt")], tmp_path / "out2",
+            memory=str(memory), cache=False)
+    with RepairMemory(memory) as store:
+        assert len(store) > 0

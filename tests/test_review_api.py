@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 
 import pytest
@@ -12,24 +11,10 @@ from jixiao.review.app import create_app
 from jixiao.pipeline.cli import main
 
 from helpers import read_jsonl
-from review_helpers import ROOT, Clerk, convert_batch, copy_batch, records_by_item, url
+from review_helpers import (  # noqa: F401 (out, template: fixtures)
+    ROOT, Clerk, convert_batch, copy_batch, out, template, records_by_item, url,
+)
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    out = tmp_path_factory.mktemp("batch") / "out"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        convert_batch(out)
-    finally:
-        os.chdir(cwd)
-    return out
-
-
-@pytest.fixture
-def out(template, tmp_path):
-    return copy_batch(template, tmp_path / "out")
 
 
 @pytest.fixture

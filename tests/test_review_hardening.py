@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from urllib.parse import quote
 
@@ -14,24 +13,8 @@ from jixiao.review.app import create_app
 from jixiao.review.bodies import MAX_VALUE_CHARS
 
 from helpers import read_jsonl
-from review_helpers import ROOT, Clerk, convert_batch, copy_batch, url
+from review_helpers import ROOT, Clerk, convert_batch, copy_batch, out, template, url  # noqa: F401 (fixtures)
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    out = tmp_path_factory.mktemp("batch") / "out"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        convert_batch(out)
-    finally:
-        os.chdir(cwd)
-    return out
-
-
-@pytest.fixture
-def out(template, tmp_path):
-    return copy_batch(template, tmp_path / "out")
 
 
 def make(out, tmp_path, **options):
@@ -237,3 +220,20 @@ def test_a_source_whose_name_is_not_utf8_is_found_by_its_printable_name(tmp_path
     name = display_name(raw)
     assert name.endswith("bad\\xff.txt")
     assert resolve(name, [tmp_path]) == Path(os.fsdecode(raw)).resolve()
+
+
+def test_the_item_detail_carries_the_project_and_kind_the_screen_shows(tmp_path):
+    """Schema 2's fields reach the review screen: a real project table's flagged field comes with
+    its record's kind and project (review.js shows them under the row)."""
+    from jixiao.pipeline import convert
+    from jixiao.review.app import create_app
+
+    source = ROOT / "samples" / "real" / "39-nanyue-fupin-2018.txt"
+    out = tmp_path / "out"
+    convert([str(source)], out, memory=None, cache=False)
+    clerk = Clerk(create_app(out, memory=tmp_path / "m.sqlite", reviewer="anna", source_roots=[ROOT]))
+    item = next(i for i in clerk.items(status="open")["items"] if i["row"] is not None)
+    detail = clerk.client.get(f"/api/items/{item['id']}").get_json()
+    context = detail["row_context"]
+    assert context["kind"] == "project"
+    assert context["project"] == "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"

@@ -14,6 +14,7 @@ indicator table's columns and its rows. Each spec is written as:
                  the ``0%`` format;
 - ``<id>.xls``   the same with xlwt (Excel 97), when xlwt is installed;
 - ``<id>.docx``  python-docx, merged cells as vMerge/gridSpan;
+- ``<id>.pdf``   a ruled text-layer PDF, merged cells drawn merged (ruled_pdf.py);
 - ``<id>.truth.json`` the records every format must give.
 
 Nothing here imports jixiao: the truth is written from the spec alone. The
@@ -329,6 +330,31 @@ def render_docx(spec: dict, path: Path) -> None:
 _COMBINED = re.compile(r"^(≥|≤|=|>|<)?\s*(\d+(?:\.\d+)?)\s*(.*)$")
 
 
+def render_pdf(spec: dict, path: Path) -> None:
+    """The same sheet as a ruled PDF: every cell where the HTML placement rule puts it."""
+    from .ruled_pdf import Page, Span, render
+
+    rows, _ = layout(spec)
+    placed = _positions(rows)
+    width = max(c + cs for row in placed for (_, c, _, _, cs) in row)
+    slots: list[list] = [["" for _ in range(width)] for _ in rows]
+    for row in placed:
+        for r, c, text, rs, cs in row:
+            for rr in range(r, r + rs):
+                for cc in range(c, c + cs):
+                    slots[rr][cc] = None  # covered by the merged cell
+            slots[r][c] = Span(text, rs, cs) if rs > 1 or cs > 1 else text
+    # each column as wide as its longest single cell (so no text runs to a border, which a reader
+    # would rightly take for a clipped cell), scaled down to the page when the sheet is wider
+    need = [12.0] * width
+    for row in placed:
+        for _, c, text, _, cs in row:
+            if cs == 1:
+                need[c] = max(need[c], 8.0 * len(text) + 30.0)
+    scale = min(1.0, 780.0 / sum(need))
+    render(path, [Page(rows=slots, widths=[w * scale for w in need])], size=8.0)
+
+
 def truth(spec: dict) -> dict:
     """The records every format must give. A combined value column (指标值及单位, 年度指标值) is
     split into operator, target and unit, as the layout reader splits it."""
@@ -357,7 +383,8 @@ def write_all(out: Path) -> list[Path]:
         (stem.with_suffix(".html")).write_bytes(render_html(spec))
         render_xlsx(spec, stem.with_suffix(".xlsx"))
         render_docx(spec, stem.with_suffix(".docx"))
-        forms = [".txt", ".html", ".xlsx", ".docx"]
+        render_pdf(spec, stem.with_suffix(".pdf"))
+        forms = [".txt", ".html", ".xlsx", ".docx", ".pdf"]
         if render_xls(spec, stem.with_suffix(".xls")):
             forms.append(".xls")
         (stem.with_suffix(".truth.json")).write_text(

@@ -9,9 +9,9 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
-from ..model import Filing
+from ..model import Extracted, Filing
 from ..model.errors import ExtractionError, UnreadableFormat
 
 __all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
@@ -42,8 +42,9 @@ def year_from_name(path: str) -> Optional[int]:
     return int(match.group(1)) if match else None
 
 
-Extractor = Callable[[str, bytes], Filing]
-"""An extractor takes the input path as given and its bytes, and returns a Filing."""
+Extractor = Callable[[str, bytes], Union[Filing, Extracted]]
+"""An extractor takes the input path as given and its bytes, and returns a Filing (the seed's split
+layout, read fragment by fragment) or the source's grids (``Extracted``) for the layout reader."""
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -222,3 +223,15 @@ def number_ranges(numbers: list[int]) -> str:
             out.append(str(start) if start == a else f"{start}-{a}")
             start = b
     return ", ".join(out)
+
+
+def cluster_values(values, tolerance: float) -> list[float]:
+    """Positions that lie within ``tolerance`` of the previous one are one position (their mean):
+    the ruling lines of a table, drawn or seen on a scan, as column and row edges."""
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= tolerance:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(group) / len(group) for group in groups]

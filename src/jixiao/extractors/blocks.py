@@ -99,7 +99,8 @@ def grids_from_blocks(source: str, form: str, blocks: list[Block]) -> list[Grid]
     grids = []
     for table, row_lines in placed:
         cells = [GridCell(text=c.text, row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span,
-                          provenance=Provenance(file=source, line=row_lines[c.row]))
+                          provenance=Provenance(file=source, line=row_lines[c.row]),
+                          at_capacity=False)  # the document holds the whole cell: nothing is cut off
                  for c in table.cells if c.text]
         if cells:
             grids.append(Grid(source=source, form=form, cells=cells, positional=True, lines=lines,

@@ -19,6 +19,8 @@ from typing import Optional, Sequence
 import cv2
 import numpy as np
 
+from .base import cluster_values
+
 MAX_SKEW_DEGREES = 2.0
 
 
@@ -109,16 +111,6 @@ def line_masks(binary: np.ndarray, *, min_h: int, min_v: int) -> tuple[np.ndarra
     return keep((min_h, 1)), keep((1, min_v))
 
 
-def _cluster(values: Sequence[float], tolerance: float) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tolerance:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [float(np.mean(group)) for group in out]
-
-
 def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, float, float]]:
     """Connected line pieces as (position across, start along, end along)."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -159,8 +151,8 @@ def _table_from_region(horizontal: np.ndarray, vertical: np.ndarray, region: tup
     oy, ox = sl[0].start, sl[1].start
     hsegs = [(p + oy, a + ox, b + ox) for p, a, b in _segments(horizontal[sl], True)]
     vsegs = [(p + ox, a + oy, b + oy) for p, a, b in _segments(vertical[sl], False)]
-    ys = _cluster([s[0] for s in hsegs], tolerance)
-    xs = _cluster([s[0] for s in vsegs], tolerance)
+    ys = cluster_values([s[0] for s in hsegs], tolerance)
+    xs = cluster_values([s[0] for s in vsegs], tolerance)
     if len(xs) < 2 or len(ys) < 2:
         return None
 

@@ -15,9 +15,9 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Final, Optional
+from typing import Final, Optional, Union
 
-from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
 from .base import filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
@@ -129,8 +129,9 @@ def scan_pages(document) -> list[PageText]:
     return pages
 
 
-def extract_pdf(source: str, data: bytes) -> Filing:
-    """Read a text-layer PDF into a Filing with its header items and three fragments."""
+def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
+    """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
+    fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""
     document = open_pdf(source, data)
     try:
         return _extract(source, data, document)
@@ -138,7 +139,7 @@ def extract_pdf(source: str, data: bytes) -> Filing:
         document.close()
 
 
-def _extract(source: str, data: bytes, document) -> Filing:
+def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     pages = scan_pages(document)
     filing = Filing(filing=filing_id(data), source=source, kind="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
@@ -156,49 +157,33 @@ def _extract(source: str, data: bytes, document) -> Filing:
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
+    split = split_layout(located)
+    if not split:
+        # any other ruled table: grids for the layout reader (issue 12)
+        extracted = _table_grids(source, data, document, pages, filing)
+        if extracted is not None:
+            return extracted
     if not located:
         _raise_not_found(source, pages, data, len(document))
 
-    import pdfplumber
-
     reader = _FragmentReader(source, filing)
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        use_repaired_fonts(pdf)  # CID fonts whose system info an encrypting writer left unreadable
-    except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
-        raise UnreadableFormat(f"{source}: PDF opens in pdfium but pdfminer cannot parse it: "
-                              f"{type(error).__name__}: {error}") from None
+    plumber = _Plumber(source, data)
     unparsed: list[int] = []  # pages pdfminer cannot parse, named if no fragment is found
-    with _closing_quietly(pdf):
+    try:
         for located_page in located:
-            try:
-                page = pdf.pages[located_page.number - 1]
-                page_chars = page.chars
-            except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
-                unparsed.append(located_page.number)
-                filing.errors.append(ErrorItem(
-                    component="extract", severity=Severity.WARNING, page=located_page.number,
-                    message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
-                    f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
-                continue
-            if not text_layer_usable("".join(c["text"] for c in page_chars)):
-                # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
-                # encrypted files): take pdfium's characters instead
-                page_chars = pdfium_chars(document, located_page.number - 1, float(page.height))
-            chars = CharIndex(page_chars)
-            grids = page_grids(page, chars)
-            grid = _header_grid(grids, located_page.kind)
-            if grid is None:
-                # no ruling lines pdfplumber can use: let camelot find the grid in the picture
-                grid = _header_grid(_camelot_grids(source, data, located_page.number, page.height, chars),
-                                    located_page.kind)
-            if grid is None:
-                filing.errors.append(ErrorItem(
-                    component="extract", severity=Severity.WARNING, page=located_page.number,
-                    message=f"{source}: page {located_page.number} names the {located_page.kind.value} "
-                    "columns but has no ruled table holding them; page skipped"))
-                continue
-            reader.read(grid, located_page.kind, chars)
+            # pypdfium2 alone first (a few ms a page); pdfplumber and camelot only where it finds no grid
+            fast = _pdfium_header_grid(document, located_page)
+            if fast is not None:
+                reader.read(fast[1], located_page.kind, fast[0])
+            else:
+                _read_with_pdfplumber(plumber, document, filing, reader, located_page, unparsed)
+    finally:
+        plumber.close()
+    if split and FragmentKind.INDICATORS not in filing.fragments:
+        # the pages looked split but hold no indicator fragment: a table of another layout, perhaps
+        extracted = _table_grids(source, data, document, pages, filing)
+        if extracted is not None:
+            return extracted
     if not filing.fragments:
         raise NotAFiling(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
@@ -206,6 +191,98 @@ def _extract(source: str, data: bytes, document) -> Filing:
                               f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
     reader.finish()
     return filing
+
+
+def _table_grids(source: str, data: bytes, document, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
+    """The ruled tables of the pages that mention 指标 (and their continuations) as grids for the
+    layout reader (:mod:`.pdf_table`), or None when they hold none."""
+    from .pdf_table import TABLE_WORD, extract_tables
+
+    numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
+    return extract_tables(source, data, document, numbers, filing.errors, filing.pages)
+
+
+def split_layout(located: list[PageText]) -> bool:
+    """The seed's layout: a page heads the 指标解释 or 评(扣)分标准 columns without the indicator
+    columns beside them (a single table names them all in one header row)."""
+    return any(p.kind is not FragmentKind.INDICATORS and "一级指标" not in (text := "".join(p.text.split()))
+               and "三级指标" not in text for p in located)
+
+
+def _pdfium_header_grid(document, located_page: PageText) -> Optional[tuple[CharIndex, Grid]]:
+    """The located page's fragment grid read with pypdfium2 (:func:`.pdf_table.seed_page_grids`),
+    or None when pdfium's lines and characters give none (no ruling lines it sees, unmapped glyphs)."""
+    import pypdfium2 as pdfium
+
+    from .pdf_table import seed_page_grids
+
+    try:
+        chars, grids = seed_page_grids(document, located_page.number)
+    except pdfium.PdfiumError:
+        return None
+    if not text_layer_usable("".join(c["text"] for c in chars.chars)):
+        return None
+    grid = _header_grid(grids, located_page.kind)
+    return None if grid is None else (chars, grid)
+
+
+class _Plumber:
+    """pdfplumber's view of the file, opened only when a page needs it."""
+
+    def __init__(self, source: str, data: bytes):
+        self.source, self.data, self.pdf = source, data, None
+
+    def open(self):
+        if self.pdf is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+                use_repaired_fonts(self.pdf)  # CID fonts whose system info an encrypting writer left unreadable
+            except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
+                raise UnreadableFormat(f"{self.source}: PDF opens in pdfium but pdfminer cannot parse it: "
+                                       f"{type(error).__name__}: {error}") from None
+        return self.pdf
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            with _closing_quietly(self.pdf):
+                pass
+
+
+def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "_FragmentReader",
+                          located_page: PageText, unparsed: list[int]) -> None:
+    """A located page pdfium found no grid on, through pdfplumber's lattice (and camelot's)."""
+    source, data = plumber.source, plumber.data
+    pdf = plumber.open()
+    try:
+        page = pdf.pages[located_page.number - 1]
+        page_chars = page.chars
+    except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
+        unparsed.append(located_page.number)
+        filing.errors.append(ErrorItem(
+            component="extract", severity=Severity.WARNING, page=located_page.number,
+            message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
+            f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
+        return
+    if not text_layer_usable("".join(c["text"] for c in page_chars)):
+        # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
+        # encrypted files): take pdfium's characters instead
+        page_chars = pdfium_chars(document, located_page.number - 1, float(page.height))
+    chars = CharIndex(page_chars)
+    grids = page_grids(page, chars)
+    grid = _header_grid(grids, located_page.kind)
+    if grid is None:
+        # no ruling lines pdfplumber can use: let camelot find the grid in the picture
+        grid = _header_grid(_camelot_grids(source, data, located_page.number, page.height, chars),
+                            located_page.kind)
+    if grid is None:
+        filing.errors.append(ErrorItem(
+            component="extract", severity=Severity.WARNING, page=located_page.number,
+            message=f"{source}: page {located_page.number} names the {located_page.kind.value} "
+            "columns but has no ruled table holding them; page skipped"))
+        return
+    reader.read(grid, located_page.kind, chars)
 
 
 @contextlib.contextmanager
@@ -234,7 +311,7 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise NotAFiling(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
-        f"headers 一级指标 / 指标解释 / 评(扣)分标准.{truncated}")
+        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}")
 
 
 def _camelot_grids(source: str, data: bytes, page_number: int, height: float, chars: CharIndex) -> list[Grid]:

@@ -66,7 +66,8 @@ def display(value: Any, number_format: Optional[str]) -> str:
     suffix = "".join(text for at, text in literals if at > last)
     percent = "%" in core
     number = value * 100 if percent else value
-    decimals = len(re.search(r"\.([0#?]*)", core[first:last + 1]).group(1)) if "." in core[first:last + 1] else 0
+    fraction = re.search(r"\.([0#?]*)", core[first:last + 1])
+    decimals = len(fraction.group(1)) if fraction else 0
     text = f"{number:.{decimals}f}"
     if "." in text and "#" in core[first:last + 1].split(".")[-1]:
         text = text.rstrip("0").rstrip(".")  # optional digits
@@ -80,7 +81,8 @@ def _grid(source: str, form: str, sheet_no: int, name: str,
           cells: Iterable[tuple[int, int, str, int, int]]) -> Optional[Grid]:
     """cells: (0-based row, 0-based col, text, row_span, col_span)."""
     out = [GridCell(text=text, row=r, col=c, row_span=rs, col_span=cs,
-                    provenance=Provenance(file=source, page=sheet_no, line=r + 1))
+                    provenance=Provenance(file=source, page=sheet_no, line=r + 1),
+                    at_capacity=False)  # a spreadsheet holds the whole value, whatever the column shows
            for r, c, text, rs, cs in cells if text]
     if not out:
         return None

@@ -25,6 +25,7 @@ from ..model import (
 )
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_indicator_line, split_scoring_cell
+from ..layout.vocabulary import header_fragment
 from .text_grid import extract_text_grids
 from .header import (
     TITLE_WORDS,
@@ -35,11 +36,6 @@ from .header import (
     split_goals,
 )
 
-COLUMN_HEADERS: tuple[tuple[FragmentKind, re.Pattern], ...] = (
-    (FragmentKind.INDICATORS, re.compile(r"一级指标")),
-    (FragmentKind.EXPLANATIONS, re.compile(r"^\s*指标解释")),
-    (FragmentKind.SCORING, re.compile(r"评\s*[/／(（]?\s*扣\s*[)）]?\s*分\s*标准|^\s*评分标准|^\s*扣分标准")),
-)
 SECTION_WORD = "绩效指标"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -137,14 +133,16 @@ def _strip_controls(text: str, source: str, errors: list[ErrorItem]) -> str:
     return text
 
 
+_FRAGMENT_KINDS = {kind.value: kind for kind in FragmentKind}
+
+
 def column_header_kind(line: str) -> Optional[FragmentKind]:
-    """The fragment a column-header line opens, or None for any other line."""
+    """The fragment a column-header line opens, or None for any other line: its words matched
+    against the layout vocabulary (a header cell may hold spaces: '评 (扣) 分标准')."""
     if len(line.strip()) > 60:
-        return None  # header rows are short; long lines only mention the words
-    for kind, pattern in COLUMN_HEADERS:
-        if pattern.search(line):
-            return kind
-    return None
+        return None  # the split layout's header rows are short; long lines only mention the words
+    fragment = header_fragment(line.split()) or header_fragment([line])
+    return _FRAGMENT_KINDS.get(fragment) if fragment else None
 
 
 def _block_start(lines: list[str], section_line: int) -> int:

@@ -112,7 +112,7 @@ def _stream_header(stripped: list[str]) -> int | None:
 def _is_name_with_note(line: str) -> bool:
     """'二级指标(长期)': a column name and a short parenthetical."""
     match = re.fullmatch(r"(.+?)[(（].{1,6}[)）]", line)
-    return bool(match) and match.group(1) in printed_header_names()
+    return match is not None and match.group(1) in printed_header_names()
 
 
 def detect_form(lines: list[str]) -> str:
@@ -150,7 +150,9 @@ def _keep_score_ranges(tokens: list[str]) -> list[str]:
 
 
 def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
-    return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line))
+    # a dump of a table holds each cell as printed: no width to have cut it at (the seed's glued
+    # dump, where a cell that filled its width is seen, is read by extractors/text.py)
+    return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line), at_capacity=False)
 
 
 def text_grid(source: str, text: str) -> Grid:
@@ -225,9 +227,9 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = cut_glued_row(stripped)
             else:
                 parts = [stripped]
-            cells = [(part, number) for part in parts if part]
-            if cells:
-                rows.append(cells)
+            row_cells = [(part, number) for part in parts if part]
+            if row_cells:
+                rows.append(row_cells)
     else:
         for number, line in enumerate(lines, start=1):
             stripped = line.strip()
@@ -239,9 +241,9 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = [stripped]
             else:
                 parts = _keep_score_ranges(stripped.split())
-            cells = [(part, number) for part in parts if part]
-            if cells:
-                rows.append(cells)
+            row_cells = [(part, number) for part in parts if part]
+            if row_cells:
+                rows.append(row_cells)
     cells = [_cell(source, text_, r, c, line) for r, row in enumerate(rows) for c, (text_, line) in enumerate(row)]
     return Grid(source=source, form=form, cells=cells, positional=False, tokenised=form in ("spaced", "glued"),
                 glued=form == "glued",

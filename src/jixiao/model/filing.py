@@ -10,7 +10,7 @@ text, and status and errors are data, never exceptions that end a batch.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Literal, Optional, Sequence, Union
+from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 from typing_extensions import Required, TypedDict
@@ -340,12 +340,12 @@ class ManifestEntry(_Model):
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
     unrelated: bool = Field(False, description="a skipped file that is no filing at all (a stylesheet, a script, "
                             "the images of a saved web page): listed here, not reported in the summary")
-    memory: Optional[dict] = Field(
+    memory: Optional[dict[str, Any]] = Field(
         None, description="the repair memory this batch drew on, as it was before the batch: path, schema "
         "version, passage count, content digest; absent when the batch ran without one (--no-memory)")
 
     @model_serializer(mode="wrap")
-    def _omit_absent_memory(self, handler):
+    def _omit_absent_memory(self, handler: Any) -> Any:
         # absent rather than null: manifests of runs without a memory stay as they were
         data = handler(self)
         if data.get("memory", 0) is None:

@@ -247,9 +247,13 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                 continue
             yield position, (blob, slot.filing)
 
+    validated: set[int] = set()  # inputs whose table was understood: only they may teach the memory
+
     def drain_repaired() -> None:
         for position, outcome in order.drain():
             outcome.entry.memory = memory_state  # which memory, in which state, this batch drew on
+            if outcome.entry.status in (FilingStatus.OK, FilingStatus.PARTIAL):
+                validated.add(position)
             if writer is not None:
                 writer.add(outcome.entry, outcome.result)
             entry = outcome.entry
@@ -281,14 +285,15 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
         def remember() -> int:
             """Teach the memory this batch (the caller runs it once the outputs are in place). The batch
             id is the digest of its inputs, so a rerun after a kill counts nothing twice."""
+            # never from a failed filing: what the reader did not understand is no evidence
+            learned = [slot for position, slot in enumerate(slots) if slot.filing is not None and position in validated]
+
             def items():
-                for slot in slots:
-                    if slot.filing is not None:
-                        yield from passages_of(_filing_of(cache, slot))
+                for slot in learned:
+                    yield from passages_of(_filing_of(cache, slot))
                 # the restored texts too: the next batch starts from what this one pieced together
-                for slot in slots:
-                    if slot.filing is not None:
-                        yield from _repaired_of(cache, repair_key(slot))
+                for slot in learned:
+                    yield from _repaired_of(cache, repair_key(slot))
             return store.add(items(), batch=batch_digest)
     return BatchOutput(outcomes, summary, remember)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..extractors.base import ExtractionError
 from ..extractors.pdf import extract_pdf
-from ..model import Filing
+from ..model import Extracted, Filing
+from .layout_reader import read_layout
 
 RESOLUTION = 100
 COLOURS = {"indicators": (220, 40, 40), "explanations": (30, 140, 60), "scoring": (150, 60, 200)}
@@ -27,7 +28,9 @@ def inspect_pdf(path: str, out_dir: str) -> list[Path]:
     from PIL import ImageDraw
 
     data = Path(path).read_bytes()
-    filing: Filing = extract_pdf(path, data)
+    read = extract_pdf(path, data)
+    # a ruled table other than the seed's split layout comes as grids: the layout reader reads them
+    filing: Filing = read_layout(read) if isinstance(read, Extracted) else read
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     by_page: dict[int, list] = {}

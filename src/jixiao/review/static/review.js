@@ -18,7 +18,9 @@ const T = {
     conflict: "同事已修改此条目，已刷新。", undone: "已撤销", nothingUndo: "没有可撤销的决定",
     exported: c => `已导出：${c.decided} 条决定，${c.fields_settled} 个字段`, accepted: "已接受", saved: "已保存",
     cropAlt: "源文件页面截图", status_confirmed: "已确认", status_edited: "已编辑", status_unrepaired: "未修复",
-    status_partial: "部分修复", status_repaired: "已修复", flaggedMark: "已标记给同事", version: "版本"},
+    status_partial: "部分修复", status_repaired: "已修复", flaggedMark: "已标记给同事", version: "版本",
+    kind_department: "部门整体", kind_project: "项目支出", kind_self_evaluation: "绩效自评",
+    project: "项目", weight: "权重", direction: "方向", actual: "实际完成值", points: "得分", deviation: "偏差原因"},
   en: {title: "Repair review", department: "Department", field: "Field", status: "Status", confidence: "Confidence",
     any: "any", open: "to review", all: "all", decided: "decided", flagged: "flagged", export: "Export", lang: "中文",
     raw: "Raw", proposed: "Proposed", current: "Decision", evidence: "Evidence", candidates: "Candidates",
@@ -34,7 +36,10 @@ const T = {
     exported: c => `Exported: ${c.decided} decisions, ${c.fields_settled} fields`, accepted: "Accepted", saved: "Saved",
     cropAlt: "crop of the source page", status_confirmed: "confirmed", status_edited: "edited",
     status_unrepaired: "unrepaired", status_partial: "partial", status_repaired: "repaired",
-    flaggedMark: "flagged for a colleague", version: "version"},
+    flaggedMark: "flagged for a colleague", version: "version",
+    kind_department: "department", kind_project: "project", kind_self_evaluation: "self-evaluation",
+    project: "project", weight: "weight", direction: "direction", actual: "achieved", points: "points",
+    deviation: "deviation"},
 };
 let lang = localStorage.getItem("jixiao-lang") || "zh";
 const t = (key, ...args) => { const v = T[lang][key]; return typeof v === "function" ? v(...args) : (v ?? key); };
@@ -144,6 +149,11 @@ async function show() {
     el("span", {class: "muted", text: `${t("identical")}: ${d.identical} · ${t("version")} ${d.version}`}));
   const rowLine = ctx ? el("p", {class: "rowctx"}, [ctx.level1, ctx.level2, ctx.level3, ctx.operator, ctx.target, ctx.unit]
     .map(v => v ?? "/").join(" │ ") + (ctx.score != null ? ` │ ${ctx.score}` : "")) : null;
+  // what project tables and self-evaluations add (schema 2): shown only where the filing has it
+  const extra = ctx ? ["project", "weight", "direction", "actual", "points", "deviation"]
+    .filter(k => ctx[k] != null && ctx[k] !== "").map(k => `${t(k)} ${ctx[k]}`) : [];
+  if (ctx && ctx.kind) extra.unshift(t("kind_" + ctx.kind));
+  const extraLine = extra.length ? el("p", {class: "rowctx extra", text: extra.join(" · ")}) : null;
   const diff = el("table", {class: "diff"},
     el("tr", {}, el("th", {text: t("raw")}), el("td", {}, runs(d.diff[0]))),
     el("tr", {}, el("th", {text: t("proposed")}), el("td", {}, runs(d.diff[1]))),
@@ -163,7 +173,7 @@ async function show() {
     src.append(pre);
   }
   const banner = S.applyAll ? el("p", {class: "banner", text: t("applyAll", d.identical)}) : null;
-  pane.replaceChildren(...[head, banner, rowLine, diff,
+  pane.replaceChildren(...[head, banner, rowLine, extraLine, diff,
     el("h3", {text: t("evidence")}), evidenceList(d.evidence),
     el("h3", {text: t("candidates")}), cands, src].filter(Boolean));
 }

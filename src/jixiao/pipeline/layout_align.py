@@ -1,0 +1,139 @@
+"""Aligning a row whose merged cells left no trace to the header's columns, by what each cell holds.
+
+A small dynamic programme: cells (in order) go into columns (in order), each column may stay
+empty, and a cell scores by how well its text fits the column's kind of value (a taxonomy name
+in 一级/二级, an operator in 指标性质, a number in 分值 …). Part of the layout reader.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..layout.values import (
+    classify,
+)
+from ..layout.taxonomy import LEVEL2_BY_LEVEL1
+from ..layout.vocabulary import (
+    ValueKind,
+    is_row_label_header,
+    normalise,
+)
+
+from .layout_header import Column
+
+
+# ---------------------------------------------------------------------------- aligning a row
+
+_SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0, ValueKind.TEXT: 0.5,
+              ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
+              ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
+_LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
+_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
+_NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
+
+
+def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
+    """How well a cell's text fits a column (negative: it does not belong there)."""
+    kind = column.kind
+    taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+    if kind is ValueKind.LABEL:
+        return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
+    if kind is ValueKind.LEVEL1:
+        return 3.0 if ValueKind.LEVEL1 in kinds else -6.0
+    if kind is ValueKind.LEVEL2:
+        if ValueKind.LEVEL2 in kinds:
+            return 3.0
+        compact = normalise(text)
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,10}指标(\(.*\))?", compact):
+            return 0.5
+        # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
+        return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
+    # 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the
+    # operator): either column takes either, and _split_targets puts each where it belongs
+    if kind is ValueKind.OPERATOR:
+        return 3.0 if ValueKind.OPERATOR in kinds else (2.0 if ValueKind.DIRECTION in kinds else -6.0)
+    if kind is ValueKind.DIRECTION:
+        return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
+    if kind is ValueKind.STANDARD:
+        return 3.0 if ValueKind.STANDARD in kinds else -4.0
+    if kind is ValueKind.UNIT:
+        if ValueKind.UNIT in kinds:
+            return 2.5
+        return 0.3 if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy else -5.0
+    if kind is ValueKind.NUMBER:
+        return 2.5 if ValueKind.NUMBER in kinds else -6.0
+    if kind is ValueKind.VALUE:
+        if taxonomy or ValueKind.STANDARD in kinds:
+            return -6.0
+        if "**" in text:
+            return 0.2  # a template hint left in the cell ("≥**个"), not the value
+        if re.match(r"^[≥≤=<>＞＜≧≦]|^\d", text.strip()):
+            return 2.0
+        return 1.0 if len(text) <= 12 else 0.2
+    # free text
+    if taxonomy:
+        return -4.0
+    if _VALUE_LIKE.match(text) and len(text) <= 12:
+        return -1.0  # ">=4个", "≥80M": a value, not a sentence
+    if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
+        return -3.0
+    if _NUMERIC.match(text.strip()):
+        return -1.0
+    if column.spec is None:
+        return -0.5
+    return 1.5 if column.spec.name == "level3" else 1.0
+
+
+def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ") -> tuple[float, dict[int, list[int]]]:
+    """See :func:`_align_scored`; the total fit, or -inf when some cell fits nowhere."""
+    total, placed, worst = _align_scored(columns, texts, tokenised, sep)
+    return (total if worst > -2.0 else float("-inf")), placed
+
+
+def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
+                  sep: str = " ") -> tuple[float, dict[int, list[int]], float]:
+    """Place a row's cells (in order) into the header's columns (in order), best total fit.
+
+    Columns may stay empty (a merged cell, a blank); every cell goes somewhere.
+    In a tokenised dump a free-text column may take several tokens."""
+    n, m = len(texts), len(columns)
+    kinds = [classify(t) for t in texts]
+    NEG = float("-inf")
+    dp = [[NEG] * (m + 1) for _ in range(n + 1)]
+    back: list[list[Optional[tuple[int, int, bool]]]] = [[None] * (m + 1) for _ in range(n + 1)]
+    dp[0][0] = 0.0
+    for j in range(m):
+        column = columns[j]
+        multi = tokenised and column.kind in (ValueKind.TEXT, ValueKind.VALUE)
+        for i in range(n + 1):
+            if dp[i][j] == NEG:
+                continue
+            skip = dp[i][j] - _SKIP_COST[column.kind]
+            if skip > dp[i][j + 1]:
+                dp[i][j + 1], back[i][j + 1] = skip, (i, j, False)
+            for k in range(i + 1, (n if multi else min(n, i + 1)) + 1):
+                part = texts[i:k]
+                joined = sep.join(part)
+                score = _fit(column, joined, kinds[i] if k == i + 1 else classify(joined))
+                if k > i + 1:
+                    score -= 0.1 * (k - i - 1)
+                    if column.kind is not ValueKind.VALUE or sep:
+                        score -= 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
+                total = dp[i][j] + score
+                if total > dp[k][j + 1]:
+                    dp[k][j + 1], back[k][j + 1] = total, (i, j, True)
+    placed: dict[int, list[int]] = {}
+    i, j = n, m
+    if dp[n][m] == NEG:
+        return NEG, {}, NEG
+    while j > 0:
+        step = back[i][j]
+        assert step is not None
+        pi, pj, took = step
+        if took:
+            placed[pj] = list(range(pi, i))
+        i, j = pi, pj
+    worst = min((_fit(columns[k], sep.join(texts[t] for t in idx), classify(sep.join(texts[t] for t in idx)))
+                 for k, idx in placed.items()), default=0.0)
+    return dp[n][m], placed, worst

@@ -1,0 +1,299 @@
+"""Finding an indicator table's header: which row names the columns, and which field each column is.
+
+Part of the layout reader (:mod:`.layout_reader`). Header names come from the layout vocabulary
+only; this module knows how headers are printed: two-level headers, names broken over lines, a
+note glued before the first name, a 长期 group beside the 年度 one, a table flattened onto one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..layout.values import (
+    classify,
+)
+from ..layout.vocabulary import (
+    LABELS,
+    REQUIRED_ONE_OF,
+    FieldSpec,
+    ValueKind,
+    header_fields,
+    is_row_label_header,
+    match_header,
+    match_header_ending,
+    spec_named,
+)
+from ..model import (
+    Grid,
+    GridCell,
+    Provenance,
+)
+
+from .layout_errors import LayoutNotUnderstood
+
+
+@dataclass
+class Column:
+    spec: Optional[FieldSpec]  # None: a column no field is read from (a row label, an unknown header)
+    header: str
+    row_label: bool = False
+    shadow: Optional[FieldSpec] = None  # a repeated field's second column: aligned by kind, not read
+
+    @property
+    def kind(self) -> ValueKind:
+        if self.row_label:
+            return ValueKind.LABEL
+        spec = self.spec or self.shadow
+        return spec.kind if spec else ValueKind.TEXT
+
+
+@dataclass
+class Header:
+    row: int  # the (last) header row: the body starts below it
+    columns: list[Column]
+    line: Optional[int]
+    spill: list[GridCell] = field(default_factory=list)  # data cells a dump ran into the header row
+    cells: list[GridCell] = field(default_factory=list)  # the header's cells, one per column
+    first: Optional[int] = None  # the first header row, when the header spans two rows
+
+    @property
+    def top(self) -> int:
+        return self.row if self.first is None else self.first
+
+    @property
+    def fields(self) -> list[str]:
+        return [c.spec.name for c in self.columns if c.spec]
+
+
+# ---------------------------------------------------------------------------- header
+
+def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, GridCell]]:
+    """A header row's cells; in a tokenised dump, adjacent tokens that together name a field
+    ('评(扣)' '分标准', '本年度' '绩效指标') are joined again."""
+    texts = [c.text for c in cells]
+    if not tokenised:
+        return [(t, c) for t, c in zip(texts, cells)]
+    out, i = [], 0
+    while i < len(texts):
+        for width in (3, 2, 1):
+            joined = "".join(texts[i:i + width])
+            named = match_header(joined) if width > 1 and i + width <= len(texts) else None
+            if width == 1 or (named is not None and named.exact) or (
+                    i + width <= len(texts) and is_row_label_header(joined)):
+                out.append((joined, cells[i]))
+                i += width
+                break
+    return out
+
+
+_LONG_TERM = re.compile(r"长期|中期|实施期")
+
+
+def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:
+    columns = _match_columns(cells, tokenised)
+    for k, column in enumerate(columns):
+        # a 长期/中期 group beside the 年度 one: the year's indicators are the record's
+        if column.spec is not None and _LONG_TERM.search(column.header):
+            twin = next((c for c in columns[k + 1:] if c.shadow is column.spec and "年度" in c.header), None)
+            if twin is not None:
+                column.shadow, column.spec = column.spec, None
+                twin.spec, twin.shadow = twin.shadow, None
+    names = [c.spec.name for c in columns if c.spec]
+    if "level3" not in names and names.count("explanation") == 1 and ("target" in names or "actual" in names):
+        # 指标内容 / 指标说明 is the indicator itself where a table has no 三级指标 column
+        for column in columns:
+            if column.spec is not None and column.spec.name == "explanation":
+                column.spec = spec_named("level3")
+    return columns
+
+
+def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
+    pairs = _header_cells(cells, tokenised)
+    matches = header_fields(text for text, _ in pairs)
+    columns = []
+    taken = {m.spec.name for m, _ in matches if m is not None}
+    for k, ((text, _), (match, shadow)) in enumerate(zip(pairs, matches)):
+        if match is None and shadow is None:
+            # "详情见附件(…)一级指标": a note the page printed before the first column's name
+            ending = match_header_ending(text)
+            if ending is not None and ending.spec.name not in taken:
+                taken.add(ending.spec.name)
+                match = ending
+        if match is None:
+            columns.append(Column(None, text, row_label=is_row_label_header(text),
+                                  shadow=shadow.spec if shadow else None))
+        else:
+            columns.append(Column(match.spec, text))
+    return columns
+
+
+def _understood(fields: list[str]) -> bool:
+    return all(any(name in fields for name in group) for group in REQUIRED_ONE_OF)
+
+
+def _describe(fields: list[str]) -> str:
+    return ", ".join(LABELS[name] for name in dict.fromkeys(fields))
+
+
+def _is_header_only(columns: list[Column]) -> bool:
+    return bool(columns) and all(c.spec or c.row_label or c.shadow for c in columns)
+
+
+def _header_band(grid: Grid, rows: list[list[GridCell]], index: int, columns: list[Column]) -> Optional[list[Column]]:
+    """A two-level header: the rows just above hold header names too (绩效指标 | 年度指标值 | 实际完成值
+    … over 一级指标 | 二级指标 …). The lower rows take the place of the upper row's block label."""
+    band: list[list[Column]] = []
+    above = index - 1
+    while above >= 0 and index - above <= 4:
+        # a header cell broken over lines of its own ("一级" / "指标"): joined again first
+        broken = _broken_header_cell(grid, rows, above)
+        if broken is not None:
+            upper, above = broken
+        else:
+            upper = _read_header(rows[above], grid.tokenised) if rows[above] else []
+            if not _is_header_only(upper):
+                break
+        band.insert(0, upper)
+        above -= 1
+    if not band:
+        return None
+    lower = [c for row in band[1:] for c in row] + columns
+    below = {c.spec.name for c in lower if c.spec}
+    # a top cell naming a field the lower row names again (年度指标值 over 指标性质 | 指标值 | 度量单位)
+    # is a group title, not a column of its own
+    top = [c for c in band[0] if not (c.spec and c.spec.name in below)]
+    label = next((k for k, c in enumerate(top) if c.row_label), None)
+    merged = top[:label] + lower + top[label + 1:] if label is not None else top + lower
+    return _read_header_texts(grid, [c.header for c in merged])
+
+
+def _broken_header_cell(grid: Grid, rows: list[list[GridCell]], bottom: int) -> Optional[tuple[list[Column], int]]:
+    """Single-cell rows ending at ``bottom`` whose texts, joined top to bottom, name a column:
+    (that one-column header row, the index of its top row)."""
+    pieces: list[str] = []
+    for top in range(bottom, max(-1, bottom - 4), -1):
+        if len(rows[top]) != 1 or len(rows[top][0].text) > 6:
+            return None
+        pieces.insert(0, rows[top][0].text)
+        columns = _read_header_texts(grid, ["".join(pieces)])
+        if columns[0].spec is not None and len(pieces) > 1:
+            return columns, top
+    return None
+
+
+def _read_header_texts(grid: Optional[Grid], texts: list[str]) -> list[Column]:
+    source = grid.source if grid is not None else ""
+    cells = [GridCell(text=t, row=0, col=k, provenance=Provenance(file=source)) for k, t in enumerate(texts)]
+    return _read_header(cells, False)
+
+
+def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell]]:
+    """A header over two rows of a positional grid: merged top cells (一级指标 spanning two rows, 指标值
+    spanning 指标性质 / 指标值 / 度量单位 below it). The header is the top row's cells with each cell that
+    spans columns replaced by the sub-headers under it; None when the next row holds no sub-header."""
+    if index + 1 >= len(rows) or not rows[index + 1]:
+        return None
+    top, below = rows[index], rows[index + 1]
+    spanning = [c for c in top if c.col_span > 1]
+    if not spanning or not any(match_header(b.text) for b in below):
+        return None
+    if any(c.text.strip() and not match_header(c.text) and not is_row_label_header(c.text) for c in top):
+        return None  # a header-block row (本年度绩效目标 | the goal) above the header, not its top half
+    if not all(any(t.col <= b.col < t.col + t.col_span for t in spanning) or
+               not any(t.col <= b.col < t.col + t.col_span for t in top) for b in below):
+        return None  # a cell under an unmerged header: the next row is data, not sub-headers
+    merged: list[GridCell] = []
+    for cell in top:
+        subs = [b for b in below if cell.col <= b.col < cell.col + cell.col_span] if cell.col_span > 1 else []
+        if subs:
+            merged.extend(sub if match_header(sub.text) or not match_header(cell.text)
+                          else sub.model_copy(update={"text": cell.text}) for sub in subs)
+        else:
+            merged.append(cell)
+    merged.extend(b for b in below if not any(t.col <= b.col < t.col + t.col_span for t in top))
+    return sorted(merged, key=lambda c: c.col)
+
+
+def _header_run(columns: list[Column]) -> tuple[int, int]:
+    """[start, end) of the run of consecutive column names that holds the most fields and is
+    understood by itself; the whole span from the first to the last name when none is."""
+    runs, start = [], None
+    for k, column in enumerate([*columns, None]):
+        named = column is not None and bool(column.spec or column.row_label or column.shadow)
+        if named and start is None:
+            start = k
+        elif not named and start is not None:
+            runs.append((start, k))
+            start = None
+    def fields(run: tuple[int, int]) -> list[str]:
+        # matched afresh: a name the page used earlier (预期目标 in the header block) takes no field from the run
+        return [c.spec.name for c in _read_header_texts(None, [c.header for c in columns[run[0]:run[1]]]) if c.spec]
+
+    good = [run for run in runs if _understood(fields(run))]
+    if good:
+        return max(good, key=lambda run: len(fields(run)))
+    positions = [k for k, c in enumerate(columns) if c.spec or c.row_label or c.shadow]
+    return (0, positions[-1] + 1) if positions else (0, len(columns))
+
+
+def _split_long_row(cells: list[GridCell], width: int) -> list[list[GridCell]]:
+    """A row far longer than the header (a table flattened onto one line) cut where a 一级 or 二级
+    name opens a new row, once the row so far holds more than taxonomy names."""
+    if len(cells) <= 2 * width:
+        return [cells]
+    rows: list[list[GridCell]] = [[]]
+    for cell in cells:
+        kinds = classify(cell.text)
+        taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+        if taxonomy and any(not (classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2}) for c in rows[-1]):
+            rows.append([])
+        rows[-1].append(cell)
+    return rows
+
+
+def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
+    best: Optional[tuple[int, list[str], Optional[int]]] = None
+    for index, cells in enumerate(rows):
+        if not cells:
+            continue
+        columns = _read_header(cells, grid.tokenised)
+        fields = [c.spec.name for c in columns if c.spec]
+        banded_used = False
+        if len(fields) >= 2 and not grid.positional:
+            banded = _header_band(grid, rows, index, columns)
+            banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
+            if banded is not None and len(banded_fields) > len(fields):
+                columns, fields, banded_used = banded, banded_fields, True
+        if grid.positional:
+            two = _two_level(rows, index)
+            if two is not None:
+                two_columns = _read_header(two, False)
+                two_fields = [c.spec.name for c in two_columns if c.spec]
+                if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
+                    return Header(index + 1, two_columns, cells[0].provenance.line, cells=two, first=index)
+        if len(fields) >= 2 and _understood(fields):
+            spill: list[GridCell] = []
+            if not grid.positional and not banded_used:
+                # a dump that lost its line breaks: text before the run of column names is the page's,
+                # and the cells after it are the table's rows
+                start, end = _header_run(columns)
+                if end < len(columns):
+                    first_spilled = _header_cells(cells, grid.tokenised)[end][1]
+                    spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
+                if (start, end) != (0, len(columns)):
+                    columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
+            return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
+        if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
+            best = (index, fields, cells[0].provenance.line)
+    if best is None:
+        raise LayoutNotUnderstood(
+            f"{grid.source}: no performance-goal table: no row names the indicator columns "
+            "(一级指标 / 三级指标 / 指标值 or their variants)")
+    index, fields, line = best
+    missing = [LABELS[group[0]] for group in REQUIRED_ONE_OF if not any(name in fields for name in group)]
+    where = f"line {line}" if line else f"row {index + 1}"
+    raise LayoutNotUnderstood(
+        f"{grid.source}: {where} holds {_describe(fields)} but no column for {' or '.join(missing)}; "
+        "the table is not understood, so no records are made")
