@@ -31,12 +31,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
 import cv2
 import numpy as np
 
-from ..model import Cell, ErrorItem, Filing, FragmentKind, PageRoute, Provenance, Severity
+from ..model import Cell, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
@@ -45,6 +45,8 @@ from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
 from ..layout.vocabulary import remark_holds_scores
 from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
+from .ocr_table import ColumnName, TablePart, chains_of, extracted, header_names, is_whole_table, keeps_section
+from .ocr_whole import WholeTableReading
 
 DEFAULT_DPI = 200
 HEADER_SEARCH_ROWS = 8  # the column-header row is within the first rows of a fragment's table
@@ -71,6 +73,8 @@ class PageRead:
     skew: float = 0.0
     note: str = ""
     year: Optional[int] = None
+    part: Optional[TablePart] = None  # a whole table (not a seed fragment): every cell, for the layout reader
+    has_header: bool = False  # the part shows its column-header row
 
 
 # ---------------------------------------------------------------- page sources
@@ -117,14 +121,19 @@ def image_pages(data: bytes, source: str) -> list[PageImage]:
 
 # ---------------------------------------------------------------- reading a page
 
-class PageReader:
-    """Reads the table of one page image into a :class:`PageRead`."""
+class PageReader(WholeTableReading):
+    """Reads the table of one page image into a :class:`PageRead`: a seed fragment here, a whole
+    table of any other layout cell by cell (:class:`.ocr_whole.WholeTableReading`)."""
 
     def __init__(self, source: str, engine: Optional[OcrEngine] = None):
         self.source = source
         self.engine = engine or OcrEngine.shared()
 
-    def read(self, page: PageImage, *, need_header: bool, need_year: bool = True) -> PageRead:
+    def read(self, page: PageImage, *, need_header: bool, need_year: bool = True,
+             columns: Optional[list[ColumnName]] = None) -> PageRead:
+        """Read the page's largest ruled table: a seed fragment, or a whole table (``result.part``).
+        ``columns``: the column names of a whole table on the page before, which a table on this
+        page without a header row of its own continues."""
         result = PageRead(page.number)
         angle = estimate_skew(page.gray)
         gray = rotate(page.gray, angle)
@@ -144,9 +153,13 @@ class PageReader:
         self._gray, self._by_cell = gray, by_cell
         self._raw: dict[GridCell, tuple[str, Optional[float]]] = {}
         self._shapes: dict[GridCell, MarkReading] = {}
-        if need_year:
+        self._read_table(table, result, need_header, columns)
+        if result.part is not None:
+            result.part.above = self._lines_above(gray, boxes, table)
+            years = [m for m in map(YEAR_PATTERN.search, result.part.above) if m]
+            result.year = int(years[0].group(1)) if years else None
+        elif need_year:
             result.year = self._title_year(gray, boxes, table)
-        self._read_table(table, result, need_header)
         return result
 
     def _title_year(self, gray, boxes, table: Table) -> Optional[int]:
@@ -196,14 +209,19 @@ class PageReader:
             confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
             self._raw[cell] = (text, confidence)
 
-    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None) -> list[Cell]:
-        """The cells' text (OCR'd if not read yet), post-corrected for their columns."""
+    def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None, *,
+               sections: bool = False) -> list[Cell]:
+        """The cells' text (OCR'd if not read yet), post-corrected for their columns. With
+        ``sections``, a 一级/二级 cell holding a score range (产出指标(60分)) is kept as read."""
         self._recognise(cells, dict(zip(cells, column)) if column else {})
         out = []
         for k, cell in enumerate(cells):
             text, confidence = self._raw[cell]
             name = column[k] if column else ""
-            text, confidence = correct_cell(name, text, confidence)
+            if not (sections and keeps_section(name, text)):
+                text, confidence = correct_cell(name, text, confidence)
+            if sections and name == "level3":
+                text = text.rstrip(".,'`·")  # a speck after an indicator's name, read as a full stop
             if name in MARK_COLUMNS:
                 # one-glyph marks (≥ ≤ = /) are read by their shape; OCR text is the fallback
                 text, confidence = merge_mark(name, self._shape(cell), text, confidence)
@@ -212,7 +230,8 @@ class PageReader:
                                                   bbox=self._to_points(cell.bbox))))
         return out
 
-    def _read_table(self, table: Table, result: PageRead, need_header: bool) -> None:
+    def _read_table(self, table: Table, result: PageRead, need_header: bool,
+                    continued: Optional[list[ColumnName]] = None) -> None:
         rows = table.rows()
         # The first rows in one call, except the value cell of a two-cell row: that is a
         # header-block value, and duties and goals are long texts read once per filing.
@@ -237,6 +256,16 @@ class PageReader:
                 result.header_bbox = texts[0].provenance.bbox
                 header_at = r
                 break
+        if header_at is not None:
+            named = header_names(result.columns)
+            if is_whole_table(named):
+                last = max(cell.row + cell.row_span - 1 for cell in rows[header_at])
+                result.kind, result.has_header = None, True
+                self._read_whole(table, result, named, set(range(rows[0][0].row, last + 1)), rows[header_at])
+                return
+        elif continued:
+            self._read_whole(table, result, continued, set())
+            return
         self._recognise(wanted.values())
         for name, cell in wanted.items():
             result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
@@ -293,16 +322,27 @@ def _point_mapper(shape, angle: float, dpi: float):
 # ---------------------------------------------------------------- filings
 
 def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
-                  engine: Optional[OcrEngine] = None) -> Filing:
-    """OCR page images into one Filing (fragments located by their header words)."""
+                  engine: Optional[OcrEngine] = None) -> Union[Filing, Extracted]:
+    """OCR page images into one Filing (the seed's fragments, located by their header words), or,
+    for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
     reader = PageReader(source, engine)
     filing = Filing(filing=filing_id(data), source=source, kind="ocr")
     builder = FragmentBuilder(filing, source)
     header: dict[str, Cell] = {}
     years: list[int] = []
+    parts: list[tuple[TablePart, bool]] = []
+    columns: Optional[list[ColumnName]] = None  # the whole table the next page may continue
+    tolerance = 6.0 * DEFAULT_DPI / 72
     for page in pages:
         read = reader.read(page, need_header=not ("duties" in header and "goals" in header),
-                           need_year=not years)
+                           need_year=not years, columns=columns)
+        columns = read.part.columns if read.part is not None else None
+        if read.part is not None:
+            parts.append((read.part, read.has_header))
+            tolerance = 6.0 * page.dpi / 72
+            filing.pages.append(PageRoute(page=page.number, route="ocr", dpi=round(page.dpi, 1), skew=read.skew,
+                                          fragment="table", rows=len({c.row for c in read.part.table.cells})))
+            continue
         for name, cell in read.header.items():
             if name == "department" and "department" in header and cell.text != header[name].text:
                 filing.errors.append(ErrorItem(
@@ -320,22 +360,27 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
         elif read.note:
             entry["note"] = read.note
         filing.pages.append(entry)
+    if not filing.fragments and parts:
+        chains = chains_of(parts, tolerance)
+        if chains:
+            return extracted(source, filing.filing, chains, filing.pages, filing.errors, tolerance)
     if not filing.fragments:
+        seen = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
         raise ExtractionError(
             f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
-            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read")
+            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""))
     apply_header(filing, header)
     filing.year = years[0] if years else year_from_name(source)
     return filing
 
 
-def extract_image(source: str, data: bytes) -> Filing:
+def extract_image(source: str, data: bytes) -> Union[Filing, Extracted]:
     """The "image" extractor: a PNG/JPEG/TIFF page (or multi-page TIFF) of a scanned filing."""
     return extract_pages(source, data, image_pages(data, source))
 
 
 def extract_ocr_pages(source: str, data: bytes, pages: Optional[list[int]], *,
-                      dpi: float = DEFAULT_DPI) -> Filing:
+                      dpi: float = DEFAULT_DPI) -> Union[Filing, Extracted]:
     """OCR the given 1-based pages of a PDF (None = all), or every page of an image.
 
     For the PDF extractor: call it with the pages whose text layer is unusable

@@ -65,7 +65,7 @@ def correct_target(text: str) -> tuple[str, bool]:
         return "0", True  # a lone zero read as a round mark
     # O for 0 in a number; a speck read as a trailing dot
     fixed = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", stripped)
-    fixed = re.sub(r"(?<=\d)[.。,]$", "", fixed)
+    fixed = re.sub(r"(?<=\d)[.。,:：;；'`·]$", "", fixed)
     return fixed, fixed != stripped
 
 

@@ -26,6 +26,7 @@ cell crop cannot tell; the shape answers the ASCII form (repair normalises both)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -278,3 +279,75 @@ def merge_mark(column: str, reading: MarkReading, text: str,
         # two independent readers agree: as sure as the surer of them
         return text, max(confidence or 0.0, reading.certainty)
     return mark, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
+
+
+def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading, int]:
+    """The first glyph of a cell that holds more than one (a target with its operator, ``≥88%``)
+    classified by shape: ≥ ≤ > < with their certainty (None when it is no chevron), and the crop's
+    column just right of it, where the value starts. Glyphs that the scan's blur has joined
+    (≥ touching 8) are parted by a stricter threshold."""
+    inset = int(round(line_px)) + 1
+    inner = crop[inset:crop.shape[0] - inset, inset:crop.shape[1] - inset]
+    none = (MarkReading(None, 0.0, "no leading chevron"), 0)
+    if inner.size == 0:
+        return none
+    paper, dark = float(np.median(inner)), float(np.percentile(inner, 0.5))
+    if paper - dark < 60:
+        return none
+    for level in (None, dark + 0.35 * (paper - dark), dark + 0.2 * (paper - dark)):
+        binary = _binary(inner) if level is None else (inner < level).astype(np.uint8)
+        pieces = _components(binary)
+        if not pieces:
+            return none
+        top = min(p[1] for p in pieces)  # the glyphs of the first text line only
+        line_h = max(p[3] for p in pieces if p[1] <= top + 2)
+        pieces = [p for p in pieces if p[1] < top + line_h]
+        height = max(p[1] + p[3] for p in pieces) - min(p[1] for p in pieces)
+        group, more = _cluster(pieces, gap=1.0)
+        if more:
+            break
+    else:
+        return none
+    x0, y0 = min(p[0] for p in group), min(p[1] for p in group)
+    x1, y1 = max(p[0] + p[2] for p in group), max(p[1] + p[3] for p in group)
+    if len(group) > 2 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
+        return none
+    glyph = Glyph(binary[y0:y1, x0:x1], inner[y0:y1, x0:x1].astype(np.float32),
+                  sorted(((x - x0, y - y0, w, h, a) for x, y, w, h, a in group), key=lambda p: p[1]))
+    reading = _chevron(glyph)
+    if reading is None or reading.certainty < SURE:
+        return none
+    if x1 - x0 < 0.8 * (y1 - y0):
+        return none  # ≥ and ≤ are about as wide as high; a digit (a 2 that looks like ≥) is narrower
+    return reading, inset + x1
+
+
+# What the recogniser reads a leading ≥ ≤ > < as, besides the mark itself: the figure is kept only
+# when the rest of the cell, read again without it, is what follows one of these (or all of it).
+LEADING_SLIPS: tuple[str, ...] = ("IV", "lV", "|V", "VI", "≥", "≤", ">", "<", "M", "#", "N", "V", "S", "s", "W",
+                                  "w", "Z", "z", "2", "5")
+DIGIT_SLIP_CERTAINTY = 0.7  # a leading 2 or 5 may be a digit: only a clear ≥ or ≤ (with its bar) replaces it
+
+
+def join_leading(reading: MarkReading, whole: str, rest: str,
+                 confidence: Optional[float]) -> tuple[str, Optional[float]]:
+    """A target cell's text from its leading operator read by shape and the rest of the cell read
+    again without it. The two readings must agree on the rest: the whole cell read as the rest
+    alone (the recogniser dropped the glyph), or as a known slip for it followed by the rest (≥
+    read as 2, ≤ as 5). Otherwise (a 3 whose shape looked like ≥) the whole reading stands. A
+    slip replaced caps the confidence, so the field is reviewed."""
+    whole_s, rest_s = whole.strip().replace(" ", ""), rest.strip().replace(" ", "")
+    if reading.mark is None or not rest_s or not re.match(r"[\d.]", rest_s):
+        return whole, confidence
+    if whole_s == rest_s:
+        if reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤"):
+            return whole, confidence
+        return reading.mark + rest_s, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)
+    slip = whole_s[:-len(rest_s)].rstrip(".,·") if whole_s.endswith(rest_s) else None
+    if slip is None or slip not in LEADING_SLIPS:
+        return whole, confidence
+    if slip.isdigit() and (reading.certainty < DIGIT_SLIP_CERTAINTY or reading.mark not in ("≥", "≤")):
+        return whole, confidence
+    if normalise_operator(slip) == normalise_operator(reading.mark):
+        return whole_s, confidence
+    return reading.mark + rest_s, min(confidence if confidence is not None else 1.0, GUESS_CONFIDENCE)

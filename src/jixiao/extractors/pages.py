@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from ..model import Filing
+from typing import Union
+
+from ..model import Extracted, Filing
 from .base import unpack_page_set
 from .ocr import PageImage, extract_pages, image_pages
 
 
-def extract_page_set(source: str, data: bytes) -> Filing:
+def extract_page_set(source: str, data: bytes) -> Union[Filing, Extracted]:
     """OCR every page image of a page set, in page order, into one Filing."""
     pages: list[PageImage] = []
     for name, blob in unpack_page_set(data, source):

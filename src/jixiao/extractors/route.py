@@ -38,7 +38,7 @@ def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
     return [n for n, route in routes.items() if route == ROUTE_OCR], len(routes)
 
 
-def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> Filing:
+def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorItem]) -> "Filing | Extracted":
     from .ocr import extract_ocr_pages
 
     cap = max_ocr_pages()
@@ -53,6 +53,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
 
 def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     """Read a PDF through its text layer, and through OCR for the pages that need it."""
+    filing: "Filing | Extracted"
     try:
         filing = extract_pdf(source, data)
     except NeedsOcr as text_error:
@@ -83,6 +84,11 @@ def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
         filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
                                        message=f"{source}: OCR of pages {ocr_pages} found no missing "
                                        f"fragment: {error}"))
+        return filing
+    if isinstance(scanned, Extracted):  # a whole table on the scanned pages: no seed fragment to add
+        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+                                       message=f"{source}: OCR of pages {ocr_pages} found a table of another "
+                                       "layout, not the missing fragments; not read"))
         return filing
     for kind in missing:
         if kind in scanned.fragments:
