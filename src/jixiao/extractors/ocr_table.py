@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..layout.vocabulary import FIELDS, match_header, normalise, printed_header_names
 from ..model import Cell, Extracted, Grid, GridCell, PageRoute
-from .base import year_from_name
+from .base import cluster_values, year_from_name
 from .grid import GridCell as LatticeCell
 from .grid import Table
 from .ocr_fixes import header_kind, normalise_header_text
@@ -138,20 +138,10 @@ def continues(previous: TablePart, part: TablePart, tolerance: float) -> bool:
     return abs((a[-1] - a[0]) - (b[-1] - b[0])) <= 2 * tolerance and abs(a[0] - b[0]) <= 2 * tolerance
 
 
-def _merged_positions(values: list[float], tolerance: float) -> list[float]:
-    groups: list[list[float]] = []
-    for v in sorted(values):
-        if groups and v - groups[-1][-1] <= tolerance:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [sum(g) / len(g) for g in groups]
-
-
 def grid_of(source: str, chain: list[TablePart], tolerance: float) -> Grid:
     """One positional grid of a table and its continuations; a cell's col and col_span are the
     same on every page (columns from the column lines of every part)."""
-    xs = _merged_positions([x for part in chain for x in part.table.xs], tolerance)
+    xs = cluster_values([x for part in chain for x in part.table.xs], tolerance)
 
     def column(x: float) -> int:
         return min(range(len(xs)), key=lambda k: abs(xs[k] - x))
