@@ -12,6 +12,9 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``cell_stream``: one cell per line and nothing else (no pipes, blank lines
   between cells): the header is a run of lines that are each a column name;
   below it a new row starts at each 一级指标 name (or 二级 where no 一级 is printed).
+- ``outline``: no table at all, but headings ``【产出指标-数量指标】`` each followed
+  by lines ``指标1:机柜数量(≥77台)``: each such line is a row under the
+  heading's 一级/二级, its value the parenthesised part.
 - ``glued``: one row per line with the cells run together and no separator
   at all (``预算执行率10%=100``), recognised by a header line of column names
   printed back to back. Header lines are cut at the vocabulary's names; rows
@@ -115,11 +118,38 @@ def _is_name_with_note(line: str) -> bool:
     return match is not None and match.group(1) in printed_header_names()
 
 
+_OUTLINE_HEAD = re.compile(r"^【\s*([\u4e00-\u9fff]+指标)\s*[-－—]\s*([\u4e00-\u9fff]+指标)\s*】$")
+_OUTLINE_ITEM = re.compile(r"^指标\s*\d+\s*[:：]\s*(.+?)\s*[(（](.+)[)）]\s*$")
+
+
+def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
+    """Rows of an outline: the page's other lines as they are, then one header row made of the
+    vocabulary's own names, then a row per indicator line under its heading's 一级/二级."""
+    rows: list[list[tuple[str, int]]] = []
+    heading: tuple[str, str] | None = None
+    table: list[list[tuple[str, int]]] = []
+    for number, line in numbered:
+        head = _OUTLINE_HEAD.match(line)
+        item = _OUTLINE_ITEM.match(line)
+        if head:
+            if not table:
+                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
+            heading = (head.group(1), head.group(2))
+        elif item and heading is not None:
+            table.append([(heading[0], number), (heading[1], number), (item.group(1), number), (item.group(2), number)])
+        elif not table:
+            rows.append([(line, number)])
+        # lines between and after the headings (a project's 【项目概况】, amounts) hold no indicator
+    return rows + table
+
+
 def detect_form(lines: list[str]) -> str:
     """Which text form the dump is in."""
     stripped = [line.strip() for line in lines if line.strip()]
     if not stripped:
         return "spaced"
+    if sum(1 for line in stripped if _OUTLINE_HEAD.match(line)) >= 2 and any(_OUTLINE_ITEM.match(line) for line in stripped):
+        return "outline"
     if sum(1 for line in stripped if "|" in line) < 3 and _stream_header(stripped) is not None and \
             all(len(line.split()) <= 2 for line in stripped[_stream_header(stripped):][:12]):
         return "cell_stream"
@@ -205,6 +235,8 @@ def text_grid(source: str, text: str) -> Grid:
                 rows.append([(stripped, number)])
         if current:
             rows.append(current)
+    elif form == "outline":
+        rows.extend(_outline_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
     elif form == "cell_stream":
         numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
         start = _stream_header([line for _, line in numbered]) or 0
