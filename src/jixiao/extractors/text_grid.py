@@ -78,26 +78,41 @@ def _glued_header(line: str) -> bool:
     return False
 
 
+def _header_run_end(parts: list[str]) -> int:
+    """Where the first run of three or more column names ends (the header of a glued line)."""
+    names = printed_header_names()
+    run = 0
+    for k, part in enumerate(parts):
+        run = run + 1 if part in names else 0
+        if run >= 3 and (k + 1 == len(parts) or parts[k + 1] not in names):
+            return k + 1
+    return len(parts)
+
+
 _PIECE = re.compile(r"(?P<op>>=|<=|[≥≤=<>＞＜≧≦﹦])|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])|(?P<text>[^\d≥≤=<>＞＜≧≦﹦%％]+)")
 
 
+_TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
+
+
 def cut_glued_row(line: str) -> list[str]:
-    """Cut a row printed without separators into pieces: taxonomy names at the start of a text
-    run, text, numbers, percent signs and operators. No character is dropped or added."""
+    """Cut a row printed without separators into pieces: taxonomy names (wherever they stand in a
+    text run: a flattened table runs one row's value into the next row's 二级), text, numbers,
+    percent signs and operators. No character is dropped or added."""
     pieces: list[str] = []
     for match in _PIECE.finditer(line):
         piece = match.group(0)
         if match.lastgroup != "text":
             pieces.append(piece)
             continue
-        while True:
-            name = next((n for n in _TAXONOMY if piece.startswith(n) and len(piece) > len(n)), None)
-            if name is None:
-                break
-            pieces.append(name)
-            piece = piece[len(name):]
-        if piece.strip():
-            pieces.append(piece.strip())
+        position = 0
+        for name in _TAXONOMY_IN_TEXT.finditer(piece):  # longest names first in the alternation
+            if piece[position:name.start()].strip():
+                pieces.append(piece[position:name.start()].strip())
+            pieces.append(name.group(0))
+            position = name.end()
+        if piece[position:].strip():
+            pieces.append(piece[position:].strip())
     return pieces
 
 
@@ -270,6 +285,9 @@ def text_grid(source: str, text: str) -> Grid:
             if _glued_header(stripped):
                 in_table = True
                 parts = segment_header(stripped)
+                # rows run on after the header's names on the same line (a flattened page): cut them as rows
+                end = _header_run_end(parts)
+                parts = parts[:end] + cut_glued_row("".join(parts[end:]))
             elif in_table:
                 parts = cut_glued_row(stripped)
             else:

@@ -15,6 +15,7 @@ what was seen ("line 12 holds 一级指标, 二级指标, 三级指标 but no co
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -73,6 +74,7 @@ class _Reading:
     rows: list[Row] = field(default_factory=list)
     errors: list[ErrorItem] = field(default_factory=list)
     empty_categories: int = 0
+    not_understood: int = 0  # rows dropped because their cells could not be told apart
 
 
 def _assign_positional(header: Header, cells: list[GridCell], header_cols: list[int]) -> dict[int, list[GridCell]]:
@@ -95,10 +97,10 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     misfits = 0
     weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
     body = rows[header.row + 1:]
-    if header.spill:
-        body = [header.spill, *body]
     if not grid.positional and not grid.glued:  # a glued row is many pieces by nature
         body = [part for cells in body for part in _split_long_row(cells, len(columns))]
+    if header.spill:  # the rows a flattened page ran into its header line
+        body = [*_split_long_row(header.spill, len(columns)), *body]
     for cells in body:
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells:
@@ -183,6 +185,19 @@ def _cell(grid_cell: GridCell, text: str) -> Cell:
                 ocr_confidence=grid_cell.ocr_confidence)
 
 
+_OPERATOR_SIGN = re.compile(r"[≥≤<>＞＜≧≦]|>=|<=")
+
+
+def _run_together(cells: dict[str, Cell]) -> bool:
+    """A row the reader could not cut apart: a 三级指标 of punctuation alone ('('), or a target holding
+    two comparisons ('266米≥266米10水标尺宽度10≥50厘米'), which is several cells run together."""
+    level3 = cells.get("level3")
+    if level3 is not None and not re.search(r"[\u4e00-\u9fff\w]", level3.text):
+        return True  # punctuation alone ('('); a placeholder like '0' is a filer's choice and stays
+    target = cells.get("target")
+    return target is not None and len(_OPERATOR_SIGN.findall(target.text)) >= 2
+
+
 def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: _Reading, fit: float,
                 names: list[str]) -> bool:
     """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator."""
@@ -196,11 +211,11 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
     level2 = cells.get("level2")
     if level2 is not None:
         carry["level2"] = level2.model_copy(update={"text": strip_score_range(level2.text)[0]})
-        if level1 is None and carry["level1"] is not None:
-            # a 二级 name that belongs under another 一级 (成本指标 under 产出指标 is fine)
-            pass
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
+    if has_indicator and _run_together(cells):
+        reading.not_understood += 1
+        return True  # several rows' cells in one: no record rather than a wrong one
     grouped = "level1" in names or "level2" in names
     if has_indicator and grouped and carry["level1"] is None and carry["level2"] is None:
         return True  # above the first 一级/二级 group of a table that has them: not an indicator row
@@ -292,6 +307,12 @@ def read_layout(extracted: Extracted) -> Filing:
             provenance=Provenance(file=grid.source, line=header.line))
         _check_levels(filing)
         filing.errors.extend(reading.errors)
+        if reading.not_understood:
+            # the filing is partial: rows are missing, and the clerk is told how many and why
+            filing.errors.append(ErrorItem(
+                component="layout", severity=Severity.ERROR,
+                message=f"{extracted.source}: {reading.not_understood} row(s) below the header at line "
+                f"{header.line} run several cells together and could not be cut apart; they gave no record"))
         return filing
     raise LayoutNotUnderstood("; ".join(failures) if failures else f"{extracted.source}: no table found")
 
