@@ -111,7 +111,59 @@ SELF_EVALUATION = {
     ],
 }
 
-SPECS = (BUDGET_EXPORT, PROJECT_TABLE, SELF_EVALUATION)
+MERGED_CELL = {
+    "id": "ningde-merged-cell-2023",
+    "title": "2023年度部门整体支出绩效目标表",
+    "kind": "department",
+    "year": 2023,
+    "department": "宁德市地方志编纂委员会办公室",
+    "block": [("部门(单位)名称", "宁德市地方志编纂委员会办公室"), ("资金总额(万元)", "171.41")],
+    "budget": [{"label": "资金总额", "amount": 171.41, "unit": "万元"}],
+    "project": None, "period": None,
+    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
+                ("explanation", "指标解释"), ("target", "目标值")],
+    "rows": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "编纂出版地方志书册数", "explanation": "反映年度出版的志书数量",
+         "target": "≥3册"},
+        {"level1": "产出指标", "level2": "数量指标", "level3": "开展地情调研次数", "explanation": "反映年度地情调研的次数",
+         "target": "12次"},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "志书审稿合格率", "explanation": "审稿合格的书稿占全部书稿的比例",
+         "target": "100%"},
+        {"level1": "效益指标", "level2": "社会效益指标", "level3": "地情资料服务社会", "explanation": "反映地情资料的社会利用情况",
+         "target": "有效提升"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "读者满意度", "explanation": "抽样调查读者的满意程度",
+         "target": "≥90%"},
+    ],
+}
+
+SINGLE_TABLE = {
+    "id": "yongzhou-single-table-2023",
+    "title": "2023年度部门整体支出绩效目标",
+    "kind": "department",
+    "year": 2023,
+    "department": "永州市民政局",
+    "block": [("部门名称", "永州市民政局"), ("年度预算金额(万元)", "5230.6")],
+    "budget": [{"label": "年度预算金额", "amount": 5230.6, "unit": "万元"}],
+    "project": None, "period": None,
+    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("operator", "指标值类型"),
+                ("target", "指标值"), ("unit", "计量单位"), ("explanation", "指标解释"),
+                ("scoring_rule", "评(扣)分标准"), ("score", "分值")],
+    "rows": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "城乡低保对象救助人数", "operator": "≥", "target": "42000",
+         "unit": "人", "explanation": "反映年度纳入低保救助的人数", "scoring_rule": "达到目标得20分，每少1%扣1分", "score": 20},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "救助资金发放准确率", "operator": "=", "target": "100",
+         "unit": "%", "explanation": "准确发放的资金占应发资金的比例", "scoring_rule": "每降低1%扣2分", "score": 20},
+        {"level1": "产出指标", "level2": "时效指标", "level3": "救助资金按月发放率", "operator": "=", "target": "100",
+         "unit": "%", "explanation": "按月足额发放的比例", "scoring_rule": "延迟一月扣2分", "score": 10},
+        {"level1": "效益指标", "level2": "社会效益指标", "level3": "困难群众基本生活保障", "operator": "定性",
+         "target": "有效保障", "unit": None, "explanation": "反映困难群众基本生活保障情况",
+         "scoring_rule": "有效保障得20分，基本保障得10分", "score": 20},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "救助对象满意度", "operator": "≥", "target": "90",
+         "unit": "%", "explanation": "抽样调查救助对象的满意程度", "scoring_rule": "每降低1%扣1分", "score": 10},
+    ],
+}
+
+SPECS = (BUDGET_EXPORT, PROJECT_TABLE, SELF_EVALUATION, MERGED_CELL, SINGLE_TABLE)
 
 
 def _text(value) -> str:
@@ -345,14 +397,19 @@ def render_pdf(spec: dict, path: Path) -> None:
                     slots[rr][cc] = None  # covered by the merged cell
             slots[r][c] = Span(text, rs, cs) if rs > 1 or cs > 1 else text
     # each column as wide as its longest single cell (so no text runs to a border, which a reader
-    # would rightly take for a clipped cell), scaled down to the page when the sheet is wider
-    need = [12.0] * width
-    for row in placed:
-        for _, c, text, _, cs in row:
-            if cs == 1:
-                need[c] = max(need[c], 8.0 * len(text) + 30.0)
+    # would rightly take for a clipped cell); a wide sheet is drawn in a smaller size, not squeezed
+    def widths(size: float) -> list[float]:
+        need = [12.0] * width
+        for row in placed:
+            for _, c, text, _, cs in row:
+                if cs == 1:
+                    need[c] = max(need[c], size * len(text) + 30.0)
+        return need
+
+    size = next((s for s in (8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0) if sum(widths(s)) <= 780.0), 5.0)
+    need = widths(size)
     scale = min(1.0, 780.0 / sum(need))
-    render(path, [Page(rows=slots, widths=[w * scale for w in need])], size=8.0)
+    render(path, [Page(rows=slots, widths=[w * scale for w in need])], size=size)
 
 
 def truth(spec: dict) -> dict:

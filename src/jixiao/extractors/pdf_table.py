@@ -144,14 +144,15 @@ def line_text(line: list[dict]) -> str:
 def cell_reading(chars: list[dict], bbox) -> tuple[str, Optional[bool]]:
     """A cell's text (lines joined with "", every drawn space kept) and whether it fills the cell.
 
-    Text read beyond the visible cell (clipped overflow) is complete: not at capacity."""
+    Text read beyond the visible cell (clipped overflow) is complete: not at capacity; so is text
+    that stops short of the cell's right border (the text layer holds the whole cell)."""
     lines = text_lines(chars)
     text = "".join(c["text"] for line in lines for c in line)
     if not text:
         return "", None
     if any(c["x1"] > bbox[2] + TOLERANCE or c["bottom"] > bbox[3] + TOLERANCE for c in chars):
         return text, False
-    return text, True if reaches_edge(bbox, lines) else None
+    return text, reaches_edge(bbox, lines)
 
 
 def grid_of(source: str, chain: list[PageTable]) -> Grid:
