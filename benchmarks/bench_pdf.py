@@ -22,21 +22,26 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 
-def disclosures(out: Path, want: int) -> list[Path]:
-    """Generate filings until ``want`` of them are 10+ pages with the table on exactly 3."""
+def generated_pdfs(out: Path, want: int, *, seed: int, count: int, keep) -> list[Path]:
+    """Generate ``count`` seed-layout PDFs and pick the first ``want`` whose page kinds
+    (``fragment…``, filler, …) ``keep`` accepts."""
     from samplegen.generate import generate
 
-    manifest = generate(out, seed=7, count=16 + 6 * want, forms=("pdf",))
     chosen = []
-    for case in manifest:
+    for case in generate(out, seed=seed, count=count, forms=("pdf",)):
         truth = json.loads((out / case["files"]["truth"]).read_text(encoding="utf-8"))
-        pages = truth["pdf_layout"]["pages"]
-        table_pages = sum(1 for p in pages if p["kind"].startswith("fragment"))
-        if len(pages) >= 10 and table_pages == 3:
+        if keep([p["kind"] for p in truth["pdf_layout"]["pages"]]):
             chosen.append(out / case["files"]["pdf"])
         if len(chosen) == want:
             break
     return chosen
+
+
+def disclosures(out: Path, want: int) -> list[Path]:
+    """Generate filings until ``want`` of them are 10+ pages with the table on exactly 3."""
+    return generated_pdfs(out, want, seed=7, count=16 + 6 * want,
+                          keep=lambda kinds: len(kinds) >= 10
+                          and sum(1 for k in kinds if k.startswith("fragment")) == 3)
 
 
 def page_count(path: Path) -> int:

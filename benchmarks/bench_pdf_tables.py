@@ -21,7 +21,6 @@ after a warm-up conversion, so start-up is not counted; wall time is printed too
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -38,18 +37,10 @@ def cpu() -> float:
 
 def seed_set(out: Path, want: int) -> list[Path]:
     """Generated seed-layout filings whose pages are all table pages."""
-    from samplegen.generate import generate
+    from bench_pdf import generated_pdfs  # the script beside this one
 
-    manifest = generate(out, seed=11, count=16 + 8 * want, forms=("pdf",))
-    chosen = []
-    for case in manifest:
-        truth = json.loads((out / case["files"]["truth"]).read_text(encoding="utf-8"))
-        pages = truth["pdf_layout"]["pages"]
-        if all(p["kind"].startswith("fragment") for p in pages):
-            chosen.append(out / case["files"]["pdf"])
-        if len(chosen) == want:
-            break
-    return chosen
+    return generated_pdfs(out, want, seed=11, count=16 + 8 * want,
+                          keep=lambda kinds: all(k.startswith("fragment") for k in kinds))
 
 
 def table_set(out: Path, want: int) -> list[Path]:

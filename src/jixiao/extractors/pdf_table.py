@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model import ErrorItem, Extracted, Grid, GridCell, Provenance
-from .base import filing_id, year_from_name
+from .base import cluster_values, filing_id, year_from_name
 from .pdf_grid import reaches_edge, text_lines
 from .pdf_lattice import TOLERANCE, Lattice, find_lattices
 from .pdf_page import PageContent, read_page
@@ -158,7 +158,7 @@ def cell_reading(chars: list[dict], bbox) -> tuple[str, Optional[bool]]:
 def grid_of(source: str, chain: list[PageTable]) -> Grid:
     """One positional grid of a table and its continuations: columns from the column lines of
     every part, so that a cell's col and col_span are the same on every page."""
-    xs = _merged_positions([x for part in chain for x in part.xs])
+    xs = cluster_values([x for part in chain for x in part.xs], TOLERANCE)
 
     def column(x: float) -> int:
         return min(range(len(xs)), key=lambda k: abs(xs[k] - x))
@@ -181,16 +181,6 @@ def grid_of(source: str, chain: list[PageTable]) -> Grid:
     lines = [text for line in text_lines(first.above) if (text := line_text(line))]
     return Grid(source=source, form="pdf", cells=cells, positional=True,
                 lines=list(enumerate(lines, start=1)))
-
-
-def _merged_positions(values: list[float]) -> list[float]:
-    groups: list[list[float]] = []
-    for v in sorted(values):
-        if groups and v - groups[-1][-1] <= TOLERANCE:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [sum(g) / len(g) for g in groups]
 
 
 # ---------------------------------------------------------------------------- entry point

@@ -127,10 +127,7 @@ def extract_xlsx(source: str, data: bytes) -> Extracted:
         grid = _grid(source, "xlsx", sheet_no, sheet.title, cells())
         if grid is not None:
             grids.append(grid)
-    if not grids:
-        raise ExtractionError(f"{source}: the workbook's sheets are empty")
-    return Extracted(filing=filing_id(data), source=source, route="xlsx", grids=grids,
-                     year_hint=year_from_name(source))
+    return _workbook(source, data, "xlsx", grids)
 
 
 def extract_xls(source: str, data: bytes) -> Extracted:
@@ -178,7 +175,12 @@ def extract_xls(source: str, data: bytes) -> Extracted:
         grid = _grid(source, "xls", sheet_no + 1, sheet.name, cells())
         if grid is not None:
             grids.append(grid)
+    return _workbook(source, data, "xls", grids)
+
+
+def _workbook(source: str, data: bytes, route: str, grids: list[Grid]) -> Extracted:
+    """Every sheet's grid, or a failure when no sheet holds anything."""
     if not grids:
         raise ExtractionError(f"{source}: the workbook's sheets are empty")
-    return Extracted(filing=filing_id(data), source=source, route="xls", grids=grids,
+    return Extracted(filing=filing_id(data), source=source, route=route, grids=grids,
                      year_hint=year_from_name(source))
