@@ -21,7 +21,7 @@ ALL_LEVEL2: tuple[str, ...] = tuple(dict.fromkeys(n for ns in LEVEL2_BY_LEVEL1.v
 
 # Full-width and two-character spellings seen in filings, mapped to one canonical form.
 OPERATOR_ALIASES: dict[str, str] = {
-    "=": "=", "＝": "=", "==": "=",
+    "=": "=", "＝": "=", "==": "=", "═": "=",  # ═ (box-drawing double line): a Yunnan form's equals sign
     "≥": "≥", "≧": "≥", ">=": "≥", "＞＝": "≥", "＞=": "≥",
     "≤": "≤", "≦": "≤", "<=": "≤", "＜＝": "≤", "＜=": "≤",
     ">": ">", "＞": ">",
@@ -37,7 +37,10 @@ COMMON_UNITS: tuple[str, ...] = (
     "天", "日", "月", "年", "小时", "分钟", "公里", "千米", "米", "平方米", "亩", "吨", "场", "期",
     "份", "篇", "条", "座", "辆", "台", "套", "批", "处", "分", "级", "种", "名",
 )
-UNIT_ALIASES: dict[str, str] = {"％": "%", "百分比": "%", "百分率": "%"}
+# How a unit is written in the output: only the width of the percent sign is normalised. 百分比 and
+# 百分率 are units too (is_unit knows them) but stay as printed: the output never rewrites a filer's word.
+UNIT_ALIASES: dict[str, str] = {"％": "%"}
+SPELLED_PERCENT = ("百分比", "百分率")
 
 EMPTY_MARKERS = frozenset({"/", "／", "", "\\"})
 

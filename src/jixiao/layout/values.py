@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, UNIT_ALIASES
+from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, SPELLED_PERCENT, UNIT_ALIASES
 from .vocabulary import ValueKind, normalise
 
 EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/"})
@@ -65,8 +65,8 @@ def level2_name(text: str) -> Optional[str]:
     trimmed = re.sub(r"\(.*?\)", "", bare)
     if trimmed in ALL_LEVEL2:
         return trimmed
-    if trimmed in ("满意度指标",):
-        return None
+    if trimmed.endswith("等") and trimmed[:-1] in ALL_LEVEL2:
+        return trimmed[:-1]  # the template's own wording: 服务对象满意度指标等
     return None
 
 
@@ -87,7 +87,7 @@ def is_number(text: str) -> bool:
 
 def is_unit(text: str) -> bool:
     stripped = UNIT_ALIASES.get(text.strip(), text.strip())
-    return stripped in _UNITS or stripped in ("元", "万元", "%", "‰")
+    return stripped in _UNITS or stripped in ("元", "万元", "%", "‰", *SPELLED_PERCENT)
 
 
 @dataclass(frozen=True)

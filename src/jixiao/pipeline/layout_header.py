@@ -161,14 +161,32 @@ def _header_band(grid: Grid, rows: list[list[GridCell]], index: int, columns: li
         above -= 1
     if not band:
         return None
-    lower = [c for row in band[1:] for c in row] + columns
-    below = {c.spec.name for c in lower if c.spec}
-    # a top cell naming a field the lower row names again (年度指标值 over 指标性质 | 指标值 | 度量单位)
-    # is a group title, not a column of its own
-    top = [c for c in band[0] if not (c.spec and c.spec.name in below)]
+    return _merge_band(grid, band[0], [c for row in band[1:] for c in row] + columns)
+
+
+def _merge_band(grid: Optional[Grid], top: list[Column], lower: list[Column]) -> list[Column]:
+    """The columns of a two-level header: the lower names take the place of the top row's block label
+    (绩效指标), and a top name the lower row names again (年度指标值 over 指标性质 | 指标值 | 度量单位)
+    is a group title, not a column of its own."""
+    below = {(c.spec or c.shadow).name for c in lower if c.spec or c.shadow}  # type: ignore[union-attr]
+    top = [c for c in top if not ((c.spec or c.shadow) and (c.spec or c.shadow).name in below)]  # type: ignore[union-attr]
     label = next((k for k, c in enumerate(top) if c.row_label), None)
     merged = top[:label] + lower + top[label + 1:] if label is not None else top + lower
     return _read_header_texts(grid, [c.header for c in merged])
+
+
+def _flattened_band(grid: Grid, columns: list[Column]) -> Optional[list[Column]]:
+    """A two-level header a dump printed on one line: 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+    一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位. The top row runs from the block label
+    to the first 一级指标 after it; None when the columns are not so."""
+    label = next((k for k, c in enumerate(columns) if c.row_label), None)
+    if label is None:
+        return None
+    level1 = next((k for k, c in enumerate(columns) if k > label + 1 and c.spec and c.spec.name == "level1"), None)
+    if level1 is None or not any(c.spec for c in columns[label + 1:level1]):
+        return None
+    merged = _merge_band(grid, columns[label:level1], columns[level1:])
+    return merged if _understood([c.spec.name for c in merged if c.spec]) else None
 
 
 def _broken_header_cell(grid: Grid, rows: list[list[GridCell]], bottom: int) -> Optional[tuple[list[Column], int]]:
@@ -286,6 +304,7 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                     spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
                 if (start, end) != (0, len(columns)):
                     columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
+                columns = _flattened_band(grid, columns) or columns
             return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
         if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
             best = (index, fields, cells[0].provenance.line)

@@ -28,6 +28,7 @@ from ..layout.header_block import (
 )
 from ..layout.values import (
     DIRECTIONS,
+    classify,
     is_empty,
     is_number,
     level1_name,
@@ -37,6 +38,7 @@ from ..layout.values import (
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
 from ..layout.vocabulary import (
+    ValueKind,
     normalise,
 )
 from ..model import (
@@ -101,6 +103,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [part for cells in body for part in _split_long_row(cells, len(columns))]
     if header.spill:  # the rows a flattened page ran into its header line
         body = [*_split_long_row(header.spill, len(columns)), *body]
+    if not grid.positional and not grid.glued and "score" in names:
+        body = _join_broken_rows(columns, body, grid.tokenised)
     for cells in body:
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells:
@@ -148,6 +152,33 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             continue
         misfits = 0
     return reading
+
+
+def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
+    texts = [c.text for c in cells if not is_empty(c.text)]
+    return _align(columns, texts, tokenised, " ")[0] if texts else float("-inf")
+
+
+def _join_broken_rows(columns: list[Column], body: list[list[GridCell]], tokenised: bool) -> list[list[GridCell]]:
+    """One table row a dump broke over lines ('效益指标 | 经济效益 指标 | 减轻贫困学生家庭经济负担 |',
+    '| 有效 |', '| 有效 | 10 | 10 |') joined again. A row with no number yet (so no score) takes the
+    short row below it when the two read better as one row than each by itself; a row naming a
+    一级/二级 group, page furniture or a repeated header is never taken."""
+    out: list[list[GridCell]] = []
+    for cells in body:
+        previous = out[-1] if out else None
+        if (previous is not None and cells and len(cells) <= 3
+                and not any(is_number(c.text) for c in previous)
+                and not any(classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2} for c in cells)
+                and not FURNITURE.match(cells[0].text)
+                and not SIGN_OFF.search(" ".join(c.text for c in cells))):
+            joined = [*previous, *cells]
+            apart = _row_fit(columns, previous, tokenised) + _row_fit(columns, cells, tokenised)
+            if _row_fit(columns, joined, tokenised) > apart:
+                out[-1] = joined
+                continue
+        out.append(cells)
+    return out
 
 
 def _project_row(cells: list[GridCell]) -> Optional[Cell]:

@@ -30,8 +30,10 @@ def _from_vocabulary(cell: Cell, vocabulary: tuple[str, ...], name: str, *, min_
         # not a (clipped) entry of the taxonomy: keep it, but let a clerk look
         return RepairedField(value=text, raw=cell.text, status=FieldStatus.INTACT, confidence=0.7,
                              flags=[f"unknown_{name}"], provenance=cell.provenance)
-    if not match.clipped:
-        return RepairedField(value=match.canonical, raw=cell.text, status=FieldStatus.INTACT,
+    if not match.clipped or cell.at_capacity is False:
+        # a whole name, or a short form the source shows is whole (经济效益 in a cell that ends well
+        # before its border): as printed, since nothing says characters were lost
+        return RepairedField(value=match.canonical if not match.clipped else text, raw=cell.text, status=FieldStatus.INTACT,
                              confidence=1.0, provenance=cell.provenance)
     restored = match.canonical[len(match.matched):]
     return RepairedField(
