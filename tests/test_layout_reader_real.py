@@ -61,3 +61,99 @@ def test_short_level2_forms_and_a_spelled_percent_stay_as_printed(tmp_path):
         ("产出数量", "名"), ("产出质量", "百分比"), ("经济效益", None), ("社会效益", "%")]
     economic = records[2]["fields"]["level2"]
     assert economic["status"] == "intact" and economic["raw"] == "经济效益"
+
+
+PACKED_LINE = (
+    "附件: 项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 绩效指标 一级指标 二级指标 三级指标 年度指标值 "
+    "实际完成值 分值 得分 偏差原因分析及改进措施 产出指标(50分) 数量指标 基建工程委托业务项目数量 ≥50个 50 8 8 "
+    "质量指标 委托业务报告合格率 ≥100百分比 100 8 8 经费支出合规性 严格执行相关制度规定 达成预期指标 8 8 "
+    "成本指标 项目总成本 ≤90万元 90 8 8 单项业务成本 符合相关规定 达成预期指标 10 10\n")
+
+
+def test_a_spaced_line_holding_rows_with_no_group_name_between_them_is_cut_into_rows(tmp_path):
+    records = _records(tmp_path, PACKED_LINE)
+    assert [_fields(r) for r in records] == [
+        ("产出指标", "数量指标", "基建工程委托业务项目数量", "≥", "50", "个", "8"),
+        ("产出指标", "质量指标", "委托业务报告合格率", "≥", "100", "百分比", "8"),
+        ("产出指标", "质量指标", "经费支出合规性", "定性", "严格执行相关制度规定", None, "8"),
+        ("产出指标", "成本指标", "项目总成本", "≤", "90", "万元", "8"),
+        ("产出指标", "成本指标", "单项业务成本", "定性", "符合相关规定", None, "10"),
+    ]
+
+
+GUANGDONG = """东莞市财政项目支出绩效目标批复表 | |||||||||
+绩效指标 | 一级 指标 |
+二级 指标 |
+三级 指标 |
+指标值(或计划水平) | 二级 指标 |
+三级 指标 |
+计划指标值(或计划水平) | ||
+预期产出指标 | 数量指标(或建筑规模指标) | 镇街补助款完成结算项目数 | 3 | 数量指标(或建筑规模指标) | 镇街补助款完成结算项目数 | 3 | |||
+预算(或投资规模)控制指标 | 年度预算执行率 | ≥90% | 预算(或投资规模)控制指标 | 年度预算执行率 | ≥90% | ||||
+效果指标 | 社会、经济、生态效益 指标 | 补助款结算争议率 | 0% | 社会、经济、生态效益 指标 | 补助款结算争议率 | 0% | |||
+"""
+
+
+def test_a_forms_own_group_names_are_read_as_groups(tmp_path):
+    """Guangdong's 批复表 names its groups 预期产出指标 / 效果指标 and its 二级 预算(或投资规模)控制指标."""
+    records = _records(tmp_path, GUANGDONG)
+    assert [_fields(r) for r in records] == [
+        ("预期产出指标", "数量指标(或建筑规模指标)", "镇街补助款完成结算项目数", "=", "3", None, None),
+        ("预期产出指标", "预算(或投资规模)控制指标", "年度预算执行率", "≥", "90", "%", None),
+        ("效果指标", "社会、经济、生态效益指标", "补助款结算争议率", "=", "0", "%", None),
+    ]
+
+
+HUNAN_TRADITIONAL = """績效指標(biāo) | ||||||||
+一級(jí)指標(biāo) | 二級(jí)指標(biāo) | 三級(jí)指標(biāo) | 指標(biāo)值類型 | *指標(biāo)值 | 計(jì)量單位 | *指標(biāo)解釋 | *評(píng)(扣)分標(biāo)準(zhǔn) | 備注 |
+產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 業(yè)務(wù)工作支出安排金額 | 定量 | 28.8萬元 | % | 該指標(biāo)主要考察業(yè)務(wù)工作支出安排情況 | 未達(dá)指標(biāo)值酌情扣分 | |
+質(zhì)量指標(biāo) | 業(yè)務(wù)工作支出到位率 | 定量 | 100 | % | 該指標(biāo)主要考察到位情況 | 未達(dá)指標(biāo)值酌情扣分 | ||
+成本指標(biāo) | 社會(huì)成本指標(biāo) | 定量 | 100 | % | 該指標(biāo)主要考察總成本控制情況 | 未達(dá)指標(biāo)值酌情扣分 | ||
+"""
+
+
+def test_a_row_one_column_short_keeps_its_third_level_and_its_explanation(tmp_path):
+    """The pipe dump drops merged cells: '成本指標 | 社會成本指標 | 定量 …' is 二级 and 三级 (an indicator row
+    always has a 三级), and text fills 指标解释 before the 备注 a filer leaves blank."""
+    records = _records(tmp_path, HUNAN_TRADITIONAL)
+    assert [_fields(r)[1:] for r in records] == [
+        ("數(shù)量指標(biāo)", "業(yè)務(wù)工作支出安排金額", "=", "28.8", "萬元", None),
+        ("質(zhì)量指標(biāo)", "業(yè)務(wù)工作支出到位率", "=", "100", "%", None),
+        ("成本指標(biāo)", "社會(huì)成本指標(biāo)", "=", "100", "%", None),
+    ]
+    assert [r["explanation"] for r in records][2] == "該指標(biāo)主要考察總成本控制情況"
+    assert all(r["remark"] is None for r in records)
+
+
+BUDGET_EXPORT = """一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注
+产出指标 时效指标 项目财政资金到位时间 正向 = 44,561 44,561 10
+产出指标 成本指标 建设成本 正向 ≤ 3000元/平方米 5
+项目完成时间 正向 = 2023年底 5
+"""
+
+
+def test_numbers_and_units_find_their_columns(tmp_path):
+    """A sheet's date serial shown twice (44,561 44,561) leaves the score its own; 元/平方米 is a unit
+    (a compound of two); 2023年底 is a date, not 2023 of a unit 年底."""
+    records = _records(tmp_path, BUDGET_EXPORT)
+    assert [_fields(r)[2:] for r in records] == [
+        ("项目财政资金到位时间", "=", "44,561", "44,561", "10"),
+        ("建设成本", "≤", "3000", "元/平方米", "5"),
+        ("项目完成时间", "=", "2023年底", None, "5"),
+    ]
+
+
+def test_combined_values_split_as_real_filings_print_them():
+    from dataclasses import astuple
+
+    from jixiao.layout.values import split_value as split_parts
+
+    def split_value(text, **kw):
+        return astuple(split_parts(text, **kw))
+
+    assert split_value("2023年底") == ("=", "2023年底", None)  # a date: 年底 is no unit
+    assert split_value("3000元/平方米", has_unit_column=True) == ("=", "3000", "元/平方米")
+    assert split_value("28.8萬元", has_unit_column=True) == ("=", "28.8", "萬元")  # recognised simplified, kept
+    assert split_value("≥100百分比", has_unit_column=True) == ("≥", "100", "百分比")
+    assert split_value("1-6期培训结束后及时考核") == ("定性", "1-6期培训结束后及时考核", None)  # a sentence
+    assert split_value("18—54周岁") == ("=", "18—54周岁", None)  # a range stays as printed

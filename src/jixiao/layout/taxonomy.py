@@ -17,6 +17,9 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
 }
 LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_BY_LEVEL1)
+# Other forms' words for a 一级 group (Guangdong's 批复表: 预期产出指标 / 效果指标); printed as they are,
+# read as the canonical group for alignment and the 二级 names under it.
+LEVEL1_ALIASES: dict[str, str] = {"效果指标": "效益指标"}
 ALL_LEVEL2: tuple[str, ...] = tuple(dict.fromkeys(n for ns in LEVEL2_BY_LEVEL1.values() for n in ns))
 
 # Full-width and two-character spellings seen in filings, mapped to one canonical form.

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_NAMES, OPERATOR_ALIASES, SPELLED_PERCENT, UNIT_ALIASES
+from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_ALIASES, LEVEL1_NAMES, OPERATOR_ALIASES, SPELLED_PERCENT, UNIT_ALIASES
 from .vocabulary import ValueKind, normalise
 
 EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/"})
@@ -55,6 +55,7 @@ def level1_name(text: str) -> Optional[str]:
     bare = re.sub(r"\(.*?\)$", "", bare)
     if bare not in LEVEL1_NAMES and bare.startswith("预期"):
         bare = bare[2:]  # 预期产出指标, 预期效益指标: the form's wording of the same group
+    bare = LEVEL1_ALIASES.get(bare, bare)
     return bare if bare in LEVEL1_NAMES else None
 
 
@@ -86,7 +87,9 @@ def is_number(text: str) -> bool:
 
 
 def is_unit(text: str) -> bool:
-    stripped = UNIT_ALIASES.get(text.strip(), text.strip())
+    stripped = normalise(text)  # 萬元 is 万元: units are recognised in simplified form, output as printed
+    if stripped.count("/") == 1 and all(part and is_unit(part) for part in stripped.split("/")):
+        return True  # a compound of units: 元/平方米, 万元/人
     return stripped in _UNITS or stripped in ("元", "万元", "%", "‰", *SPELLED_PERCENT)
 
 
@@ -128,6 +131,8 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
             return SplitValue(operator or "=", number.group(1), None)
         if is_unit(unit_part) or (not has_unit_column and _looks_like_unit(unit_part)):
             return SplitValue(operator or "=", number.group(1), UNIT_ALIASES.get(unit_part, unit_part))
+        if operator is None and re.search(r"[\u4e00-\u9fff]{4,}", rest):
+            return SplitValue("定性", value, None)  # a sentence that opens with a number: 1-6期培训结束后及时考核
         if re.match(rf"^[-－—~～至]\s*{_NUMBER}", rest) or re.match(r"^[.．]\d", rest):
             return SplitValue(operator or "=", value, None)  # a range or a date: as printed
         return SplitValue(operator or "=", value, None)
@@ -140,8 +145,8 @@ def _looks_like_unit(text: str) -> bool:
     """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M, /10万)."""
     if re.fullmatch(r"/\d+(?:\.\d+)?[\u4e00-\u9fff]{0,2}", text):
         return True  # a rate: ≤12/10万
-    if len(text) > 6 or re.search(r"\d", text):
-        return False
+    if len(text) > 6 or re.search(r"\d", text) or re.fullmatch(r"年[底末初中内]|月[底末初中]|[上下]半年", text):
+        return False  # 2023年底 is a date, not 2023 of the unit 年底
     if re.fullmatch(r"[A-Za-z/²³]+", text):
         return True
     return bool(re.fullmatch(r"[\u4e00-\u9fff/%‰·]+", text)) and len(text) <= 4

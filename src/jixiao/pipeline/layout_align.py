@@ -33,6 +33,13 @@ _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
+def _over_100(text: str) -> bool:
+    try:
+        return float(text.strip().rstrip("分").replace(",", "").replace("，", "")) > 100
+    except ValueError:
+        return False
+
+
 def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     """How well a cell's text fits a column (negative: it does not belong there)."""
     kind = column.kind
@@ -45,10 +52,13 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         if ValueKind.LEVEL2 in kinds:
             return 3.0
         compact = normalise(text)
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,10}指标(\(.*\))?", compact):
+        # a 二级 name of the form's own (预算(或投资规模)控制指标, 社会、经济、生态效益指标)
+        if re.fullmatch(r"[\u4e00-\u9fff、]{2,12}指标", re.sub(r"\(.*?\)", "", compact)):
             return 0.5
         # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
-        return 1.0 if len(compact) <= 8 and any(stem in compact for stem in _LEVEL2_STEMS) else -6.0
+        # (or a stem's own tail: 满意度 for 服务对象满意度指标)
+        return 1.0 if len(compact) <= 8 and any(stem in compact or (len(compact) >= 3 and stem.endswith(compact))
+                                                for stem in _LEVEL2_STEMS) else -6.0
     # 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the
     # operator): either column takes either, and _split_targets puts each where it belongs
     if kind is ValueKind.OPERATOR:
@@ -60,9 +70,15 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.UNIT:
         if ValueKind.UNIT in kinds:
             return 2.5
+        if ValueKind.NUMBER in kinds:
+            return -1.5  # a number under 计量单位 (a sheet's date serial shown twice): possible, never preferred
         return 0.3 if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy else -5.0
     if kind is ValueKind.NUMBER:
-        return 2.5 if ValueKind.NUMBER in kinds else -6.0
+        if ValueKind.NUMBER not in kinds:
+            return -6.0
+        if column.spec is not None and column.spec.name in ("score", "points", "weight") and _over_100(text):
+            return -1.5  # a score or a weight is out of 100: 44,561 is some other column's
+        return 2.5
     if kind is ValueKind.VALUE:
         if taxonomy or ValueKind.STANDARD in kinds:
             return -6.0
@@ -73,6 +89,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         return 1.0 if len(text) <= 12 else 0.2
     # free text
     if taxonomy:
+        if column.spec is not None and column.spec.name == "level3" and ValueKind.LEVEL1 not in kinds:
+            return -1.5  # a 三级 worded like a 二级 (社会成本指标 under 成本指标): possible, never preferred
         return -4.0
     if _VALUE_LIKE.match(text) and len(text) <= 12:
         return -1.0  # ">=4个", "≥80M": a value, not a sentence
@@ -82,20 +100,29 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         return -1.0
     if column.spec is None:
         return -0.5
+    if column.spec.name == "remark":
+        return 0.8  # see _skip_cost
     return 1.5 if column.spec.name == "level3" else 1.0
 
 
-def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ") -> tuple[float, dict[int, list[int]]]:
+def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ",
+           must_fill: Optional[int] = None) -> tuple[float, dict[int, list[int]]]:
     """See :func:`_align_scored`; the total fit, or -inf when some cell fits nowhere."""
-    total, placed, worst = _align_scored(columns, texts, tokenised, sep)
+    total, placed, worst = _align_scored(columns, texts, tokenised, sep, must_fill)
     return (total if worst > -2.0 else float("-inf")), placed
 
 
+def _skip_cost(column: Column) -> float:
+    if column.spec is not None and column.spec.name == "remark":
+        return 0.0  # 备注 is the column a filer most often leaves blank: text goes to the columns before it
+    return _SKIP_COST[column.kind]
+
+
 def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
-                  sep: str = " ") -> tuple[float, dict[int, list[int]], float]:
+                  sep: str = " ", must_fill: Optional[int] = None) -> tuple[float, dict[int, list[int]], float]:
     """Place a row's cells (in order) into the header's columns (in order), best total fit.
 
-    Columns may stay empty (a merged cell, a blank); every cell goes somewhere.
+    Columns may stay empty (a merged cell, a blank), except ``must_fill``; every cell goes somewhere.
     In a tokenised dump a free-text column may take several tokens."""
     n, m = len(texts), len(columns)
     kinds = [classify(t) for t in texts]
@@ -109,7 +136,7 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
         for i in range(n + 1):
             if dp[i][j] == NEG:
                 continue
-            skip = dp[i][j] - _SKIP_COST[column.kind]
+            skip = dp[i][j] - _skip_cost(column) if j != must_fill else NEG
             if skip > dp[i][j + 1]:
                 dp[i][j + 1], back[i][j + 1] = skip, (i, j, False)
             for k in range(i + 1, (n if multi else min(n, i + 1)) + 1):

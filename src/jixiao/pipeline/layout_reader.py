@@ -105,6 +105,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [*_split_long_row(header.spill, len(columns)), *body]
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
+    if grid.tokenised and not grid.glued:
+        body = [part for cells in body for part in _split_packed_row(columns, cells)]
     for cells in body:
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells:
@@ -131,6 +133,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         else:
             sep = "" if grid.glued else " "
             fit, placed = _align(columns, texts, grid.tokenised, sep)
+            fit, placed = _with_level3(columns, texts, grid.tokenised, sep, fit, placed)
             values = {k: sep.join(texts[i] for i in idx) for k, idx in placed.items()}
             anchor = {k: cells[idx[0]] for k, idx in placed.items()}
         if fit == float("-inf"):
@@ -152,6 +155,27 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             continue
         misfits = 0
     return reading
+
+
+_VALUE_FIELDS = ("operator", "target", "unit", "score", "actual", "points", "weight")
+
+
+def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: str, fit: float,
+                 placed: dict[int, list[int]]) -> tuple[float, dict[int, list[int]]]:
+    """A row that names a 一级 and a 二级 and holds values but placed no 三级 was read one column
+    too far left ('成本指标 | 社会成本指标 | 定量 | 100 | %', where 成本指标 is the 二级 and 社会成本指标
+    the 三级): an indicator row always has a 三级, so the best alignment that fills it is taken
+    when it puts a name there (not a number)."""
+    names = {k: columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
+    level3 = next((k for k, c in enumerate(columns) if c.spec is not None and c.spec.name == "level3"), None)
+    if (fit == float("-inf") or level3 is None or level3 in placed
+            or not {"level1", "level2"} <= set(names.values())
+            or not any(name in _VALUE_FIELDS for name in names.values())):
+        return fit, placed
+    refit, replaced = _align(columns, texts, tokenised, sep, must_fill=level3)
+    if refit == float("-inf") or _VALUE_LIKE.match(sep.join(texts[i] for i in replaced[level3])):
+        return fit, placed
+    return refit, replaced
 
 
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
@@ -179,6 +203,56 @@ def _join_broken_rows(columns: list[Column], body: list[list[GridCell]], tokenis
                 continue
         out.append(cells)
     return out
+
+
+_MAX_ROW_TOKENS = 16  # a piece longer than this is not one indicator row: bounds the search below
+_INDICATOR_VALUES = ("target", "actual", "score", "points", "weight")
+
+
+def _packed(columns: list[Column], texts: list[str]) -> bool:
+    """The row's best alignment puts a number or a value into a free-text column after its first
+    token, or fits nowhere: the mark of two indicator rows a dump printed as one."""
+    fit, placed = _align(columns, texts, True, " ")
+    if fit == float("-inf"):
+        return True
+    return any(columns[k].kind in (ValueKind.TEXT, ValueKind.VALUE) and
+               any(_VALUE_LIKE.match(texts[i]) for i in idx[1:]) for k, idx in placed.items())
+
+
+def _split_packed_row(columns: list[Column], cells: list[GridCell]) -> list[list[GridCell]]:
+    """A tokenised line holding several indicator rows whose merged 一级/二级 cells left nothing to
+    cut at ('委托业务报告合格率 ≥100百分比 100 8 8 经费支出合规性 严格执行相关制度规定 达成预期指标 8 8'),
+    cut into rows: the cutting whose pieces each place a 三级 name and a value, with the best total
+    fit. Unchanged when the line reads as one row, or no such cutting exists."""
+    texts = [c.text for c in cells]
+    fields = {c.spec.name for c in columns if c.spec}
+    if len(texts) < 6 or "level3" not in fields or not _packed(columns, texts):
+        return [cells]
+    n = len(texts)
+    best: list[Optional[tuple[float, int]]] = [None] * (n + 1)
+    best[0] = (0.0, 0)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_ROW_TOKENS), end):
+            if best[start] is None:
+                continue
+            fit, placed = _align(columns, texts[start:end], True, " ")
+            if fit == float("-inf"):
+                continue
+            named = {columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
+            if "level3" not in named or not named & set(_INDICATOR_VALUES):
+                continue
+            total = best[start][0] + fit  # type: ignore[index]
+            if best[end] is None or total > best[end][0]:  # type: ignore[index]
+                best[end] = (total, start)
+    if best[n] is None:
+        return [cells]
+    cuts: list[tuple[int, int]] = []
+    end = n
+    while end > 0:
+        start = best[end][1]  # type: ignore[index]
+        cuts.insert(0, (start, end))
+        end = start
+    return [cells[start:end] for start, end in cuts]
 
 
 def _project_row(cells: list[GridCell]) -> Optional[Cell]:
@@ -235,8 +309,10 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
     level1 = cells.get("level1")
     if level1 is not None:
         name, _range = strip_score_range(level1.text)
+        same = carry["level1"] is not None and normalise(carry["level1"].text) == normalise(name)
         carry["level1"] = level1.model_copy(update={"text": name})
-        carry["level2"] = None
+        if not same:  # the same 一级 printed again (a new page of one merged cell) keeps its 二级
+            carry["level2"] = None
     if cells.get("project") is not None:
         carry["project"] = cells["project"]  # a merged 项目名称 cell covers the rows below it
     level2 = cells.get("level2")
@@ -300,7 +376,10 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
                 pass
             else:
                 cells["target"] = target.model_copy(update={"text": split.target})
-        if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)):
+        if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)
+                           or normalise(cells["unit"].text) != normalise(split.unit)):
+            # the value's own unit is the target's, even where the unit column says otherwise
+            # (28.8萬元 over a unit cell of %): the filer's slip is in the column, not the value
             cells["unit"] = target.model_copy(update={"text": split.unit})
         if "operator" in cells and operator is not None and op_value:
             cells["operator"] = operator.model_copy(update={"text": op_value})
