@@ -157,3 +157,101 @@ def test_combined_values_split_as_real_filings_print_them():
     assert split_value("≥100百分比", has_unit_column=True) == ("≥", "100", "百分比")
     assert split_value("1-6期培训结束后及时考核") == ("定性", "1-6期培训结束后及时考核", None)  # a sentence
     assert split_value("18—54周岁") == ("=", "18—54周岁", None)  # a range stays as printed
+
+
+SHANDONG_STREAM = """项目支出目标申报表
+
+一级
+
+二级
+
+三级
+
+年度数值
+
+备注
+
+产出值
+
+数量值
+
+小学就读人数
+
+<=6962人
+
+ 
+
+质量值
+
+教学条件改善、办学水平提高
+
+=100%
+
+ 
+
+成本值
+
+义务教育小学生均公用经费
+
+780元/生/年
+
+ 
+
+效益值
+
+经济效益值
+
+经费有效使用情况
+
+=100%
+
+ 
+
+生态效益值
+
+安全情况
+
+有效
+
+ 
+
+内容保障 | 公务邮箱
+
+临邑县人民政府主办
+"""
+
+
+def test_a_stream_of_cells_with_the_forms_own_group_names_is_cut_into_rows(tmp_path):
+    """One cell per line, no 一级/二级 name the taxonomy knows (产出值 / 数量值): the stream is cut where
+    each piece places a 三级 and a value; the site's footer gives no record."""
+    records = _records(tmp_path, SHANDONG_STREAM)
+    assert [_fields(r)[:5] for r in records] == [
+        ("产出值", "数量值", "小学就读人数", "≤", "6962"),
+        ("产出值", "质量值", "教学条件改善、办学水平提高", "=", "100"),
+        ("产出值", "成本值", "义务教育小学生均公用经费", "=", "780"),  # unit 元/生/年
+        ("效益值", "经济效益值", "经费有效使用情况", "=", "100"),
+        ("效益值", "生态效益值", "安全情况", "定性", "有效"),
+    ]
+
+
+TWO_PROJECTS = """| 部门预算项目绩效目标申报表(2023年度) | ||||||||||||
+| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 | |
+| 820001-某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放村组干部报酬 | 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 | 正向指标 | |
+| 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | 年 | 20 | 正向指标 | |||||
+| 基层组织活动经费 | 660,000.00 | 包括必要的办公用品费、水电费等村社区办公经费。 | 满意度指标 | 服务对象满意度指标 | 辖区内群众满意度 | ≥ | 95 | % | 10 | 正向指标 | ||
+| 产出指标 | 数量指标 | 指标1:行政村数量 | = | 11 | 个 | 10 | 正向指标 | |||||
+注: 1.“其他资金”是指与财政拨款共同用于同一项目的单位自有资金。
+"""
+
+
+def test_a_grid_of_two_projects_keeps_its_columns(tmp_path):
+    """年度目标 (the project's goal) only looks like a clipped 年度目标值: the column named 指标值 exactly is
+    the target; 单位名称 | 项目名称 | 预算数 before the indicator columns keep their places, so the second
+    project's first row is read whole; the form's numbering 指标1: is no part of the name; 注: ends it."""
+    records = _records(tmp_path, TWO_PROJECTS)
+    assert [(_fields(r)[2:], r["project"]) for r in records] == [
+        (("维护社会稳定", "≥", "95", "%", "10"), "村组干部报酬"),
+        (("维持时效", "≥", "1", "年", "20"), "村组干部报酬"),
+        (("辖区内群众满意度", "≥", "95", "%", "10"), "基层组织活动经费"),
+        (("行政村数量", "=", "11", "个", "10"), "基层组织活动经费"),
+    ]

@@ -158,6 +158,17 @@ def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]
     return rows + table
 
 
+def _join_broken_names(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """'经济效益' then '指标' on the next line: one 二级 name the page broke over two cells."""
+    out: list[tuple[int, str]] = []
+    for number, text in cells:
+        if out and text == "指标" and f"{out[-1][1]}指标" in _TAXONOMY:
+            out[-1] = (out[-1][0], f"{out[-1][1]}{text}")
+        else:
+            out.append((number, text))
+    return out
+
+
 def detect_form(lines: list[str]) -> str:
     """Which text form the dump is in."""
     stripped = [line.strip() for line in lines if line.strip()]
@@ -173,7 +184,8 @@ def detect_form(lines: list[str]) -> str:
     ends_with_pipe = sum(1 for line in stripped if line.endswith("|"))
     inner_pipes = sum(1 for line in stripped if line.rstrip("|").count("|") >= 2)
     pipe_only = sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line))  # lines that close a row
-    if pipe_only >= 3 and ends_with_pipe >= 10 and inner_pipes < 0.3 * ends_with_pipe:
+    lone_pipes = sum(1 for line in stripped if line == "|")  # an empty cell, or the end of a row
+    if (pipe_only >= 3 or lone_pipes >= 3) and ends_with_pipe >= 10 and inner_pipes < 0.3 * ends_with_pipe:
         return "cell_lines"
     if inner_pipes >= 3:
         return "pipe"
@@ -262,7 +274,7 @@ def text_grid(source: str, text: str) -> Grid:
             header.append((numbered[k][1], numbered[k][0]))
             k += 1
         rows.append(header)
-        body = numbered[k:]
+        body = _join_broken_names(numbered[k:])
         starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
         current_row: list[tuple[str, int]] = []
         for number, line in body:

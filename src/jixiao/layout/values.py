@@ -88,8 +88,10 @@ def is_number(text: str) -> bool:
 
 def is_unit(text: str) -> bool:
     stripped = normalise(text)  # 萬元 is 万元: units are recognised in simplified form, output as printed
-    if stripped.count("/") == 1 and all(part and is_unit(part) for part in stripped.split("/")):
-        return True  # a compound of units: 元/平方米, 万元/人
+    parts = re.split(r"[/*·]", stripped)
+    if len(parts) > 1 and is_unit(parts[0]) and all(
+            is_unit(part) or re.fullmatch(r"[\u4e00-\u9fff]", part) for part in parts[1:]):
+        return True  # a compound of units: 元/平方米, 万元/人, 元/人*月, 元/生/年 (per pupil per year)
     return stripped in _UNITS or stripped in ("元", "万元", "%", "‰", *SPELLED_PERCENT)
 
 
@@ -145,8 +147,8 @@ def _looks_like_unit(text: str) -> bool:
     """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M, /10万)."""
     if re.fullmatch(r"/\d+(?:\.\d+)?[\u4e00-\u9fff]{0,2}", text):
         return True  # a rate: ≤12/10万
-    if len(text) > 6 or re.search(r"\d", text) or re.fullmatch(r"年[底末初中内]|月[底末初中]|[上下]半年", text):
-        return False  # 2023年底 is a date, not 2023 of the unit 年底
+    if len(text) > 6 or re.search(r"\d", text) or re.fullmatch(r"[年月][\u4e00-\u9fff]+|[上下]半年", text):
+        return False  # 2023年底, 2021年全年: a date, not 2023 of a unit 年底
     if re.fullmatch(r"[A-Za-z/²³]+", text):
         return True
     return bool(re.fullmatch(r"[\u4e00-\u9fff/%‰·]+", text)) and len(text) <= 4

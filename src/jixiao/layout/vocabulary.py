@@ -51,15 +51,15 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("level1", "一级指标", ("一级指标",), ValueKind.LEVEL1),
-    FieldSpec("level2", "二级指标", ("二级指标",), ValueKind.LEVEL2),
-    FieldSpec("level3", "三级指标", ("三级指标", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
+    FieldSpec("level1", "一级指标", ("一级指标", "一级"), ValueKind.LEVEL1),  # 一级 / 二级 / 三级: Shandong's 申报表
+    FieldSpec("level2", "二级指标", ("二级指标", "二级"), ValueKind.LEVEL2),
+    FieldSpec("level3", "三级指标", ("三级指标", "三级", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
               ValueKind.TEXT, free_text=True),
     FieldSpec("operator", "指标值类型", ("指标值类型", "指标性质", "计算符号", "运算符号", "符号", "指标类型"),
               ValueKind.OPERATOR),
     FieldSpec("target", "指标值", ("指标值", "目标值", "年度指标值", "年度目标值", "预期目标", "预期目标值",
                                    "全年指标值", "绩效指标值", "指标目标值", "年度预期目标", "预期指标值",
-                                   "年度绩效指标值", "计划完成值", "年度计划值"),
+                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值"),
               ValueKind.VALUE, combined=True),
     FieldSpec("target", "指标值及单位", ("指标值及单位", "指标值(包含数字及文字描述)", "目标值及单位"),
               ValueKind.VALUE, combined=True),
@@ -80,7 +80,8 @@ FIELDS: tuple[FieldSpec, ...] = (
                                        "全年完成值", "实际完成指标值"), ValueKind.VALUE),
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
-                                        "偏差原因", "未完成原因分析"), ValueKind.TEXT, free_text=True),
+                                        "偏差原因", "未完成原因分析", "未完成原因及拟采取的改进措施", "未完成原因"),
+              ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 
@@ -214,16 +215,20 @@ def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Opt
     """Match a header row's cells, each field at most once: a second column that names a field
     already taken (a 中期 group beside the 年度 one) is no field, but keeps what it would have
     been as its shadow, so that a row's cells still align by kind. Returns (match, shadow) pairs."""
+    matches = [match_header(text) for text in cells]
+    # a field named exactly somewhere (指标值) is that column's, before a clipped-looking name elsewhere
+    # (年度目标, the project's goal, which only looks like a clipped 年度目标值)
+    exact = {m.spec.name for m in matches if m is not None and m.exact}
     taken: set[str] = set()
     out: list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]] = []
-    for text in cells:
-        match = match_header(text)
-        if match is not None and match.spec.name in taken:
+    for match in matches:
+        if match is None:
+            out.append((None, None))
+        elif match.spec.name in taken or (not match.exact and match.spec.name in exact):
             out.append((None, match))
-            continue
-        if match is not None:
+        else:
             taken.add(match.spec.name)
-        out.append((match, None))
+            out.append((match, None))
     return out
 
 

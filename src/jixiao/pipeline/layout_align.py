@@ -29,8 +29,16 @@ _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0
               ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
 _LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
+_LEVEL1_STEMS = tuple(name[:-2] for name in LEVEL2_BY_LEVEL1)  # 产出, 效益, 满意度, 成本
 _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
+
+
+def _group_like(text: str) -> bool:
+    """A short name built on a 一级/二级 stem and ending like a group name (产出值, 经济效益值, 数量指标)."""
+    compact = normalise(text)
+    return len(compact) <= 8 and bool(re.search(r"(值|指标|类)$", compact)) and \
+        any(stem in compact for stem in (*_LEVEL1_STEMS, *_LEVEL2_STEMS))
 
 
 def _over_100(text: str) -> bool:
@@ -47,7 +55,14 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.LABEL:
         return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
     if kind is ValueKind.LEVEL1:
-        return 3.0 if ValueKind.LEVEL1 in kinds else -6.0
+        if ValueKind.LEVEL1 in kinds:
+            return 3.0
+        # a 一级 name in the form's own words (产出值, 效益值): short, and opening with a group's stem;
+        # any other short name (项目完成) is possible before a 二级, never preferred
+        compact = normalise(text)
+        if len(compact) <= 6 and compact.startswith(_LEVEL1_STEMS):
+            return 0.5
+        return -1.5 if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", compact) and not taxonomy else -6.0
     if kind is ValueKind.LEVEL2:
         if ValueKind.LEVEL2 in kinds:
             return 3.0
@@ -92,6 +107,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         if column.spec is not None and column.spec.name == "level3" and ValueKind.LEVEL1 not in kinds:
             return -1.5  # a 三级 worded like a 二级 (社会成本指标 under 成本指标): possible, never preferred
         return -4.0
+    if _group_like(text):  # 效益值, 生态效益值: a 一级/二级 in the form's words, not a note
+        return -1.0 if column.spec is not None and column.spec.name == "level3" else -3.0
     if _VALUE_LIKE.match(text) and len(text) <= 12:
         return -1.0  # ">=4个", "≥80M": a value, not a sentence
     if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:

@@ -23,6 +23,7 @@ from ..layout.vocabulary import (
     is_row_label_header,
     match_header,
     match_header_ending,
+    normalise,
     spec_named,
 )
 from ..model import (
@@ -258,6 +259,19 @@ def _header_run(columns: list[Column]) -> tuple[int, int]:
     return (0, positions[-1] + 1) if positions else (0, len(columns))
 
 
+_COLUMN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,6}(名称|数|额|单位|编码|代码|目标|类别|类型|性质)$")
+
+
+def _column_names_before(columns: list[Column], start: int) -> int:
+    """Where a header row of real cells begins: the run of column names found by the vocabulary,
+    extended left over cells that read as column names of their own (单位名称 | 项目名称 | 预算数 before
+    年度目标 | 一级指标 …), so that a row's first cells keep their columns."""
+    while start > 0 and (columns[start - 1].spec is not None or
+                         _COLUMN_NAME.match(normalise(columns[start - 1].header))):
+        start -= 1
+    return start
+
+
 def _split_long_row(cells: list[GridCell], width: int) -> list[list[GridCell]]:
     """A row far longer than the header (a table flattened onto one line) cut where a 一级 or 二级
     name opens a new row, once the row so far holds more than taxonomy names."""
@@ -299,6 +313,8 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                 # a dump that lost its line breaks: text before the run of column names is the page's,
                 # and the cells after it are the table's rows
                 start, end = _header_run(columns)
+                if not grid.tokenised:
+                    start = _column_names_before(columns, start)
                 if end < len(columns):
                     first_spilled = _header_cells(cells, grid.tokenised)[end][1]
                     spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]

@@ -99,14 +99,18 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     misfits = 0
     weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
     body = rows[header.row + 1:]
+    # a tokenised line is cut where a 一级/二级 name opens a row; a row of real cells longer than the
+    # header (a stream, a pipe row that lost its line breaks) is cut by _split_packed_row below,
+    # which also finds rows that open with a name the taxonomy does not know (项目完成, 产出值)
+    cut = _split_long_row if grid.tokenised else (lambda cells, _width: [cells])
     if not grid.positional and not grid.glued:  # a glued row is many pieces by nature
-        body = [part for cells in body for part in _split_long_row(cells, len(columns))]
+        body = [part for cells in body for part in cut(cells, len(columns))]
     if header.spill:  # the rows a flattened page ran into its header line
-        body = [*_split_long_row(header.spill, len(columns)), *body]
+        body = [*cut(header.spill, len(columns)), *body]
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
-    if grid.tokenised and not grid.glued:
-        body = [part for cells in body for part in _split_packed_row(columns, cells)]
+    if not grid.positional and not grid.glued:
+        body = [part for cells in body for part in _split_packed_row(columns, cells, grid.tokenised)]
     for cells in body:
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells:
@@ -114,6 +118,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         first = cells[0]
         if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
             break
+        if _NEXT_TABLE.match(normalise(first.text)) and not _NEXT_TABLE.match(normalise(header.cells[0].text)):
+            break  # 序号 | 学校性质 | 培训机构 …: the header of another table below this one
         texts = [c.text for c in cells]
         project = _project_row(cells)
         if project is not None:
@@ -205,6 +211,9 @@ def _join_broken_rows(columns: list[Column], body: list[list[GridCell]], tokenis
     return out
 
 
+_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*(?=\S)")
+_NEXT_TABLE = re.compile(r"^(序号|编号|序列)$")
+_ROW_COST = 1.0  # each row cut off costs this much fit: a cutting into many thin rows must earn its cuts
 _MAX_ROW_TOKENS = 16  # a piece longer than this is not one indicator row: bounds the search below
 _INDICATOR_VALUES = ("target", "actual", "score", "points", "weight")
 
@@ -219,14 +228,22 @@ def _packed(columns: list[Column], texts: list[str]) -> bool:
                any(_VALUE_LIKE.match(texts[i]) for i in idx[1:]) for k, idx in placed.items())
 
 
-def _split_packed_row(columns: list[Column], cells: list[GridCell]) -> list[list[GridCell]]:
-    """A tokenised line holding several indicator rows whose merged 一级/二级 cells left nothing to
-    cut at ('委托业务报告合格率 ≥100百分比 100 8 8 经费支出合规性 严格执行相关制度规定 达成预期指标 8 8'),
-    cut into rows: the cutting whose pieces each place a 三级 name and a value, with the best total
-    fit. Unchanged when the line reads as one row, or no such cutting exists."""
+def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: bool) -> list[list[GridCell]]:
+    """A row holding several indicator rows whose 一级/二级 names left nothing to cut at: a tokenised
+    line ('委托业务报告合格率 ≥100百分比 100 8 8 经费支出合规性 严格执行相关制度规定 达成预期指标 8 8'),
+    or a stream of one cell per line longer than the header (产出值 / 数量值 / 小学就读人数 / <=6962人 /
+    质量值 / …), cut into rows: the cutting whose pieces each place a 三级 name and a value, with the
+    best total fit. What no piece can take at the end (the page's footer) is left as a row of its own.
+    Unchanged when the row reads as one row, or no cutting exists."""
+    cells = [c for c in cells if not is_empty(c.text)]
+    footer = next((k for k, c in enumerate(cells) if FURNITURE.match(c.text) or SIGN_OFF.search(c.text)), None)
+    if footer:  # the page's footer or the next table's title ran into the row: the table ends there
+        return [*_split_packed_row(columns, cells[:footer], tokenised), cells[footer:]]
     texts = [c.text for c in cells]
     fields = {c.spec.name for c in columns if c.spec}
-    if len(texts) < 6 or "level3" not in fields or not _packed(columns, texts):
+    if len(texts) < 6 or "level3" not in fields:
+        return [cells]
+    if (tokenised and not _packed(columns, texts)) or (not tokenised and len(texts) <= len(columns)):
         return [cells]
     n = len(texts)
     best: list[Optional[tuple[float, int]]] = [None] * (n + 1)
@@ -235,24 +252,26 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell]) -> list[list
         for start in range(max(0, end - _MAX_ROW_TOKENS), end):
             if best[start] is None:
                 continue
-            fit, placed = _align(columns, texts[start:end], True, " ")
+            fit, placed = _align(columns, texts[start:end], tokenised, " ")
             if fit == float("-inf"):
                 continue
             named = {columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
             if "level3" not in named or not named & set(_INDICATOR_VALUES):
                 continue
-            total = best[start][0] + fit  # type: ignore[index]
+            total = best[start][0] + fit - _ROW_COST  # type: ignore[index]
             if best[end] is None or total > best[end][0]:  # type: ignore[index]
                 best[end] = (total, start)
-    if best[n] is None:
+    # the cutting that reads best; what lies after it no indicator row wants
+    end = max((k for k in range(1, n + 1) if best[k] is not None), key=lambda k: (best[k][0], k), default=0)  # type: ignore[index]
+    if end == 0 or (end < n and not tokenised and end < n // 2):
         return [cells]
+    tail = [cells[end:]] if end < n else []
     cuts: list[tuple[int, int]] = []
-    end = n
     while end > 0:
         start = best[end][1]  # type: ignore[index]
         cuts.insert(0, (start, end))
         end = start
-    return [cells[start:end] for start, end in cuts]
+    return [cells[start:end] for start, end in cuts] + tail
 
 
 def _project_row(cells: list[GridCell]) -> Optional[Cell]:
@@ -336,6 +355,9 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         if owner:
             carry["level1"] = carry["level2"].model_copy(update={"text": owner})
     row = dict(cells)
+    numbered = _NUMBERING.match(row["level3"].text) if "level3" in row else None
+    if numbered:  # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)
+        row["level3"] = row["level3"].model_copy(update={"text": row["level3"].text[numbered.end():]})
     for name in ("level1", "level2"):
         if name in row:
             row[name] = row[name].model_copy(update={"text": strip_score_range(row[name].text)[0]})
