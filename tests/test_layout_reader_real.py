@@ -4,6 +4,8 @@
   二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位): 年度指标值 is the group title over the last three.
 - A row a pipe dump broke over three lines is one record, not three pieces.
 - A 二级 short form the filer printed whole (经济效益) stays as printed; 百分比 stays a unit as printed.
+- Glued rows (no separator at all): a scoring rule (得10分…扣1分) is one cell, a closing 定量/定性 is the
+  value type, a value's own 以上/大于 is its comparison, and a row whose 三级 swallowed its rule gives none.
 """
 
 from __future__ import annotations
@@ -61,3 +63,36 @@ def test_short_level2_forms_and_a_spelled_percent_stay_as_printed(tmp_path):
         ("产出数量", "名"), ("产出质量", "百分比"), ("经济效益", None), ("社会效益", "%")]
     economic = records[2]["fields"]["level2"]
     assert economic["status"] == "intact" and economic["raw"] == "经济效益"
+
+
+# A Hunan budget-system export pasted into a page with every separator lost: 指标值 | 指标值内容 |
+# 评(扣)分标准 | 度量单位 ('-') | 指标值类型 run together on each line (17-xiangxi-tejiao).
+GLUED_RULES = """一级指标二级指标三级指标指标值指标值内容评(扣分标准) 度量单位指标值类型备注
+成本指标经济成本指标午餐补助标准12元/人.每天反映学生午餐标准按标准发放得10分,每少1元扣1分-定量
+满意度指标服务对象满意度指标家长对午餐满意度90%以上家长对午餐满意程度90%以上得10分,每降低1%扣1分-定性
+产出指标质量指标补助资金到位率95%以上实际到位金额/2024年补助预算95%得10分,每减少1%扣1分-定量
+时效指标发放完成时间2024年6月30日反映发放完成时间按期完成得10分,每超出10天扣1分-定量
+效益指标社会效益指标学生到校率大于95%适龄学生到校情况95%得10分,每减少1%扣1分-定量
+学生家庭负担有所减轻对家庭负担减轻情况较大得10分,一般得6分-定性
+"""
+
+
+def test_a_glued_row_keeps_its_scoring_rule_whole_and_reads_its_value_type(tmp_path):
+    source = tmp_path / "filing.txt"
+    source.write_text(GLUED_RULES, encoding="utf-8")
+    convert([str(source)], tmp_path / "out", memory=None, cache=False)
+    records = real_scoring.read_records(tmp_path / "out")["filing.txt"]
+    assert [_fields(r) for r in records] == [
+        ("成本指标", "经济成本指标", "午餐补助标准", "=", "12", None, None),
+        # 定性/定量 is the kind of value; the value's own 以上 / 大于 is its comparison
+        ("满意度指标", "服务对象满意度指标", "家长对午餐满意度", "≥", "90", "%", None),
+        ("产出指标", "质量指标", "补助资金到位率", "≥", "95", "%", None),
+        ("产出指标", "时效指标", "发放完成时间", "=", "2024年6月30日", None, None),
+        ("效益指标", "社会效益指标", "学生到校率", ">", "95", "%", None),
+    ]
+    assert [(r["explanation"], r["scoring_rule"]) for r in records][1:3] == [
+        ("家长对午餐满意程度", "90%以上得10分,每降低1%扣1分"),
+        ("实际到位金额/2024年补助预算", "95%得10分,每减少1%扣1分")]
+    # the last row runs name, value and rule into one cell: no record, and the filing says so
+    filing = (tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8")
+    assert "1 row(s) below the header at line 1 run several cells together" in filing

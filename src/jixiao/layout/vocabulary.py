@@ -68,6 +68,7 @@ FIELDS: tuple[FieldSpec, ...] = (
                                           "指标值内容", "指标解释说明"),
               ValueKind.TEXT, fragment="explanations", free_text=True),
     FieldSpec("scoring_rule", "评(扣)分标准", ("评(扣)分标准", "评/扣分标准", "评扣分标准", "评分标准", "扣分标准",
+                                               "评(扣分标准)",  # the bracket misplaced, as a Hunan export prints it
                                                "评分规则", "评分办法", "计分方法"),
               ValueKind.TEXT, fragment="scoring", free_text=True),
     FieldSpec("score", "分值", ("分值", "指标分值", "标准分值", "分数"), ValueKind.NUMBER, fragment="scoring"),

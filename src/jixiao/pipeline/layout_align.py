@@ -29,7 +29,10 @@ _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0
               ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
 _LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
-_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
+# a value opens with a sign, a digit, or a comparison in words before a digit ('大于90%')
+_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d|(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\d)")
+_CLOSES_VALUE = re.compile(r"^\s*(?:[%％]|及?以上|及?以下|以内)")
+_OPENS_VALUE = re.compile(r"(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\s*$")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -68,12 +71,14 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
             return -6.0
         if "**" in text:
             return 0.2  # a template hint left in the cell ("≥**个"), not the value
-        if re.match(r"^[≥≤=<>＞＜≧≦]|^\d", text.strip()):
+        if _VALUE_LIKE.match(text.strip()):
             return 2.0
         return 1.0 if len(text) <= 12 else 0.2
     # free text
     if taxonomy:
         return -4.0
+    if _CLOSES_VALUE.match(text) or _OPENS_VALUE.search(text):
+        return -1.5  # '%以上…' ends the value before it and '…大于' opens the one after it: no cell starts or ends so
     if _VALUE_LIKE.match(text) and len(text) <= 12:
         return -1.0  # ">=4个", "≥80M": a value, not a sentence
     if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
@@ -83,6 +88,12 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if column.spec is None:
         return -0.5
     return 1.5 if column.spec.name == "level3" else 1.0
+
+
+def _year_in_text(parts: list[str], k: int) -> bool:
+    """'…金额/' '2023' '年伙食补助预算': a year inside a sentence a glued row was cut at, no value."""
+    return bool(re.fullmatch(r"\d{4}", parts[k])) and k + 1 < len(parts) and parts[k + 1].startswith("年") \
+        and not re.match(r"年\d", parts[k + 1])
 
 
 def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ") -> tuple[float, dict[int, list[int]]]:
@@ -119,7 +130,10 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                 if k > i + 1:
                     score -= 0.1 * (k - i - 1)
                     if column.kind is not ValueKind.VALUE or sep:
-                        score -= 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
+                        score -= 1.5 * sum(1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
+                                           and not _year_in_text(part, k_))
+                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it
+                        score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)

@@ -217,6 +217,8 @@ def _cell(grid_cell: GridCell, text: str) -> Cell:
 
 
 _OPERATOR_SIGN = re.compile(r"[≥≤<>＞＜≧≦]|>=|<=")
+_COMPARISONS = frozenset({"≥", "≤", ">", "<"})
+_SCORING_PHRASE = re.compile(r"[得扣]\s*\d+(?:\.\d+)?\s*分")
 
 
 def _run_together(cells: dict[str, Cell]) -> bool:
@@ -225,6 +227,8 @@ def _run_together(cells: dict[str, Cell]) -> bool:
     level3 = cells.get("level3")
     if level3 is not None and not re.search(r"[\u4e00-\u9fff\w]", level3.text):
         return True  # punctuation alone ('('); a placeholder like '0' is a filer's choice and stays
+    if level3 is not None and _SCORING_PHRASE.search(level3.text):
+        return True  # a 三级指标 holding a scoring rule ('…较大得10分,一般得6分'): name, value and rule in one
     target = cells.get("target")
     return target is not None and len(_OPERATOR_SIGN.findall(target.text)) >= 2
 
@@ -290,6 +294,12 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
             cells["direction"] = operator
             operator = cells.get("operator")
         op_value = operator_of(operator.text) if operator is not None else None
+        if operator is not None and normalise(operator.text) in ("定性", "定量") and split.operator in _COMPARISONS:
+            # 指标值类型 定性/定量 says what kind of value it is, not how it compares: a value printed
+            # with its own comparison ('95%以上', '大于90%') is read by that comparison
+            operator = operator.model_copy(update={"text": split.operator})
+            cells["operator"] = operator
+            op_value = split.operator
         if operator is None or is_empty(operator.text):
             if split.operator:
                 cells["operator"] = target.model_copy(update={"text": split.operator})
