@@ -6,6 +6,8 @@
 - A 二级 short form the filer printed whole (经济效益) stays as printed; 百分比 stays a unit as printed.
 - Glued rows (no separator at all): a scoring rule (得10分…扣1分) is one cell, a closing 定量/定性 is the
   value type, a value's own 以上/大于 is its comparison, and a row whose 三级 swallowed its rule gives none.
+- A glued self-evaluation on one line: rows cut where they align best, fused digits cut where the value
+  repeats, a value printed twice is two cells, and the total row and note end the table.
 """
 
 from __future__ import annotations
@@ -96,3 +98,28 @@ def test_a_glued_row_keeps_its_scoring_rule_whole_and_reads_its_value_type(tmp_p
     # the last row runs name, value and rule into one cell: no record, and the filing says so
     filing = (tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8")
     assert "1 row(s) below the header at line 1 run several cells together" in filing
+
+
+# A self-evaluation table flattened onto one line with no separator at all (34-zhongjiang): 分值 before
+# 年度指标值, two indicators of one 二级 back to back, digits of adjacent cells fused ('20100%100%20' is
+# 分值 20, 100%, 100%, 得分 20), a text value printed twice, and a total row and a note after the table.
+GLUED_SELF_EVALUATION = (
+    "附件:项目绩效自评表绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施"
+    "产出指标(60分)数量指标安装水位标尺10≥120米≥120米10标尺宽度10≥40厘米≥40厘米10"
+    "质量指标工程验收合格率20100%100%20成本指标项目总投资1015万元15万元10"
+    "效益指标(30分)经济效益指标社会效益指标受益户数10≥500人≥500人10灌溉条件改善状况10显著提升显著提升10"
+    "……总分100100注:1.一级指标分值统一设置为:产出指标50分、效益指标30分、满意度指标10分\n")
+
+
+def test_a_self_evaluation_flattened_onto_one_glued_line(tmp_path):
+    records = _records(tmp_path, GLUED_SELF_EVALUATION)
+    assert [_fields(r) for r in records] == [
+        ("产出指标", "数量指标", "安装水位标尺", "≥", "120", "米", "10"),
+        ("产出指标", "数量指标", "标尺宽度", "≥", "40", "厘米", "10"),
+        ("产出指标", "质量指标", "工程验收合格率", "=", "100", "%", "20"),
+        ("产出指标", "成本指标", "项目总投资", "=", "15", "万元", "10"),
+        ("效益指标", "社会效益指标", "受益户数", "≥", "500", "人", "10"),
+        ("效益指标", "社会效益指标", "灌溉条件改善状况", "定性", "显著提升", None, "10"),
+    ]
+    assert [(r.get("actual"), r.get("points")) for r in records] == [
+        ("≥120米", 10), ("≥40厘米", 10), ("100%", 20), ("15万元", 10), ("≥500人", 10), ("显著提升", 10)]

@@ -94,12 +94,14 @@ def _header_run_end(parts: list[str]) -> int:
 # the start or end of the text around it.
 _WORD_OPERATOR = r"大于等于|小于等于|不低于|不高于|不少于|不超过|不多于|大于|小于|高于|低于"
 _OPERATOR_CHARS = "≥≤=<>＞＜≧≦﹦"
+_RANGE = r"[(（]\d+(?:\.\d+)?分[)）]"
 _PIECE = re.compile(
-    rf"(?P<op>>=|<=|[{_OPERATOR_CHARS}]|(?:{_WORD_OPERATOR})(?=\d))"
+    rf"(?P<range>{_RANGE})"  # a section's score range: '产出指标(70分)'
+    rf"|(?P<op>>=|<=|[{_OPERATOR_CHARS}]|(?:{_WORD_OPERATOR})(?=\d))"
     r"|(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"  # a date is one value: '2023年12月31日'
     r"|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])"
     r"|(?P<suffix>(?<=[\d%％])(?:及以上|以上|及以下|以下|以内))"
-    rf"|(?P<text>(?:(?!(?:{_WORD_OPERATOR})\d)[^\d{_OPERATOR_CHARS}%％])+)")
+    rf"|(?P<text>(?:(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
 
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
@@ -150,6 +152,9 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
     matches = list(_PIECE.finditer(text))
     for n, match in enumerate(matches):
         piece = match.group(0)
+        if match.lastgroup == "range" and pieces and pieces[-1] in _TAXONOMY:
+            pieces[-1] += piece  # the score range belongs to the section name before it
+            continue
         if match.lastgroup != "text":
             pieces.append(piece)
             continue
@@ -165,9 +170,36 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
             pieces.append(name.group(0))
             position = name.end()
         if piece[position:].strip():
-            pieces.append(piece[position:].strip())
+            pieces.extend(_echoed(piece[position:].strip()))
         pieces.extend(tail)
     return pieces
+
+
+def _echoed(text: str) -> list[str]:
+    """'显著提升显著提升': a value and the same value again (a self-evaluation's 实际值 repeating its
+    指标值, a 二级 name its 三级) are two cells."""
+    half = len(text) // 2
+    if len(text) % 2 == 0 and half >= 2 and text[:half] == text[half:]:
+        return [text[:half], text[half:]]
+    return [text]
+
+
+def _unfuse(pieces: list[str]) -> list[str]:
+    """Digits of two cells printed with nothing between them ('20100' '%' '100' '%': 分值 20, then 100%
+    twice). Where a self-evaluation's 实际值 repeats its 指标值 with the same unit, the digit run before
+    the first unit is cut where it ends in the repeated value; otherwise it stays as printed."""
+    out = list(pieces)
+    k = 0
+    while k + 3 < len(out):
+        run, unit, value, again = out[k:k + 4]
+        value_digits = re.sub(r"^(?:>=|<=|[" + _OPERATOR_CHARS + r"])", "", value)
+        if re.fullmatch(r"\d+", run) and re.fullmatch(r"\d+(?:\.\d+)?", value_digits) and unit == again \
+                and not re.search(r"\d", unit) and value_digits == value and len(run) > len(value) \
+                and run.endswith(value) and not run.startswith("0"):
+            out[k:k + 1] = [run[:-len(value)], value]
+            k += 2
+        k += 1
+    return out
 
 
 def cut_glued_row(line: str) -> list[str]:
@@ -183,7 +215,20 @@ def cut_glued_row(line: str) -> list[str]:
             pieces.append(line[start:end].strip())
         position = end
     pieces.extend(_cut_run(line[position:], at_end=True))
-    return pieces
+    return _unfuse(pieces)
+
+
+_TOTAL = re.compile(r"^[.。…·]*总分$")
+
+
+def _at_totals(parts: list[str]) -> list[list[str]]:
+    """A glued line's pieces, cut before each total row's label."""
+    out: list[list[str]] = [[]]
+    for part in parts:
+        if _TOTAL.match(part) and out[-1]:
+            out.append([])
+        out[-1].append(part)
+    return [cut for cut in out if cut]
 
 
 def _stream_header(stripped: list[str]) -> int | None:
@@ -362,9 +407,10 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = cut_glued_row(stripped)
             else:
                 parts = [stripped]
-            row_cells = [(part, number) for part in parts if part]
-            if row_cells:
-                rows.append(row_cells)
+            # a flattened table runs its total row ('……总分100100') and the notes below it on: they
+            # are a row of their own, which ends the table
+            for cut in _at_totals([part for part in parts if part]):
+                rows.append([(part, number) for part in cut])
     else:
         pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
         for number, line in enumerate(lines, start=1):

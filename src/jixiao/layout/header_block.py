@@ -39,7 +39,7 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
 FURNITURE = re.compile(
     r"^\s*(填表人|填报人|联系电话|填报日期|填表日期|单位负责人|财务负责人|审核人|扫一扫|相关解读|相关链接|"
     r"全部留言|评论|有用|打印|关闭|分享|\[|【打印|上一篇|下一篇|附件\s*[\d:：]|来源|发布时间|浏览次数|"
-    r"财政部门审核意见|主管部门审核意见|审核意见)"
+    r"财政部门审核意见|主管部门审核意见|审核意见|[.。…·]*总分)"
 )
 """Page furniture and sign-off lines: never indicator rows."""
 

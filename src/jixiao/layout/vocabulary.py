@@ -78,10 +78,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("project", "项目名称", ("项目名称", "项目支出名称", "二级项目名称", "子项目名称"), ValueKind.TEXT),
     FieldSpec("standard", "绩效标准", ("绩效标准", "指标值确定依据", "标准类型"), ValueKind.STANDARD, record=False),
     FieldSpec("actual", "实际完成值", ("实际完成值", "全年实际完成值", "实际完成情况", "完成值", "实际值",
-                                       "全年完成值", "实际完成指标值"), ValueKind.VALUE),
+                                       "全年完成值", "实际完成指标值", "全年实际值"), ValueKind.VALUE),
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
-                                        "偏差原因", "未完成原因分析"), ValueKind.TEXT, free_text=True),
+                                        "偏差原因", "未完成原因分析",
+                                        "未完成原因及拟采取的改进措施", "未完成原因"), ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 

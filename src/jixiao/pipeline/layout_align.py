@@ -71,6 +71,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
             return -6.0
         if "**" in text:
             return 0.2  # a template hint left in the cell ("≥**个"), not the value
+        if re.fullmatch(r"\s*(?:>=|<=|[≥≤=<>＞＜≧≦])\s*", text):
+            return -1.0  # a sign alone is no value: the number it compares is in the next piece
         if _VALUE_LIKE.match(text.strip()):
             return 2.0
         return 1.0 if len(text) <= 12 else 0.2
@@ -132,8 +134,11 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                     if column.kind is not ValueKind.VALUE or sep:
                         score -= 1.5 * sum(1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
                                            and not _year_in_text(part, k_))
-                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it
+                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it, nor a
+                        # second value ('≥266' '米' '≥266' '米': a target and the actual value after it)
                         score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))
+                        score -= 3.0 * sum(1 for k_, t in enumerate(part) if k_ and _VALUE_LIKE.match(t)
+                                           and any(re.search(r"\d", u) for u in part[:k_]))
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)

@@ -103,6 +103,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [part for cells in body for part in _split_long_row(cells, len(columns))]
     if header.spill:  # the rows a flattened page ran into its header line
         body = [*_split_long_row(header.spill, len(columns)), *body]
+    if grid.glued:  # several rows a flattened page printed on one line, each cut where it aligns best
+        body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     for cells in body:
@@ -152,6 +154,43 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             continue
         misfits = 0
     return reading
+
+
+_ROW_COST = 6.0  # what opening one more row costs: a row is cut only where both parts read much better apart
+
+
+def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[GridCell]]:
+    """A glued row that holds several rows ('安装坡面水标尺 10 ≥ 266 米 ≥ 266 米 10 水标尺宽度 10 ≥ 50 厘米 …':
+    two indicators of one 二级 on one line) cut into consecutive rows that each align, best total fit
+    less a cost per row, so a row that reads well whole stays whole; a new row opens only at a text
+    piece (a 三级 name). A row that cannot be cut so that every part aligns stays as it is."""
+    texts = [c.text for c in cells if not is_empty(c.text)]
+    kept = [c for c in cells if not is_empty(c.text)]
+    n = len(texts)
+    if n < 4:
+        return [cells]
+    opens = [k == 0 or not (classify(t) or _VALUE_LIKE.match(t) or len(t) <= 2) for k, t in enumerate(texts)]
+    NEG = float("-inf")
+    best = [NEG] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == NEG or not opens[i]:
+            continue
+        for j in range(i + 1, min(n, i + 2 * len(columns)) + 1):
+            if j < n and not opens[j]:
+                continue
+            fit = _align(columns, texts[i:j], True, "")[0]
+            if fit != NEG and best[i] + fit - _ROW_COST > best[j]:
+                best[j], back[j] = best[i] + fit - _ROW_COST, i
+    if best[n] == NEG:
+        return [cells]
+    cuts: list[tuple[int, int]] = []
+    j = n
+    while j > 0:
+        cuts.insert(0, (back[j], j))
+        j = back[j]
+    return [kept[i:j] for i, j in cuts]
 
 
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
