@@ -123,3 +123,23 @@ def test_a_self_evaluation_flattened_onto_one_glued_line(tmp_path):
     ]
     assert [(r.get("actual"), r.get("points")) for r in records] == [
         ("≥120米", 10), ("≥40厘米", 10), ("100%", 20), ("15万元", 10), ("≥500人", 10), ("显著提升", 10)]
+
+
+# A Hebei 绩效评价指标表 run together (40-ningjin): 评价指标 / 评价内容 / 指标名称 are the three levels, the
+# 一级 is printed short (产出), and a target's digits run into its 分值 ('1500' + '10' = '150010').
+GLUED_EVALUATION_INDEX = """评价指标评价内容指标名称指标说明目标值分值备注
+产出数量指标受助学生人数150010
+发放及时率100%20
+质量指标资助对象覆盖率100%10
+资助对象满意度95%以上10
+"""
+
+
+def test_evaluation_index_names_and_a_target_fused_with_its_score(tmp_path):
+    records = _records(tmp_path, GLUED_EVALUATION_INDEX)
+    assert [_fields(r) for r in records] == [
+        ("产出", "数量指标", "受助学生人数", "=", "1500", None, "10"),
+        ("产出", "数量指标", "发放及时率", "=", "100", "%", "20"),
+        ("产出", "质量指标", "资助对象覆盖率", "=", "100", "%", "10"),
+        ("产出", "质量指标", "资助对象满意度", "≥", "95", "%", "10"),
+    ]

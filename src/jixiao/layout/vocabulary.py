@@ -51,8 +51,9 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("level1", "一级指标", ("一级指标",), ValueKind.LEVEL1),
-    FieldSpec("level2", "二级指标", ("二级指标",), ValueKind.LEVEL2),
+    # 评价指标 / 评价内容 / 指标名称: a 绩效评价指标表's names for the three levels (Hebei)
+    FieldSpec("level1", "一级指标", ("一级指标", "评价指标"), ValueKind.LEVEL1),
+    FieldSpec("level2", "二级指标", ("二级指标", "评价内容"), ValueKind.LEVEL2),
     FieldSpec("level3", "三级指标", ("三级指标", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
               ValueKind.TEXT, free_text=True),
     FieldSpec("operator", "指标值类型", ("指标值类型", "指标性质", "计算符号", "运算符号", "符号", "指标类型"),

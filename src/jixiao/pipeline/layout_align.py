@@ -28,6 +28,7 @@ from .layout_header import Column
 _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0, ValueKind.TEXT: 0.5,
               ValueKind.OPERATOR: 0.3, ValueKind.VALUE: 1.5, ValueKind.UNIT: 0.3, ValueKind.NUMBER: 0.5,
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
+_LEVEL1_STEMS = frozenset(name[:-2] for name in LEVEL2_BY_LEVEL1)
 _LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
 # a value opens with a sign, a digit, or a comparison in words before a digit ('大于90%')
 _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d|(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\d)")
@@ -43,7 +44,10 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.LABEL:
         return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
     if kind is ValueKind.LEVEL1:
-        return 3.0 if ValueKind.LEVEL1 in kinds else -6.0
+        if ValueKind.LEVEL1 in kinds:
+            return 3.0
+        # a 一级 name in the filer's short form (产出, 效益): the taxonomy name without 指标
+        return 1.0 if normalise(text) in _LEVEL1_STEMS else -6.0
     if kind is ValueKind.LEVEL2:
         if ValueKind.LEVEL2 in kinds:
             return 3.0

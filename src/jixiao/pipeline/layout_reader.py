@@ -105,6 +105,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [*_split_long_row(header.spill, len(columns)), *body]
     if grid.glued:  # several rows a flattened page printed on one line, each cut where it aligns best
         body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
+        body = _unfuse_scores(columns, body)
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     for cells in body:
@@ -191,6 +192,28 @@ def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[Gr
         cuts.insert(0, (back[j], j))
         j = back[j]
     return [kept[i:j] for i, j in cuts]
+
+
+def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A glued row ending in the digits of its target and its 分值 printed together ('…达到预计值210010':
+    2100 and 10), where the header has 目标值 right before 分值. The run is cut so that its tail is a
+    分值 the table's other rows end with (10, 20 …), when exactly one such cut exists; otherwise it
+    stays as printed."""
+    fields = [c.spec.name if c.spec else None for c in columns]
+    if "target" not in fields or "score" not in fields or fields.index("score") != fields.index("target") + 1:
+        return body
+    seen = {cells[-1].text.strip() for cells in body if len(cells) > 1 and re.fullmatch(r"[1-9]\d?|100", cells[-1].text.strip())}
+    out = []
+    for cells in body:
+        run = cells[-1].text.strip() if cells else ""
+        if re.fullmatch(r"\d{3,}", run) and int(run) > 100 and not any(is_number(c.text) for c in cells[:-1]):
+            tails = [t for t in seen if run.endswith(t) and len(run) > len(t)]
+            if len(tails) == 1:
+                head = run[:-len(tails[0])]
+                cells = [*cells[:-1], cells[-1].model_copy(update={"text": head}),
+                         cells[-1].model_copy(update={"text": tails[0]})]
+        out.append(cells)
+    return out
 
 
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
