@@ -5,7 +5,8 @@
 - A row a pipe dump broke over three lines is one record, not three pieces.
 - A 二级 short form the filer printed whole (经济效益) stays as printed; 百分比 stays a unit as printed.
 - Glued rows (no separator at all): a scoring rule (得10分…扣1分) is one cell, a closing 定量/定性 is the
-  value type, a value's own 以上/大于 is its comparison, and a row whose 三级 swallowed its rule gives none.
+  value type, a value's own 以上/大于 is its comparison, 有所减轻 is a qualitative value, and a row whose
+  三级 swallowed its rule gives none.
 - A glued self-evaluation on one line: rows cut where they align best, fused digits cut where the value
   repeats, a value printed twice is two cells, and the total row and note end the table.
 """
@@ -76,6 +77,7 @@ GLUED_RULES = """一级指标二级指标三级指标指标值指标值内容评
 时效指标发放完成时间2024年6月30日反映发放完成时间按期完成得10分,每超出10天扣1分-定量
 效益指标社会效益指标学生到校率大于95%适龄学生到校情况95%得10分,每减少1%扣1分-定量
 学生家庭负担有所减轻对家庭负担减轻情况较大得10分,一般得6分-定性
+学生生活质量良好得10分,一般得8分,差得0分-定性
 """
 
 
@@ -91,11 +93,14 @@ def test_a_glued_row_keeps_its_scoring_rule_whole_and_reads_its_value_type(tmp_p
         ("产出指标", "质量指标", "补助资金到位率", "≥", "95", "%", None),
         ("产出指标", "时效指标", "发放完成时间", "=", "2024年6月30日", None, None),
         ("效益指标", "社会效益指标", "学生到校率", ">", "95", "%", None),
+        # 有所减轻: a qualitative target's set phrase ends the 三级 name
+        ("效益指标", "社会效益指标", "学生家庭负担", "定性", "有所减轻", None, None),
     ]
     assert [(r["explanation"], r["scoring_rule"]) for r in records][1:3] == [
         ("家长对午餐满意程度", "90%以上得10分,每降低1%扣1分"),
         ("实际到位金额/2024年补助预算", "95%得10分,每减少1%扣1分")]
-    # the last row runs name, value and rule into one cell: no record, and the filing says so
+    # the last row runs name, value and rule into one cell with nothing to cut it at: no record, and
+    # the filing says so
     filing = (tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8")
     assert "1 row(s) below the header at line 1 run several cells together" in filing
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from ..layout.header_block import FURNITURE
-from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES
+from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 
@@ -105,6 +105,8 @@ _PIECE = re.compile(
 
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
+# where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')
+_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS)))
 
 # A scoring rule (评(扣)分标准) printed in a row: '得10分', '扣1分' with the words between them. Its
 # numbers are the rule's, not cells of their own ('按期完成得10分,每超出10天扣1分' is one cell).
@@ -135,7 +137,7 @@ def _scoring_spans(line: str) -> list[tuple[int, int]]:
         run = start
         while run > floor and not re.match(rf"[\d{_OPERATOR_CHARS}%％]", line[run - 1]):
             run -= 1
-        names = [m.end() for m in _TAXONOMY_IN_TEXT.finditer(line, run, start)]
+        names = [m.end() for m in _CELL_IN_TEXT.finditer(line, run, start)]
         run = names[-1] if names else run
         run = next((d.end() for d in _DATE.finditer(line) if d.start() < run < d.end()), run)  # '…31日' stays whole
         if start - run <= 3 and run > floor:
@@ -164,7 +166,7 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
             piece = typed.group(1)
             tail = [t for t in typed.group(2, 3) if t]
         position = 0
-        for name in _TAXONOMY_IN_TEXT.finditer(piece):  # longest names first in the alternation
+        for name in _CELL_IN_TEXT.finditer(piece):  # longest names first in the alternation
             if piece[position:name.start()].strip():
                 pieces.append(piece[position:name.start()].strip())
             pieces.append(name.group(0))
