@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from ..layout.header_block import FURNITURE
-from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES
+from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 
@@ -89,31 +89,148 @@ def _header_run_end(parts: list[str]) -> int:
     return len(parts)
 
 
-_PIECE = re.compile(r"(?P<op>>=|<=|[≥≤=<>＞＜≧≦﹦])|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])|(?P<text>[^\d≥≤=<>＞＜≧≦﹦%％]+)")
+# A comparison printed in words right before a number ('大于90%') is the value's operator, and one
+# printed after a number or percent sign ('95%以上') its suffix: both are pieces of the value, not
+# the start or end of the text around it.
+_WORD_OPERATOR = r"大于等于|小于等于|不低于|不高于|不少于|不超过|不多于|大于|小于|高于|低于"
+_OPERATOR_CHARS = "≥≤=<>＞＜≧≦﹦"
+_RANGE = r"[(（]\d+(?:\.\d+)?分[)）]"
+_PIECE = re.compile(
+    rf"(?P<range>{_RANGE})"  # a section's score range: '产出指标(70分)'
+    rf"|(?P<op>>=|<=|[{_OPERATOR_CHARS}]|(?:{_WORD_OPERATOR})(?=\d))"
+    r"|(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"  # a date is one value: '2023年12月31日'
+    r"|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])"
+    r"|(?P<suffix>(?<=[\d%％])(?:及以上|以上|及以下|以下|以内))"
+    rf"|(?P<text>(?:(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
 
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
+# where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')
+_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS)))
+
+# A scoring rule (评(扣)分标准) printed in a row: '得10分', '扣1分' with the words between them. Its
+# numbers are the rule's, not cells of their own ('按期完成得10分,每超出10天扣1分' is one cell).
+_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?")
+_SCORING_PHRASE = re.compile(r"[得扣]\s*\d+(?:\.\d+)?\s*分")
+_RULE_GAP = 24  # at most this many characters between two phrases of one rule ('得10分,每减少1%,扣1分')
+# The value type (指标值类型) closing a row, after the empty 度量单位 cell's '-': '…扣1分-定量'.
+_VALUE_TYPE_TAIL = re.compile(r"^(.*?)([-－—/]?)(定量|定性)$")
 
 
-def cut_glued_row(line: str) -> list[str]:
-    """Cut a row printed without separators into pieces: taxonomy names (wherever they stand in a
-    text run: a flattened table runs one row's value into the next row's 二级), text, numbers,
-    percent signs and operators. No character is dropped or added."""
+def _scoring_spans(line: str) -> list[tuple[int, int]]:
+    """Where scoring rules stand in a run-together line: from the text before the first 得N分/扣N分
+    phrase (back to the previous value or taxonomy name) to the last phrase of the same rule. A rule
+    that opens with the value it scores against ('95%以上得10分', '90%得10分') takes that value along
+    when the row has printed a value before it (the target) and only a short word ('以上') stands
+    between the value and the phrase."""
+    spans: list[tuple[int, int]] = []
+    phrases = list(_SCORING_PHRASE.finditer(line))
+    k = 0
+    while k < len(phrases):
+        start, end = phrases[k].start(), phrases[k].end()
+        while k + 1 < len(phrases) and phrases[k + 1].start() - end <= _RULE_GAP and \
+                not _TAXONOMY_IN_TEXT.search(line, end, phrases[k + 1].start()):
+            k += 1
+            end = phrases[k].end()
+        k += 1
+        floor = spans[-1][1] if spans else 0
+        run = start
+        while run > floor and not re.match(rf"[\d{_OPERATOR_CHARS}%％]", line[run - 1]):
+            run -= 1
+        names = [m.end() for m in _CELL_IN_TEXT.finditer(line, run, start)]
+        run = names[-1] if names else run
+        run = next((d.end() for d in _DATE.finditer(line) if d.start() < run < d.end()), run)  # '…31日' stays whole
+        if start - run <= 3 and run > floor:
+            value = re.search(r"[\d.%％]+$", line[floor:run])
+            if value is not None and re.search(r"\d", line[floor:floor + value.start()]):
+                run = floor + value.start()
+        spans.append((run, end))
+    return spans
+
+
+def _cut_run(text: str, at_end: bool) -> list[str]:
+    """Cut a stretch of a row with no scoring rule in it (see :func:`cut_glued_row`)."""
     pieces: list[str] = []
-    for match in _PIECE.finditer(line):
+    matches = list(_PIECE.finditer(text))
+    for n, match in enumerate(matches):
         piece = match.group(0)
+        if match.lastgroup == "range" and pieces and pieces[-1] in _TAXONOMY:
+            pieces[-1] += piece  # the score range belongs to the section name before it
+            continue
         if match.lastgroup != "text":
             pieces.append(piece)
             continue
+        tail: list[str] = []
+        typed = _VALUE_TYPE_TAIL.match(piece.strip()) if at_end and n == len(matches) - 1 else None
+        if typed is not None:
+            piece = typed.group(1)
+            tail = [t for t in typed.group(2, 3) if t]
         position = 0
-        for name in _TAXONOMY_IN_TEXT.finditer(piece):  # longest names first in the alternation
+        for name in _CELL_IN_TEXT.finditer(piece):  # longest names first in the alternation
             if piece[position:name.start()].strip():
                 pieces.append(piece[position:name.start()].strip())
             pieces.append(name.group(0))
             position = name.end()
         if piece[position:].strip():
-            pieces.append(piece[position:].strip())
+            pieces.extend(_echoed(piece[position:].strip()))
+        pieces.extend(tail)
     return pieces
+
+
+def _echoed(text: str) -> list[str]:
+    """'显著提升显著提升': a value and the same value again (a self-evaluation's 实际值 repeating its
+    指标值, a 二级 name its 三级) are two cells."""
+    half = len(text) // 2
+    if len(text) % 2 == 0 and half >= 2 and text[:half] == text[half:]:
+        return [text[:half], text[half:]]
+    return [text]
+
+
+def _unfuse(pieces: list[str]) -> list[str]:
+    """Digits of two cells printed with nothing between them ('20100' '%' '100' '%': 分值 20, then 100%
+    twice). Where a self-evaluation's 实际值 repeats its 指标值 with the same unit, the digit run before
+    the first unit is cut where it ends in the repeated value; otherwise it stays as printed."""
+    out = list(pieces)
+    k = 0
+    while k + 3 < len(out):
+        run, unit, value, again = out[k:k + 4]
+        value_digits = re.sub(r"^(?:>=|<=|[" + _OPERATOR_CHARS + r"])", "", value)
+        if re.fullmatch(r"\d+", run) and re.fullmatch(r"\d+(?:\.\d+)?", value_digits) and unit == again \
+                and not re.search(r"\d", unit) and value_digits == value and len(run) > len(value) \
+                and run.endswith(value) and not run.startswith("0"):
+            out[k:k + 1] = [run[:-len(value)], value]
+            k += 2
+        k += 1
+    return out
+
+
+def cut_glued_row(line: str) -> list[str]:
+    """Cut a row printed without separators into pieces: taxonomy names (wherever they stand in a
+    text run: a flattened table runs one row's value into the next row's 二级), text, numbers,
+    dates, percent signs, operators (signs, words before a number, suffixes after it), a scoring
+    rule whole, and a closing value type (定量/定性). No character is dropped or added."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in _scoring_spans(line):
+        pieces.extend(_cut_run(line[position:start], at_end=False))
+        if line[start:end].strip():
+            pieces.append(line[start:end].strip())
+        position = end
+    pieces.extend(_cut_run(line[position:], at_end=True))
+    return _unfuse(pieces)
+
+
+_TOTAL = re.compile(r"^[.。…·]*总分$")
+
+
+def _at_totals(parts: list[str]) -> list[list[str]]:
+    """A glued line's pieces, cut before each total row's label."""
+    out: list[list[str]] = [[]]
+    for part in parts:
+        if _TOTAL.match(part) and out[-1]:
+            out.append([])
+        out[-1].append(part)
+    return [cut for cut in out if cut]
 
 
 def _stream_header(stripped: list[str]) -> int | None:
@@ -304,9 +421,10 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = cut_glued_row(stripped)
             else:
                 parts = [stripped]
-            row_cells = [(part, number) for part in parts if part]
-            if row_cells:
-                rows.append(row_cells)
+            # a flattened table runs its total row ('……总分100100') and the notes below it on: they
+            # are a row of their own, which ends the table
+            for cut in _at_totals([part for part in parts if part]):
+                rows.append([(part, number) for part in cut])
     else:
         pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
         for number, line in enumerate(lines, start=1):

@@ -51,8 +51,9 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("level1", "一级指标", ("一级指标", "一级"), ValueKind.LEVEL1),  # 一级 / 二级 / 三级: Shandong's 申报表
-    FieldSpec("level2", "二级指标", ("二级指标", "二级"), ValueKind.LEVEL2),
+    # 一级 / 二级 / 三级: Shandong's 申报表; 评价指标 / 评价内容 / 指标名称: a 绩效评价指标表's (Hebei)
+    FieldSpec("level1", "一级指标", ("一级指标", "一级", "评价指标"), ValueKind.LEVEL1),
+    FieldSpec("level2", "二级指标", ("二级指标", "二级", "评价内容"), ValueKind.LEVEL2),
     FieldSpec("level3", "三级指标", ("三级指标", "三级", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
               ValueKind.TEXT, free_text=True),
     FieldSpec("operator", "指标值类型", ("指标值类型", "指标性质", "计算符号", "运算符号", "符号", "指标类型"),
@@ -68,6 +69,7 @@ FIELDS: tuple[FieldSpec, ...] = (
                                           "指标值内容", "指标解释说明"),
               ValueKind.TEXT, fragment="explanations", free_text=True),
     FieldSpec("scoring_rule", "评(扣)分标准", ("评(扣)分标准", "评/扣分标准", "评扣分标准", "评分标准", "扣分标准",
+                                               "评(扣分标准)",  # the bracket misplaced, as a Hunan export prints it
                                                "评分规则", "评分办法", "计分方法"),
               ValueKind.TEXT, fragment="scoring", free_text=True),
     FieldSpec("score", "分值", ("分值", "指标分值", "标准分值", "分数"), ValueKind.NUMBER, fragment="scoring"),
@@ -77,11 +79,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("project", "项目名称", ("项目名称", "项目支出名称", "二级项目名称", "子项目名称"), ValueKind.TEXT),
     FieldSpec("standard", "绩效标准", ("绩效标准", "指标值确定依据", "标准类型"), ValueKind.STANDARD, record=False),
     FieldSpec("actual", "实际完成值", ("实际完成值", "全年实际完成值", "实际完成情况", "完成值", "实际值",
-                                       "全年完成值", "实际完成指标值"), ValueKind.VALUE),
+                                       "全年完成值", "实际完成指标值", "全年实际值"), ValueKind.VALUE),
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
-                                        "偏差原因", "未完成原因分析", "未完成原因及拟采取的改进措施", "未完成原因"),
-              ValueKind.TEXT, free_text=True),
+                                        "偏差原因", "未完成原因分析",
+                                        "未完成原因及拟采取的改进措施", "未完成原因"), ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 

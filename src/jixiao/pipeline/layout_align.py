@@ -30,7 +30,10 @@ _SKIP_COST = {ValueKind.LABEL: 0.0, ValueKind.LEVEL1: 0.0, ValueKind.LEVEL2: 0.0
               ValueKind.DIRECTION: 0.3, ValueKind.STANDARD: 0.3}
 _LEVEL2_STEMS = tuple(sorted({name[:-2] for names in LEVEL2_BY_LEVEL1.values() for name in names}, key=len))
 _LEVEL1_STEMS = tuple(name[:-2] for name in LEVEL2_BY_LEVEL1)  # 产出, 效益, 满意度, 成本
-_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d)")
+# a value opens with a sign, a digit, or a comparison in words before a digit ('大于90%')
+_VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d|(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\d)")
+_CLOSES_VALUE = re.compile(r"^\s*(?:[%％]|及?以上|及?以下|以内)")
+_OPENS_VALUE = re.compile(r"(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\s*$")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -57,9 +60,11 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.LEVEL1:
         if ValueKind.LEVEL1 in kinds:
             return 3.0
+        compact = normalise(text)
+        if compact in _LEVEL1_STEMS:
+            return 1.0  # a 一级 name in the filer's short form (产出, 效益): the taxonomy name without 指标
         # a 一级 name in the form's own words (产出值, 效益值): short, and opening with a group's stem;
         # any other short name (项目完成) is possible before a 二级, never preferred
-        compact = normalise(text)
         if len(compact) <= 6 and compact.startswith(_LEVEL1_STEMS):
             return 0.5
         return -1.5 if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", compact) and not taxonomy else -6.0
@@ -99,7 +104,9 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
             return -6.0
         if "**" in text:
             return 0.2  # a template hint left in the cell ("≥**个"), not the value
-        if re.match(r"^[≥≤=<>＞＜≧≦]|^\d", text.strip()):
+        if re.fullmatch(r"\s*(?:>=|<=|[≥≤=<>＞＜≧≦])\s*", text):
+            return -1.0  # a sign alone is no value: the number it compares is in the next piece
+        if _VALUE_LIKE.match(text.strip()):
             return 2.0
         return 1.0 if len(text) <= 12 else 0.2
     # free text
@@ -109,6 +116,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         return -4.0
     if _group_like(text):  # 效益值, 生态效益值: a 一级/二级 in the form's words, not a note
         return -1.0 if column.spec is not None and column.spec.name == "level3" else -3.0
+    if _CLOSES_VALUE.match(text) or _OPENS_VALUE.search(text):
+        return -1.5  # '%以上…' ends the value before it and '…大于' opens the one after it: no cell starts or ends so
     if _VALUE_LIKE.match(text) and len(text) <= 12:
         return -1.0  # ">=4个", "≥80M": a value, not a sentence
     if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
@@ -120,6 +129,12 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if column.spec.name == "remark":
         return 0.8  # see _skip_cost
     return 1.5 if column.spec.name == "level3" else 1.0
+
+
+def _year_in_text(parts: list[str], k: int) -> bool:
+    """'…金额/' '2023' '年伙食补助预算': a year inside a sentence a glued row was cut at, no value."""
+    return bool(re.fullmatch(r"\d{4}", parts[k])) and k + 1 < len(parts) and parts[k + 1].startswith("年") \
+        and not re.match(r"年\d", parts[k + 1])
 
 
 def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = " ",
@@ -163,7 +178,13 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                 if k > i + 1:
                     score -= 0.1 * (k - i - 1)
                     if column.kind is not ValueKind.VALUE or sep:
-                        score -= 1.5 * sum(1 for t in part[1:] if _VALUE_LIKE.match(t))
+                        score -= 1.5 * sum(1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
+                                           and not _year_in_text(part, k_))
+                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it, nor a
+                        # second value ('≥266' '米' '≥266' '米': a target and the actual value after it)
+                        score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))
+                        score -= 3.0 * sum(1 for k_, t in enumerate(part) if k_ and _VALUE_LIKE.match(t)
+                                           and any(re.search(r"\d", u) for u in part[:k_]))
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)

@@ -281,7 +281,12 @@ def _split_long_row(cells: list[GridCell], width: int) -> list[list[GridCell]]:
     for cell in cells:
         kinds = classify(cell.text)
         taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
-        if taxonomy and any(not (classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2}) for c in rows[-1]):
+        held = [classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2} for c in rows[-1]]
+        # a 二级 name right after another (经济效益指标 社会效益指标: an empty category, then the next)
+        # opens a row too; 成本指标 is both a 一级 and a 二级 name, so it never counts as a repeat
+        again = ValueKind.LEVEL2 in kinds and ValueKind.LEVEL1 not in kinds and bool(held) and \
+            held[-1] == {ValueKind.LEVEL2}
+        if taxonomy and (any(not h for h in held) or again):
             rows.append([])
         rows[-1].append(cell)
     return rows

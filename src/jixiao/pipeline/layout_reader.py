@@ -107,6 +107,9 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [part for cells in body for part in cut(cells, len(columns))]
     if header.spill:  # the rows a flattened page ran into its header line
         body = [*cut(header.spill, len(columns)), *body]
+    if grid.glued:  # several rows a flattened page printed on one line, each cut where it aligns best
+        body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
+        body = _unfuse_scores(columns, body)
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
@@ -182,6 +185,65 @@ def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: 
     if refit == float("-inf") or _VALUE_LIKE.match(sep.join(texts[i] for i in replaced[level3])):
         return fit, placed
     return refit, replaced
+
+
+_GLUED_ROW_COST = 6.0  # what opening one more row costs: a row is cut only where both parts read much better apart
+
+
+def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[GridCell]]:
+    """A glued row that holds several rows ('安装坡面水标尺 10 ≥ 266 米 ≥ 266 米 10 水标尺宽度 10 ≥ 50 厘米 …':
+    two indicators of one 二级 on one line) cut into consecutive rows that each align, best total fit
+    less a cost per row, so a row that reads well whole stays whole; a new row opens only at a text
+    piece (a 三级 name). A row that cannot be cut so that every part aligns stays as it is."""
+    texts = [c.text for c in cells if not is_empty(c.text)]
+    kept = [c for c in cells if not is_empty(c.text)]
+    n = len(texts)
+    if n < 4:
+        return [cells]
+    opens = [k == 0 or not (classify(t) or _VALUE_LIKE.match(t) or len(t) <= 2) for k, t in enumerate(texts)]
+    NEG = float("-inf")
+    best = [NEG] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == NEG or not opens[i]:
+            continue
+        for j in range(i + 1, min(n, i + 2 * len(columns)) + 1):
+            if j < n and not opens[j]:
+                continue
+            fit = _align(columns, texts[i:j], True, "")[0]
+            if fit != NEG and best[i] + fit - _GLUED_ROW_COST > best[j]:
+                best[j], back[j] = best[i] + fit - _GLUED_ROW_COST, i
+    if best[n] == NEG:
+        return [cells]
+    cuts: list[tuple[int, int]] = []
+    j = n
+    while j > 0:
+        cuts.insert(0, (back[j], j))
+        j = back[j]
+    return [kept[i:j] for i, j in cuts]
+
+
+def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A glued row ending in the digits of its target and its 分值 printed together ('…达到预计值210010':
+    2100 and 10), where the header has 目标值 right before 分值. The run is cut so that its tail is a
+    分值 the table's other rows end with (10, 20 …), when exactly one such cut exists; otherwise it
+    stays as printed."""
+    fields = [c.spec.name if c.spec else None for c in columns]
+    if "target" not in fields or "score" not in fields or fields.index("score") != fields.index("target") + 1:
+        return body
+    seen = {cells[-1].text.strip() for cells in body if len(cells) > 1 and re.fullmatch(r"[1-9]\d?|100", cells[-1].text.strip())}
+    out = []
+    for cells in body:
+        run = cells[-1].text.strip() if cells else ""
+        if re.fullmatch(r"\d{3,}", run) and int(run) > 100 and not any(is_number(c.text) for c in cells[:-1]):
+            tails = [t for t in seen if run.endswith(t) and len(run) > len(t)]
+            if len(tails) == 1:
+                head = run[:-len(tails[0])]
+                cells = [*cells[:-1], cells[-1].model_copy(update={"text": head}),
+                         cells[-1].model_copy(update={"text": tails[0]})]
+        out.append(cells)
+    return out
 
 
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
@@ -310,6 +372,8 @@ def _cell(grid_cell: GridCell, text: str) -> Cell:
 
 
 _OPERATOR_SIGN = re.compile(r"[≥≤<>＞＜≧≦]|>=|<=")
+_COMPARISONS = frozenset({"≥", "≤", ">", "<"})
+_SCORING_PHRASE = re.compile(r"[得扣]\s*\d+(?:\.\d+)?\s*分")
 
 
 def _run_together(cells: dict[str, Cell]) -> bool:
@@ -318,6 +382,8 @@ def _run_together(cells: dict[str, Cell]) -> bool:
     level3 = cells.get("level3")
     if level3 is not None and not re.search(r"[\u4e00-\u9fff\w]", level3.text):
         return True  # punctuation alone ('('); a placeholder like '0' is a filer's choice and stays
+    if level3 is not None and _SCORING_PHRASE.search(level3.text):
+        return True  # a 三级指标 holding a scoring rule ('…较大得10分,一般得6分'): name, value and rule in one
     target = cells.get("target")
     return target is not None and len(_OPERATOR_SIGN.findall(target.text)) >= 2
 
@@ -388,6 +454,12 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
             cells["direction"] = operator
             operator = cells.get("operator")
         op_value = operator_of(operator.text) if operator is not None else None
+        if operator is not None and normalise(operator.text) in ("定性", "定量") and split.operator in _COMPARISONS:
+            # 指标值类型 定性/定量 says what kind of value it is, not how it compares: a value printed
+            # with its own comparison ('95%以上', '大于90%') is read by that comparison
+            operator = operator.model_copy(update={"text": split.operator})
+            cells["operator"] = operator
+            op_value = split.operator
         if operator is None or is_empty(operator.text):
             if split.operator:
                 cells["operator"] = target.model_copy(update={"text": split.operator})
