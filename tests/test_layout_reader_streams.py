@@ -86,3 +86,109 @@ def test_a_bare_stream_is_no_split_layout_and_a_broken_name_is_joined(tmp_path):
         ("效益指标", "生态效益指标", "新增和改善灌溉达标面积", "≥", "500", "亩"),
         ("满意度指标", "服务对象满意度指标", "受益脱贫(监测)户满意度", "≥", "95", "%"),
     ]
+
+
+SICHUAN_SPACED = """绩效指标 一级指标 二级指标 三级指标 指标值(包含数字及文字描述)
+绩效指标 项目完成
+指标
+数量指标 对符合政策法规的独生子伤残、死亡家庭进行扶助 63人
+时效指标 项目实施时间 2021年1月-12月
+项目效益
+指标
+社会效益
+指标
+促进人口与经济、社会、资源、环境协调和可持续发展 100%
+满意度指标 满意度指标 受益群众满意度 ≥90%
+"""
+
+
+def test_group_names_broken_over_lines_and_a_forms_own_group_words(tmp_path):
+    """'项目完成' / '指标' is one 一级 name (Sichuan's 项目完成指标 / 项目效益指标 are its output and outcome
+    groups), '社会效益' / '指标' one 二级 name."""
+    records = _records(tmp_path, SICHUAN_SPACED)
+    assert [_fields(r)[:6] for r in records] == [
+        ("项目完成指标", "数量指标", "对符合政策法规的独生子伤残、死亡家庭进行扶助", "=", "63", "人"),
+        ("项目完成指标", "时效指标", "项目实施时间", "=", "2021年1月-12月", None),
+        ("项目效益指标", "社会效益指标", "促进人口与经济、社会、资源、环境协调和可持续发展", "=", "100", "%"),
+        ("满意度指标", "满意度指标", "受益群众满意度", "≥", "90", "%"),
+    ]
+
+
+TEMPLATE_LEFT_BLANK = "\n\n".join([
+    "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "指标1:新建堤防、护岸长度", "公里",
+    "指标2:灌区节水改造面积", "万亩", "质量指标", "指标1:工程验收合格率", "≧ %", ""])
+
+
+def test_a_template_whose_value_cells_hold_only_units(tmp_path):
+    """A value cell left unfilled ('公里', '≧ %') has no target: its unit (and sign) are read, nothing else."""
+    records = _records(tmp_path, TEMPLATE_LEFT_BLANK)
+    assert [_fields(r)[2:6] for r in records] == [
+        ("新建堤防、护岸长度", None, None, "公里"),
+        ("灌区节水改造面积", None, None, "万亩"),
+        ("工程验收合格率", "≥", None, "%"),
+    ]
+
+
+HEBEI_STREAM = "\n".join([
+    "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分", "偏差原因分析及改进措施",
+    "产出指标", "数量指标", "指标1工程资金金额", "43.2", "37.24", "10", "9", "已完工,剩余3%尾款未付。", "指标2", "\u00a0",
+    "……", "\u00a0", "质量指标", "指标1工程完工率", "100", "100", "10", "10", "\u00a0", "指标2", "……",
+    "效益指标", "经济效益指标", "指标1安全率", "100", "100", "10", "10", "0", "指标2", "……", "社会效益指标",
+    "指标1学校发展能力", "100", "100", "10", "10", "0", "指标2", "……", ""])
+
+
+def test_a_stream_with_broken_header_names_and_blank_template_rows(tmp_path):
+    """'年度' / '指标值' is the header 年度指标值; 指标1 before a name is numbering; '指标2' / '……' is a
+    template row left blank and gives no record."""
+    records = _records(tmp_path, HEBEI_STREAM)
+    assert [(_fields(r)[:5] + (r["actual"], r["points"])) for r in records] == [
+        ("产出指标", "数量指标", "工程资金金额", "=", "43.2", "37.24", 9),
+        ("产出指标", "质量指标", "工程完工率", "=", "100", "100", 10),
+        ("效益指标", "经济效益指标", "安全率", "=", "100", "100", 10),
+        ("效益指标", "社会效益指标", "学校发展能力", "=", "100", "100", 10),
+    ]
+
+
+LEAD_PIPES = """绩效
+       指标
+        | 一级指标
+        | 二级指标
+        | 三级指标
+        | 指标值
+        | 实施进度
+        | 
+项目决策
+        | 数量指标
+        | 宣传次数
+        | 至少全年完成2次宣传
+        | 已完成100%
+        | |
+成本指标
+        | 成本
+        | 10万元
+        | 已完成100%
+        | ||
+项目效益
+        | 社会效益
+       指标
+        | 提升全县消费者维权意识
+        | 不断提升
+        | 已完成100%
+        | |
+3.分析评价申报内容是否与实际相符,申报目标是否合理可行
+  
+评价申报内容与实际相符,申报目标合理可行。
+  
+(一)项目资金申报及批复情况。
+"""
+
+
+def test_cells_led_by_a_pipe_and_the_prose_after_the_table(tmp_path):
+    """Each cell on a line of its own led by blanks and '| ', a wrapped cell going on without its pipe,
+    rows closed by '| |'; 实施进度 is the completion column; the report's prose below makes no record."""
+    records = _records(tmp_path, LEAD_PIPES)
+    assert [(_fields(r)[:6] + (r["actual"],)) for r in records] == [
+        ("项目决策", "数量指标", "宣传次数", "定性", "至少全年完成2次宣传", None, "已完成100%"),
+        ("项目决策", "成本指标", "成本", "=", "10", "万元", "已完成100%"),
+        ("项目效益", "社会效益指标", "提升全县消费者维权意识", "定性", "不断提升", None, "已完成100%"),
+    ]

@@ -31,6 +31,7 @@ import re
 
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
+from ..layout.values import level1_name, level2_name
 from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 
@@ -275,15 +276,56 @@ def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]
     return rows + table
 
 
+def _name_broken_before(text: str) -> bool:
+    """A cell that, with '指标' after it, is a group name the page broke over two lines: a 二级 or 一级
+    name of the taxonomy (经济效益 / 指标) or of a form's own words (项目完成 / 指标)."""
+    name = f"{text}指标"
+    return name in _TAXONOMY or bool(level1_name(name)) or bool(level2_name(name))
+
+
 def _join_broken_names(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """'经济效益' then '指标' on the next line: one 二级 name the page broke over two cells."""
     out: list[tuple[int, str]] = []
     for number, text in cells:
-        if out and text == "指标" and f"{out[-1][1]}指标" in _TAXONOMY:
+        if out and text == "指标" and _name_broken_before(out[-1][1]):
             out[-1] = (out[-1][0], f"{out[-1][1]}{text}")
         else:
             out.append((number, text))
     return out
+
+
+_LEAD_PIPE = re.compile(r"^\s+\|(.*)$")
+
+
+def _lead_pipe_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    """A table dumped a cell per line, each led by blanks and a pipe ('        | 二级指标'): a row opens
+    with a line of its own (its first cell, no pipe), goes on with the piped lines, and closes at a
+    line of pipes alone ('| |', '| ||', '| '); an indented line without a pipe is the cell above it
+    wrapped ('社会效益' / '       指标')."""
+    rows: list[list[tuple[str, int]]] = []
+    current: list[tuple[str, int]] | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        piped = _LEAD_PIPE.match(line)
+        if piped:
+            text = piped.group(1).strip()
+            if re.fullmatch(r"[|\s]*", text):  # the row closes
+                if current:
+                    rows.append(current)
+                current = None
+                continue
+            current = (current or []) + [(text, number)]
+        elif line[:1].isspace() and current:
+            text, first = current[-1]
+            current[-1] = (text + line.strip(), first)  # no character added: the wrap's blanks go
+        else:
+            if current:
+                rows.append(current)
+            current = [(line.strip(), number)]
+    if current:
+        rows.append(current)
+    return rows
 
 
 def detect_form(lines: list[str]) -> str:
@@ -302,6 +344,9 @@ def detect_form(lines: list[str]) -> str:
     inner_pipes = sum(1 for line in stripped if line.rstrip("|").count("|") >= 2)
     pipe_only = sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line))  # lines that close a row
     lone_pipes = sum(1 for line in stripped if line == "|")  # an empty cell, or the end of a row
+    lead_pipes = sum(1 for line in lines if _LEAD_PIPE.match(line))  # '        | 二级指标': a cell per line
+    if lead_pipes >= 8 and lead_pipes > ends_with_pipe and inner_pipes < 0.3 * lead_pipes:
+        return "lead_pipe"
     if (pipe_only >= 3 or lone_pipes >= 3) and ends_with_pipe >= 10 and inner_pipes < 0.3 * ends_with_pipe:
         return "cell_lines"
     if inner_pipes >= 3:
@@ -349,7 +394,9 @@ def text_grid(source: str, text: str) -> Grid:
     lines = text.splitlines()
     form = detect_form(lines)
     rows: list[list[tuple[str, int]]] = []  # (cell text, line number)
-    if form == "cell_lines":
+    if form == "lead_pipe":
+        rows.extend(_lead_pipe_rows(lines))
+    elif form == "cell_lines":
         current: list[tuple[str, int]] | None = None
         for number, line in enumerate(lines, start=1):
             stripped = line.strip()
@@ -437,6 +484,9 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = [stripped]
             else:
                 parts = _keep_score_ranges(stripped.split())
+            if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _name_broken_before(rows[-1][-1][0]):
+                rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
+                continue
             row_cells = [(part, number) for part in parts if part]
             if pending and _HEADERISH(row_cells):
                 row_cells = pending + row_cells

@@ -19,7 +19,11 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
 LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_BY_LEVEL1)
 # Other forms' words for a 一级 group (Guangdong's 批复表: 预期产出指标 / 效果指标); printed as they are,
 # read as the canonical group for alignment and the 二级 names under it.
-LEVEL1_ALIASES: dict[str, str] = {"效果指标": "效益指标"}
+LEVEL1_ALIASES: dict[str, str] = {
+    "效果指标": "效益指标",
+    # the 项目完成 / 项目效益 wording of Sichuan's and Xinjiang's 项目支出绩效目标申报表
+    "项目完成指标": "产出指标", "项目完成": "产出指标", "项目效益指标": "效益指标", "项目效益": "效益指标",
+}
 ALL_LEVEL2: tuple[str, ...] = tuple(dict.fromkeys(n for ns in LEVEL2_BY_LEVEL1.values() for n in ns))
 
 # Full-width and two-character spellings seen in filings, mapped to one canonical form.

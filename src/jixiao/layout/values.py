@@ -14,7 +14,7 @@ from typing import Optional
 from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_ALIASES, LEVEL1_NAMES, OPERATOR_ALIASES, SPELLED_PERCENT, UNIT_ALIASES
 from .vocabulary import ValueKind, normalise
 
-EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/"})
+EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/", "……", "…", "......"})  # …… : a template row left blank
 """What a filing prints for an empty cell. 无 is a value (a qualitative target), not a blank."""
 
 _NUMBER = r"[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?"
@@ -88,6 +88,8 @@ def is_number(text: str) -> bool:
 
 def is_unit(text: str) -> bool:
     stripped = normalise(text)  # 萬元 is 万元: units are recognised in simplified form, output as printed
+    if len(stripped) > 1 and stripped[0] in "万亿千百" and is_unit(stripped[1:]):
+        return True  # 万亩, 万人, 千米: a unit with its magnitude
     parts = re.split(r"[/*·]", stripped)
     if len(parts) > 1 and is_unit(parts[0]) and all(
             is_unit(part) or re.fullmatch(r"[\u4e00-\u9fff]", part) for part in parts[1:]):
@@ -120,6 +122,9 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
         token = match.group(1)
         operator = _WORD_OPERATORS.get(token) or OPERATOR_ALIASES.get(token.replace(" ", ""))
         value = value[match.end():].strip()
+    if value and is_unit(value):
+        # a template's value cell left unfilled: only the unit ('公里') or a sign and the unit ('≧ %')
+        return SplitValue(operator, None, UNIT_ALIASES.get(value, value))
     suffix = _SUFFIX_OPERATOR.search(value)
     if operator is None and suffix and re.match(rf"^{_NUMBER}", value):
         operator = _SUFFIX_TO_OPERATOR[suffix.group(1)]

@@ -34,6 +34,7 @@ _LEVEL1_STEMS = tuple(name[:-2] for name in LEVEL2_BY_LEVEL1)  # 产出, 效益,
 _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d|(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\d)")
 _CLOSES_VALUE = re.compile(r"^\s*(?:[%％]|及?以上|及?以下|以内)")
 _OPENS_VALUE = re.compile(r"(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\s*$")
+_BARE_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：]?\s*$")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -114,6 +115,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
         if column.spec is not None and column.spec.name == "level3" and ValueKind.LEVEL1 not in kinds:
             return -1.5  # a 三级 worded like a 二级 (社会成本指标 under 成本指标): possible, never preferred
         return -4.0
+    if _BARE_NUMBERING.match(text):  # '指标2' alone: a blank template row's label, the start of a row
+        return 0.0 if column.spec is not None and column.spec.name == "level3" else -3.0
     if _group_like(text):  # 效益值, 生态效益值: a 一级/二级 in the form's words, not a note
         return -1.0 if column.spec is not None and column.spec.name == "level3" else -3.0
     if _CLOSES_VALUE.match(text) or _OPENS_VALUE.search(text):

@@ -75,7 +75,19 @@ def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Gri
     ('评(扣)' '分标准', '本年度' '绩效指标') are joined again."""
     texts = [c.text for c in cells]
     if not tokenised:
-        return [(t, c) for t, c in zip(texts, cells)]
+        # a name broken over two cells of a stream ('年度' / '指标值', '实际' / '完成值'): joined again
+        pairs: list[tuple[str, GridCell]] = []
+        k = 0
+        while k < len(texts):
+            joined = texts[k] + texts[k + 1] if k + 1 < len(texts) else ""
+            whole = match_header(joined) if joined and match_header(texts[k]) is None else None
+            if whole is not None and whole.exact:
+                pairs.append((joined, cells[k]))
+                k += 2
+            else:
+                pairs.append((texts[k], cells[k]))
+                k += 1
+        return pairs
     out, i = [], 0
     while i < len(texts):
         for width in (3, 2, 1):

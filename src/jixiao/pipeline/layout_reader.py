@@ -55,7 +55,7 @@ from ..model import (
     Severity,
 )
 
-from .layout_align import _align, _VALUE_LIKE  # noqa: F401
+from .layout_align import _align, _BARE_NUMBERING, _VALUE_LIKE  # noqa: F401
 from .layout_block import _around, _header_block  # noqa: F401
 from .layout_errors import LayoutNotUnderstood  # noqa: F401 (raised by read_layout; part of the API)
 from .layout_header import (  # noqa: F401
@@ -160,6 +160,13 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             row_cells[column.spec.name] = _cell(anchor[k], text)
             if column.spec.name == "score" and column.spec.label == "权重":
                 row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
+        if not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names):
+            # a line of prose alone (the report going on below the table): no indicator has a name and
+            # nothing else; two such lines end the table
+            misfits += 1
+            if reading.rows and misfits >= 2:
+                break
+            continue
         if not _assign_row(row_cells, carry, reading, fit, names):
             continue
         misfits = 0
@@ -273,7 +280,9 @@ def _join_broken_rows(columns: list[Column], body: list[list[GridCell]], tokenis
     return out
 
 
-_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*(?=\S)")
+_NOTE = re.compile(r"[:：].*[,，;；。]|[;；]")  # a label and a sentence, or clauses: a note, not an indicator's name
+_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*(?:[:：]\s*(?=\S)|(?=[\u4e00-\u9fff]))")  # 指标1: / 指标1工程…
+
 _NEXT_TABLE = re.compile(r"^(序号|编号|序列)$")
 _ROW_COST = 1.0  # each row cut off costs this much fit: a cutting into many thin rows must earn its cuts
 _MAX_ROW_TOKENS = 16  # a piece longer than this is not one indicator row: bounds the search below
@@ -303,16 +312,22 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
         return [*_split_packed_row(columns, cells[:footer], tokenised), cells[footer:]]
     texts = [c.text for c in cells]
     fields = {c.spec.name for c in columns if c.spec}
-    if len(texts) < 6 or "level3" not in fields:
+    if len(texts) < (6 if tokenised else 3) or "level3" not in fields:
         return [cells]
-    if (tokenised and not _packed(columns, texts)) or (not tokenised and len(texts) <= len(columns)):
-        return [cells]
+    if (tokenised and not _packed(columns, texts)) or (
+            not tokenised and len(texts) <= len(columns) and _align(columns, texts, False, " ")[0] != float("-inf")):
+        return [cells]  # reads as one row (a row of cells is cut when longer than the header, or fits nowhere)
     n = len(texts)
     best: list[Optional[tuple[float, int]]] = [None] * (n + 1)
     best[0] = (0.0, 0)
     for end in range(1, n + 1):
         for start in range(max(0, end - _MAX_ROW_TOKENS), end):
             if best[start] is None:
+                continue
+            if end == start + 1 and _BARE_NUMBERING.match(texts[start]):
+                # '指标2' with nothing after it: a blank template row, a piece of its own that gives no record
+                if best[end] is None or best[start][0] > best[end][0]:  # type: ignore[index]
+                    best[end] = (best[start][0], start)  # type: ignore[index]
                 continue
             fit, placed = _align(columns, texts[start:end], tokenised, " ")
             if fit == float("-inf"):
@@ -405,6 +420,11 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         carry["level2"] = level2.model_copy(update={"text": strip_score_range(level2.text)[0]})
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
+    if has_indicator and "level3" in cells and _NOTE.search(cells["level3"].text) and all(
+            _NOTE.search(cell.text) for name, cell in cells.items() if name in _VALUE_FIELDS):
+        return True  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…'): a note
+    if has_indicator and "level3" in cells and _BARE_NUMBERING.match(cells["level3"].text):
+        return True
     if has_indicator and _run_together(cells):
         reading.not_understood += 1
         return True  # several rows' cells in one: no record rather than a wrong one
@@ -470,6 +490,8 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
                 pass
             else:
                 cells["target"] = target.model_copy(update={"text": split.target})
+        elif split.unit:
+            del cells["target"]  # the cell holds only a unit: no target was filled in (the unit is kept below)
         if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)
                            or normalise(cells["unit"].text) != normalise(split.unit)):
             # the value's own unit is the target's, even where the unit column says otherwise
