@@ -8,6 +8,7 @@ vocabulary or from what follows a number in the cell, never guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
@@ -159,12 +160,14 @@ def _looks_like_unit(text: str) -> bool:
     return bool(re.fullmatch(r"[\u4e00-\u9fff/%‰·]+", text)) and len(text) <= 4
 
 
-def classify(text: str) -> set[ValueKind]:
-    """Every kind of column this cell could belong to (used to align rows without all cells)."""
+@lru_cache(maxsize=65536)
+def classify(text: str) -> frozenset[ValueKind]:
+    """Every kind of column this cell could belong to (used to align rows without all cells).
+    Cached: the aligner asks about the same cells many times while it tries where to cut rows."""
     stripped = text.strip()
     kinds: set[ValueKind] = set()
     if not stripped:
-        return kinds
+        return frozenset()
     if level1_name(stripped):
         kinds.add(ValueKind.LEVEL1)
     if level2_name(stripped):
@@ -179,4 +182,4 @@ def classify(text: str) -> set[ValueKind]:
         kinds.add(ValueKind.UNIT)
     if is_number(stripped.rstrip("分")):
         kinds.add(ValueKind.NUMBER)
-    return kinds
+    return frozenset(kinds)

@@ -8,7 +8,7 @@ in 一级/二级, an operator in 指标性质, a number in 分值 …). Part of 
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import AbstractSet, Optional
 
 from ..layout.values import (
     classify,
@@ -52,7 +52,7 @@ def _over_100(text: str) -> bool:
         return False
 
 
-def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
+def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
     """How well a cell's text fits a column (negative: it does not belong there)."""
     kind = column.kind
     taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds

@@ -286,6 +286,7 @@ _NUMBERING = re.compile(r"^\s*指标\s*\d+\s*(?:[:：]\s*(?=\S)|(?=[\u4e00-\u9ff
 _NEXT_TABLE = re.compile(r"^(序号|编号|序列)$")
 _ROW_COST = 1.0  # each row cut off costs this much fit: a cutting into many thin rows must earn its cuts
 _MAX_ROW_TOKENS = 16  # a piece longer than this is not one indicator row: bounds the search below
+_NOT_OPENING = frozenset({ValueKind.NUMBER, ValueKind.OPERATOR, ValueKind.UNIT, ValueKind.DIRECTION})
 _INDICATOR_VALUES = ("target", "actual", "score", "points", "weight")
 
 
@@ -318,11 +319,15 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
             not tokenised and len(texts) <= len(columns) and _align(columns, texts, False, " ")[0] != float("-inf")):
         return [cells]  # reads as one row (a row of cells is cut when longer than the header, or fits nowhere)
     n = len(texts)
+    # a row opens with a name, never with a number, a sign or a unit; a row of cells is at most a
+    # little longer than its header (a wrapped cell): both bound the search
+    opens = [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING) for k, t in enumerate(texts)]
+    longest = _MAX_ROW_TOKENS if tokenised else len(columns) + 2
     best: list[Optional[tuple[float, int]]] = [None] * (n + 1)
     best[0] = (0.0, 0)
     for end in range(1, n + 1):
-        for start in range(max(0, end - _MAX_ROW_TOKENS), end):
-            if best[start] is None:
+        for start in range(max(0, end - longest), end):
+            if best[start] is None or not opens[start]:
                 continue
             if end == start + 1 and _BARE_NUMBERING.match(texts[start]):
                 # '指标2' with nothing after it: a blank template row, a piece of its own that gives no record
