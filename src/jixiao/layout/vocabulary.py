@@ -52,7 +52,7 @@ class FieldSpec:
 
 FIELDS: tuple[FieldSpec, ...] = (
     # 一级 / 二级 / 三级: Shandong's 申报表; 评价指标 / 评价内容 / 指标名称: a 绩效评价指标表's (Hebei)
-    FieldSpec("level1", "一级指标", ("一级指标", "一级", "评价指标"), ValueKind.LEVEL1),
+    FieldSpec("level1", "一级指标", ("一级指标", "一级", "评价指标", "一级目标"), ValueKind.LEVEL1),  # 一级目标: Guangdong
     FieldSpec("level2", "二级指标", ("二级指标", "二级", "评价内容"), ValueKind.LEVEL2),
     FieldSpec("level3", "三级指标", ("三级指标", "三级", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
               ValueKind.TEXT, free_text=True),
@@ -84,7 +84,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
                                         "偏差原因", "未完成原因分析",
-                                        "未完成原因及拟采取的改进措施", "未完成原因"), ValueKind.TEXT, free_text=True),
+                                        "未完成原因及拟采取的改进措施", "未完成原因", "未达到指标值原因"), ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 
