@@ -83,7 +83,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
                                         "偏差原因", "未完成原因分析",
-                                        "未完成原因及拟采取的改进措施", "未完成原因"), ValueKind.TEXT, free_text=True),
+                                        "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "未完成原因及改进措施",
+                                        "未完成原因"), ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 
