@@ -63,3 +63,42 @@ def test_fused_cells_of_a_glued_self_evaluation_are_cut_where_the_value_repeats(
     assert cut_glued_row("调查90%说明无注:1、其他资金") == ["调查", "90", "%", "说明无", "注:1、其他资金"]
     # a number and a unit not repeated stay with the text after them (it may be a name: '5000吨稻谷')
     assert cut_glued_row("5000吨稻谷成品粮储备到位率") == ["5000", "吨稻谷成品粮储备到位率"]
+
+
+NO_LEVEL3_COLUMN = """绩效指标保障绩效目标实现措施一级指标二级指标绩效标准当年预期实现值数量指标办公大楼日常维修维护次数反映办公大楼全年维修维护情况2280次大楼安检巡察次数反映大楼保卫巡检情况200次质量指标办公大楼日常维修维护验收合格率反映办公大楼全年维修维护质量情况>92%
+"""
+
+
+def test_a_header_without_a_level3_column_over_rows_of_level2_names(tmp_path):
+    # 一级指标 | 二级指标 | 绩效标准 | 当年预期实现值 over 数量指标 | name | 反映… | value: the printed 一级 column
+    # holds the 二级, the 二级 column the indicator, 绩效标准 its explanation; '2280次大楼…': the line's unit
+    records = _records(tmp_path, NO_LEVEL3_COLUMN)
+    assert [_fields(r) for r in records] == [
+        ("产出指标", "数量指标", "办公大楼日常维修维护次数", "=", "2280", "次", None),
+        ("产出指标", "数量指标", "大楼安检巡察次数", "=", "200", "次", None),
+        ("产出指标", "质量指标", "办公大楼日常维修维护验收合格率", ">", "92", "%", None),
+    ]
+    assert [r["explanation"] for r in records] == [
+        "反映办公大楼全年维修维护情况", "反映大楼保卫巡检情况", "反映办公大楼全年维修维护质量情况"]
+
+
+def test_a_header_without_a_level3_column_over_rows_of_level1_names_is_not_shifted(tmp_path):
+    # the same header over 产出指标 rows: the 一级 column is what it says; no 三级 column, so no table
+    text = NO_LEVEL3_COLUMN.replace("数量指标", "产出指标").replace("质量指标", "效益指标")
+    assert _records(tmp_path, text) == []
+
+
+EXPLANATION_AND_QUALITATIVE = """评价指标评价内容指标名称指标说明目标值分值备注
+产出数量指标享受资助人数达到预计值210010
+资金支出率达到目标值95%10
+效益指标可持续影响指标义务教育优质均衡发展情况稳步提高10
+"""
+
+
+def test_an_explanation_set_phrase_and_a_steady_qualitative_target_are_cells_of_their_own(tmp_path):
+    records = _records(tmp_path, EXPLANATION_AND_QUALITATIVE)
+    assert [_fields(r) + (real_scoring._value(r["score"]), r["explanation"]) for r in records] == [
+        ("产出", "数量指标", "享受资助人数", "=", "2100", None, None, "10", "达到预计值"),
+        ("产出", "数量指标", "资金支出率", "=", "95", "%", None, "10", "达到目标值"),
+        ("效益指标", "可持续影响指标", "义务教育优质均衡发展情况", "定性", "稳步提高", None, None, "10", None),
+    ]

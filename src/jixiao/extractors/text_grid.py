@@ -173,13 +173,22 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
         position = 0
         for name in _CELL_IN_TEXT.finditer(piece):  # longest names first in the alternation
             if piece[position:name.start()].strip():
-                pieces.extend(_echoed(piece[position:name.start()].strip()))
+                pieces.extend(p for part in _explained(piece[position:name.start()].strip()) for p in _echoed(part))
             pieces.append(name.group(0))
             position = name.end()
         if piece[position:].strip():
-            pieces.extend(_echoed(piece[position:].strip()))
+            pieces.extend(p for part in _explained(piece[position:].strip()) for p in _echoed(part))
         pieces.extend(tail)
     return pieces
+
+
+# An indicator's explanation (指标解释, 指标说明, 绩效标准) is worded '反映…' ('反映办公大楼全年维修维护情况')
+# or '达到目标值' / '达到预计值': in a run-together row it opens a cell of its own after the 三级 name.
+_EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff])(?=反映|达到(?:预计|目标|预期)值)")
+
+
+def _explained(text: str) -> list[str]:
+    return [part for part in _EXPLAINED.split(text) if part]
 
 
 def _echoed(text: str) -> list[str]:
@@ -219,6 +228,25 @@ def _echoed_unit(pieces: list[str]) -> list[str]:
         if number == again and re.fullmatch(r"\d+(?:\.\d+)?", number) and is_unit(unit) \
                 and text.startswith(unit) and re.match(r"[\u4e00-\u9fff]", text[len(unit):]):
             out[k + 3:k + 4] = [unit, text[len(unit):]]
+    return _line_unit(out)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _line_unit(pieces: list[str]) -> list[str]:
+    """'200' '次' … '2280' '次大楼安检巡察次数': a unit the line prints after its other values, here run
+    into the next row's name. Where a number is followed by a text opening with such a unit and a name of
+    four or more characters, the unit is the number's (a name opening with a unit character after a bare
+    number is far rarer than a flattened table's value running into the next row)."""
+    units = {unit for number, unit in zip(pieces, pieces[1:]) if _NUMBER.fullmatch(number) and is_unit(unit)}
+    out: list[str] = []
+    for k, piece in enumerate(pieces):
+        unit = next((u for u in sorted(units, key=len, reverse=True) if piece.startswith(u)), None)
+        if k and unit and _NUMBER.fullmatch(pieces[k - 1]) and re.fullmatch(r"[\u4e00-\u9fff]{4,}", piece[len(unit):]):
+            out.extend([unit, piece[len(unit):]])
+        else:
+            out.append(piece)
     return out
 
 

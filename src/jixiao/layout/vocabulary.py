@@ -60,7 +60,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               ValueKind.OPERATOR),
     FieldSpec("target", "指标值", ("指标值", "目标值", "年度指标值", "年度目标值", "预期目标", "预期目标值",
                                    "全年指标值", "绩效指标值", "指标目标值", "年度预期目标", "预期指标值",
-                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值"),
+                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值", "当年预期实现值"),
               ValueKind.VALUE, combined=True),
     FieldSpec("target", "指标值及单位", ("指标值及单位", "指标值(包含数字及文字描述)", "目标值及单位"),
               ValueKind.VALUE, combined=True),

@@ -86,6 +86,8 @@ def _fit(column: Column, text: str, kinds: set[ValueKind]) -> float:
     if kind is ValueKind.DIRECTION:
         return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
     if kind is ValueKind.STANDARD:
+        if ValueKind.STANDARD not in kinds and text.strip().startswith("反映"):
+            return 1.0  # a 绩效标准 column a form fills with the indicator's explanation ('反映…情况')
         return 3.0 if ValueKind.STANDARD in kinds else -4.0
     if kind is ValueKind.UNIT:
         if ValueKind.UNIT in kinds:
