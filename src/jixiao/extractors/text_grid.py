@@ -31,7 +31,7 @@ import re
 
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
-from ..layout.values import level1_name, level2_name
+from ..layout.values import is_unit, level1_name, level2_name
 from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 
@@ -158,6 +158,10 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
         if match.lastgroup == "range" and pieces and pieces[-1] in _TAXONOMY:
             pieces[-1] += piece  # the score range belongs to the section name before it
             continue
+        if match.lastgroup == "num" and re.fullmatch(r"(0\d*)\1", piece):
+            # '00': no number is printed with a leading zero, so this is a value and its 实际值 again
+            pieces.extend([piece[:len(piece) // 2]] * 2)
+            continue
         if match.lastgroup != "text":
             pieces.append(piece)
             continue
@@ -169,20 +173,30 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
         position = 0
         for name in _CELL_IN_TEXT.finditer(piece):  # longest names first in the alternation
             if piece[position:name.start()].strip():
-                pieces.append(piece[position:name.start()].strip())
+                pieces.extend(p for part in _explained(piece[position:name.start()].strip()) for p in _echoed(part))
             pieces.append(name.group(0))
             position = name.end()
         if piece[position:].strip():
-            pieces.extend(_echoed(piece[position:].strip()))
+            pieces.extend(p for part in _explained(piece[position:].strip()) for p in _echoed(part))
         pieces.extend(tail)
     return pieces
+
+
+# An indicator's explanation (指标解释, 指标说明, 绩效标准) is worded '反映…' ('反映办公大楼全年维修维护情况')
+# or '达到目标值' / '达到预计值': in a run-together row it opens a cell of its own after the 三级 name.
+_EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff])(?=反映|达到(?:预计|目标|预期)值)")
+
+
+def _explained(text: str) -> list[str]:
+    return [part for part in _EXPLAINED.split(text) if part]
 
 
 def _echoed(text: str) -> list[str]:
     """'显著提升显著提升': a value and the same value again (a self-evaluation's 实际值 repeating its
     指标值, a 二级 name its 三级) are two cells."""
     half = len(text) // 2
-    if len(text) % 2 == 0 and half >= 2 and text[:half] == text[half:]:
+    # one character twice ('高高') only as a whole piece of its own: a value and its 实际值
+    if len(text) % 2 == 0 and (half >= 2 or len(text) == 2) and text[:half] == text[half:]:
         return [text[:half], text[half:]]
     return [text]
 
@@ -205,11 +219,50 @@ def _unfuse(pieces: list[str]) -> list[str]:
     return out
 
 
+def _echoed_unit(pieces: list[str]) -> list[str]:
+    """'0' '起' '0' '起市民满意度调查': a value printed again as its 实际值 ('0起0起') whose second unit
+    ran into the next row's name. The repeat says where the value ends: the unit is cut off the text."""
+    out = list(pieces)
+    for k in range(len(out) - 3):
+        number, unit, again, text = out[k:k + 4]
+        if number == again and re.fullmatch(r"\d+(?:\.\d+)?", number) and is_unit(unit) \
+                and text.startswith(unit) and re.match(r"[\u4e00-\u9fff]", text[len(unit):]):
+            out[k + 3:k + 4] = [unit, text[len(unit):]]
+    return _line_unit(out)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _line_unit(pieces: list[str]) -> list[str]:
+    """'200' '次' … '2280' '次大楼安检巡察次数': a unit the line prints after its other values, here run
+    into the next row's name. Where a number is followed by a text opening with such a unit and a name of
+    four or more characters, the unit is the number's (a name opening with a unit character after a bare
+    number is far rarer than a flattened table's value running into the next row)."""
+    units = {unit for number, unit in zip(pieces, pieces[1:]) if _NUMBER.fullmatch(number) and is_unit(unit)}
+    out: list[str] = []
+    for k, piece in enumerate(pieces):
+        unit = next((u for u in sorted(units, key=len, reverse=True) if piece.startswith(u)), None)
+        if k and unit and _NUMBER.fullmatch(pieces[k - 1]) and re.fullmatch(r"[\u4e00-\u9fff]{4,}", piece[len(unit):]):
+            out.extend([unit, piece[len(unit):]])
+        else:
+            out.append(piece)
+    return out
+
+
+# The form's closing note ('注:1、其他资金包括…'): below the table, whatever ran into it on the line.
+_NOTE = re.compile(r"注\s*[:：](?=\s*\d)")
+
+
 def cut_glued_row(line: str) -> list[str]:
     """Cut a row printed without separators into pieces: taxonomy names (wherever they stand in a
     text run: a flattened table runs one row's value into the next row's 二级), text, numbers,
     dates, percent signs, operators (signs, words before a number, suffixes after it), a scoring
-    rule whole, and a closing value type (定量/定性). No character is dropped or added."""
+    rule whole, and a closing value type (定量/定性); a closing note stays whole. No character is
+    dropped or added."""
+    note = _NOTE.search(line)
+    if note is not None and note.start() > 0:
+        return [*cut_glued_row(line[:note.start()]), line[note.start():].strip()]
     pieces: list[str] = []
     position = 0
     for start, end in _scoring_spans(line):
@@ -218,17 +271,29 @@ def cut_glued_row(line: str) -> list[str]:
             pieces.append(line[start:end].strip())
         position = end
     pieces.extend(_cut_run(line[position:], at_end=True))
-    return _unfuse(pieces)
+    return _echoed_unit(_unfuse(pieces))
 
 
 _TOTAL = re.compile(r"^[.。…·]*总分$")
 
+# A blank between two Han characters inside a glued table is where the source wrapped a cell
+# ('县级储备粮管理制 度严格执行率', '产 出 指 标'): cells have no separator in this form, so the blank
+# separates nothing and is cut out (the provenance line keeps the raw text).
+_WRAP_BLANK = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])")
+# A document-sharing site's preview numbers its pages at a line's start ('1、…', then '\n2、', '\n3、'),
+# wherever the page broke, inside a row too: a line opening with the next page's number continues the row.
+_PAGE_MARK = re.compile(r"^(\d{1,2})、")
+
+
+def _unwrap(line: str) -> str:
+    return _WRAP_BLANK.sub("", line)
+
 
 def _at_totals(parts: list[str]) -> list[list[str]]:
-    """A glued line's pieces, cut before each total row's label."""
+    """A glued line's pieces, cut before each total row's label and before the closing note."""
     out: list[list[str]] = [[]]
     for part in parts:
-        if _TOTAL.match(part) and out[-1]:
+        if (_TOTAL.match(part) or _NOTE.match(part)) and out[-1]:
             out.append([])
         out[-1].append(part)
     return [cut for cut in out if cut]
@@ -454,11 +519,20 @@ def text_grid(source: str, text: str) -> Grid:
             rows.append(current_row)
     elif form == "glued":
         in_table = False
+        page = 0  # the document-sharing site's last page marker ('1、' … at a line's start), 0 when none
         for number, line in enumerate(lines, start=1):
-            stripped = line.strip()
+            stripped = _unwrap(line.strip()) if in_table or _glued_header(_unwrap(line.strip())) else line.strip()
             if not stripped:
                 continue
+            marker = _PAGE_MARK.match(stripped)
+            if in_table and page and marker and int(marker.group(1)) == page + 1 and rows:
+                # a new preview page inside the table: the row goes on from the last line (the marker
+                # is the site's, not the filer's; the cut at it stays, as the page broke there)
+                page += 1
+                rows[-1].extend((part, number) for part in cut_glued_row(stripped[marker.end():]) if part)
+                continue
             if _glued_header(stripped):
+                page = 1 if not in_table and marker and marker.group(1) == "1" else page
                 in_table = True
                 parts = segment_header(stripped)
                 # rows run on after the header's names on the same line (a flattened page): cut them as rows

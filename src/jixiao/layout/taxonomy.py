@@ -49,10 +49,11 @@ COMMON_UNITS: tuple[str, ...] = (
 UNIT_ALIASES: dict[str, str] = {"％": "%"}
 SPELLED_PERCENT = ("百分比", "百分率")
 
-# Qualitative targets (定性 指标值) printed as a set phrase: '有所' and the change hoped for. In a row run
+# Qualitative targets (定性 指标值) printed as a set phrase: '有所'/'稳步' and the change hoped for. In a row run
 # together with no separator they mark where the 三级 name ends and the value begins.
-QUALITATIVE_TARGETS: tuple[str, ...] = tuple(f"有所{verb}" for verb in (
-    "提高", "提升", "减轻", "改善", "增加", "增强", "下降", "降低", "缓解", "减少"))
+QUALITATIVE_TARGETS: tuple[str, ...] = (*(f"{adverb}{verb}" for adverb in ("有所", "稳步") for verb in (
+    "提高", "提升", "减轻", "改善", "增加", "增强", "下降", "降低", "缓解", "减少")),
+    "不超预算")  # '稳步提高'; '不超预算', a 成本指标's usual target
 
 EMPTY_MARKERS = frozenset({"/", "／", "", "\\"})
 

@@ -60,7 +60,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               ValueKind.OPERATOR),
     FieldSpec("target", "指标值", ("指标值", "目标值", "年度指标值", "年度目标值", "预期目标", "预期目标值",
                                    "全年指标值", "绩效指标值", "指标目标值", "年度预期目标", "预期指标值",
-                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值"),
+                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值", "当年预期实现值"),
               ValueKind.VALUE, combined=True),
     FieldSpec("target", "指标值及单位", ("指标值及单位", "指标值(包含数字及文字描述)", "目标值及单位"),
               ValueKind.VALUE, combined=True),
@@ -84,7 +84,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
                                         "偏差原因", "未完成原因分析",
-                                        "未完成原因及拟采取的改进措施", "未完成原因", "未达到指标值原因"), ValueKind.TEXT, free_text=True),
+                                        "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "未完成原因及改进措施",
+                                        "未完成原因", "未达到指标值原因"), ValueKind.TEXT, free_text=True),
 )
 """Every field a performance-goal table may have, with every header name seen in real filings."""
 

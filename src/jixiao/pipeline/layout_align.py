@@ -87,6 +87,8 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
     if kind is ValueKind.DIRECTION:
         return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
     if kind is ValueKind.STANDARD:
+        if ValueKind.STANDARD not in kinds and text.strip().startswith("反映"):
+            return 1.0  # a 绩效标准 column a form fills with the indicator's explanation ('反映…情况')
         return 3.0 if ValueKind.STANDARD in kinds else -4.0
     if kind is ValueKind.UNIT:
         if ValueKind.UNIT in kinds:
@@ -125,6 +127,8 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
         return -1.0  # ">=4个", "≥80M": a value, not a sentence
     if ValueKind.OPERATOR in kinds or ValueKind.STANDARD in kinds:
         return -3.0
+    if ValueKind.UNIT in kinds and len(text.strip()) <= 2 and not re.search(r"\d", text):
+        return -1.5  # a unit alone ('起') closes the value before it: no note or name is only a unit
     if _NUMERIC.match(text.strip()):
         return -1.0
     if column.spec is None:
@@ -145,6 +149,15 @@ def _align(columns: list[Column], texts: list[str], tokenised: bool, sep: str = 
     """See :func:`_align_scored`; the total fit, or -inf when some cell fits nowhere."""
     total, placed, worst = _align_scored(columns, texts, tokenised, sep, must_fill)
     return (total if worst > -2.0 else float("-inf")), placed
+
+
+def _inner_value_cost(column: Column, sep: str) -> float:
+    """What a value inside a multi-piece free-text cell costs. In a glued row a note after the values
+    (未完成原因, 备注) that holds a name and a value is the next row run on ('…保障率100%无…'), so there
+    it costs more; a 三级 name may hold figures of its own ('5000吨稻谷、500吨成品粮储备到位率')."""
+    if not sep and column.spec is not None and column.spec.name in ("deviation", "remark"):
+        return 3.0
+    return 1.5
 
 
 def _skip_cost(column: Column) -> float:
@@ -181,8 +194,9 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                 if k > i + 1:
                     score -= 0.1 * (k - i - 1)
                     if column.kind is not ValueKind.VALUE or sep:
-                        score -= 1.5 * sum(1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
-                                           and not _year_in_text(part, k_))
+                        score -= _inner_value_cost(column, sep) * sum(
+                            1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
+                            and not _year_in_text(part, k_))
                     else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it, nor a
                         # second value ('≥266' '米' '≥266' '米': a target and the actual value after it)
                         score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))

@@ -13,6 +13,8 @@ from typing import Optional
 
 from ..layout.values import (
     classify,
+    level1_name,
+    level2_name,
 )
 from ..layout.vocabulary import (
     LABELS,
@@ -249,7 +251,7 @@ def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell
     return sorted(merged, key=lambda c: c.col)
 
 
-def _header_run(columns: list[Column]) -> tuple[int, int]:
+def _header_run(columns: list[Column], shifted: bool = False) -> tuple[int, int]:
     """[start, end) of the run of consecutive column names that holds the most fields and is
     understood by itself; the whole span from the first to the last name when none is."""
     runs, start = [], None
@@ -262,7 +264,8 @@ def _header_run(columns: list[Column]) -> tuple[int, int]:
             start = None
     def fields(run: tuple[int, int]) -> list[str]:
         # matched afresh: a name the page used earlier (预期目标 in the header block) takes no field from the run
-        return [c.spec.name for c in _read_header_texts(None, [c.header for c in columns[run[0]:run[1]]]) if c.spec]
+        read = _read_header_texts(None, [c.header for c in columns[run[0]:run[1]]])
+        return [c.spec.name for c in (_shift_levels(read) if shifted else read) if c.spec]
 
     good = [run for run in runs if _understood(fields(run))]
     if good:
@@ -304,6 +307,27 @@ def _split_long_row(cells: list[GridCell], width: int) -> list[list[GridCell]]:
     return rows
 
 
+def _names_level2_in_level1(rows: list[list[GridCell]], index: int, fields: list[str]) -> bool:
+    """A header with 一级 and 二级 columns and a value but no 三级 (一级指标 | 二级指标 | 绩效标准 |
+    当年预期实现值) over rows that print 二级 names (数量指标, 质量指标) and never a 一级-only name: the
+    filer's 一级 column holds the 二级 and the 二级 column the indicator itself. Decided by the rows
+    (from the header's own row, which a flattened page runs its rows into), never by the header alone."""
+    if "level3" in fields or not {"level1", "level2"} <= set(fields) or not {"target", "actual"} & set(fields):
+        return False
+    texts = [c.text for row in rows[index:index + 60] for c in row]
+    level2_only = sum(1 for t in texts if level2_name(t) and not level1_name(t))
+    level1_only = sum(1 for t in texts if level1_name(t) and not level2_name(t))
+    return level2_only >= 2 and level1_only == 0
+
+
+def _shift_levels(columns: list[Column]) -> list[Column]:
+    """The columns of such a header read one level down: 一级 → 二级, 二级 → 三级 (the 一级 of each row then
+    comes from the taxonomy, as for a table printed without its 一级 column)."""
+    down = {"level1": "level2", "level2": "level3"}
+    return [Column(spec_named(down[c.spec.name]), c.header) if c.spec is not None and c.spec.name in down else c
+            for c in columns]
+
+
 def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
@@ -324,12 +348,16 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                 two_fields = [c.spec.name for c in two_columns if c.spec]
                 if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
                     return Header(index + 1, two_columns, cells[0].provenance.line, cells=two, first=index)
+        shifted = _names_level2_in_level1(rows, index, fields)
+        if shifted:
+            columns = _shift_levels(columns)
+            fields = [c.spec.name for c in columns if c.spec]
         if len(fields) >= 2 and _understood(fields):
             spill: list[GridCell] = []
             if not grid.positional and not banded_used:
                 # a dump that lost its line breaks: text before the run of column names is the page's,
                 # and the cells after it are the table's rows
-                start, end = _header_run(columns)
+                start, end = _header_run(columns, shifted)
                 if not grid.tokenised:
                     start = _column_names_before(columns, start)
                 if end < len(columns):
@@ -337,6 +365,7 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
                     spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
                 if (start, end) != (0, len(columns)):
                     columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
+                    columns = _shift_levels(columns) if shifted else columns
                 columns = _flattened_band(grid, columns) or columns
             return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
         if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):

@@ -28,6 +28,7 @@ from ..layout.header_block import (
 )
 from ..layout.values import (
     DIRECTIONS,
+    STANDARDS,
     classify,
     is_empty,
     is_number,
@@ -155,9 +156,10 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             column = columns[k] if k < len(columns) else None
             if column is None or column.spec is None or not text.strip():
                 continue
-            if column.spec.name in row_cells:
+            name = _field_of(column, text)
+            if name in row_cells:
                 continue
-            row_cells[column.spec.name] = _cell(anchor[k], text)
+            row_cells[name] = _cell(anchor[k], text)
             if column.spec.name == "score" and column.spec.label == "权重":
                 row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
         if not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names):
@@ -171,6 +173,15 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             continue
         misfits = 0
     return reading
+
+
+def _field_of(column: Column, text: str) -> str:
+    """The field a column's text is read into: a 绩效标准 column that a form fills with the indicator's
+    explanation ('反映办公大楼全年维修维护情况') rather than a standard (计划标准) gives its explanation."""
+    assert column.spec is not None
+    if column.spec.name == "standard" and not STANDARDS.match(normalise(text)) and text.strip().startswith("反映"):
+        return "explanation"
+    return column.spec.name
 
 
 _VALUE_FIELDS = ("operator", "target", "unit", "score", "actual", "points", "weight")
