@@ -192,3 +192,48 @@ def test_cells_led_by_a_pipe_and_the_prose_after_the_table(tmp_path):
         ("项目决策", "成本指标", "成本", "=", "10", "万元", "已完成100%"),
         ("项目效益", "社会效益指标", "提升全县消费者维权意识", "定性", "不断提升", None, "已完成100%"),
     ]
+
+
+HUNAN_BROKEN_CELLS = "\n\n".join([
+    "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分", "偏差原因", "分析及", "改进措施",
+    "产出指标", "(50)", "数量", "指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", "森林经营面积", "16.3万亩",
+    "16.3万亩", "7", "7", "效益指标", "30分) ", "经济效", "益指标", "林产品收入", "2.6亿元", "2.45亿元", "6", "5", ""])
+
+
+def test_a_stream_whose_header_and_group_cells_are_broken_over_lines(tmp_path):
+    """'偏差原因' / '分析及' / '改进措施' is one header name; '经济效' / '益指标' one 二级; '(50)' and '30分)'
+    (its '(' lost) are the weight of the 一级 above them, not cells of a row."""
+    records = _records(tmp_path, HUNAN_BROKEN_CELLS)
+    assert [(_fields(r) + (r["actual"],)) for r in records] == [
+        ("产出指标", "数量指标", "造林面积", "=", "1.2", "万亩", "10", "1.2万亩"),
+        ("产出指标", "数量指标", "森林经营面积", "=", "16.3", "万亩", "7", "16.3万亩"),
+        ("效益指标", "经济效益指标", "林产品收入", "=", "2.6", "亿元", "6", "2.45亿元"),
+    ]
+
+
+TWO_TABLES_ON_A_PAGE = """绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |
+产出指标 | 经济成本指标 | 成本控制数 | ≤ | 30 | 万元 | 完成 | 90 | 90 | ||
+合计 | 100 | |||||||||
+评价结论 | 根据财政局资金下达的管理办法,将资金支付给项目施工方。 | |||||||||
+存在问题 | 无 | |||||||||
+绩效指标 | 一級目標 | 二級指標 | 三級指標 | 指標值 | 實際完成值 | 未達到指標值原因 |
+"""
+
+
+def test_totals_and_conclusions_end_a_table(tmp_path):
+    """合计, 评价结论 and 存在问题 below a self-evaluation's rows are its closing lines, never indicators."""
+    records = _records(tmp_path, TWO_TABLES_ON_A_PAGE)
+    assert [(_fields(r) + (r["actual"],)) for r in records] == [
+        ("产出指标", "经济成本指标", "成本控制数", "≤", "30", "万元", "90", "完成")]
+
+
+GUANGDONG_TRANSFER = """績效指標(biāo) | 一級(jí)目標(biāo) | 二級(jí)指標(biāo) | 三級(jí)指標(biāo) | 指標(biāo)值 | 實際完成值 | 未達到指標(biāo)值原因 |
+產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 中職免學(xué)費應(yīng)受助學(xué)生數(shù) | 100% | |||
+國家助學(xué)金應(yīng)受助學(xué)生數(shù) | 95% | |
+"""
+
+
+def test_a_goal_table_with_an_empty_result_column(tmp_path):
+    """一級目標 names the 一级 column; with 實際完成值 left blank, a row's one value is its target."""
+    records = _records(tmp_path, GUANGDONG_TRANSFER)
+    assert [_fields(r)[3:6] + (r["actual"],) for r in records] == [("=", "100", "%", None), ("=", "95", "%", None)]

@@ -348,12 +348,21 @@ def _name_broken_before(text: str) -> bool:
     return name in _TAXONOMY or bool(level1_name(name)) or bool(level2_name(name))
 
 
+_WEIGHT_AFTER_NAME = re.compile(r"^[(（]?\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*分?$")  # '(50)', '30分)' (its '(' lost)
+
+
 def _join_broken_names(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """'经济效益' then '指标' on the next line: one 二级 name the page broke over two cells."""
+    """A group name the page broke over two cells joined again: '经济效益' / '指标', '经济效' / '益指标';
+    and a 一级 cell's weight printed on the next line ('产出指标' / '(50)') kept with it, as in
+    '产出指标 (40-50)分'."""
     out: list[tuple[int, str]] = []
     for number, text in cells:
-        if out and text == "指标" and _name_broken_before(out[-1][1]):
-            out[-1] = (out[-1][0], f"{out[-1][1]}{text}")
+        previous = out[-1][1] if out else ""
+        if out and ((text == "指标" and _name_broken_before(previous)) or
+                    (f"{previous}{text}" in _TAXONOMY and previous not in _TAXONOMY)):
+            out[-1] = (out[-1][0], f"{previous}{text}")
+        elif out and level1_name(previous) and _WEIGHT_AFTER_NAME.match(text):
+            out[-1] = (out[-1][0], f"{previous} {text}")
         else:
             out.append((number, text))
     return out
@@ -499,9 +508,17 @@ def text_grid(source: str, text: str) -> Grid:
         rows.extend([(line, number)] for number, line in numbered[:start])
         header: list[tuple[str, int]] = []
         k = start
-        while k < len(numbered) and (numbered[k][1] in printed_header_names() or _is_name_with_note(numbered[k][1])):
-            header.append((numbered[k][1], numbered[k][0]))
-            k += 1
+        while k < len(numbered):
+            # the longest name the next lines make: one broken over lines of its own ('年度' / '指标值',
+            # '偏差原因' / '分析及' / '改进措施') is read whole
+            width = next((w for w in (3, 2) if k + w <= len(numbered) and
+                          "".join(t for _, t in numbered[k:k + w]) in printed_header_names()), 0)
+            if not width and (numbered[k][1] in printed_header_names() or _is_name_with_note(numbered[k][1])):
+                width = 1
+            if not width:
+                break
+            header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
+            k += width
         rows.append(header)
         body = _join_broken_names(numbered[k:])
         starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2

@@ -35,7 +35,8 @@ _UNITS = tuple(sorted({*COMMON_UNITS, "万", "亿", "元/人", "人/天", "万�
 QUALITATIVE_OPERATORS = frozenset({"定性"})
 DIRECTIONS = frozenset({"正向", "反向", "中性", "正向指标", "反向指标"})
 STANDARDS = re.compile(r"^(计划|历史|行业|其他|国家|地方)标准$")
-_SCORE_RANGE = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?\s*)?分?\s*[)）]\s*分?$|\d+分$")
+_SCORE_RANGE = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?\s*)?分?\s*[)）]\s*分?$|\d+分$"
+                          r"|\s\d+(?:\.\d+)?\s*分?\s*[)）]\s*$")  # or '效益指标 30分)', whose '(' a dump lost
 
 
 def is_empty(text: Optional[str]) -> bool:

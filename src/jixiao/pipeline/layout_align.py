@@ -163,6 +163,8 @@ def _inner_value_cost(column: Column, sep: str) -> float:
 def _skip_cost(column: Column) -> float:
     if column.spec is not None and column.spec.name == "remark":
         return 0.0  # 备注 is the column a filer most often leaves blank: text goes to the columns before it
+    if column.spec is not None and column.spec.name == "actual":
+        return 1.0  # a goal table with room for the result leaves 实际完成值 blank: a lone value is the target
     return _SKIP_COST[column.kind]
 
 
