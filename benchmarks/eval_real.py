@@ -48,6 +48,13 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _batch(name: str) -> str:
+    """Which collection a real filing came in, by its number: 01–49 the first collection, then the
+    held-out batches 50–59, 60–69, 70–79, 80–89 (samples/real/README.md)."""
+    number = int(name[:2]) if name[:2].isdigit() else 0
+    return "first (01-49)" if number < 50 else f"held-out {number // 10 - 4} ({number // 10}x)"
+
+
 def _line(label: str, group: list[dict]) -> str:
     total = defaultdict(int)
     for row in group:
@@ -73,6 +80,10 @@ def report(rows: list[dict]) -> None:
     print("per kind:")
     for kind in sorted({r["kind"] for r in rows}):
         print("  " + _line(kind, [r for r in rows if r["kind"] == kind]))
+    print("per collection batch (samples/real/README.md: files 50-57, 60-65, 70-77, 80-… came in held-out")
+    print("batches, each measured before any change was made for it; the figure there is the held-out one):")
+    for batch in sorted({_batch(r["file"]) for r in rows}):
+        print("  " + _line(batch, [r for r in rows if _batch(r["file"]) == batch]))
     print("per text form (as jixiao detects it):")
     for form in sorted({r["form"] for r in rows}):
         print("  " + _line(form, [r for r in rows if r["form"] == form]))

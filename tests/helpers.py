@@ -24,3 +24,25 @@ def check_golden(expected_path: Path, actual) -> None:
     assert expected_path.exists(), (
         f"{expected_path.name} is missing; run with JIXIAO_REGENERATE_GOLDEN=1 and review the diff")
     assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+SCORED_FIELDS = ("level1", "level2", "level3", "operator", "target", "unit", "score")
+
+
+def convert_text(tmp_path: Path, text: str, name: str = "filing.txt") -> list[dict]:
+    """Convert one text dump (written to ``tmp_path/name``) and return its records, as the real-filing
+    scorer reads them."""
+    import real_scoring
+    from jixiao.pipeline import convert
+
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    convert([str(source)], tmp_path / "out", memory=None, cache=False)
+    return real_scoring.read_records(tmp_path / "out").get(name, [])
+
+
+def scored(record: dict, names: tuple[str, ...] = SCORED_FIELDS) -> tuple:
+    """A record's fields as the scorer compares them (spaces, pipes and □ trimmed, numbers folded)."""
+    import real_scoring
+
+    return tuple(real_scoring._value(record.get(name)) for name in names)

@@ -10,11 +10,12 @@ filing in samples/real/ to what matters.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import real_scoring
+from helpers import convert_text, scored
 from jixiao.extractors.text_grid import cut_glued_row
-from jixiao.pipeline import convert
+
+_FIELDS = ("level1", "level2", "level3", "operator", "target", "unit", "actual")
 
 PREVIEW_PAGES = """《2020年度县级专项资金绩效目标自评表.docx》由会员分享,可在线阅读。
 1、2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮年度 总体 目标年初设定目标全年实际完成情况保持储备机制绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 完成值未完成原因和 改进措施产 出 指 标数量 指标5000吨稻谷成 品粮储备到位率100%100%库存数量真实率100%
@@ -23,21 +24,9 @@ PREVIEW_PAGES = """《2020年度县级专项资金绩效目标自评表.docx》�
 """
 
 
-def _records(tmp_path: Path, text: str) -> list[dict]:
-    source = tmp_path / "filing.txt"
-    source.write_text(text, encoding="utf-8")
-    convert([str(source)], tmp_path / "out", memory=None, cache=False)
-    return real_scoring.read_records(tmp_path / "out").get("filing.txt", [])
-
-
-def _fields(record: dict) -> tuple:
-    return tuple(real_scoring._value(record.get(name)) for name in
-                 ("level1", "level2", "level3", "operator", "target", "unit", "actual"))
-
-
 def test_a_preview_whose_page_markers_and_wrap_blanks_fall_inside_rows(tmp_path):
-    records = _records(tmp_path, PREVIEW_PAGES)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, PREVIEW_PAGES)
+    assert [scored(r, _FIELDS) for r in records] == [
         ("产出指标", "数量指标", "5000吨稻谷成品粮储备到位率", "=", "100", "%", "100%"),
         ("产出指标", "数量指标", "库存数量真实率", "=", "100", "%", "100%"),  # '100%' | '2、' | '100%'
         ("产出指标", "质量指标", "县级储备粮管理制度严格执行率", "=", "100", "%", "100%"),
@@ -72,8 +61,8 @@ NO_LEVEL3_COLUMN = """绩效指标保障绩效目标实现措施一级指标二�
 def test_a_header_without_a_level3_column_over_rows_of_level2_names(tmp_path):
     # 一级指标 | 二级指标 | 绩效标准 | 当年预期实现值 over 数量指标 | name | 反映… | value: the printed 一级 column
     # holds the 二级, the 二级 column the indicator, 绩效标准 its explanation; '2280次大楼…': the line's unit
-    records = _records(tmp_path, NO_LEVEL3_COLUMN)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, NO_LEVEL3_COLUMN)
+    assert [scored(r, _FIELDS) for r in records] == [
         ("产出指标", "数量指标", "办公大楼日常维修维护次数", "=", "2280", "次", None),
         ("产出指标", "数量指标", "大楼安检巡察次数", "=", "200", "次", None),
         ("产出指标", "质量指标", "办公大楼日常维修维护验收合格率", ">", "92", "%", None),
@@ -85,7 +74,7 @@ def test_a_header_without_a_level3_column_over_rows_of_level2_names(tmp_path):
 def test_a_header_without_a_level3_column_over_rows_of_level1_names_is_not_shifted(tmp_path):
     # the same header over 产出指标 rows: the 一级 column is what it says; no 三级 column, so no table
     text = NO_LEVEL3_COLUMN.replace("数量指标", "产出指标").replace("质量指标", "效益指标")
-    assert _records(tmp_path, text) == []
+    assert convert_text(tmp_path, text) == []
 
 
 EXPLANATION_AND_QUALITATIVE = """评价指标评价内容指标名称指标说明目标值分值备注
@@ -96,8 +85,8 @@ EXPLANATION_AND_QUALITATIVE = """评价指标评价内容指标名称指标说�
 
 
 def test_an_explanation_set_phrase_and_a_steady_qualitative_target_are_cells_of_their_own(tmp_path):
-    records = _records(tmp_path, EXPLANATION_AND_QUALITATIVE)
-    assert [_fields(r) + (real_scoring._value(r["score"]), r["explanation"]) for r in records] == [
+    records = convert_text(tmp_path, EXPLANATION_AND_QUALITATIVE)
+    assert [scored(r, _FIELDS) + (real_scoring._value(r["score"]), r["explanation"]) for r in records] == [
         ("产出", "数量指标", "享受资助人数", "=", "2100", None, None, "10", "达到预计值"),
         ("产出", "数量指标", "资金支出率", "=", "95", "%", None, "10", "达到目标值"),
         ("效益指标", "可持续影响指标", "义务教育优质均衡发展情况", "定性", "稳步提高", None, None, "10", None),

@@ -13,10 +13,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import real_scoring
-from jixiao.pipeline import convert
+from helpers import convert_text, scored
 
 ONE_LINE_BAND = """2022年度项目支出绩效自评表 | 部门:某某中学 |
 | 项目名称 | 营养改善计划专项资金 | 主管部门 | 某县教育体育局 |
@@ -29,6 +26,7 @@ ONE_LINE_BAND = """2022年度项目支出绩效自评表 | 部门:某某中学 |
 | 其他需要说明事项 | 无 | 总分 | 100 | 96 | 优 |
 """
 
+
 SHORT_FORMS = """一级指标 | 二级指标 | 指标名称 | 目标值 | 分值 |
 产出指标 | 产出数量 | 完成护工培训任务 | 12500名 | 20 |
 | 产出质量 | 参训学员结业考核通过率 | ≥100百分比 | 20 |
@@ -37,21 +35,9 @@ SHORT_FORMS = """一级指标 | 二级指标 | 指标名称 | 目标值 | 分值
 """
 
 
-def _records(tmp_path: Path, text: str) -> list[dict]:
-    source = tmp_path / "filing.txt"
-    source.write_text(text, encoding="utf-8")
-    convert([str(source)], tmp_path / "out", memory=None, cache=False)
-    return real_scoring.read_records(tmp_path / "out").get("filing.txt", [])
-
-
-def _fields(record: dict) -> tuple:
-    return tuple(real_scoring._value(record.get(name)) for name in
-                 ("level1", "level2", "level3", "operator", "target", "unit", "score"))
-
-
 def test_a_two_level_header_printed_on_one_line_and_a_row_broken_over_lines(tmp_path):
-    records = _records(tmp_path, ONE_LINE_BAND)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, ONE_LINE_BAND)
+    assert [scored(r) for r in records] == [
         ("产出指标", "数量指标", "学生受资助人数", "≥", "735", "人次", "10"),
         ("产出指标", "质量指标", "营养改善计划覆盖率", "=", "100", "%", "10"),
         ("效益指标", "经济效益指标", "减轻贫困学生家庭经济负担", "定性", "有效", None, "10"),
@@ -61,7 +47,7 @@ def test_a_two_level_header_printed_on_one_line_and_a_row_broken_over_lines(tmp_
 
 
 def test_short_level2_forms_and_a_spelled_percent_stay_as_printed(tmp_path):
-    records = _records(tmp_path, SHORT_FORMS)
+    records = convert_text(tmp_path, SHORT_FORMS)
     assert [(r["level2"], r["unit"]) for r in records] == [
         ("产出数量", "名"), ("产出质量", "百分比"), ("经济效益", None), ("社会效益", "%")]
     economic = records[2]["fields"]["level2"]
@@ -76,8 +62,8 @@ PACKED_LINE = (
 
 
 def test_a_spaced_line_holding_rows_with_no_group_name_between_them_is_cut_into_rows(tmp_path):
-    records = _records(tmp_path, PACKED_LINE)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, PACKED_LINE)
+    assert [scored(r) for r in records] == [
         ("产出指标", "数量指标", "基建工程委托业务项目数量", "≥", "50", "个", "8"),
         ("产出指标", "质量指标", "委托业务报告合格率", "≥", "100", "百分比", "8"),
         ("产出指标", "质量指标", "经费支出合规性", "定性", "严格执行相关制度规定", None, "8"),
@@ -101,8 +87,8 @@ GUANGDONG = """东莞市财政项目支出绩效目标批复表 | |||||||||
 
 def test_a_forms_own_group_names_are_read_as_groups(tmp_path):
     """Guangdong's 批复表 names its groups 预期产出指标 / 效果指标 and its 二级 预算(或投资规模)控制指标."""
-    records = _records(tmp_path, GUANGDONG)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, GUANGDONG)
+    assert [scored(r) for r in records] == [
         ("预期产出指标", "数量指标(或建筑规模指标)", "镇街补助款完成结算项目数", "=", "3", None, None),
         ("预期产出指标", "预算(或投资规模)控制指标", "年度预算执行率", "≥", "90", "%", None),
         ("效果指标", "社会、经济、生态效益指标", "补助款结算争议率", "=", "0", "%", None),
@@ -120,8 +106,8 @@ HUNAN_TRADITIONAL = """績效指標(biāo) | ||||||||
 def test_a_row_one_column_short_keeps_its_third_level_and_its_explanation(tmp_path):
     """The pipe dump drops merged cells: '成本指標 | 社會成本指標 | 定量 …' is 二级 and 三级 (an indicator row
     always has a 三级), and text fills 指标解释 before the 备注 a filer leaves blank."""
-    records = _records(tmp_path, HUNAN_TRADITIONAL)
-    assert [_fields(r)[1:] for r in records] == [
+    records = convert_text(tmp_path, HUNAN_TRADITIONAL)
+    assert [scored(r)[1:] for r in records] == [
         ("數(shù)量指標(biāo)", "業(yè)務(wù)工作支出安排金額", "=", "28.8", "萬元", None),
         ("質(zhì)量指標(biāo)", "業(yè)務(wù)工作支出到位率", "=", "100", "%", None),
         ("成本指標(biāo)", "社會(huì)成本指標(biāo)", "=", "100", "%", None),
@@ -140,8 +126,8 @@ BUDGET_EXPORT = """一级指标 二级指标 三级指标 指标性质 指标方
 def test_numbers_and_units_find_their_columns(tmp_path):
     """A sheet's date serial shown twice (44,561 44,561) leaves the score its own; 元/平方米 is a unit
     (a compound of two); 2023年底 is a date, not 2023 of a unit 年底."""
-    records = _records(tmp_path, BUDGET_EXPORT)
-    assert [_fields(r)[2:] for r in records] == [
+    records = convert_text(tmp_path, BUDGET_EXPORT)
+    assert [scored(r)[2:] for r in records] == [
         ("项目财政资金到位时间", "=", "44,561", "44,561", "10"),
         ("建设成本", "≤", "3000", "元/平方米", "5"),
         ("项目完成时间", "=", "2023年底", None, "5"),
@@ -229,8 +215,8 @@ SHANDONG_STREAM = """项目支出目标申报表
 def test_a_stream_of_cells_with_the_forms_own_group_names_is_cut_into_rows(tmp_path):
     """One cell per line, no 一级/二级 name the taxonomy knows (产出值 / 数量值): the stream is cut where
     each piece places a 三级 and a value; the site's footer gives no record."""
-    records = _records(tmp_path, SHANDONG_STREAM)
-    assert [_fields(r)[:5] for r in records] == [
+    records = convert_text(tmp_path, SHANDONG_STREAM)
+    assert [scored(r)[:5] for r in records] == [
         ("产出值", "数量值", "小学就读人数", "≤", "6962"),
         ("产出值", "质量值", "教学条件改善、办学水平提高", "=", "100"),
         ("产出值", "成本值", "义务教育小学生均公用经费", "=", "780"),  # unit 元/生/年
@@ -253,8 +239,8 @@ def test_a_grid_of_two_projects_keeps_its_columns(tmp_path):
     """年度目标 (the project's goal) only looks like a clipped 年度目标值: the column named 指标值 exactly is
     the target; 单位名称 | 项目名称 | 预算数 before the indicator columns keep their places, so the second
     project's first row is read whole; the form's numbering 指标1: is no part of the name; 注: ends it."""
-    records = _records(tmp_path, TWO_PROJECTS)
-    assert [(_fields(r)[2:], r["project"]) for r in records] == [
+    records = convert_text(tmp_path, TWO_PROJECTS)
+    assert [(scored(r)[2:], r["project"]) for r in records] == [
         (("维护社会稳定", "≥", "95", "%", "10"), "村组干部报酬"),
         (("维持时效", "≥", "1", "年", "20"), "村组干部报酬"),
         (("辖区内群众满意度", "≥", "95", "%", "10"), "基层组织活动经费"),
@@ -276,11 +262,8 @@ GLUED_RULES = """一级指标二级指标三级指标指标值指标值内容评
 
 
 def test_a_glued_row_keeps_its_scoring_rule_whole_and_reads_its_value_type(tmp_path):
-    source = tmp_path / "filing.txt"
-    source.write_text(GLUED_RULES, encoding="utf-8")
-    convert([str(source)], tmp_path / "out", memory=None, cache=False)
-    records = real_scoring.read_records(tmp_path / "out")["filing.txt"]
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, GLUED_RULES)
+    assert [scored(r) for r in records] == [
         ("成本指标", "经济成本指标", "午餐补助标准", "=", "12", None, None),
         # 定性/定量 is the kind of value; the value's own 以上 / 大于 is its comparison
         ("满意度指标", "服务对象满意度指标", "家长对午餐满意度", "≥", "90", "%", None),
@@ -311,8 +294,8 @@ GLUED_SELF_EVALUATION = (
 
 
 def test_a_self_evaluation_flattened_onto_one_glued_line(tmp_path):
-    records = _records(tmp_path, GLUED_SELF_EVALUATION)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, GLUED_SELF_EVALUATION)
+    assert [scored(r) for r in records] == [
         ("产出指标", "数量指标", "安装水位标尺", "≥", "120", "米", "10"),
         ("产出指标", "数量指标", "标尺宽度", "≥", "40", "厘米", "10"),
         ("产出指标", "质量指标", "工程验收合格率", "=", "100", "%", "20"),
@@ -335,8 +318,8 @@ GLUED_EVALUATION_INDEX = """评价指标评价内容指标名称指标说明目�
 
 
 def test_evaluation_index_names_and_a_target_fused_with_its_score(tmp_path):
-    records = _records(tmp_path, GLUED_EVALUATION_INDEX)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, GLUED_EVALUATION_INDEX)
+    assert [scored(r) for r in records] == [
         ("产出", "数量指标", "受助学生人数", "=", "1500", None, "10"),
         ("产出", "数量指标", "发放及时率", "=", "100", "%", "20"),
         ("产出", "质量指标", "资助对象覆盖率", "=", "100", "%", "10"),

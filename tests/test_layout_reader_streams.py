@@ -11,22 +11,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import real_scoring
-from jixiao.pipeline import convert
-
-
-def _records(tmp_path: Path, text: str) -> list[dict]:
-    source = tmp_path / "filing.txt"
-    source.write_text(text, encoding="utf-8")
-    convert([str(source)], tmp_path / "out", memory=None, cache=False)
-    return real_scoring.read_records(tmp_path / "out").get("filing.txt", [])
-
-
-def _fields(record: dict) -> tuple:
-    return tuple(real_scoring._value(record.get(name)) for name in
-                 ("level1", "level2", "level3", "operator", "target", "unit", "score"))
+from helpers import convert_text, scored
 
 
 LONE_PIPES = "\n".join([
@@ -38,8 +24,8 @@ LONE_PIPES = "\n".join([
 
 
 def test_cells_ending_in_a_pipe_with_lone_pipes_between_rows(tmp_path):
-    records = _records(tmp_path, LONE_PIPES)
-    assert [_fields(r)[:6] for r in records] == [
+    records = convert_text(tmp_path, LONE_PIPES)
+    assert [scored(r)[:6] for r in records] == [
         ("项目完成", "数量指标", "基本医疗保险参保人数", "=", "43230", "人"),
         ("项目完成", "数量指标", "城乡居民基本医疗参保率", "≥", "95", "%"),
         ("项目完成", "质量指标", "补助资金按时到期", "定性", "补助资金及时到位100%", None),
@@ -58,8 +44,8 @@ RUN_ON = "\n".join([
 
 
 def test_a_self_evaluation_whose_rows_never_close_is_cut_into_rows(tmp_path):
-    records = _records(tmp_path, RUN_ON)
-    assert [_fields(r) for r in records] == [
+    records = convert_text(tmp_path, RUN_ON)
+    assert [scored(r) for r in records] == [
         ("产出指标", "数量指标", "★★★农村低保发放人数(按月平均)(≥**人)", "≥", "21933", "人", "5"),
         ("产出指标", "数量指标", "★★★特困人员救助供养人数(按月平均)(≥**人)", "≥", "4754", "人", "5"),
         ("产出指标", "质量指标", "★农村低保标准(≥**元/人·月)", "≥", "530", "元/人*月", "5"),
@@ -78,8 +64,8 @@ BARE_STREAM = "\n".join([
 
 
 def test_a_bare_stream_is_no_split_layout_and_a_broken_name_is_joined(tmp_path):
-    records = _records(tmp_path, BARE_STREAM)
-    assert [_fields(r)[:6] for r in records] == [
+    records = convert_text(tmp_path, BARE_STREAM)
+    assert [scored(r)[:6] for r in records] == [
         ("产出指标", "数量指标", "脱贫村村内道路硬化里程", "≥", "100", "公里"),
         ("产出指标", "成本指标", "财政资金补助", "=", "1600", "元/亩"),
         ("效益指标", "经济效益指标", "年增粮食", "=", "3500", "公斤"),
@@ -105,8 +91,8 @@ SICHUAN_SPACED = """绩效指标 一级指标 二级指标 三级指标 指标�
 def test_group_names_broken_over_lines_and_a_forms_own_group_words(tmp_path):
     """'项目完成' / '指标' is one 一级 name (Sichuan's 项目完成指标 / 项目效益指标 are its output and outcome
     groups), '社会效益' / '指标' one 二级 name."""
-    records = _records(tmp_path, SICHUAN_SPACED)
-    assert [_fields(r)[:6] for r in records] == [
+    records = convert_text(tmp_path, SICHUAN_SPACED)
+    assert [scored(r)[:6] for r in records] == [
         ("项目完成指标", "数量指标", "对符合政策法规的独生子伤残、死亡家庭进行扶助", "=", "63", "人"),
         ("项目完成指标", "时效指标", "项目实施时间", "=", "2021年1月-12月", None),
         ("项目效益指标", "社会效益指标", "促进人口与经济、社会、资源、环境协调和可持续发展", "=", "100", "%"),
@@ -121,8 +107,8 @@ TEMPLATE_LEFT_BLANK = "\n\n".join([
 
 def test_a_template_whose_value_cells_hold_only_units(tmp_path):
     """A value cell left unfilled ('公里', '≧ %') has no target: its unit (and sign) are read, nothing else."""
-    records = _records(tmp_path, TEMPLATE_LEFT_BLANK)
-    assert [_fields(r)[2:6] for r in records] == [
+    records = convert_text(tmp_path, TEMPLATE_LEFT_BLANK)
+    assert [scored(r)[2:6] for r in records] == [
         ("新建堤防、护岸长度", None, None, "公里"),
         ("灌区节水改造面积", None, None, "万亩"),
         ("工程验收合格率", "≥", None, "%"),
@@ -140,8 +126,8 @@ HEBEI_STREAM = "\n".join([
 def test_a_stream_with_broken_header_names_and_blank_template_rows(tmp_path):
     """'年度' / '指标值' is the header 年度指标值; 指标1 before a name is numbering; '指标2' / '……' is a
     template row left blank and gives no record."""
-    records = _records(tmp_path, HEBEI_STREAM)
-    assert [(_fields(r)[:5] + (r["actual"], r["points"])) for r in records] == [
+    records = convert_text(tmp_path, HEBEI_STREAM)
+    assert [(scored(r)[:5] + (r["actual"], r["points"])) for r in records] == [
         ("产出指标", "数量指标", "工程资金金额", "=", "43.2", "37.24", 9),
         ("产出指标", "质量指标", "工程完工率", "=", "100", "100", 10),
         ("效益指标", "经济效益指标", "安全率", "=", "100", "100", 10),
@@ -186,8 +172,8 @@ LEAD_PIPES = """绩效
 def test_cells_led_by_a_pipe_and_the_prose_after_the_table(tmp_path):
     """Each cell on a line of its own led by blanks and '| ', a wrapped cell going on without its pipe,
     rows closed by '| |'; 实施进度 is the completion column; the report's prose below makes no record."""
-    records = _records(tmp_path, LEAD_PIPES)
-    assert [(_fields(r)[:6] + (r["actual"],)) for r in records] == [
+    records = convert_text(tmp_path, LEAD_PIPES)
+    assert [(scored(r)[:6] + (r["actual"],)) for r in records] == [
         ("项目决策", "数量指标", "宣传次数", "定性", "至少全年完成2次宣传", None, "已完成100%"),
         ("项目决策", "成本指标", "成本", "=", "10", "万元", "已完成100%"),
         ("项目效益", "社会效益指标", "提升全县消费者维权意识", "定性", "不断提升", None, "已完成100%"),
@@ -203,8 +189,8 @@ HUNAN_BROKEN_CELLS = "\n\n".join([
 def test_a_stream_whose_header_and_group_cells_are_broken_over_lines(tmp_path):
     """'偏差原因' / '分析及' / '改进措施' is one header name; '经济效' / '益指标' one 二级; '(50)' and '30分)'
     (its '(' lost) are the weight of the 一级 above them, not cells of a row."""
-    records = _records(tmp_path, HUNAN_BROKEN_CELLS)
-    assert [(_fields(r) + (r["actual"],)) for r in records] == [
+    records = convert_text(tmp_path, HUNAN_BROKEN_CELLS)
+    assert [(scored(r) + (r["actual"],)) for r in records] == [
         ("产出指标", "数量指标", "造林面积", "=", "1.2", "万亩", "10", "1.2万亩"),
         ("产出指标", "数量指标", "森林经营面积", "=", "16.3", "万亩", "7", "16.3万亩"),
         ("效益指标", "经济效益指标", "林产品收入", "=", "2.6", "亿元", "6", "2.45亿元"),
@@ -222,8 +208,8 @@ TWO_TABLES_ON_A_PAGE = """绩效指标(90分) | 一级指标 | 二级指标 | �
 
 def test_totals_and_conclusions_end_a_table(tmp_path):
     """合计, 评价结论 and 存在问题 below a self-evaluation's rows are its closing lines, never indicators."""
-    records = _records(tmp_path, TWO_TABLES_ON_A_PAGE)
-    assert [(_fields(r) + (r["actual"],)) for r in records] == [
+    records = convert_text(tmp_path, TWO_TABLES_ON_A_PAGE)
+    assert [(scored(r) + (r["actual"],)) for r in records] == [
         ("产出指标", "经济成本指标", "成本控制数", "≤", "30", "万元", "90", "完成")]
 
 
@@ -235,5 +221,5 @@ GUANGDONG_TRANSFER = """績效指標(biāo) | 一級(jí)目標(biāo) | 二級(
 
 def test_a_goal_table_with_an_empty_result_column(tmp_path):
     """一級目標 names the 一级 column; with 實際完成值 left blank, a row's one value is its target."""
-    records = _records(tmp_path, GUANGDONG_TRANSFER)
-    assert [_fields(r)[3:6] + (r["actual"],) for r in records] == [("=", "100", "%", None), ("=", "95", "%", None)]
+    records = convert_text(tmp_path, GUANGDONG_TRANSFER)
+    assert [scored(r)[3:6] + (r["actual"],) for r in records] == [("=", "100", "%", None), ("=", "95", "%", None)]
