@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from ..layout.header_block import (
     FURNITURE,
@@ -208,6 +208,39 @@ def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: 
 _GLUED_ROW_COST = 6.0  # what opening one more row costs: a row is cut only where both parts read much better apart
 
 
+_Cutting = list[Optional[tuple[float, int]]]  # per cell count: (best total fit, where the last row opens)
+
+
+def _best_cuttings(n: int, opens: list[bool], longest: int,
+                   piece_fit: Callable[[int, int], Optional[float]]) -> _Cutting:
+    """The best way to cut the first ``end`` of ``n`` cells into consecutive rows, for every ``end``:
+    a row opens only where ``opens`` says, holds at most ``longest`` cells, and scores
+    ``piece_fit(start, end)`` (None: cells[start:end] is no row). Both row cutters below use it."""
+    best: _Cutting = [None] * (n + 1)
+    best[0] = (0.0, 0)
+    for start in range(n):
+        if best[start] is None or not opens[start]:
+            continue
+        for end in range(start + 1, min(n, start + longest) + 1):
+            fit = piece_fit(start, end)
+            if fit is None:
+                continue
+            total = best[start][0] + fit  # type: ignore[index]
+            if best[end] is None or total > best[end][0]:  # type: ignore[index]
+                best[end] = (total, start)
+    return best
+
+
+def _cut_at(best: _Cutting, end: int) -> list[tuple[int, int]]:
+    """The rows (start, end) of the best cutting of the first ``end`` cells."""
+    cuts: list[tuple[int, int]] = []
+    while end > 0:
+        start = best[end][1]  # type: ignore[index]
+        cuts.insert(0, (start, end))
+        end = start
+    return cuts
+
+
 def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[GridCell]]:
     """A glued row that holds several rows ('安装坡面水标尺 10 ≥ 266 米 ≥ 266 米 10 水标尺宽度 10 ≥ 50 厘米 …':
     two indicators of one 二级 on one line) cut into consecutive rows that each align, best total fit
@@ -219,27 +252,17 @@ def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[Gr
     if n < 4:
         return [cells]
     opens = [k == 0 or not (classify(t) or _VALUE_LIKE.match(t) or len(t) <= 2) for k, t in enumerate(texts)]
-    NEG = float("-inf")
-    best = [NEG] * (n + 1)
-    back = [0] * (n + 1)
-    best[0] = 0.0
-    for i in range(n):
-        if best[i] == NEG or not opens[i]:
-            continue
-        for j in range(i + 1, min(n, i + 2 * len(columns)) + 1):
-            if j < n and not opens[j]:
-                continue
-            fit = _align(columns, texts[i:j], True, "")[0]
-            if fit != NEG and best[i] + fit - _GLUED_ROW_COST > best[j]:
-                best[j], back[j] = best[i] + fit - _GLUED_ROW_COST, i
-    if best[n] == NEG:
+
+    def piece_fit(start: int, end: int) -> Optional[float]:
+        if end < n and not opens[end]:
+            return None
+        fit = _align(columns, texts[start:end], True, "")[0]
+        return None if fit == float("-inf") else fit - _GLUED_ROW_COST
+
+    best = _best_cuttings(n, opens, 2 * len(columns), piece_fit)
+    if best[n] is None:
         return [cells]
-    cuts: list[tuple[int, int]] = []
-    j = n
-    while j > 0:
-        cuts.insert(0, (back[j], j))
-        j = back[j]
-    return [kept[i:j] for i, j in cuts]
+    return [kept[i:j] for i, j in _cut_at(best, n)]
 
 
 def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
@@ -334,37 +357,25 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
     # little longer than its header (a wrapped cell): both bound the search
     opens = [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING) for k, t in enumerate(texts)]
     longest = _MAX_ROW_TOKENS if tokenised else len(columns) + 2
-    best: list[Optional[tuple[float, int]]] = [None] * (n + 1)
-    best[0] = (0.0, 0)
-    for end in range(1, n + 1):
-        for start in range(max(0, end - longest), end):
-            if best[start] is None or not opens[start]:
-                continue
-            if end == start + 1 and _BARE_NUMBERING.match(texts[start]):
-                # '指标2' with nothing after it: a blank template row, a piece of its own that gives no record
-                if best[end] is None or best[start][0] > best[end][0]:  # type: ignore[index]
-                    best[end] = (best[start][0], start)  # type: ignore[index]
-                continue
-            fit, placed = _align(columns, texts[start:end], tokenised, " ")
-            if fit == float("-inf"):
-                continue
-            named = {columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
-            if "level3" not in named or not named & set(_INDICATOR_VALUES):
-                continue
-            total = best[start][0] + fit - _ROW_COST  # type: ignore[index]
-            if best[end] is None or total > best[end][0]:  # type: ignore[index]
-                best[end] = (total, start)
+
+    def piece_fit(start: int, end: int) -> Optional[float]:
+        if end == start + 1 and _BARE_NUMBERING.match(texts[start]):
+            return 0.0  # '指标2' with nothing after it: a blank template row, a row that gives no record
+        fit, placed = _align(columns, texts[start:end], tokenised, " ")
+        if fit == float("-inf"):
+            return None
+        named = {columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
+        if "level3" not in named or not named & set(_INDICATOR_VALUES):
+            return None
+        return fit - _ROW_COST
+
+    best = _best_cuttings(n, opens, longest, piece_fit)
     # the cutting that reads best; what lies after it no indicator row wants
     end = max((k for k in range(1, n + 1) if best[k] is not None), key=lambda k: (best[k][0], k), default=0)  # type: ignore[index]
     if end == 0 or (end < n and not tokenised and end < n // 2):
         return [cells]
     tail = [cells[end:]] if end < n else []
-    cuts: list[tuple[int, int]] = []
-    while end > 0:
-        start = best[end][1]  # type: ignore[index]
-        cuts.insert(0, (start, end))
-        end = start
-    return [cells[start:end] for start, end in cuts] + tail
+    return [cells[start:stop] for start, stop in _cut_at(best, end)] + tail
 
 
 def _project_row(cells: list[GridCell]) -> Optional[Cell]:
