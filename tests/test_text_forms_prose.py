@@ -1,0 +1,85 @@
+"""A goal form written as prose, no table (samples/real/73, Ningxia's 绩效目标设定的公示).
+
+Numbered 一级 headings ('一、 产出指标') each followed by lines of clauses: a group label of the
+taxonomy closed by ':' or ',' ('数量指标:', '服务对象满意度指标,'), then indicators, each its name
+(template hint and ★ marks kept) up to a sign-led value ('>=17600株', '≥80万元', '≤28.40/株') that
+ends at ',' ';' or '。'. A comma inside a name stays in it; text closed by ';' or '。' with no value
+is a statement (a row with no target). Numbers in the notice above the headings are no indicators;
+the attachment line and the signature below end the list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import real_scoring
+from jixiao.extractors.text_grid import detect_form, text_grid
+from jixiao.pipeline import convert
+
+
+def _records(tmp_path: Path, text: str) -> list[dict]:
+    source = tmp_path / "filing.txt"
+    source.write_text(text, encoding="utf-8")
+    convert([str(source)], tmp_path / "out", memory=None, cache=False)
+    return real_scoring.read_records(tmp_path / "out").get("filing.txt", [])
+
+
+def _fields(record: dict) -> tuple:
+    return tuple(real_scoring._value(record.get(name)) for name in
+                 ("level1", "level2", "level3", "operator", "target", "unit", "score"))
+
+
+NOTICE = "\n".join([
+    "发布机构 | 某县某镇 | 文 号 | 无 |",
+    "关于某镇道路硬化项目绩效目标设定的公示",
+    "安排资金120万元,按照每公里30万元的标准硬化道路4公里。项目总体绩效目标是:方便群众出行3000人。现将绩效目标设定如下:",
+    "一、 产出指标",
+    "数量指标:★硬化道路长度,村组道路硬化长度(≥**公里)>=4公里;道路验收合格率(≥**%)>=98;"
+    "时效指标:按期完工率(≥**%)>=100%。成本指标:道路硬化补助标准,每公里补助成本(≤**万元/公里)≤30/公里。",
+    "二、 效益指标",
+    "效益指标:经济效益指标:带动务工收入(≥**万元)≥12万元,降低运输成本(≥**万元)≥5万元;"
+    "社会效益目标:★★★受益群众人数(≥**人)≥3000人。生态效益指标:村容村貌改善。可持续影响指标,长期发挥效益。",
+    "三、 满意度指标",
+    "服务对象满意度指标,受益群众满意度(≥**%)≥90%。",
+    "附件:某镇道路硬化项目绩效目标设定表.xlsx",
+    "某县某镇人民政府",
+    "2023年4月1日",
+])
+
+
+def test_prose_headings_and_labelled_clauses_are_read_one_record_per_indicator(tmp_path):
+    records = _records(tmp_path, NOTICE)
+    assert [_fields(r)[:6] for r in records] == [
+        ("产出指标", "数量指标", "★硬化道路长度,村组道路硬化长度(≥**公里)", "≥", "4", "公里"),
+        ("产出指标", "数量指标", "道路验收合格率(≥**%)", "≥", "98", None),
+        ("产出指标", "时效指标", "按期完工率(≥**%)", "≥", "100", "%"),
+        ("产出指标", "成本指标", "道路硬化补助标准,每公里补助成本(≤**万元/公里)", "≤", "30", "/公里"),
+        ("效益指标", "经济效益指标", "带动务工收入(≥**万元)", "≥", "12", "万元"),
+        ("效益指标", "经济效益指标", "降低运输成本(≥**万元)", "≥", "5", "万元"),
+        ("效益指标", "社会效益目标", "★★★受益群众人数(≥**人)", "≥", "3000", "人"),
+        ("效益指标", "生态效益指标", "村容村貌改善", None, None, None),
+        ("效益指标", "可持续影响指标", "长期发挥效益", None, None, None),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度(≥**%)", "≥", "90", "%"),
+    ]
+
+
+def test_the_prose_form_is_a_grid_under_the_vocabularys_own_header():
+    grid = text_grid("notice.txt", NOTICE)
+    assert grid.form == "prose"
+    rows = [[c.text for c in row] for row in grid.rows()]
+    header = rows.index(["一级指标", "二级指标", "三级指标", "指标值"])
+    assert rows[:header] == [[line] for line in NOTICE.splitlines()[:3]]  # the notice above, line by line
+    assert rows[header + 1] == ["产出指标", "数量指标", "★硬化道路长度,村组道路硬化长度(≥**公里)", ">=4公里"]
+    assert rows[-1] == ["满意度指标", "服务对象满意度指标", "受益群众满意度(≥**%)", "≥90%"]
+    assert not any("附件" in text or "人民政府" in text for row in rows[header:] for text in row)
+
+
+def test_prose_detection_wants_numbered_headings_followed_by_labels():
+    # a report with numbered 一级 headings but sentences under them, no group labels: not the prose form
+    report = ["一、 产出指标", "本年度完成道路硬化4公里,验收合格。", "二、 效益指标", "群众出行更加方便。"]
+    assert detect_form(report) != "prose"
+    # one heading with a labelled line is not enough
+    assert detect_form(["一、 产出指标", "数量指标:道路长度(≥**公里)>=4公里。"]) != "prose"
+    # a heading that is no 一级 name of the taxonomy opens nothing
+    assert detect_form(["一、 项目概况", "数量指标:道路长度>=4公里。", "二、 资金安排", "时效指标:完工率>=100%。"]) != "prose"
+    assert detect_form(NOTICE.splitlines()) == "prose"
