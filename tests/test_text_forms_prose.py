@@ -6,6 +6,10 @@ taxonomy closed by ':' or ',' ('数量指标:', '服务对象满意度指标,'),
 ends at ',' ';' or '。'. A comma inside a name stays in it; text closed by ';' or '。' with no value
 is a statement (a row with no target). Numbers in the notice above the headings are no indicators;
 the attachment line and the signature below end the list.
+
+Also the glued self-evaluation of samples/real/74: group names wrapped onto the next line
+('经济效益' / '指标'), 一级 cells left blank (each 二级 gives its own group), and 指标值 and
+实际完成值 printed together ('1010' = 10 | 10) where the table shows that pattern.
 """
 
 from __future__ import annotations
@@ -83,3 +87,57 @@ def test_prose_detection_wants_numbered_headings_followed_by_labels():
     # a heading that is no 一级 name of the taxonomy opens nothing
     assert detect_form(["一、 项目概况", "数量指标:道路长度>=4公里。", "二、 资金安排", "时效指标:完工率>=100%。"]) != "prose"
     assert detect_form(NOTICE.splitlines()) == "prose"
+
+
+# A self-evaluation dumped with the cells of a row run together and each empty cell an empty line
+# (samples/real/74): the 一级 cells are blank, group names wrap onto the next line, and each row ends in
+# its 指标值 and 实际完成值 printed together ('1515' = 15 | 15).
+GLUED_SELF_EVALUATION = "\n".join([
+    "某专项资金绩效目标自评表",
+    "绩效指标一级",
+    "指标",
+    "二级指标三级指标指标值全年实际完成值未完成原因和改进措施",
+    "数量指标新建村道桥梁3030", "", "", "",
+    "质量指标工程验收合格3030", "", "", "",
+    "时效指标按期完成建设1010", "", "", "",
+    "经济效益",
+    "指标",
+    "降低群众出行成本1515", "", "", "",
+    "满意度指标服务对象",
+    "满意度指标",
+    "沿线群众满意度1515", "", "", "",
+    "说明",
+])
+
+
+def test_glued_rows_with_wrapped_group_names_and_values_printed_twice(tmp_path):
+    records = _records(tmp_path, GLUED_SELF_EVALUATION)
+    assert [_fields(r)[:5] + (r.get("actual"),) for r in records] == [
+        ("产出指标", "数量指标", "新建村道桥梁", "=", "30", "30"),
+        ("产出指标", "质量指标", "工程验收合格", "=", "30", "30"),
+        ("产出指标", "时效指标", "按期完成建设", "=", "10", "10"),
+        ("效益指标", "经济效益指标", "降低群众出行成本", "=", "15", "15"),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "=", "15", "15"),
+    ]
+
+
+def test_a_run_is_cut_into_a_number_twice_only_when_the_table_shows_the_pattern():
+    from jixiao.model import GridCell, Provenance
+    from jixiao.pipeline.layout_header import _read_header
+    from jixiao.pipeline.layout_reader import _unfuse_echoes
+
+    def cells(*texts: str) -> list[GridCell]:
+        return [GridCell(text=t, row=0, col=k, provenance=Provenance(file="f", line=1)) for k, t in enumerate(texts)]
+
+    columns = _read_header(cells("二级指标", "三级指标", "指标值", "全年实际完成值", "未完成原因和改进措施"), True)
+    echoed = [cells("质量指标", "工程验收合格", "3030"), cells("按期完成建设", "1010")]
+    assert [[c.text for c in row] for row in _unfuse_echoes(columns, echoed)] == [
+        ["质量指标", "工程验收合格", "30", "30"], ["按期完成建设", "10", "10"]]
+    # runs that could all be years ('2020', '1919'), or one run alone, stay as printed
+    years = [cells("质量指标", "完工年度", "2020"), cells("按期完成建设", "1919")]
+    assert [[c.text for c in row] for row in _unfuse_echoes(columns, years)] == [
+        ["质量指标", "完工年度", "2020"], ["按期完成建设", "1919"]]
+    assert [[c.text for c in row] for row in _unfuse_echoes(columns, echoed[:1])] == [["质量指标", "工程验收合格", "3030"]]
+    # no 实际完成值 beside the 指标值: nothing to cut into
+    plain = _read_header(cells("二级指标", "三级指标", "指标值", "备注"), True)
+    assert [[c.text for c in row] for row in _unfuse_echoes(plain, echoed)] == [[c.text for c in row] for row in echoed]

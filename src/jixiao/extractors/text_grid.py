@@ -489,6 +489,25 @@ def _join_broken_names(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _join_wrapped_names(rows: list[list[tuple[str, int]]]) -> list[list[tuple[str, int]]]:
+    """A glued table's group name wrapped onto the next line ('经济效益' / '指标', '满意度指标服务对象' /
+    '满意度指标'): where a line's last piece is no taxonomy name but it and the next line's first piece
+    make one ('服务对象' + '满意度指标'), the source wrapped a cell there, and the two are one cell again
+    (no character added). Only lines that follow each other: a blank line between them is an empty cell."""
+    out: list[list[tuple[str, int]]] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        if previous and row and row[0][1] == previous[-1][1] + 1:
+            (last, line), first = previous[-1], row[0][0]
+            if last not in _TAXONOMY and (f"{last}{first}" in _TAXONOMY or first == "指标" and _name_broken_before(last)):
+                previous[-1] = (f"{last}{first}", line)
+                row = row[1:]
+                if not row:
+                    continue
+        out.append(list(row))
+    return out
+
+
 _LEAD_PIPE = re.compile(r"^\s+\|(.*)$")
 
 
@@ -680,6 +699,7 @@ def text_grid(source: str, text: str) -> Grid:
             # are a row of their own, which ends the table
             for cut in _at_totals([part for part in parts if part]):
                 rows.append([(part, number) for part in cut])
+        rows = _join_wrapped_names(rows)
     else:
         pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
         for number, line in enumerate(lines, start=1):

@@ -111,6 +111,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     if grid.glued:  # several rows a flattened page printed on one line, each cut where it aligns best
         body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
         body = _unfuse_scores(columns, body)
+        body = _unfuse_echoes(columns, body)
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
@@ -260,6 +261,33 @@ def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[li
                 head = run[:-len(tails[0])]
                 cells = [*cells[:-1], cells[-1].model_copy(update={"text": head}),
                          cells[-1].model_copy(update={"text": tails[0]})]
+        out.append(cells)
+    return out
+
+
+_ECHOED_RUN = re.compile(r"([1-9]\d+)\1")  # '2020', '1010', '100100': a number of two or more digits, twice
+
+
+def _unfuse_echoes(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A self-evaluation's glued rows ending in their 指标值 and 实际完成值 printed together with nothing
+    between them ('建设符合验收要求2020', '按期完成投资1010': 20 and 20, 10 and 10), where the header has
+    the two columns side by side and the deviation column after them is blank. One such run could be a
+    year or a number as printed; the table says which: the runs are cut into the number twice only when
+    two or more rows close with one, at least one of them is no year ('1010'), and they are most of the
+    rows that close with a bare run of digits. Otherwise every row stays as printed."""
+    fields = [c.spec.name if c.spec else None for c in columns]
+    if "target" not in fields or "actual" not in fields or fields.index("actual") != fields.index("target") + 1:
+        return body
+    closing = [cells[-1].text.strip() for cells in body if len(cells) > 1 and re.fullmatch(r"\d{3,}", cells[-1].text.strip())]
+    echoed = [run for run in closing if _ECHOED_RUN.fullmatch(run)]
+    if len(echoed) < 2 or 2 * len(echoed) <= len(closing) or all(1900 <= int(run) <= 2100 for run in echoed):
+        return body
+    out = []
+    for cells in body:
+        match = _ECHOED_RUN.fullmatch(cells[-1].text.strip()) if len(cells) > 1 else None
+        if match is not None:
+            half = match.group(1)
+            cells = [*cells[:-1], cells[-1].model_copy(update={"text": half}), cells[-1].model_copy(update={"text": half})]
         out.append(cells)
     return out
 
@@ -451,11 +479,15 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         if level2 is not None and level1 is None:
             reading.empty_categories += 1
         return True
-    if carry["level1"] is None and carry["level2"] is not None:
+    # no 一级 printed (its merged cell came out blank): the 二级 says which group the row is in. A 一级
+    # found so is found again at each 二级 (not carried past it, as a printed one is): a table whose 产出
+    # and 效益 cells are both blank (74-langzhong) gives 经济效益指标 the 效益指标 its name belongs to
+    inferred = carry["level1"] is not None and carry["level1"] is carry.get("inferred")
+    if (carry["level1"] is None or inferred) and carry["level2"] is not None:
         owner = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items()
                       if normalise(carry["level2"].text) in l2s), None)
-        if owner:
-            carry["level1"] = carry["level2"].model_copy(update={"text": owner})
+        if owner and (carry["level1"] is None or carry["level1"].text != owner):
+            carry["level1"] = carry["inferred"] = carry["level2"].model_copy(update={"text": owner})
     row = dict(cells)
     numbered = _NUMBERING.match(row["level3"].text) if "level3" in row else None
     if numbered:  # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)
