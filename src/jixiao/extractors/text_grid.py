@@ -15,6 +15,10 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``outline``: no table at all, but headings ``【产出指标-数量指标】`` each followed
   by lines ``指标1:机柜数量(≥77台)``: each such line is a row under the
   heading's 一级/二级, its value the parenthesised part.
+- ``prose``: no table at all, but numbered 一级 headings ``一、 产出指标`` each followed
+  by lines of labelled clauses ``数量指标:…种植数量(≥**株)>=17600株;…``: each
+  indicator is its name up to a sign-led value (or a statement closed by ``;``/``。``)
+  under the heading's 一级 and the label's 二级.
 - ``glued``: one row per line with the cells run together and no separator
   at all (``预算执行率10%=100``), recognised by a header line of column names
   printed back to back. Header lines are cut at the vocabulary's names; rows
@@ -34,6 +38,8 @@ from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.values import is_unit, level1_name, level2_name
 from ..layout.vocabulary import printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
+from ..layout.taxonomy import OPERATOR_ALIASES
+from ..layout.values import is_number, split_value
 
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | |||" closing the row
@@ -341,11 +347,143 @@ def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]
     return rows + table
 
 
+# ---------------------------------------------------------------------------- prose
+
+# A goal form written as prose (Ningxia's 绩效目标设定的公示): numbered 一级 headings '一、 产出指标', each
+# followed by lines of '二级名称:' labels and indicators '三级名称(hint)>=17600株;'. A heading is a 一级 name
+# of the taxonomy alone on its line after a Chinese ordinal; a label is a group name of the taxonomy
+# closed by ':' or ',' at a clause's start.
+_PROSE_HEAD = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]\s*([\u4e00-\u9fff]+?)\s*$")
+_PROSE_CLAUSE = re.compile(r"[^,，;；。:：]*[,，;；。:：]?")
+_SENTENCE_END = ",，;；。"  # where an indicator's value may end
+_PROSE_SIGN = re.compile("|".join(re.escape(op) for op in sorted(
+    (alias for alias in OPERATOR_ALIASES if alias not in ("定性", "定量")), key=len, reverse=True)))
+
+
+def _prose_head(line: str) -> str | None:
+    """The 一级 name a prose heading line ('一、 产出指标') gives, as printed, or None."""
+    match = _PROSE_HEAD.match(line)
+    return match.group(1) if match and level1_name(match.group(1)) else None
+
+
+def _prose_group(text: str) -> bool:
+    """A group name of the taxonomy, or a 二级 name worded '…目标' for '…指标' (社会效益目标: the form
+    calls its groups 目标 as often as 指标)."""
+    return bool(level1_name(text) or level2_name(text)) or (
+        text.endswith("目标") and bool(level2_name(f"{text[:-2]}指标")))
+
+
+def _prose_label(clause: str) -> str | None:
+    """The label a clause is ('数量指标:' or '服务对象满意度指标,'), without its mark, or None."""
+    name = clause.rstrip(":：,，").strip()
+    return name if clause != name and _prose_group(name) else None
+
+
+def _prose_value(text: str) -> int | None:
+    """Where the value closing an indicator's text begins ('…(≥**株)>=17600株' → at '>='): a sign, a
+    number and what split_value reads as its unit, up to the clause's end. A template hint ('≥**株')
+    is no value: its sign has no number."""
+    body = text.rstrip(_SENTENCE_END).rstrip()
+    for sign in _PROSE_SIGN.finditer(body):
+        split = split_value(body[sign.start():])
+        if split.operator and split.target is not None and is_number(split.target) \
+                and body[sign.end():].lstrip()[:1].isdigit():
+            return sign.start()
+    return None
+
+
+def _prose_items(line: str) -> list[tuple[str | None, str, str | None]]:
+    """A prose line cut into (label, name, value): each indicator's name runs to its value (commas
+    inside a name stay: '★补助…数量,黄金蜜(葡萄)种植数量(≥**株)>=17600株' is one indicator), a
+    value ends at ',' ';' or '。', and text closed by ';' or '。' with no value is a statement (name
+    only, '生态修复功能提高。'). A label names the group of the items after it; label is None when the
+    item keeps the group before it. Every character returned is the line's own."""
+    items: list[tuple[str | None, str, str | None]] = []
+    label: str | None = None
+    pending = ""
+    for clause in (c for c in _PROSE_CLAUSE.findall(line) if c):
+        if not pending.strip() and _prose_label(clause.strip()):
+            label = _prose_label(clause.strip())
+            items.append((label, "", None))
+            pending = ""
+            continue
+        pending += clause
+        at = _prose_value(pending)
+        if at is not None:
+            name, value = pending[:at].strip(), pending[at:].strip().rstrip(_SENTENCE_END).strip()
+            if re.search(r"[\u4e00-\u9fff]", name):
+                items.append((None, name, value))
+            pending = ""
+        elif clause.rstrip()[-1:] in ";；。":
+            statement = pending.strip().rstrip(";；。").strip()
+            if re.search(r"[\u4e00-\u9fff]", statement):
+                items.append((None, statement, None))
+            pending = ""
+    statement = pending.strip()
+    if re.search(r"[\u4e00-\u9fff]", statement) and not _prose_label(statement):
+        items.append((None, statement, None))
+    return items
+
+
+def _opens_with_label(line: str) -> bool:
+    first = _PROSE_CLAUSE.match(line)
+    return first is not None and _prose_label(first.group(0).strip()) is not None
+
+
+def _prose_lines(stripped: list[str]) -> bool:
+    """Two or more 一级 headings each followed by a line that opens with a group label: the prose form."""
+    return sum(1 for k, line in enumerate(stripped[:-1])
+               if _prose_head(line) and _opens_with_label(stripped[k + 1])) >= 2
+
+
+def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
+    """Rows of a prose form: the page's lines above the first heading as they are, then one header row
+    made of the vocabulary's own names, then a row per indicator under its heading's 一级 and its label's
+    二级. A line under a heading that opens with no label ends the list (附件, the signature)."""
+    rows: list[list[tuple[str, int]]] = []
+    table: list[list[tuple[str, int]]] = []
+    level1: str | None = None
+    level2: str | None = None
+    for number, line in numbered:
+        head = _prose_head(line)
+        if head is not None:
+            if not table:
+                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
+            level1, level2 = head, None
+            continue
+        if level1 is None:
+            if not table:
+                rows.append([(line, number)])
+            continue
+        if not _opens_with_label(line):
+            level1 = None  # the list has ended; a later heading may open it again
+            continue
+        for label, name, value in _prose_items(line):
+            if label is not None:
+                if level1_name(label) and not level2_name(label):
+                    if level1_name(label) != level1_name(level1):  # a new 一级 named in the line
+                        level1, level2 = label, None
+                    continue  # the heading's own 一级 again ('效益指标:经济效益指标:…')
+                level2 = label
+                continue
+            cells = [level1, *([level2] if level2 else []), name, *([value] if value else [])]
+            table.append([(cell, number) for cell in cells])
+    return rows + table
+
+
 def _name_broken_before(text: str) -> bool:
     """A cell that, with '指标' after it, is a group name the page broke over two lines: a 二级 or 一级
     name of the taxonomy (经济效益 / 指标) or of a form's own words (项目完成 / 指标)."""
     name = f"{text}指标"
     return name in _TAXONOMY or bool(level1_name(name)) or bool(level2_name(name))
+
+
+def _broken_name(last: str, first: str) -> bool:
+    """Two cells that are one group name the page broke: '经济效益' / '指标', '经济效' / '益指标',
+    '服务对象' / '满意度指标', '项目完成' / '指标' (a form's own 一级 word)."""
+    if last in _TAXONOMY:
+        return False
+    return f"{last}{first}" in _TAXONOMY or (first == "指标" and _name_broken_before(last))
 
 
 _WEIGHT_AFTER_NAME = re.compile(r"^[(（]?\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*分?$")  # '(50)', '30分)' (its '(' lost)
@@ -358,13 +496,31 @@ def _join_broken_names(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for number, text in cells:
         previous = out[-1][1] if out else ""
-        if out and ((text == "指标" and _name_broken_before(previous)) or
-                    (f"{previous}{text}" in _TAXONOMY and previous not in _TAXONOMY)):
+        if out and _broken_name(previous, text):
             out[-1] = (out[-1][0], f"{previous}{text}")
         elif out and level1_name(previous) and _WEIGHT_AFTER_NAME.match(text):
             out[-1] = (out[-1][0], f"{previous} {text}")
         else:
             out.append((number, text))
+    return out
+
+
+def _join_wrapped_names(rows: list[list[tuple[str, int]]]) -> list[list[tuple[str, int]]]:
+    """A glued table's group name wrapped onto the next line ('经济效益' / '指标', '满意度指标服务对象' /
+    '满意度指标'): where a line's last piece is no taxonomy name but it and the next line's first piece
+    make one ('服务对象' + '满意度指标'), the source wrapped a cell there, and the two are one cell again
+    (no character added). Only lines that follow each other: a blank line between them is an empty cell."""
+    out: list[list[tuple[str, int]]] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        if previous and row and row[0][1] == previous[-1][1] + 1:
+            (last, line), first = previous[-1], row[0][0]
+            if _broken_name(last, first):
+                previous[-1] = (f"{last}{first}", line)
+                row = row[1:]
+                if not row:
+                    continue
+        out.append(list(row))
     return out
 
 
@@ -409,6 +565,8 @@ def detect_form(lines: list[str]) -> str:
         return "spaced"
     if sum(1 for line in stripped if _OUTLINE_HEAD.match(line)) >= 2 and any(_OUTLINE_ITEM.match(line) for line in stripped):
         return "outline"
+    if _prose_lines(stripped):
+        return "prose"
     if sum(1 for line in stripped if "|" in line) < 3 and _stream_header(stripped) is not None and \
             all(len(line.split()) <= 2 for line in stripped[_stream_header(stripped):][:12]):
         return "cell_stream"
@@ -502,6 +660,8 @@ def text_grid(source: str, text: str) -> Grid:
             rows.append(current)
     elif form == "outline":
         rows.extend(_outline_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
+    elif form == "prose":
+        rows.extend(_prose_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
     elif form == "cell_stream":
         numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
         start = _stream_header([line for _, line in numbered]) or 0
@@ -563,6 +723,7 @@ def text_grid(source: str, text: str) -> Grid:
             # are a row of their own, which ends the table
             for cut in _at_totals([part for part in parts if part]):
                 rows.append([(part, number) for part in cut])
+        rows = _join_wrapped_names(rows)
     else:
         pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
         for number, line in enumerate(lines, start=1):
@@ -575,7 +736,7 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = [stripped]
             else:
                 parts = _keep_score_ranges(stripped.split())
-            if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _name_broken_before(rows[-1][-1][0]):
+            if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _broken_name(rows[-1][-1][0], "指标"):
                 rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
                 continue
             row_cells = [(part, number) for part in parts if part]

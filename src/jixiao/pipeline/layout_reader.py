@@ -57,7 +57,7 @@ from ..model import (
 from .layout_align import _align, _BARE_NUMBERING, _VALUE_LIKE  # noqa: F401
 from .layout_block import _around, _header_block  # noqa: F401
 from .layout_errors import LayoutNotUnderstood  # noqa: F401 (raised by read_layout; part of the API)
-from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_scores
+from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores
 from .layout_header import (  # noqa: F401
     Column,
     Header,
@@ -110,6 +110,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
     if grid.glued:  # several rows a flattened page printed on one line, each cut where it aligns best
         body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
         body = _unfuse_scores(columns, body)
+        body = _unfuse_echoes(columns, body)
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
@@ -294,11 +295,15 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
         if level2 is not None and level1 is None:
             reading.empty_categories += 1
         return True
-    if carry["level1"] is None and carry["level2"] is not None:
+    # no 一级 printed (its merged cell came out blank): the 二级 says which group the row is in. A 一级
+    # found so is found again at each 二级 (not carried past it, as a printed one is): a table whose 产出
+    # and 效益 cells are both blank gives 经济效益指标 the 效益指标 its name belongs to
+    inferred = carry["level1"] is not None and carry["level1"] is carry.get("inferred")
+    if (carry["level1"] is None or inferred) and carry["level2"] is not None:
         owner = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items()
                       if normalise(carry["level2"].text) in l2s), None)
-        if owner:
-            carry["level1"] = carry["level2"].model_copy(update={"text": owner})
+        if owner and (carry["level1"] is None or carry["level1"].text != owner):
+            carry["level1"] = carry["inferred"] = carry["level2"].model_copy(update={"text": owner})
     row = dict(cells)
     numbered = _NUMBERING.match(row["level3"].text) if "level3" in row else None
     if numbered:  # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)

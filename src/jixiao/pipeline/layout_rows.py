@@ -103,6 +103,33 @@ def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[li
     return out
 
 
+_ECHOED_RUN = re.compile(r"([1-9]\d+)\1")  # '2020', '1010', '100100': a number of two or more digits, twice
+
+
+def _unfuse_echoes(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A self-evaluation's glued rows ending in their 指标值 and 实际完成值 printed together with nothing
+    between them ('建设符合验收要求2020', '按期完成投资1010': 20 and 20, 10 and 10), where the header has
+    the two columns side by side and the deviation column after them is blank. One such run could be a
+    year or a number as printed; the table says which: the runs are cut into the number twice only when
+    two or more rows close with one, at least one of them is no year ('1010'), and they are most of the
+    rows that close with a bare run of digits. Otherwise every row stays as printed."""
+    fields = [c.spec.name if c.spec else None for c in columns]
+    if "target" not in fields or "actual" not in fields or fields.index("actual") != fields.index("target") + 1:
+        return body
+    closing = [cells[-1].text.strip() for cells in body if len(cells) > 1 and re.fullmatch(r"\d{3,}", cells[-1].text.strip())]
+    echoed = [run for run in closing if _ECHOED_RUN.fullmatch(run)]
+    if len(echoed) < 2 or 2 * len(echoed) <= len(closing) or all(1900 <= int(run) <= 2100 for run in echoed):
+        return body
+    out = []
+    for cells in body:
+        match = _ECHOED_RUN.fullmatch(cells[-1].text.strip()) if len(cells) > 1 else None
+        if match is not None:
+            half = match.group(1)
+            cells = [*cells[:-1], cells[-1].model_copy(update={"text": half}), cells[-1].model_copy(update={"text": half})]
+        out.append(cells)
+    return out
+
+
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
     texts = [c.text for c in cells if not is_empty(c.text)]
     return _align(columns, texts, tokenised, " ")[0] if texts else float("-inf")
