@@ -223,3 +223,43 @@ def test_a_goal_table_with_an_empty_result_column(tmp_path):
     """一級目標 names the 一级 column; with 實際完成值 left blank, a row's one value is its target."""
     records = convert_text(tmp_path, GUANGDONG_TRANSFER)
     assert [scored(r)[3:6] + (r["actual"],) for r in records] == [("=", "100", "%", None), ("=", "95", "%", None)]
+
+
+NUMBERED_WITH_BLANKS = """一级指标 二级指标 三级指标 指标值 完成值
+产出指标 质量指标 指标1.药品抽检完成率 100% 100%
+指标4.不合格产品处置率
+指标5:药品不良反应每百万人口报告数 ≥150 150
+成本指标 指标1.培训成本 400元/人、天 180元/人、天
+指标2.药品抽验平均标准
+指标3.化妆品抽验平均标准
+"""
+
+
+def test_numbered_indicators_left_blank_are_rows_of_their_own(tmp_path):
+    """'指标4.不合格产品处置率' with no value is an indicator the filer left blank (its numbering says so),
+    not the start of the next row nor a line of prose; 元/人、天 is a unit."""
+    records = convert_text(tmp_path, NUMBERED_WITH_BLANKS)
+    assert [scored(r)[1:6] for r in records] == [
+        ("质量指标", "药品抽检完成率", "=", "100", "%"),
+        ("质量指标", "不合格产品处置率", None, None, None),
+        ("质量指标", "药品不良反应每百万人口报告数", "≥", "150", None),
+        ("成本指标", "培训成本", "=", "400", "元/人、天"),
+        ("成本指标", "药品抽验平均标准", None, None, None),
+        ("成本指标", "化妆品抽验平均标准", None, None, None),
+    ]
+
+
+UNIT_IN_WORDS = """一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |
+产出指标 | 数量指标 | 门面数量 | = | 9 | 间数 | 考察国有资产出租收入任务完成数 | |
+产出指标 | 质量指标 | 租金收缴率 | = | 100 | % | 考察租金收缴情况 | |
+产出指标 | 时效指标 | 租金收缴及时率 | = | 100 | % | 考察租金收缴及时情况 | |
+"""
+
+
+def test_a_unit_in_the_filers_words_stays_in_its_column(tmp_path):
+    records = convert_text(tmp_path, UNIT_IN_WORDS)
+    assert [(scored(r)[2:6], r["explanation"]) for r in records] == [
+        (("门面数量", "=", "9", "间数"), "考察国有资产出租收入任务完成数"),
+        (("租金收缴率", "=", "100", "%"), "考察租金收缴情况"),
+        (("租金收缴及时率", "=", "100", "%"), "考察租金收缴及时情况"),
+    ]

@@ -92,10 +92,10 @@ def is_unit(text: str) -> bool:
     stripped = normalise(text)  # 萬元 is 万元: units are recognised in simplified form, output as printed
     if len(stripped) > 1 and stripped[0] in "万亿千百" and is_unit(stripped[1:]):
         return True  # 万亩, 万人, 千米: a unit with its magnitude
-    parts = re.split(r"[/*·]", stripped)
+    parts = re.split(r"[/*·、]", stripped)
     if len(parts) > 1 and is_unit(parts[0]) and all(
             is_unit(part) or re.fullmatch(r"[\u4e00-\u9fff]", part) for part in parts[1:]):
-        return True  # a compound of units: 元/平方米, 万元/人, 元/人*月, 元/生/年 (per pupil per year)
+        return True  # a compound of units: 元/平方米, 万元/人, 元/人*月, 元/生/年 (per pupil per year), 元/人、天
     return stripped in _UNITS or stripped in ("元", "万元", "%", "‰", *SPELLED_PERCENT)
 
 

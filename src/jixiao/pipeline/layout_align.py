@@ -12,6 +12,7 @@ from typing import AbstractSet, Optional
 
 from ..layout.values import (
     classify,
+    is_unit,
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
 from ..layout.vocabulary import (
@@ -34,7 +35,8 @@ _LEVEL1_STEMS = tuple(name[:-2] for name in LEVEL2_BY_LEVEL1)  # 产出, 效益,
 _VALUE_LIKE = re.compile(r"^[\s()（）]*(?:[≥≤=<>＞＜≧≦]|\d|(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\d)")
 _CLOSES_VALUE = re.compile(r"^\s*(?:[%％]|及?以上|及?以下|以内)")
 _OPENS_VALUE = re.compile(r"(?:大于|小于|高于|低于|不低于|不高于|不少于|不超过|不多于)\s*$")
-_BARE_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：]?\s*$")
+_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*(?:[:：.．、]\s*(?=\S)|(?=[\u4e00-\u9fff]))")  # 指标1: / 指标1. / 指标1工程…
+_BARE_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：.．、]?\s*$")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
 
 
@@ -56,6 +58,9 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
     """How well a cell's text fits a column (negative: it does not belong there)."""
     kind = column.kind
     taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+    if _NUMBERING.match(text) and not _BARE_NUMBERING.match(text):
+        # '指标4.不合格产品处置率': the form numbers its indicators, so this is a 三级 name, whatever follows
+        return 2.0 if column.spec is not None and column.spec.name == "level3" else -3.0
     if kind is ValueKind.LABEL:
         return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
     if kind is ValueKind.LEVEL1:
@@ -95,7 +100,10 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
             return 2.5
         if ValueKind.NUMBER in kinds:
             return -1.5  # a number under 计量单位 (a sheet's date serial shown twice): possible, never preferred
-        return 0.3 if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy else -5.0
+        if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy:
+            # a unit in the filer's words (间数, 人次数): short, and opening with a unit of the vocabulary
+            return 1.5 if any(is_unit(text[:k]) for k in range(1, len(text))) else 0.3
+        return -5.0
     if kind is ValueKind.NUMBER:
         if ValueKind.NUMBER not in kinds:
             return -6.0

@@ -54,7 +54,7 @@ from ..model import (
     Severity,
 )
 
-from .layout_align import _align, _BARE_NUMBERING, _VALUE_LIKE  # noqa: F401
+from .layout_align import _align, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
 from .layout_block import _around, _header_block  # noqa: F401
 from .layout_errors import LayoutNotUnderstood  # noqa: F401 (raised by read_layout; part of the API)
 from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores
@@ -162,7 +162,8 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
             row_cells[name] = _cell(anchor[k], text)
             if column.spec.name == "score" and column.spec.label == "权重":
                 row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
-        if not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names):
+        if (not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names)
+                and not _NUMBERING.match(row_cells["level3"].text)):  # '指标4.不合格产品处置率' is a row left blank
             # a line of prose alone (the report going on below the table): no indicator has a name and
             # nothing else; two such lines end the table
             misfits += 1
@@ -206,7 +207,6 @@ def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: 
 
 
 _NOTE = re.compile(r"[:：].*[,，;；。]|[;；]")  # a label and a sentence, or clauses: a note, not an indicator's name
-_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*(?:[:：]\s*(?=\S)|(?=[\u4e00-\u9fff]))")  # 指标1: / 指标1工程…
 
 _NEXT_TABLE = re.compile(r"^(序号|编号|序列)$")
 

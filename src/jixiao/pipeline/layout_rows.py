@@ -17,7 +17,7 @@ from ..layout.values import classify, is_empty, is_number
 from ..layout.vocabulary import ValueKind
 from ..model import GridCell
 
-from .layout_align import _BARE_NUMBERING, _VALUE_LIKE, _align
+from .layout_align import _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE, _align
 from .layout_header import Column
 
 
@@ -147,6 +147,7 @@ def _join_broken_rows(columns: list[Column], body: list[list[GridCell]], tokenis
                 and not any(is_number(c.text) for c in previous)
                 and not any(classify(c.text) & {ValueKind.LEVEL1, ValueKind.LEVEL2} for c in cells)
                 and not FURNITURE.match(cells[0].text)
+                and not _NUMBERING.match(cells[0].text)  # '指标5:…' opens an indicator of its own
                 and not SIGN_OFF.search(" ".join(c.text for c in cells))):
             joined = [*previous, *cells]
             apart = _row_fit(columns, previous, tokenised) + _row_fit(columns, cells, tokenised)
