@@ -36,7 +36,7 @@ import re
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.values import is_unit, level1_name, level2_name
-from ..layout.vocabulary import printed_header_names
+from ..layout.vocabulary import is_weight_header, printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 from ..layout.taxonomy import OPERATOR_ALIASES
 from ..layout.values import is_number, split_value
@@ -679,6 +679,12 @@ def text_grid(source: str, text: str) -> Grid:
                 break
             header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
             k += width
+        if (len(header) >= 3 and k + 1 < len(numbered) and is_weight_header(numbered[k][1])
+                and (numbered[k + 1][1] in LEVEL1_NAMES or numbered[k + 1][1] in ALL_LEVEL2)):
+            # the score column's header printing its block's weight ('50') right before the first
+            # row's group name: the header's last cell (layout_header reads it as the score column)
+            header.append(numbered[k][::-1])
+            k += 1
         rows.append(header)
         body = _join_broken_names(numbered[k:])
         starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2

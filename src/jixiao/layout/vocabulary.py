@@ -215,6 +215,17 @@ def is_row_label_header(text: str) -> bool:
     return cell in ROW_LABEL_HEADERS
 
 
+_WEIGHT_HEADER = re.compile(r"^(?:100|[1-9]\d?)$")
+
+
+def is_weight_header(text: str) -> bool:
+    """A header cell that prints only a whole number up to 100 ('50'): the central transfer regional
+    self-evaluation (区域绩效目标自评表) heads its score column with the block's weight instead of
+    分值. Only the last cell of a header whose other cells all name fields is read so
+    (:func:`..pipeline.layout_header._match_columns`); elsewhere a number is data."""
+    return bool(_WEIGHT_HEADER.match(normalise(text)))
+
+
 def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]]:
     """Match a header row's cells, each field at most once: a second column that names a field
     already taken (a 中期 group beside the 年度 one) is no field, but keeps what it would have

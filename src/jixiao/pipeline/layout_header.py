@@ -23,6 +23,7 @@ from ..layout.vocabulary import (
     ValueKind,
     header_fields,
     is_row_label_header,
+    is_weight_header,
     match_header,
     match_header_ending,
     normalise,
@@ -143,6 +144,12 @@ def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
                                   shadow=shadow.spec if shadow else None))
         else:
             columns.append(Column(match.spec, text))
+    if (len(columns) >= 3 and columns[-1].spec is None and columns[-1].shadow is None
+            and is_weight_header(columns[-1].header) and "score" not in taken
+            and all(c.spec or c.row_label for c in columns[:-1])):
+        # a score column headed by its block's weight ('50' after 实际完成指标值): the last cell of a
+        # header whose other cells all name fields, and no 分值/权重 column elsewhere
+        columns[-1] = Column(spec_named("score"), columns[-1].header)
     return columns
 
 
