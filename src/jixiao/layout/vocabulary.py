@@ -226,6 +226,24 @@ def is_weight_header(text: str) -> bool:
     return bool(_WEIGHT_HEADER.match(normalise(text)))
 
 
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道办|街道|镇|乡)")
+
+
+def place_columns(text: str) -> list[str]:
+    """The place names a header cell is made of ('埭头镇', '笏石街道办埭头镇' printed back to back), or []
+    when it is anything else: a table that sets one target per town (Fujian's 资金绩效目标表: 指标方向 then
+    笏石街道办 | 埭头镇) heads each target column with the town's name. Read as target columns only
+    after a header that names no value column (:func:`..pipeline.layout_header._match_columns`)."""
+    cell, places, i = normalise(text), [], 0
+    while i < len(cell):
+        match = _PLACE.match(cell, i)
+        if match is None:
+            return []
+        places.append(match.group())
+        i = match.end()
+    return places
+
+
 def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]]:
     """Match a header row's cells, each field at most once: a second column that names a field
     already taken (a 中期 group beside the 年度 one) is no field, but keeps what it would have
