@@ -36,7 +36,7 @@ import re
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.values import is_unit, level1_name, level2_name
-from ..layout.vocabulary import printed_header_names
+from ..layout.vocabulary import is_weight_header, match_header, place_columns, printed_header_names
 from ..model import Extracted, Grid, GridCell, Provenance
 from ..layout.taxonomy import OPERATOR_ALIASES
 from ..layout.values import is_number, split_value
@@ -108,7 +108,8 @@ _PIECE = re.compile(
     r"|(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"  # a date is one value: '2023年12月31日'
     r"|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])"
     r"|(?P<suffix>(?<=[\d%％])(?:及以上|以上|及以下|以下|以内))"
-    rf"|(?P<text>(?:(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
+    # a unit in brackets inside a name ('成本控制率(%)') is part of the name, not a value's percent sign
+    rf"|(?P<text>(?:[(（][%％][)）]|(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
 
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
@@ -189,8 +190,9 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
 
 
 # An indicator's explanation (指标解释, 指标说明, 绩效标准) is worded '反映…' ('反映办公大楼全年维修维护情况')
-# or '达到目标值' / '达到预计值': in a run-together row it opens a cell of its own after the 三级 name.
-_EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff])(?=反映|达到(?:预计|目标|预期)值)")
+# or '达到目标值' / '达到预计值': in a run-together row it opens a cell of its own after the 三级 name
+# (also after a name closing on a bracketed unit: '开展修复工程(个)反映…').
+_EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=反映|达到(?:预计|目标|预期)值)")
 
 
 def _explained(text: str) -> list[str]:
@@ -679,6 +681,12 @@ def text_grid(source: str, text: str) -> Grid:
                 break
             header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
             k += width
+        if (len(header) >= 3 and k + 1 < len(numbered) and is_weight_header(numbered[k][1])
+                and (numbered[k + 1][1] in LEVEL1_NAMES or numbered[k + 1][1] in ALL_LEVEL2)):
+            # the score column's header printing its block's weight ('50') right before the first
+            # row's group name: the header's last cell (layout_header reads it as the score column)
+            header.append(numbered[k][::-1])
+            k += 1
         rows.append(header)
         body = _join_broken_names(numbered[k:])
         starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
@@ -714,7 +722,12 @@ def text_grid(source: str, text: str) -> Grid:
                 parts = segment_header(stripped)
                 # rows run on after the header's names on the same line (a flattened page): cut them as rows
                 end = _header_run_end(parts)
-                parts = parts[:end] + cut_glued_row("".join(parts[end:]))
+                rest = cut_glued_row("".join(parts[end:]))
+                if rest and place_columns(rest[0]) and not any(
+                        (m := match_header(p)) is not None and m.spec.name in ("target", "actual") for p in parts[:end]):
+                    # town names run on after a header naming no value column: one target column per town
+                    rest = place_columns(rest[0]) + rest[1:]
+                parts = parts[:end] + rest
             elif in_table:
                 parts = cut_glued_row(stripped)
             else:

@@ -215,6 +215,35 @@ def is_row_label_header(text: str) -> bool:
     return cell in ROW_LABEL_HEADERS
 
 
+_WEIGHT_HEADER = re.compile(r"^(?:100|[1-9]\d?)$")
+
+
+def is_weight_header(text: str) -> bool:
+    """A header cell that prints only a whole number up to 100 ('50'): the central transfer regional
+    self-evaluation (区域绩效目标自评表) heads its score column with the block's weight instead of
+    分值. Only the last cell of a header whose other cells all name fields is read so
+    (:func:`..pipeline.layout_header._match_columns`); elsewhere a number is data."""
+    return bool(_WEIGHT_HEADER.match(normalise(text)))
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道办|街道|镇|乡)")
+
+
+def place_columns(text: str) -> list[str]:
+    """The place names a header cell is made of ('埭头镇', '笏石街道办埭头镇' printed back to back), or []
+    when it is anything else: a table that sets one target per town (Fujian's 资金绩效目标表: 指标方向 then
+    笏石街道办 | 埭头镇) heads each target column with the town's name. Read as target columns only
+    after a header that names no value column (:func:`..pipeline.layout_header._match_columns`)."""
+    cell, places, i = normalise(text), [], 0
+    while i < len(cell):
+        match = _PLACE.match(cell, i)
+        if match is None:
+            return []
+        places.append(match.group())
+        i = match.end()
+    return places
+
+
 def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Optional[HeaderMatch]]]:
     """Match a header row's cells, each field at most once: a second column that names a field
     already taken (a 中期 group beside the 年度 one) is no field, but keeps what it would have

@@ -38,6 +38,9 @@ _OPENS_VALUE = re.compile(r"(?:大于|小于|高于|低于|不低于|不高于|�
 _NUMBERING = re.compile(r"^\s*指标\s*\d+\s*(?:[:：.．、]\s*(?=\S)|(?=[\u4e00-\u9fff]))")  # 指标1: / 指标1. / 指标1工程…
 _BARE_NUMBERING = re.compile(r"^\s*指标\s*\d+\s*[:：.．、]?\s*$")
 _NUMERIC = re.compile(r"^[≥≤=<>＞＜]?\s*[-+]?\d[\d.,]*\s*%?$")
+# an explanation's opening words ('反映…情况', '达到目标值'): a glued row is cut before them (text_grid's
+# _EXPLAINED), so a piece opening so starts the 指标解释 cell and is never the middle of one
+_EXPLANATION_OPENS = re.compile(r"^(?:反映|达到(?:预计|目标|预期)值)")
 
 
 def _group_like(text: str) -> bool:
@@ -148,6 +151,9 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
 
 def _year_in_text(parts: list[str], k: int) -> bool:
     """'…金额/' '2023' '年伙食补助预算': a year inside a sentence a glued row was cut at, no value."""
+    if re.fullmatch(r"\d{4}年\d{1,2}月", parts[k]) and k and k + 1 < len(parts):
+        # '截至' '2026年12月' '底,项目开展率(%)': a month the sentence goes on from ('12月底'), no value
+        return bool(re.match(r"[底末]", parts[k + 1]))
     return bool(re.fullmatch(r"\d{4}", parts[k])) and k + 1 < len(parts) and parts[k + 1].startswith("年") \
         and not re.match(r"年\d", parts[k + 1])
 
@@ -203,6 +209,9 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                 score = _fit(column, joined, kinds[i] if k == i + 1 else classify(joined))
                 if k > i + 1:
                     score -= 0.1 * (k - i - 1)
+                    if column.spec is not None and column.spec.name == "explanation" and any(
+                            _EXPLANATION_OPENS.match(t) for t in part[1:]):
+                        score -= 1.5  # the text before '反映…' is the 三级 name's, not the explanation's
                     if column.kind is not ValueKind.VALUE or sep:
                         score -= _inner_value_cost(column, sep) * sum(
                             1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)

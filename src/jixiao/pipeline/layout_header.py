@@ -23,6 +23,8 @@ from ..layout.vocabulary import (
     ValueKind,
     header_fields,
     is_row_label_header,
+    is_weight_header,
+    place_columns,
     match_header,
     match_header_ending,
     normalise,
@@ -143,6 +145,24 @@ def _match_columns(cells: list[GridCell], tokenised: bool) -> list[Column]:
                                   shadow=shadow.spec if shadow else None))
         else:
             columns.append(Column(match.spec, text))
+    places = next((k for k, c in enumerate(columns) if c.spec is None and not c.row_label and c.shadow is None
+                   and place_columns(c.header)), None)
+    if (places is not None and places >= 3 and not {"target", "actual"} & taken
+            and all(c.spec for c in columns[places - 3:places])):
+        # one target column per town ('笏石街道办 | 埭头镇' after 指标方向): a header naming no value column
+        # reads the first town's column as the target, the others as its twins (aligned by kind, not read)
+        run = places
+        while run < len(columns) and columns[run].spec is None and place_columns(columns[run].header):
+            columns[run] = Column(spec_named("target"), columns[run].header) if run == places else \
+                Column(None, columns[run].header, shadow=spec_named("target"))
+            run += 1
+        taken.add("target")
+    if (len(columns) >= 3 and columns[-1].spec is None and columns[-1].shadow is None
+            and is_weight_header(columns[-1].header) and "score" not in taken
+            and all(c.spec or c.row_label for c in columns[:-1])):
+        # a score column headed by its block's weight ('50' after 实际完成指标值): the last cell of a
+        # header whose other cells all name fields, and no 分值/权重 column elsewhere
+        columns[-1] = Column(spec_named("score"), columns[-1].header)
     return columns
 
 

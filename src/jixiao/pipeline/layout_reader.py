@@ -57,7 +57,7 @@ from ..model import (
 from .layout_align import _align, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
 from .layout_block import _around, _header_block  # noqa: F401
 from .layout_errors import LayoutNotUnderstood  # noqa: F401 (raised by read_layout; part of the API)
-from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores
+from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores, _unfuse_twins
 from .layout_header import (  # noqa: F401
     Column,
     Header,
@@ -111,6 +111,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = [chunk for cells in body for chunk in _segment_glued(columns, cells)]
         body = _unfuse_scores(columns, body)
         body = _unfuse_echoes(columns, body)
+        body = _unfuse_twins(columns, body)
     if not grid.positional and not grid.glued and "score" in names:
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
@@ -337,6 +338,11 @@ def _split_targets(rows: list[Row], names: list[str]) -> None:
                 cells["operator"] = direction
             cells["direction"] = operator
             operator = cells.get("operator")
+        if operator is None and "operator" not in names and direction is not None \
+                and normalise(direction.text) not in DIRECTIONS and operator_of(direction.text) is not None:
+            # a table with no 指标性质 column whose 指标方向 holds the comparison (≥, ≤): it is the operator
+            operator = cells["operator"] = direction
+            del cells["direction"]
         op_value = operator_of(operator.text) if operator is not None else None
         if operator is not None and normalise(operator.text) in ("定性", "定量") and split.operator in _COMPARISONS:
             # 指标值类型 定性/定量 says what kind of value it is, not how it compares: a value printed

@@ -130,6 +130,40 @@ def _unfuse_echoes(columns: list[Column], body: list[list[GridCell]]) -> list[li
     return out
 
 
+_DOUBLED_RUN = re.compile(r"(\d+)\1")  # '11', '1010': a number printed twice with nothing between
+
+
+def _unfuse_twins(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
+    """A table with one target column per town (目标值 headed 笏石街道办 | 埭头镇: the target column and
+    its twin) whose glued rows print the same value under both ('100' '%' '100' '%'): a row whose only
+    number is a run of digits that is one number twice ('≥' '11') is the two cells fused, 1 and 1. Cut
+    only where another row of the table shows its value printed twice as separate pieces; otherwise
+    every row stays as printed."""
+    k = next((i for i, c in enumerate(columns) if c.spec is not None and c.spec.name == "target"), None)
+    twin = columns[k + 1] if k is not None and k + 1 < len(columns) else None
+    if k is None or twin is None or twin.spec is not None or twin.shadow is None or twin.shadow.name != "target" \
+            or (k + 2 < len(columns) and columns[k + 2].shadow is not None):
+        return body
+
+    def twice(texts: list[str]) -> bool:
+        return any(is_number(texts[i]) and (texts[i] == texts[i + 1] or (
+            i + 3 < len(texts) and not is_number(texts[i + 1]) and texts[i:i + 2] == texts[i + 2:i + 4]))
+            for i in range(len(texts) - 1))
+
+    if not any(twice([c.text.strip() for c in cells]) for cells in body):
+        return body
+    out = []
+    for cells in body:
+        numbers = [i for i, c in enumerate(cells) if re.search(r"\d", c.text)]
+        match = _DOUBLED_RUN.fullmatch(cells[numbers[0]].text.strip()) if len(numbers) == 1 else None
+        if match is not None:
+            i, half = numbers[0], match.group(1)
+            cells = [*cells[:i], cells[i].model_copy(update={"text": half}),
+                     cells[i].model_copy(update={"text": half}), *cells[i + 1:]]
+        out.append(cells)
+    return out
+
+
 def _row_fit(columns: list[Column], cells: list[GridCell], tokenised: bool) -> float:
     texts = [c.text for c in cells if not is_empty(c.text)]
     return _align(columns, texts, tokenised, " ")[0] if texts else float("-inf")
