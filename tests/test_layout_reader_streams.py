@@ -263,3 +263,43 @@ def test_a_unit_in_the_filers_words_stays_in_its_column(tmp_path):
         (("租金收缴率", "=", "100", "%"), "考察租金收缴情况"),
         (("租金收缴及时率", "=", "100", "%"), "考察租金收缴及时情况"),
     ]
+
+
+MONITORING = """绩效指标 | 一级 指标 | 指标名称 | 指标值 |
+半年度 指标执行情况 |
+完成目标可能性(确定能、有可能、不可能) | 备注 |
+产 出 指 标 |
+质量 | |||||
+成本 | 年度预算220万元 | 按进度执行,已使用约40% | 确定能 | |||
+效 益 指 标 |
+社会效益 | 开展研究和宣传,举办活动5场 | 确定能 | |||
+偏差或不能完成目标原因分析 | ||||||
+"""
+
+
+def test_a_monitoring_form_whose_header_runs_over_lines(tmp_path):
+    """A mid-year 绩效监控表: the header goes on over three lines; 半年度指标执行情况 is the column of what was
+    done, 完成目标可能性(确定能、有可能、不可能) names a column by its choices and is no record field."""
+    records = convert_text(tmp_path, MONITORING)
+    assert [(scored(r)[2:5], r["actual"]) for r in records] == [
+        (("成本", "定性", "年度预算220万元"), "按进度执行,已使用约40%"),
+        (("社会效益", "定性", "开展研究和宣传,举办活动5场"), None),
+    ]
+
+
+PACKED_WORDS = ("绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+                "产出指标(50分) 数量指标 保障村干部人数 =42个 42 8 8 "
+                "质量指标 补助资格合规性 合规 达成预期指标 8 8 经费审批流程规范性 严格执行相关制度规定 "
+                "达成预期指标 8 8 时效指标 补助经费到位及时性 及时 达成预期指标 8 8\n")
+
+
+def test_a_spaced_line_whose_rows_hold_words_where_numbers_would_be(tmp_path):
+    """Two rows on one line, their values words (合规, 达成预期指标) rather than numbers: the line is cut
+    where each piece reads best, not only where a number sits in a text column."""
+    records = convert_text(tmp_path, PACKED_WORDS)
+    assert [(scored(r)[2:5], r["actual"]) for r in records] == [
+        (("保障村干部人数", "=", "42"), "42"),
+        (("补助资格合规性", "定性", "合规"), "达成预期指标"),
+        (("经费审批流程规范性", "定性", "严格执行相关制度规定"), "达成预期指标"),
+        (("补助经费到位及时性", "定性", "及时"), "达成预期指标"),
+    ]

@@ -610,7 +610,7 @@ def _HEADERISH(cells: list[tuple[str, int]]) -> bool:
     names = printed_header_names()
 
     def named(text: str) -> bool:
-        bare = re.sub(r"\s+|[(（].{1,8}[)）]$", "", text)
+        bare = re.sub(r"\s+|[(（](?:.{1,8}|[^()（）]+、[^()（）]+)[)）]$", "", text)  # a note or the column's choices
         # 计划指标值(或计划水平): a column name with the form's own qualifier before it
         return re.sub(r"\s+", "", text) in names or bare in names or \
             any(bare.endswith(name) for name in names if len(name) >= 3)

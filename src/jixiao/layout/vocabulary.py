@@ -77,9 +77,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("remark", "备注", ("备注",), ValueKind.TEXT, fragment="scoring", free_text=True),
     FieldSpec("direction", "指标方向性", ("指标方向性", "指标方向"), ValueKind.DIRECTION),
     FieldSpec("project", "项目名称", ("项目名称", "项目支出名称", "二级项目名称", "子项目名称"), ValueKind.TEXT),
+    FieldSpec("likelihood", "完成目标可能性", ("完成目标可能性",), ValueKind.TEXT, record=False),  # 绩效监控表
     FieldSpec("standard", "绩效标准", ("绩效标准", "指标值确定依据", "标准类型"), ValueKind.STANDARD, record=False),
     FieldSpec("actual", "实际完成值", ("实际完成值", "全年实际完成值", "实际完成情况", "完成值", "实际值",
-                                       "全年完成值", "实际完成指标值", "全年实际值", "实施进度", "完成进度"),
+                                       "全年完成值", "实际完成指标值", "全年实际值", "实施进度", "完成进度",
+                                       "半年度指标执行情况", "指标执行情况"),  # a 绩效监控表's mid-year column
               ValueKind.VALUE),
     FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
     FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
@@ -158,7 +160,9 @@ def _header_names() -> list[tuple[str, FieldSpec]]:
     return _BUILT[1]
 
 
-_TRAILER = re.compile(r"^(?:\(.{0,6}\)|[:：*]|\d+分|\(\d+分\))*$")
+# what may follow a header name: a short note (权重(%)), a colon or a required-field mark, a weight, or the
+# choices a form lists for the column (完成目标可能性(确定能、有可能、不可能))
+_TRAILER = re.compile(r"^(?:\(.{0,6}\)|\([^()]{1,12}(?:、[^()]{1,12})+\)|[:：*]|\d+分|\(\d+分\))*$")
 
 
 def match_header(text: str) -> Optional[HeaderMatch]:

@@ -61,6 +61,8 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
     """How well a cell's text fits a column (negative: it does not belong there)."""
     kind = column.kind
     taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+    if column.choices:  # a column whose header lists its values takes those, and only those
+        return 3.0 if normalise(text) in column.choices else -3.0
     if _NUMBERING.match(text) and not _BARE_NUMBERING.match(text):
         # '指标4.不合格产品处置率': the form numbers its indicators, so this is a 三级 name, whatever follows
         return 2.0 if column.spec is not None and column.spec.name == "level3" else -3.0
@@ -177,6 +179,8 @@ def _inner_value_cost(column: Column, sep: str) -> float:
 def _skip_cost(column: Column) -> float:
     if column.spec is not None and column.spec.name == "remark":
         return 0.0  # 备注 is the column a filer most often leaves blank: text goes to the columns before it
+    if column.spec is not None and column.spec.name == "level3":
+        return 1.0  # every indicator row names its 三级: a row that leaves it empty must earn it
     if column.spec is not None and column.spec.name == "actual":
         return 1.0  # a goal table with room for the result leaves 实际完成值 blank: a lone value is the target
     return _SKIP_COST[column.kind]

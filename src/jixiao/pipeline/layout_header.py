@@ -53,6 +53,15 @@ class Column:
         spec = self.spec or self.shadow
         return spec.kind if spec else ValueKind.TEXT
 
+    @property
+    def choices(self) -> frozenset[str]:
+        """The values a header lists for its column (完成目标可能性(确定能、有可能、不可能)), if any."""
+        listed = _CHOICES.search(self.header)
+        return frozenset(normalise(c) for c in listed.group(1).split("、")) if listed else frozenset()
+
+
+_CHOICES = re.compile(r"[(（]([^()（）]+(?:、[^()（）]+)+)[)）]\s*$")
+
 
 @dataclass
 class Header:

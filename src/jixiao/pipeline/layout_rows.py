@@ -224,7 +224,7 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
     fields = {c.spec.name for c in columns if c.spec}
     if len(texts) < (6 if tokenised else 3) or "level3" not in fields:
         return [cells]
-    if (tokenised and not _packed(columns, texts)) or (
+    if (tokenised and len(texts) <= len(columns) and not _packed(columns, texts)) or (
             not tokenised and len(texts) <= len(columns) and _align(columns, texts, False, " ")[0] != float("-inf")):
         return [cells]  # reads as one row (a row of cells is cut when longer than the header, or fits nowhere)
     n = len(texts)
