@@ -18,7 +18,10 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``prose``: no table at all, but numbered 一级 headings ``一、 产出指标`` each followed
   by lines of labelled clauses ``数量指标:…种植数量(≥**株)>=17600株;…``: each
   indicator is its name up to a sign-led value (or a statement closed by ``;``/``。``)
-  under the heading's 一级 and the label's 二级.
+  under the heading's 一级 and the label's 二级. Or an outline: numbered 一级 headings over
+  二级 sub-headings in another ordinal style (``一、产出指标`` / ``(一)数量指标``), then one
+  indicator a line (``名称≧300人``, ``名称,2025年10月底前``, or clauses naming their fields
+  ``名称(项),目标值2,完成值2,分值6,得分6``).
 - ``glued``: one row per line with the cells run together and no separator
   at all (``预算执行率10%=100``), recognised by a header line of column names
   printed back to back. Header lines are cut at the vocabulary's names; rows
@@ -470,6 +473,9 @@ def _prose_outline(stripped: list[str]) -> bool:
     return count >= 2
 
 
+_NAMED_FIELDS = ("target", "actual", "score", "points")  # the columns a sentence may name ('目标值200')
+
+
 def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A sentence naming its fields ('…金额(万元),目标值200,完成值200,分值10,得分10'): the name before the
     first labelled clause and (column, value) for each clause that is a column name of the vocabulary
@@ -480,19 +486,17 @@ def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     start: int | None = None
     for clause in clauses:
         body = clause.group(0).strip()
-        label = next((body[:n] for n in range(min(len(body) - 1, 8), 1, -1)
-                      if (found := match_header(body[:n])) is not None and found.exact
-                      and found.spec.fragment in ("indicators", "scoring") and found.spec.kind.value != "text"
-                      and found.spec.name in ("target", "actual", "score", "points")), None)
-        if label is None:
+        # the longest opening that is exactly a value column's name, with something left for the value
+        found = next(((n, match) for n in range(min(len(body) - 1, 8), 1, -1)
+                      if (match := match_header(body[:n])) is not None and match.exact
+                      and match.spec.name in _NAMED_FIELDS), None)
+        if found is None:
             if start is not None:
                 return None  # a clause after the fields that is none: not this shape
             continue
-        found = match_header(label)
-        assert found is not None
         if start is None:
             start = clause.start()
-        fields.append((found.spec.label, body[len(label):].strip()))
+        fields.append((found[1].spec.label, body[found[0]:].strip()))
     if start is None or not fields or any(not value for _, value in fields):
         return None
     name = text[:start].rstrip(",， ").strip()
