@@ -126,3 +126,84 @@ def test_a_run_is_cut_into_a_number_twice_only_when_the_table_shows_the_pattern(
     # no 实际完成值 beside the 指标值: nothing to cut into
     plain = _read_header(cells("二级指标", "三级指标", "指标值", "备注"), True)
     assert [[c.text for c in row] for row in _unfuse_echoes(plain, echoed)] == [[c.text for c in row] for row in echoed]
+
+
+# The outline kind of prose (samples/real/94, a Ningxia 设定 notice; samples/real/95, a Fujian 自评报告):
+# numbered 一级 headings, 二级 sub-headings on their own line in another ordinal style, then one indicator
+# a line: a sign-led value glued to the name ('≧300人'), a text value after a comma ('完成时限,年底前'), or
+# clauses naming their fields ('目标值2,完成值2,分值6,得分6').
+OUTLINE_NOTICE = "\n".join([
+    "发布机构 | 某县农业农村局 | 文 号 | 无 |",
+    "安排培训资金20万元,培训标准800元/人。现将具体绩效目标设定如下:",
+    "一、产出指标",
+    "(一)数量指标",
+    "培训农户人数(县外培训)≧250人;",
+    "(二)时效指标",
+    "完成时限,2024年9月底前;",
+    "(三)成本指标",
+    "培训农户人数(县外培训)≦800元/人;",
+    "二、效益指标",
+    "(一)社会效益指标",
+    "农户种养技术水平,提高。",
+    "三、满意度指标",
+    "参训农户满意度≥90%。",
+    "附件:某县培训项目绩效目标表",
+    "某县农业农村局",
+])
+
+
+def test_outline_prose_reads_one_indicator_a_line_under_headings_and_sub_headings(tmp_path):
+    records = convert_text(tmp_path, OUTLINE_NOTICE)
+    # a date's operator is the reader's usual call (the truths flag it), so it is left out for that row
+    assert [scored(r)[:3] + scored(r)[4:6] for r in records][1] == ("产出指标", "时效指标", "完成时限", "2024年9月底前", None)
+    del records[1]
+    assert [scored(r)[:6] for r in records] == [
+        ("产出指标", "数量指标", "培训农户人数(县外培训)", "≥", "250", "人"),
+        ("产出指标", "成本指标", "培训农户人数(县外培训)", "≤", "800", "元/人"),
+        ("效益指标", "社会效益指标", "农户种养技术水平", "定性", "提高", None),
+        ("满意度指标", None, "参训农户满意度", "≥", "90", "%"),
+    ]
+
+
+SELF_EVALUATION_SENTENCES = "\n".join([
+    "一、项目基本情况",
+    "  (一)项目概况",
+    "  下达补助经费150万元,共有12个项目获得补助。",
+    "二、绩效分析",
+    "  本项目自评得分95分,具体情况如下:",
+    "  (一) 产出指标",
+    "  1、数量指标",
+    "  1)制修订地方标准数量(项),目标值3,完成值4,分值10,得分10。",
+    "  2、时效指标",
+    "  1)项目完成及时率(%),目标值90,完成值100,分值8,得分8。",
+    "  (二) 成本指标",
+    "  1、经济成本指标",
+    "  2、社会成本指标",
+    "  (三) 效益指标",
+    "  1、社会效益指标",
+    "  1)标准宣传资料发放(份),目标值300,完成值280,分值10,得分9。",
+])
+
+
+def test_self_evaluation_sentences_name_their_fields(tmp_path):
+    grid = text_grid("report.txt", SELF_EVALUATION_SENTENCES)
+    assert grid.form == "prose"
+    rows = [[c.text for c in row] for row in grid.rows()]
+    assert ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"] in rows
+    records = convert_text(tmp_path, SELF_EVALUATION_SENTENCES)
+    assert [scored(r)[:5] + (r.get("actual"), r.get("score"), r.get("points")) for r in records] == [
+        ("产出指标", "数量指标", "制修订地方标准数量(项)", "=", "3", "4", 10, 10),
+        ("产出指标", "时效指标", "项目完成及时率(%)", "=", "90", "100", 8, 8),
+        ("效益指标", "社会效益指标", "标准宣传资料发放(份)", "=", "300", "280", 10, 9),
+    ]
+
+
+def test_outline_prose_detection_wants_group_headings_in_two_ordinal_styles():
+    # a report's numbered section titles name no group: not the prose form
+    assert detect_form(["一、项目基本情况", "(一)项目概况", "二、绩效分析", "(一)绩效目标完成情况"]) != "prose"
+    # one 一级 heading with its sub-heading is not enough
+    assert detect_form(["一、产出指标", "(一)数量指标", "培训人数≥250人;"]) != "prose"
+    # both headings in the same ordinal style: no levels to tell apart
+    assert detect_form(["一、产出指标", "二、数量指标", "三、效益指标", "四、社会效益指标"]) != "prose"
+    assert detect_form(OUTLINE_NOTICE.splitlines()) == "prose"
+    assert detect_form(SELF_EVALUATION_SENTENCES.splitlines()) == "prose"

@@ -18,7 +18,10 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``prose``: no table at all, but numbered 一级 headings ``一、 产出指标`` each followed
   by lines of labelled clauses ``数量指标:…种植数量(≥**株)>=17600株;…``: each
   indicator is its name up to a sign-led value (or a statement closed by ``;``/``。``)
-  under the heading's 一级 and the label's 二级.
+  under the heading's 一级 and the label's 二级. Or an outline: numbered 一级 headings over
+  二级 sub-headings in another ordinal style (``一、产出指标`` / ``(一)数量指标``), then one
+  indicator a line (``名称≧300人``, ``名称,2025年10月底前``, or clauses naming their fields
+  ``名称(项),目标值2,完成值2,分值6,得分6``).
 - ``glued``: one row per line with the cells run together and no separator
   at all (``预算执行率10%=100``), recognised by a header line of column names
   printed back to back. Header lines are cut at the vocabulary's names; rows
@@ -356,6 +359,16 @@ def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]
 # of the taxonomy alone on its line after a Chinese ordinal; a label is a group name of the taxonomy
 # closed by ':' or ',' at a clause's start.
 _PROSE_HEAD = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]\s*([\u4e00-\u9fff]+?)\s*$")
+# A heading of the outline kind of prose (Ningxia's 设定 notice, Fujian's 自评报告): an ordinal of one of
+# the three styles documents number their sections with ('一、', '(一)', '1、') and a group name alone on
+# its line. The style tells the level: the first heading naming a 一级 sets the 一级 style, and a heading
+# of another style under it is a 二级 ('(四)成本指标' under '一、产出指标' is 二级, '(二) 成本指标' with
+# '1、经济成本指标' under it is 一级): the same name can be either, so the name alone cannot tell.
+_PROSE_ORDINAL = re.compile(
+    r"^(?:(?P<cn>[一二三四五六七八九十]{1,2}\s*[、.．])|(?P<paren>[(（][一二三四五六七八九十]{1,2}[)）])"
+    r"|(?P<num>\d{1,2}\s*[、.．](?!\d)))\s*(?P<name>[\u4e00-\u9fff]+?)\s*$")
+# An indicator's own numbering in such a list ('1)', '(1)', '1、'): not part of its name.
+_PROSE_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}\s*[)）]|[(（]\d{1,2}[)）]|\d{1,2}\s*、)\s*")
 _PROSE_CLAUSE = re.compile(r"[^,，;；。:：]*[,，;；。:：]?")
 _SENTENCE_END = ",，;；。"  # where an indicator's value may end
 _PROSE_SIGN = re.compile("|".join(re.escape(op) for op in sorted(
@@ -438,10 +451,91 @@ def _prose_lines(stripped: list[str]) -> bool:
                if _prose_head(line) and _opens_with_label(stripped[k + 1])) >= 2
 
 
+def _numbered_heading(line: str) -> tuple[str, str] | None:
+    """(ordinal style, group name) of an outline heading ('(一)数量指标' → ('paren', '数量指标')), or None
+    when the line is no ordinal and a group name of the taxonomy alone."""
+    match = _PROSE_ORDINAL.match(line)
+    if not match or not _prose_group(match.group("name")):
+        return None
+    style = next(key for key in ("cn", "paren", "num") if match.group(key))
+    return style, match.group("name")
+
+
+def _prose_outline(stripped: list[str]) -> bool:
+    """Two or more headings naming a 一级 each followed at once by a heading of another ordinal style
+    naming a 二级 ('一、产出指标' / '(一)数量指标'): the outline kind of the prose form. A section title
+    of a report ('一、项目基本情况') names no group and does not count."""
+    count = 0
+    for k, line in enumerate(stripped[:-1]):
+        head, sub = _numbered_heading(line), _numbered_heading(stripped[k + 1])
+        if head and sub and head[0] != sub[0] and level1_name(head[1]) and level2_name(sub[1]):
+            count += 1
+    return count >= 2
+
+
+_NAMED_FIELDS = ("target", "actual", "score", "points")  # the columns a sentence may name ('目标值200')
+
+
+def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """A sentence naming its fields ('…金额(万元),目标值200,完成值200,分值10,得分10'): the name before the
+    first labelled clause and (column, value) for each clause that is a column name of the vocabulary
+    followed by its value. The column is the vocabulary's own label for the field (目标值 → 指标值), so
+    the grid's header reads like any table's. None when no clause is labelled."""
+    clauses = [m for m in re.finditer(r"[^,，]+", text)]
+    fields: list[tuple[str, str]] = []
+    start: int | None = None
+    for clause in clauses:
+        body = clause.group(0).strip()
+        # the longest opening that is exactly a value column's name, with something left for the value
+        found = next(((n, match) for n in range(min(len(body) - 1, 8), 1, -1)
+                      if (match := match_header(body[:n])) is not None and match.exact
+                      and match.spec.name in _NAMED_FIELDS), None)
+        if found is None:
+            if start is not None:
+                return None  # a clause after the fields that is none: not this shape
+            continue
+        if start is None:
+            start = clause.start()
+        fields.append((found[1].spec.label, body[found[0]:].strip()))
+    if start is None or not fields or any(not value for _, value in fields):
+        return None
+    name = text[:start].rstrip(",， ").strip()
+    return (name, fields) if re.search(r"[\u4e00-\u9fff]", name) else None
+
+
+def _outline_item(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """One indicator on a line of its own under an outline heading, as (name, [(column, value)]): its
+    numbering dropped, the closing ';' or '。' dropped, then (1) clauses naming their fields ('目标值200'),
+    (2) a sign-led value after the name ('…(县内培训)≧300人'), or (3) a text value after the last comma
+    ('完成时限,2025年10月底前': the notice writes the name, a comma, then the target). A line closed by
+    ';' or '。' with none of these is a statement (name only). None for any other line (附件, signature):
+    it ends the list."""
+    text = _PROSE_ITEM_NUMBER.sub("", line).strip()
+    closed = text[-1:] in ";；。"
+    text = text.rstrip(";；。").strip()
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    labelled = _labelled_fields(text)
+    if labelled is not None:
+        return labelled
+    at = _prose_value(text)
+    if at is not None and re.search(r"[\u4e00-\u9fff]", text[:at]):
+        return text[:at].strip(), [("指标值", text[at:].strip())]
+    if not closed:
+        return None
+    comma = max(text.rfind(","), text.rfind("，"))
+    if comma > 0 and text[comma + 1:].strip() and re.search(r"[\u4e00-\u9fff]", text[:comma]):
+        return text[:comma].strip(), [("指标值", text[comma + 1:].strip())]
+    return text, []
+
+
 def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
     """Rows of a prose form: the page's lines above the first heading as they are, then one header row
     made of the vocabulary's own names, then a row per indicator under its heading's 一级 and its label's
-    二级. A line under a heading that opens with no label ends the list (附件, the signature)."""
+    (or sub-heading's) 二级. A line under a heading that is neither a label line nor an indicator of its
+    own ends the list (附件, the signature)."""
+    if _prose_outline([line for _, line in numbered]):
+        return _prose_outline_rows(numbered)
     rows: list[list[tuple[str, int]]] = []
     table: list[list[tuple[str, int]]] = []
     level1: str | None = None
@@ -470,6 +564,49 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
                 continue
             cells = [level1, *([level2] if level2 else []), name, *([value] if value else [])]
             table.append([(cell, number) for cell in cells])
+    return rows + table
+
+
+def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
+    """Rows of the outline kind of prose: numbered 一级 headings, 二级 sub-headings of another ordinal
+    style, one indicator a line. The header holds 一级指标/二级指标/三级指标 and the value columns the
+    lines give (指标值, and 实际完成值/分值/得分 where the sentences name them), in the order first met."""
+    rows: list[list[tuple[str, int]]] = []
+    items: list[tuple[int, str | None, str | None, str, list[tuple[str, str]]]] = []
+    first: int | None = None
+    style: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    for number, line in numbered:
+        heading = _numbered_heading(line)
+        if heading is not None and (style is None and level1_name(heading[1]) or heading[0] == style):
+            if first is None:
+                first, style = number, heading[0]
+            level1, level2 = (heading[1], None) if level1_name(heading[1]) else (None, None)
+            continue
+        if first is None:
+            rows.append([(line, number)])
+            continue
+        if level1 is None:
+            continue  # after the list, or under a section that is no group
+        if heading is not None and level2_name(heading[1]):
+            level2 = heading[1]
+            continue
+        item = _outline_item(line)
+        if item is None:
+            level1 = None  # the list has ended; a later heading may open it again
+            continue
+        items.append((number, level1, level2, *item))
+    columns: list[str] = ["一级指标", "二级指标", "三级指标"]
+    for *_, fields in items:
+        columns.extend(column for column, _ in fields if column not in columns)
+    if first is None:
+        return rows
+    table = [[(name, first) for name in columns]]
+    for number, one, two, name, fields in items:
+        values = dict(fields)
+        cells = [one, *([two] if two else []), name, *(values[c] for c in columns[3:] if c in values)]
+        table.append([(cell, number) for cell in cells if cell])
     return rows + table
 
 
@@ -567,7 +704,7 @@ def detect_form(lines: list[str]) -> str:
         return "spaced"
     if sum(1 for line in stripped if _OUTLINE_HEAD.match(line)) >= 2 and any(_OUTLINE_ITEM.match(line) for line in stripped):
         return "outline"
-    if _prose_lines(stripped):
+    if _prose_lines(stripped) or _prose_outline(stripped):
         return "prose"
     if sum(1 for line in stripped if "|" in line) < 3 and _stream_header(stripped) is not None and \
             all(len(line.split()) <= 2 for line in stripped[_stream_header(stripped):][:12]):
