@@ -109,9 +109,10 @@ def test_the_whole_real_set_holds_todays_figures(converted):
     held-out filings 60-65 were added (42 files: rows 95.9 %, fields 94.9 %, 1 junk record, in 61-langfang), and
     raised when the prose form (73) and 74's glued self-evaluation were read (50 files: rows 94.2 %, fields 93.9 %),
     and when 84 (score column headed '50') and 87 (one target column per town) were read (58 files: rows 95.1 %,
-    fields 94.8 %)."""
+    fields 94.8 %), and when 90, 92 and 96 (a cell per line with a lone '|' after each cell, or labels broken over
+    bare lines) were read (66 files: rows 89.6 %, fields 89.9 %)."""
     _, _, records = converted
     rows = [real_scoring.score_file(t, records.get(t["file"], [])) for t in real_scoring.truths([str(REAL)])]
     summary = real_scoring.summary(rows)
-    assert summary["rows_found"] >= 0.86 and summary["fields_right"] >= 0.86, summary
+    assert summary["rows_found"] >= 0.895 and summary["fields_right"] >= 0.895, summary
     assert summary["junk_records"] <= 2, summary
