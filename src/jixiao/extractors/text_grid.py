@@ -5,7 +5,8 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``pipe``: one table row per line, cells separated by ``|`` (a saved page or
   a Markdown-ish export);
 - ``cell_lines``: one cell per line ending in ``|``, a row opened by a lone
-  ``|`` and closed by a line of pipes (an HTML table dumped by a crawler);
+  ``|`` and closed by a line of pipes (an HTML table dumped by a crawler); or
+  each cell on bare lines of its own with a lone ``|`` line after it;
 - ``spaced``: one row per line, cells separated by spaces (a spreadsheet's
   text); cells are whitespace tokens, so a free-text cell may have been split
   into several tokens and the layout reader joins them again.
