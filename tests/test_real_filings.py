@@ -104,14 +104,12 @@ def test_an_outline_of_bracketed_headings_is_read(converted):
 
 
 def test_the_whole_real_set_holds_todays_figures(converted):
-    """Issue 12's goal is rows found >= 95 %, fields >= 95 %, 0 junk; this is today's floor, so that a change that reads
-    the real filings worse fails here. make eval prints the figures per family and form. The floor was lowered when
-    held-out filings 60-65 were added (42 files: rows 95.9 %, fields 94.9 %, 1 junk record, in 61-langfang), and
-    raised when the prose form (73) and 74's glued self-evaluation were read (50 files: rows 94.2 %, fields 93.9 %),
-    and when 84 (score column headed '50') and 87 (one target column per town) were read (58 files: rows 95.1 %,
-    fields 94.8 %), and when the outline kind of prose (94, 95) was read (66 files: rows 90.0 %, fields 90.2 %)."""
+    """Issue 12's goal is rows found >= 95 %, fields >= 95 %, 0 junk; this is today's floor (66 files: rows
+    93.7 %, fields 94.0 %, 0 junk), so that a change that reads the real filings worse fails here. Each
+    held-out batch lowered it when it came in and each general rule it taught raised it again
+    (samples/real/README.md); make eval prints the figures per family, batch and form."""
     _, _, records = converted
     rows = [real_scoring.score_file(t, records.get(t["file"], [])) for t in real_scoring.truths([str(REAL)])]
     summary = real_scoring.summary(rows)
-    assert summary["rows_found"] >= 0.89 and summary["fields_right"] >= 0.89, summary
+    assert summary["rows_found"] >= 0.93 and summary["fields_right"] >= 0.935, summary
     assert summary["junk_records"] <= 0, summary

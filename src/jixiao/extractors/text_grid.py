@@ -5,7 +5,8 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``pipe``: one table row per line, cells separated by ``|`` (a saved page or
   a Markdown-ish export);
 - ``cell_lines``: one cell per line ending in ``|``, a row opened by a lone
-  ``|`` and closed by a line of pipes (an HTML table dumped by a crawler);
+  ``|`` and closed by a line of pipes (an HTML table dumped by a crawler); or
+  each cell on bare lines of its own with a lone ``|`` line after it;
 - ``spaced``: one row per line, cells separated by spaces (a spreadsheet's
   text); cells are whitespace tokens, so a free-text cell may have been split
   into several tokens and the layout reader joins them again.
@@ -697,6 +698,114 @@ def _lead_pipe_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     return rows
 
 
+_WRAPPED_RUN = 16  # characters: a cell wrapped in a narrow column ('绩'/'效'/'指', '打造金安国际网球')
+
+
+def _pipe_after_cells(stripped: list[str]) -> bool:
+    """A dump printing each cell on lines of its own with a lone '|' line after it ('项目名称' / '|'),
+    rather than ending the cell's line in a pipe ('项目名称 |'): the lines show which (more bare lines
+    closed by a lone pipe than lines of text ending in one)."""
+    text_piped = sum(1 for line in stripped if (m := _CELL_LINE.match(line)) is not None and m.group(1).strip())
+    closed_by_pipe = sum(1 for line, after in zip(stripped, stripped[1:]) if "|" not in line and after == "|")
+    return closed_by_pipe >= 3 and closed_by_pipe > text_piped
+
+
+def _cell_line_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    """The rows of a table dumped a cell per line (form ``cell_lines``), in its two dialects:
+
+    - each cell's line ends in ' |' (a lone '|' is an empty cell, or opens the first row), and a line
+      of pipes ('| |||', '||||') closes a row; a cell the page wrapped in a narrow column starts on
+      bare lines right above its piped line ('绩' / '效' / '指' / '标 |', '一级' / '指标 |');
+    - each cell on bare lines of its own closed by a lone '|' line ('一级' / '指标' / '|'); a lone '|'
+      right after a closed cell is an empty cell where lines of pipes close the rows, and closes the
+      row where the dump has no such lines (its rows end '|' / '|').
+
+    A wrapped cell's lines are joined with nothing between them (no character added)."""
+    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    stripped = [line for _, line in numbered]
+    pipe_after = _pipe_after_cells(stripped)
+    rows_close = any(_PIPE_ONLY.match(line) for line in stripped)
+    rows: list[list[tuple[str, int]]] = []
+    current: list[tuple[str, int]] | None = None
+    pending: list[tuple[str, int]] = []  # bare lines waiting for the pipe that closes their cell
+    seen_pipe = False  # the table has begun (lines above its first pipe are the page's, not cells)
+    just_closed = False  # the last line closed a cell (pipe_after dialect)
+
+    def page_lines(row: list[tuple[str, int]] | None) -> None:
+        """The bare lines waiting were no cell's: the row above ends, and each is a row of its own."""
+        if row:
+            rows.append(row)
+        rows.extend([item] for item in pending)
+        pending.clear()
+
+    for number, line in numbered:
+        if _PIPE_ONLY.match(line):
+            if pending:
+                if pipe_after and seen_pipe:
+                    current = (current or []) + [("".join(t for t, _ in pending), pending[0][1])]
+                    pending.clear()
+                else:
+                    page_lines(current)
+                    current = None
+            if current is not None:
+                rows.append(current)
+            current = None
+            seen_pipe, just_closed = True, False
+            continue
+        if line == "|":
+            if pipe_after and pending:
+                if not seen_pipe:  # the page's lines above the table: only the last is its first cell
+                    rows.extend([item] for item in pending[:-1])
+                    del pending[:-1]
+                current = (current or []) + [("".join(t for t, _ in pending), pending[0][1])]
+                pending.clear()
+                seen_pipe, just_closed = True, True
+                continue
+            if pending:
+                page_lines(current)
+                current = None
+            if pipe_after and just_closed and not rows_close and current is not None:
+                rows.append(current)  # '|' / '|': the row ends here
+                current = None
+                just_closed = False
+                continue
+            if current is None:
+                current = []  # a row opens
+            seen_pipe, just_closed = True, False
+            continue  # an empty cell
+        match = _CELL_LINE.match(line)
+        if match:
+            text = match.group(1).strip()
+            if pending and current is not None and not pipe_after and sum(len(t) for t, _ in pending) <= _WRAPPED_RUN:
+                # a short run of bare lines right above a cell's line inside a row: the cell wrapped
+                text = "".join(t for t, _ in pending) + text
+                number = pending[0][1]
+                pending.clear()
+            elif pending:
+                page_lines(current)
+                current = None
+            if current is None:
+                current = []
+            current.append((text, number))
+            if match.group(2):  # the row closes on this line
+                rows.append(current)
+                current = None
+            seen_pipe, just_closed = True, False
+            continue
+        # a bare line: a cell's (first) line waiting for its pipe, or a line outside the table (title,
+        # sign-off, page furniture)
+        if pipe_after or current is not None:
+            pending.append((line, number))
+            continue
+        rows.append([(line, number)])
+    if pending:  # bare lines no pipe closed: not shown to be cells (a sign-off, or a cut excerpt's end)
+        page_lines(current)
+        current = None
+    if current:
+        rows.append(current)
+    return rows
+
+
 def detect_form(lines: list[str]) -> str:
     """Which text form the dump is in."""
     stripped = [line.strip() for line in lines if line.strip()]
@@ -768,35 +877,7 @@ def text_grid(source: str, text: str) -> Grid:
     if form == "lead_pipe":
         rows.extend(_lead_pipe_rows(lines))
     elif form == "cell_lines":
-        current: list[tuple[str, int]] | None = None
-        for number, line in enumerate(lines, start=1):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if _PIPE_ONLY.match(stripped):
-                if current is not None:
-                    rows.append(current)
-                current = None
-                continue
-            if stripped == "|":
-                if current is None:
-                    current = []  # a row opens
-                continue  # an empty cell
-            match = _CELL_LINE.match(stripped)
-            if match:
-                if current is None:
-                    current = []
-                current.append((match.group(1).strip(), number))
-                if match.group(2):  # the row closes on this line
-                    rows.append(current)
-                    current = None
-            else:  # a line outside the table (title, sign-off, page furniture)
-                if current:
-                    rows.append(current)
-                    current = None
-                rows.append([(stripped, number)])
-        if current:
-            rows.append(current)
+        rows.extend(_cell_line_rows(lines))
     elif form == "outline":
         rows.extend(_outline_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
     elif form == "prose":
