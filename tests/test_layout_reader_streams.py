@@ -303,3 +303,52 @@ def test_a_spaced_line_whose_rows_hold_words_where_numbers_would_be(tmp_path):
         (("经费审批流程规范性", "定性", "严格执行相关制度规定"), "达成预期指标"),
         (("补助经费到位及时性", "定性", "及时"), "达成预期指标"),
     ]
+
+
+TREE = """2020年项目绩效目标批复表
+
+项目
+
+指标值
+
+ 某市疾病预防控制中心
+
+  狂犬、乙肝等疫苗
+
+3000000
+
+   产出指标
+
+    成本指标(必填硬性指标)
+
+     按照物价部门定价标准采购
+
+100%
+
+    时效指标(必填)
+
+     疫苗提供及时率
+
+≥95%
+
+   效益指标
+
+    社会效益指标(必填)
+
+     满足辖区居民对常用疫苗的需求
+
+100%
+
+扫一扫在手机打开当前页
+"""
+
+
+def test_a_tree_export_whose_levels_show_only_by_the_indent(tmp_path):
+    """No grid: 一级, 二级 and 三级 nodes told apart by their indent, each 三级's value on the unindented line
+    below it; 成本指标 indented under 产出指标 is its 二级; the project's amount above the tree is no row."""
+    records = convert_text(tmp_path, TREE)
+    assert [scored(r)[:6] for r in records] == [
+        ("产出指标", "成本指标(必填硬性指标)", "按照物价部门定价标准采购", "=", "100", "%"),
+        ("产出指标", "时效指标(必填)", "疫苗提供及时率", "≥", "95", "%"),
+        ("效益指标", "社会效益指标(必填)", "满足辖区居民对常用疫苗的需求", "=", "100", "%"),
+    ]

@@ -13,6 +13,10 @@ Forms recognised (by what the lines look like, never by the file name):
 - ``cell_stream``: one cell per line and nothing else (no pipes, blank lines
   between cells): the header is a run of lines that are each a column name;
   below it a new row starts at each 一级指标 name (or 二级 where no 一级 is printed).
+- ``lead_pipe``: one cell per line led by blanks and ``| ``, a row opening with a bare
+  line, a wrapped cell going on indented without its pipe.
+- ``tree``: a budget system's tree export, no grid: 一级/二级/三级 nodes told apart only by
+  their indent, each 三级's value on the unindented line below it.
 - ``outline``: no table at all, but headings ``【产出指标-数量指标】`` each followed
   by lines ``指标1:机柜数量(≥77台)``: each such line is a row under the
   heading's 一级/二级, its value the parenthesised part.
@@ -806,11 +810,62 @@ def _cell_line_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     return rows
 
 
+_TREE_VALUE = re.compile(r"^(?:[≥≤=<>≧≦]|>=|<=)?\s*\d")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_tree(lines: list[str]) -> bool:
+    """A budget system's tree export: no grid, the level shown only by the indent ('   产出指标' /
+    '    成本指标(必填)' / '     三级 name', its value on an unindented line below). Two or more 一级 names
+    indented, each with a deeper 二级 name right under it."""
+    body = [line for line in lines if line.strip() and "|" not in line]
+    heads = [k for k, line in enumerate(body) if _indent(line) and level1_name(line.strip())]
+    nested = [k for k in heads if k + 1 < len(body) and _indent(body[k + 1]) > _indent(body[k])
+              and level2_name(body[k + 1].strip())]
+    return len(nested) >= 2
+
+
+def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    """Rows of a tree export: the page's lines before it as they are, a header of the vocabulary's own
+    names, then a row per 三级 node under the 一级 and 二级 nodes it is indented below, with the
+    unindented value line that follows it. Lines after the tree go on as rows of their own (the
+    reader ends the table at them)."""
+    rows: list[list[tuple[str, int]]] = []
+    level1: tuple[str, int, int] | None = None  # text, line, indent
+    level2: tuple[str, int, int] | None = None
+    name: tuple[str, int] | None = None
+    for number, line in enumerate(lines, start=1):
+        text, indent = line.strip(), _indent(line)
+        if not text:
+            continue
+        if level1 is not None and indent > level1[2] and level2_name(text) and (level2 is None or indent <= level2[2]):
+            # deeper than its 一级: a 二级, even one named like a 一级 elsewhere (成本指标 under 产出指标)
+            level2, name = (text, number, indent), None
+        elif indent and level1_name(text):
+            if level1 is None:
+                rows.append([(header, number) for header in ("一级指标", "二级指标", "三级指标", "指标值")])
+            level1, level2, name = (text, number, indent), None, None
+        elif level1 is not None and level2 is not None and indent > level2[2]:
+            name = (text, number)  # a 三级 node: its value comes on the next line
+        elif name is not None and not indent and _TREE_VALUE.match(text):
+            assert level1 is not None and level2 is not None
+            rows.append([level1[:2], level2[:2], name, (text, number)])
+            name = None
+        else:
+            rows.append([(text, number)])
+    return rows
+
+
 def detect_form(lines: list[str]) -> str:
     """Which text form the dump is in."""
     stripped = [line.strip() for line in lines if line.strip()]
     if not stripped:
         return "spaced"
+    if _is_tree(lines):
+        return "tree"
     if sum(1 for line in stripped if _OUTLINE_HEAD.match(line)) >= 2 and any(_OUTLINE_ITEM.match(line) for line in stripped):
         return "outline"
     if _prose_lines(stripped) or _prose_outline(stripped):
@@ -878,6 +933,8 @@ def text_grid(source: str, text: str) -> Grid:
         rows.extend(_lead_pipe_rows(lines))
     elif form == "cell_lines":
         rows.extend(_cell_line_rows(lines))
+    elif form == "tree":
+        rows.extend(_tree_rows(lines))
     elif form == "outline":
         rows.extend(_outline_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
     elif form == "prose":
