@@ -44,6 +44,8 @@ def test_the_header_block_of_the_given_filings(converted):
     assert filings["04-ganzi-scjg.txt"]["department"] == "甘孜藏族自治州市场监督管理局机关"
     assert filings["04-ganzi-scjg.txt"]["year"] is None
     assert filings["07-xiangtan-huanwei-2023.txt"]["department"] == "湘潭市环境卫生管理处"
+    # a label with its code column named too (主管部门及代码) is that label, not 主管部门 followed by '及代码'
+    assert filings["96-bozhou-renying-2023.txt"]["department"] == "亳州市气象局"
 
 
 def test_a_page_without_an_indicator_table_fails_and_says_what_it_saw(converted):

@@ -13,7 +13,7 @@ from .vocabulary import normalise
 
 DEPARTMENT_LABELS: tuple[str, ...] = (
     "部门(单位)名称", "部门单位名称", "部门名称", "单位名称", "预算单位名称", "预算单位", "预算部门", "单位信息",
-    "部门(单位)", "填报单位", "申报单位", "主管部门", "实施单位", "项目单位",
+    "部门(单位)", "填报单位", "申报单位", "主管部门及代码", "主管部门", "实施单位及代码", "实施单位", "项目单位",
 )
 """Most specific first: 预算单位 is the filer; 主管部门 and 实施单位 are used only when nothing better is printed."""
 DEPARTMENT_PREFERENCE: tuple[str, ...] = DEPARTMENT_LABELS
