@@ -46,6 +46,9 @@ def test_the_header_block_of_the_given_filings(converted):
     assert filings["07-xiangtan-huanwei-2023.txt"]["department"] == "湘潭市环境卫生管理处"
     # a label with its code column named too (主管部门及代码) is that label, not 主管部门 followed by '及代码'
     assert filings["96-bozhou-renying-2023.txt"]["department"] == "亳州市气象局"
+    # the next label printed on the department's line (填报日期:…) is not part of its name
+    assert filings["90-baoshan-tuiyi-2022.txt"]["department"] == "保山市退役军人事务局"
+    assert filings["14-jinan-canlian-2023.txt"]["department"] == "六安市金安区残疾人联合会"  # '[103]' is its code
 
 
 def test_a_page_without_an_indicator_table_fails_and_says_what_it_saw(converted):

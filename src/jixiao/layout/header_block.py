@@ -68,9 +68,15 @@ def match_label(text: str, labels: tuple[str, ...]) -> Optional[tuple[str, str]]
     return None
 
 
+_NEXT_LABEL = re.compile(r"\s+(?:填报日期|填表日期|填报时间|联系电话|联系人|填表人|填报人|金额单位|单位)\s*[:：].*$")
+
+
 def strip_code(department: str) -> str:
-    """'324001-甘孜藏族自治州市场监督管理局机关' → the name: budget codes are not part of it."""
-    return re.sub(r"^\s*[\dA-Za-z]+\s*[-－_—]\s*", "", department).strip()
+    """'324001-甘孜藏族自治州市场监督管理局机关', '[103]…' → the name: budget codes are not part of it, nor the next
+    label a page printed on the same line ('保山市退役军人事务局 填报日期:2023年4月6日')."""
+    name = _NEXT_LABEL.sub("", department)
+    name = re.sub(r"^\s*[\[［(（]\s*\d+\s*[\]］)）]\s*", "", name)  # '[103]六安市…': the code in brackets
+    return re.sub(r"^\s*[\dA-Za-z]+\s*[-－_—]\s*", "", name).strip()
 
 
 def looks_like_name(text: str) -> bool:
