@@ -27,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
 
 def cpu() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -79,18 +77,12 @@ def table_set(out: Path, want: int) -> list[Path]:
     return paths
 
 
-def page_count(path: Path) -> int:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def measure(name: str, paths: list[Path]) -> float:
     import camelot
 
     from jixiao.pipeline import convert
+
+    from bench_pdf import page_count  # the script beside this one
 
     pages = sum(page_count(p) for p in paths)
     convert([str(paths[0])], memory=None, engine="serial")  # warm-up: imports, dictionaries

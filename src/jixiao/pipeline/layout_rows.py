@@ -81,6 +81,13 @@ def _segment_glued(columns: list[Column], cells: list[GridCell]) -> list[list[Gr
     return [kept[i:j] for i, j in _cut_at(best, n)]
 
 
+def _cut_cell(cells: list[GridCell], i: int, first: str, second: str) -> list[GridCell]:
+    """The row with its cell ``i`` cut in two (``first`` then ``second``, both from the cell's text),
+    each keeping the cell's provenance: what the three unfusing rules below share."""
+    return [*cells[:i], cells[i].model_copy(update={"text": first}),
+            cells[i].model_copy(update={"text": second}), *cells[i + 1:]]
+
+
 def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[list[GridCell]]:
     """A glued row ending in the digits of its target and its 分值 printed together ('…达到预计值210010':
     2100 and 10), where the header has 目标值 right before 分值. The run is cut so that its tail is a
@@ -97,8 +104,7 @@ def _unfuse_scores(columns: list[Column], body: list[list[GridCell]]) -> list[li
             tails = [t for t in seen if run.endswith(t) and len(run) > len(t)]
             if len(tails) == 1:
                 head = run[:-len(tails[0])]
-                cells = [*cells[:-1], cells[-1].model_copy(update={"text": head}),
-                         cells[-1].model_copy(update={"text": tails[0]})]
+                cells = _cut_cell(cells, len(cells) - 1, head, tails[0])
         out.append(cells)
     return out
 
@@ -125,7 +131,7 @@ def _unfuse_echoes(columns: list[Column], body: list[list[GridCell]]) -> list[li
         match = _ECHOED_RUN.fullmatch(cells[-1].text.strip()) if len(cells) > 1 else None
         if match is not None:
             half = match.group(1)
-            cells = [*cells[:-1], cells[-1].model_copy(update={"text": half}), cells[-1].model_copy(update={"text": half})]
+            cells = _cut_cell(cells, len(cells) - 1, half, half)
         out.append(cells)
     return out
 
@@ -158,8 +164,7 @@ def _unfuse_twins(columns: list[Column], body: list[list[GridCell]]) -> list[lis
         match = _DOUBLED_RUN.fullmatch(cells[numbers[0]].text.strip()) if len(numbers) == 1 else None
         if match is not None:
             i, half = numbers[0], match.group(1)
-            cells = [*cells[:i], cells[i].model_copy(update={"text": half}),
-                     cells[i].model_copy(update={"text": half}), *cells[i + 1:]]
+            cells = _cut_cell(cells, i, half, half)
         out.append(cells)
     return out
 
