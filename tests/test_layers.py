@@ -2,11 +2,13 @@
 
 Layers, bottom to top (ARCHITECTURE, "Layers"):
 
-1. ``model`` (the shared data model) and ``layout`` (the table vocabulary);
-2. ``extractors`` (a source → cells), ``repair`` (text + witnesses → repaired text)
+1. ``model`` (the shared data model: grids, filings, records, reading reports, errors);
+2. ``layout`` (the table vocabulary, as data: it raises the model's errors);
+3. ``extractors`` (a source → grids), ``repair`` (text + witnesses → repaired text)
    and ``output`` (sinks that write model objects): none imports another;
-3. ``pipeline``: the layout reader, joiner, batch runner, engines, the CLI;
-4. ``review``: the clerks' app and its decision log.
+4. ``reader``: any grid → a filing of rows, through inspectable steps;
+5. ``pipeline``: the joiner, batch runner, engines, the CLI;
+6. ``review``: the clerks' app and its decision log.
 
 The root package (``jixiao/__init__.py``: the version) is below everything.
 Every import is read with ``ast`` (lazy imports inside functions and
@@ -24,8 +26,10 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "jixiao"
 
 LAYERS: list[set[str]] = [
-    {"model", "layout"},
+    {"model"},
+    {"layout"},
     {"extractors", "repair", "output"},
+    {"reader"},
     {"pipeline"},
     {"review"},
 ]

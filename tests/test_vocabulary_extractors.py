@@ -100,10 +100,10 @@ def test_pdf_with_the_seeds_own_header_cells(tmp_path):
 # ------------------------------------------------------------------ (b) one new name, every extractor
 
 @pytest.fixture
-def vocabulary_restored(monkeypatch):
-    """Whatever a test adds to the vocabulary is gone after it (extend_headers replaces FIELDS)."""
-    monkeypatch.setattr(vocabulary, "FIELDS", vocabulary.FIELDS)
-    return vocabulary
+def vocabulary_restored():
+    """Whatever a test adds to the vocabulary is gone after it (extend_headers sets the process default)."""
+    yield vocabulary
+    vocabulary.set_default(None)
 
 
 PIPE_TABLE = f"""2023年度部门整体支出绩效目标表
@@ -165,7 +165,6 @@ def test_a_new_header_name_reaches_the_ocr_reader(tmp_path, monkeypatch, vocabul
     finally:
         document.close()
 
-    original = vocabulary.FIELDS
     extend_headers("target", NEW_NAME)
     read = PageReader("plan-scan.png").read(PageImage(number, np.asarray(image), 200.0), need_header=True)
     assert read.kind is FragmentKind.INDICATORS
@@ -176,6 +175,6 @@ def test_a_new_header_name_reaches_the_ocr_reader(tmp_path, monkeypatch, vocabul
     assert sum(got == w for got, w in zip(targets, want)) >= len(want) - 1  # OCR may slip on one
 
     # and the vocabulary, not a word list of the OCR reader, is what named that column
-    monkeypatch.setattr(vocabulary, "FIELDS", original)
+    vocabulary.set_default(None)
     assert match_header(NEW_NAME) is None
     assert "target" not in column_fields("indicators", headers)

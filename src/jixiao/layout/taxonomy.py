@@ -10,40 +10,26 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
-    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
-    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-    "满意度指标": ("服务对象满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标"),
-    "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-}
+from .vocabulary_file import builtin
+
+# The national taxonomy, operators, units and set phrases are data (vocabulary.toml); these constants are
+# the built-in vocabulary's. Code that must follow a user's vocabulary asks vocabulary_file.current().
+_BUILTIN = builtin()
+LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = dict(_BUILTIN.taxonomy)
 LEVEL1_NAMES: tuple[str, ...] = tuple(LEVEL2_BY_LEVEL1)
 # Other forms' words for a 一级 group (Guangdong's 批复表: 预期产出指标 / 效果指标); printed as they are,
 # read as the canonical group for alignment and the 二级 names under it.
-LEVEL1_ALIASES: dict[str, str] = {
-    "效果指标": "效益指标",
-    # the 项目完成 / 项目效益 wording of Sichuan's and Xinjiang's 项目支出绩效目标申报表
-    "项目完成指标": "产出指标", "项目完成": "产出指标", "项目效益指标": "效益指标", "项目效益": "效益指标",
-}
+LEVEL1_ALIASES: dict[str, str] = {name: _BUILTIN.categories[name] for name in _BUILTIN.level1
+                                  if name in _BUILTIN.categories}
 ALL_LEVEL2: tuple[str, ...] = tuple(dict.fromkeys(n for ns in LEVEL2_BY_LEVEL1.values() for n in ns))
 
 # Full-width and two-character spellings seen in filings, mapped to one canonical form.
-OPERATOR_ALIASES: dict[str, str] = {
-    "=": "=", "＝": "=", "==": "=", "═": "=",  # ═ (box-drawing double line): a Yunnan form's equals sign
-    "≥": "≥", "≧": "≥", ">=": "≥", "＞＝": "≥", "＞=": "≥",
-    "≤": "≤", "≦": "≤", "<=": "≤", "＜＝": "≤", "＜=": "≤",
-    ">": ">", "＞": ">",
-    "<": "<", "＜": "<",
-    "定性": "定性", "定量": "定量",
-}
+OPERATOR_ALIASES: dict[str, str] = dict(_BUILTIN.operators)
 OPERATOR_PATTERN = "|".join(
     re.escape(alias) for alias in sorted(OPERATOR_ALIASES, key=len, reverse=True)
 )
 
-COMMON_UNITS: tuple[str, ...] = (
-    "%", "个", "人", "人次", "次", "项", "起", "件", "家", "户", "所", "元", "万元", "亿元",
-    "天", "日", "月", "年", "小时", "分钟", "公里", "千米", "米", "平方米", "亩", "吨", "场", "期",
-    "份", "篇", "条", "座", "辆", "台", "套", "批", "处", "分", "级", "种", "名",
-)
+COMMON_UNITS: tuple[str, ...] = _BUILTIN.units
 # How a unit is written in the output: only the width of the percent sign is normalised. 百分比 and
 # 百分率 are units too (is_unit knows them) but stay as printed: the output never rewrites a filer's word.
 UNIT_ALIASES: dict[str, str] = {"％": "%"}
@@ -51,9 +37,7 @@ SPELLED_PERCENT = ("百分比", "百分率")
 
 # Qualitative targets (定性 指标值) printed as a set phrase: '有所'/'稳步' and the change hoped for. In a row run
 # together with no separator they mark where the 三级 name ends and the value begins.
-QUALITATIVE_TARGETS: tuple[str, ...] = (*(f"{adverb}{verb}" for adverb in ("有所", "稳步") for verb in (
-    "提高", "提升", "减轻", "改善", "增加", "增强", "下降", "降低", "缓解", "减少")),
-    "不超预算")  # '稳步提高'; '不超预算', a 成本指标's usual target
+QUALITATIVE_TARGETS: tuple[str, ...] = _BUILTIN.qualitative
 
 EMPTY_MARKERS = frozenset({"/", "／", "", "\\"})
 

@@ -12,8 +12,9 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
-from .taxonomy import ALL_LEVEL2, COMMON_UNITS, LEVEL1_ALIASES, LEVEL1_NAMES, OPERATOR_ALIASES, SPELLED_PERCENT, UNIT_ALIASES
+from .taxonomy import OPERATOR_ALIASES, UNIT_ALIASES
 from .vocabulary import ValueKind, normalise
+from .vocabulary_file import current
 
 EMPTY = frozenset({"", "/", "／", "\\", "-", "—", "0/", "……", "…", "......"})  # …… : a template row left blank
 """What a filing prints for an empty cell. 无 is a value (a qualitative target), not a blank."""
@@ -28,10 +29,16 @@ _WORD_OPERATORS = {"大于等于": "≥", "不低于": "≥", "不少于": "≥"
                    "‹=": "≤", "›=": "≥"}
 _SUFFIX_OPERATOR = re.compile(r"(以上|及以上|以内|及以下|以下)$")
 _SUFFIX_TO_OPERATOR = {"以上": "≥", "及以上": "≥", "以内": "≤", "及以下": "≤", "以下": "≤"}
-_UNITS = tuple(sorted({*COMMON_UNITS, "万", "亿", "元/人", "人/天", "万人次", "平方公里", "立方米", "千瓦",
-                       "公顷", "课时", "学时", "车次", "人天", "分贝", "微克/立方米", "毫克/升", "册", "本",
-                       "间", "栋", "株", "棵", "头", "只", "张", "块", "箱", "盏", "个百分点", "百分点", "周",
-                       "季度", "工作日", "M", "m", "km", "KM", "kg", "t", "h", "小时/天"}, key=len, reverse=True))
+def _units() -> frozenset[str]:
+    """The units of the vocabulary in force, in the form they are compared in."""
+    vocabulary = current()
+    found = _UNITS_BY_DIGEST.get(vocabulary.digest)
+    if found is None:
+        found = _UNITS_BY_DIGEST[vocabulary.digest] = frozenset({*vocabulary.units, *(normalise(u) for u in vocabulary.units)})
+    return found
+
+
+_UNITS_BY_DIGEST: dict[str, frozenset[str]] = {}
 QUALITATIVE_OPERATORS = frozenset({"定性"})
 DIRECTIONS = frozenset({"正向", "反向", "中性", "正向指标", "反向指标"})
 STANDARDS = re.compile(r"^(计划|历史|行业|其他|国家|地方)标准$")
@@ -51,26 +58,86 @@ def strip_score_range(text: str) -> tuple[str, Optional[str]]:
     return text.strip(), None
 
 
-def level1_name(text: str) -> Optional[str]:
-    """The canonical 一级指标 a cell names (a score range or a form hint after it is allowed)."""
+# How forms word a group name around the national one: a score range or a hint after it ('(40-50)分',
+# '(必填硬性指标)'), an ordinal before it ('一、', '(一)', '1.'), 类 before 指标 (产出类指标), 预期/项目 before
+# it (预期产出指标), 值 instead of 指标 (产出值), or the bare stem (产出, 数量).
+_LEVEL_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_LEVEL_SUFFIX = re.compile(r"(?:类指标|类|指标值|值|指标)$")
+
+
+def _level_stem(text: str, bare_stem: bool) -> str:
+    """A group name reduced to its stem: '(一)产出类指标(50分)' → '产出'; '' when the name is only a
+    stem (产出, 数量) and ``bare_stem`` is False: a short word alone is a group name in a column known to
+    hold them, but in a row whose columns are unknown it may as well be an indicator's name."""
     bare = normalise(strip_score_range(text)[0])
     bare = re.sub(r"\(.*?\)$", "", bare)
-    if bare not in LEVEL1_NAMES and bare.startswith("预期"):
-        bare = bare[2:]  # 预期产出指标, 预期效益指标: the form's wording of the same group
-    bare = LEVEL1_ALIASES.get(bare, bare)
-    return bare if bare in LEVEL1_NAMES else None
+    bare = _LEVEL_ORDINAL.sub("", bare)
+    bare = re.sub(r"等$", "", bare)
+    stem = _LEVEL_SUFFIX.sub("", bare)
+    return stem if bare_stem or stem != bare else ""
 
 
-def level2_name(text: str) -> Optional[str]:
-    bare = normalise(strip_score_range(text)[0])
-    if bare in ALL_LEVEL2:
+def _national_by_stem(stem: str, names: tuple[str, ...]) -> Optional[str]:
+    """The national name whose stem this is (产出 → 产出指标); None when none or several are."""
+    hits = [name for name in names if name[:-2] == stem]
+    return hits[0] if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=65536)
+def _level1_in(digest: str, text: str, bare_stem: bool) -> Optional[str]:
+    vocabulary = current()
+    names = tuple(vocabulary.taxonomy)
+    bare = re.sub(r"\(.*?\)$", "", normalise(strip_score_range(text)[0]))
+    if bare in names:
         return bare
-    trimmed = re.sub(r"\(.*?\)", "", bare)
-    if trimmed in ALL_LEVEL2:
-        return trimmed
-    if trimmed.endswith("等") and trimmed[:-1] in ALL_LEVEL2:
-        return trimmed[:-1]  # the template's own wording: 服务对象满意度指标等
+    own = {normalise(n): n for n in vocabulary.level1}
+    if bare in own:
+        return level1_category(own[bare]) or own[bare]
+    stem = _level_stem(text, bare_stem)
+    for prefix in ("", "预期", "项目"):  # 预期产出指标: the form's wording of the same group
+        if stem.startswith(prefix) and _national_by_stem(stem[len(prefix):], names):
+            return _national_by_stem(stem[len(prefix):], names)
     return None
+
+
+def level1_name(text: str, *, bare_stem: bool = True) -> Optional[str]:
+    """The 一级 group a cell names: its national name (产出指标) where it maps to one, else a name the
+    vocabulary lists as a 一级 of its own (管理类指标); None for anything else. A score range, a hint,
+    an ordinal, 类, 预期 and (with ``bare_stem``) a bare stem (产出) are read as the national group."""
+    return _level1_in(current().digest, text, bare_stem)
+
+
+def level1_category(name: str) -> Optional[str]:
+    """The national 一级 group a printed 一级 name belongs to (效果指标 → 效益指标, 产出类指标 → 产出指标)."""
+    vocabulary = current()
+    category = vocabulary.categories.get(name) or vocabulary.categories.get(normalise(name))
+    if category:
+        return category
+    found = level1_name(name) if name not in vocabulary.level1 else None
+    return found if found in vocabulary.taxonomy else None
+
+
+@lru_cache(maxsize=65536)
+def _level2_in(digest: str, text: str, bare_stem: bool) -> Optional[str]:
+    vocabulary = current()
+    names = tuple(dict.fromkeys(n for ns in vocabulary.taxonomy.values() for n in ns))
+    bare = normalise(strip_score_range(text)[0])
+    for candidate in (bare, re.sub(r"\(.*?\)", "", bare)):
+        if candidate in names:
+            return candidate
+        if candidate.endswith("等") and candidate[:-1] in names:
+            return candidate[:-1]  # the template's own wording: 服务对象满意度指标等
+    own = {normalise(n): n for n in vocabulary.level2}
+    if bare in own:
+        return vocabulary.categories.get(own[bare]) or own[bare]
+    stem = _level_stem(text, bare_stem)
+    return _national_by_stem(stem, names) if stem else None
+
+
+def level2_name(text: str, *, bare_stem: bool = True) -> Optional[str]:
+    """The 二级 group a cell names: its national name (数量 → 数量指标, 经济效益 → 经济效益指标), or a
+    name the vocabulary lists as a 二级 of its own; None for anything else (see :func:`level1_name`)."""
+    return _level2_in(current().digest, text, bare_stem)
 
 
 def operator_of(text: str) -> Optional[str]:
@@ -96,7 +163,7 @@ def is_unit(text: str) -> bool:
     if len(parts) > 1 and is_unit(parts[0]) and all(
             is_unit(part) or re.fullmatch(r"[\u4e00-\u9fff]", part) for part in parts[1:]):
         return True  # a compound of units: 元/平方米, 万元/人, 元/人*月, 元/生/年 (per pupil per year), 元/人、天
-    return stripped in _UNITS or stripped in ("元", "万元", "%", "‰", *SPELLED_PERCENT)
+    return stripped in _units()
 
 
 @dataclass(frozen=True)
@@ -161,17 +228,22 @@ def _looks_like_unit(text: str) -> bool:
     return bool(re.fullmatch(r"[\u4e00-\u9fff/%‰·]+", text)) and len(text) <= 4
 
 
-@lru_cache(maxsize=65536)
 def classify(text: str) -> frozenset[ValueKind]:
+    """See :func:`_classify`; cached per vocabulary in force."""
+    return _classify(current().digest, text)
+
+
+@lru_cache(maxsize=65536)
+def _classify(digest: str, text: str) -> frozenset[ValueKind]:
     """Every kind of column this cell could belong to (used to align rows without all cells).
     Cached: the aligner asks about the same cells many times while it tries where to cut rows."""
     stripped = text.strip()
     kinds: set[ValueKind] = set()
     if not stripped:
         return frozenset()
-    if level1_name(stripped):
+    if level1_name(stripped, bare_stem=False):
         kinds.add(ValueKind.LEVEL1)
-    if level2_name(stripped):
+    if level2_name(stripped, bare_stem=False):
         kinds.add(ValueKind.LEVEL2)
     if operator_of(stripped):
         kinds.add(ValueKind.OPERATOR)

@@ -19,6 +19,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
+from .vocabulary_file import Vocabulary, builtin, current, set_default
+
 
 class ValueKind(str, Enum):
     """What a column holds, as far as aligning a row's cells is concerned."""
@@ -50,52 +52,56 @@ class FieldSpec:
     aliases_of: Optional[str] = field(default=None)  # read into this field instead (权重 → score)
 
 
-FIELDS: tuple[FieldSpec, ...] = (
-    # 一级 / 二级 / 三级: Shandong's 申报表; 评价指标 / 评价内容 / 指标名称: a 绩效评价指标表's (Hebei)
-    FieldSpec("level1", "一级指标", ("一级指标", "一级", "评价指标", "一级目标"), ValueKind.LEVEL1),  # 一级目标: Guangdong
-    FieldSpec("level2", "二级指标", ("二级指标", "二级", "评价内容"), ValueKind.LEVEL2),
-    FieldSpec("level3", "三级指标", ("三级指标", "三级", "指标名称", "具体指标", "三级指标名称", "绩效指标名称"),
-              ValueKind.TEXT, free_text=True),
-    FieldSpec("operator", "指标值类型", ("指标值类型", "指标性质", "计算符号", "运算符号", "符号", "指标类型"),
-              ValueKind.OPERATOR),
-    FieldSpec("target", "指标值", ("指标值", "目标值", "年度指标值", "年度目标值", "预期目标", "预期目标值",
-                                   "全年指标值", "绩效指标值", "指标目标值", "年度预期目标", "预期指标值",
-                                   "年度绩效指标值", "计划完成值", "年度计划值", "年度数值", "当年预期实现值"),
-              ValueKind.VALUE, combined=True),
-    FieldSpec("target", "指标值及单位", ("指标值及单位", "指标值(包含数字及文字描述)", "目标值及单位"),
-              ValueKind.VALUE, combined=True),
-    FieldSpec("unit", "计量单位", ("计量单位", "度量单位", "单位"), ValueKind.UNIT),
-    FieldSpec("explanation", "指标解释", ("指标解释", "指标说明", "指标值设定依据", "指标值说明", "指标内容",
-                                          "指标值内容", "指标解释说明"),
-              ValueKind.TEXT, fragment="explanations", free_text=True),
-    FieldSpec("scoring_rule", "评(扣)分标准", ("评(扣)分标准", "评/扣分标准", "评扣分标准", "评分标准", "扣分标准",
-                                               "评(扣分标准)",  # the bracket misplaced, as a Hunan export prints it
-                                               "评分规则", "评分办法", "计分方法"),
-              ValueKind.TEXT, fragment="scoring", free_text=True),
-    FieldSpec("score", "分值", ("分值", "指标分值", "标准分值", "分数"), ValueKind.NUMBER, fragment="scoring"),
-    FieldSpec("score", "权重", ("权重(%)", "权重", "指标权重"), ValueKind.NUMBER, fragment="scoring"),
-    FieldSpec("remark", "备注", ("备注",), ValueKind.TEXT, fragment="scoring", free_text=True),
-    FieldSpec("direction", "指标方向性", ("指标方向性", "指标方向"), ValueKind.DIRECTION),
-    FieldSpec("project", "项目名称", ("项目名称", "项目支出名称", "二级项目名称", "子项目名称"), ValueKind.TEXT),
-    FieldSpec("likelihood", "完成目标可能性", ("完成目标可能性",), ValueKind.TEXT, record=False),  # 绩效监控表
-    FieldSpec("standard", "绩效标准", ("绩效标准", "指标值确定依据", "标准类型"), ValueKind.STANDARD, record=False),
-    FieldSpec("actual", "实际完成值", ("实际完成值", "全年实际完成值", "实际完成情况", "完成值", "实际值",
-                                       "全年完成值", "实际完成指标值", "全年实际值", "实施进度", "完成进度",
-                                       "半年度指标执行情况", "指标执行情况"),  # a 绩效监控表's mid-year column
-              ValueKind.VALUE),
-    FieldSpec("points", "得分", ("得分", "自评得分", "评价得分"), ValueKind.NUMBER),
-    FieldSpec("deviation", "偏差原因", ("偏差原因分析及改进措施", "偏差原因分析及改进", "偏差原因及改进措施",
-                                        "偏差原因", "未完成原因分析",
-                                        "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "未完成原因及改进措施",
-                                        "未完成原因", "未达到指标值原因"), ValueKind.TEXT, free_text=True),
-)
-"""Every field a performance-goal table may have, with every header name seen in real filings."""
+# What each field is, apart from what it is called: the names are data (vocabulary.toml and a
+# user's file, see :mod:`.vocabulary_file`); this table is the record's contract and stays in code.
+_SPECS: dict[str, dict] = {
+    "level1": dict(label="一级指标", kind=ValueKind.LEVEL1),
+    "level2": dict(label="二级指标", kind=ValueKind.LEVEL2),
+    "level3": dict(label="三级指标", kind=ValueKind.TEXT, free_text=True),
+    "operator": dict(label="指标值类型", kind=ValueKind.OPERATOR),
+    "target": dict(label="指标值", kind=ValueKind.VALUE, combined=True),
+    "unit": dict(label="计量单位", kind=ValueKind.UNIT),
+    "explanation": dict(label="指标解释", kind=ValueKind.TEXT, fragment="explanations", free_text=True),
+    "scoring_rule": dict(label="评(扣)分标准", kind=ValueKind.TEXT, fragment="scoring", free_text=True),
+    "score": dict(label="分值", kind=ValueKind.NUMBER, fragment="scoring"),
+    "weight": dict(name="score", label="权重", kind=ValueKind.NUMBER, fragment="scoring"),
+    "remark": dict(label="备注", kind=ValueKind.TEXT, fragment="scoring", free_text=True),
+    "direction": dict(label="指标方向性", kind=ValueKind.DIRECTION),
+    "project": dict(label="项目名称", kind=ValueKind.TEXT),
+    "likelihood": dict(label="完成目标可能性", kind=ValueKind.TEXT, record=False),  # 绩效监控表
+    "standard": dict(label="绩效标准", kind=ValueKind.STANDARD, record=False),
+    "actual": dict(label="实际完成值", kind=ValueKind.VALUE),
+    "points": dict(label="得分", kind=ValueKind.NUMBER),
+    "deviation": dict(label="偏差原因", kind=ValueKind.TEXT, free_text=True),
+}
 
-ROW_LABEL_HEADERS: tuple[str, ...] = (
-    "年度绩效目标", "年度绩效指标", "本年度绩效指标", "绩效指标", "项目绩效指标", "绩效目标", "年度指标",
-    "指标", "中期绩效指标", "实施期绩效指标",
-)
-"""A merged cell left of 一级指标 that labels the whole block; it is no field."""
+
+def _fields_of(vocabulary: Vocabulary) -> tuple[FieldSpec, ...]:
+    return tuple(FieldSpec(name=spec.get("name", key), headers=vocabulary.headers.get(key, ()),
+                           **{k: v for k, v in spec.items() if k != "name"})
+                 for key, spec in _SPECS.items())
+
+
+_FIELDS_BY_DIGEST: dict[str, tuple[FieldSpec, ...]] = {}
+
+
+def fields() -> tuple[FieldSpec, ...]:
+    """Every field a performance-goal table may have, with every header name of the vocabulary in force."""
+    vocabulary = current()
+    found = _FIELDS_BY_DIGEST.get(vocabulary.digest)
+    if found is None:
+        found = _FIELDS_BY_DIGEST[vocabulary.digest] = _fields_of(vocabulary)
+    return found
+
+
+def row_label_headers() -> tuple[str, ...]:
+    """A merged cell left of 一级指标 that labels the whole block (绩效指标); it is no field."""
+    return current().row_labels
+
+
+FIELDS: tuple[FieldSpec, ...] = _fields_of(builtin())
+"""The built-in fields (their names as shipped); :func:`fields` has those of the vocabulary in force."""
+ROW_LABEL_HEADERS: tuple[str, ...] = builtin().row_labels
 
 RECORD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f.name for f in FIELDS if f.record))
 FREE_TEXT_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.free_text)
@@ -147,17 +153,17 @@ class HeaderMatch:
     exact: bool
 
 
-_BUILT: tuple[Optional[tuple[FieldSpec, ...]], list[tuple[str, FieldSpec]]] = (None, [])
+_NAMES_BY_DIGEST: dict[str, list[tuple[str, FieldSpec]]] = {}
 
 
 def _header_names() -> list[tuple[str, FieldSpec]]:
-    """Every header name, normalised, longest first; rebuilt whenever :data:`FIELDS` is replaced
-    (:func:`extend_headers`, or a test's monkeypatch), so no caller ever matches against a stale list."""
-    global _BUILT
-    if _BUILT[0] is not FIELDS:
-        names = [(normalise(h), spec) for spec in FIELDS for h in spec.headers]
-        _BUILT = (FIELDS, sorted(names, key=lambda pair: -len(pair[0])))
-    return _BUILT[1]
+    """Every header name of the vocabulary in force, normalised, longest first."""
+    vocabulary = current()
+    names = _NAMES_BY_DIGEST.get(vocabulary.digest)
+    if names is None:
+        pairs = [(normalise(h), spec) for spec in fields() for h in spec.headers]
+        names = _NAMES_BY_DIGEST[vocabulary.digest] = sorted(pairs, key=lambda pair: -len(pair[0]))
+    return names
 
 
 # what may follow a header name: a short note (权重(%)), a colon or a required-field mark, a weight, or the
@@ -173,7 +179,7 @@ def match_header(text: str) -> Optional[HeaderMatch]:
     prefix of, so ``指标值类`` is 指标值类型 and never 指标值.
     """
     cell = normalise(text)
-    if not cell or cell in ROW_LABEL_HEADERS:
+    if not cell or cell in _row_labels():
         return None  # 绩效指标 labels the block; it is no clipped 绩效指标名称
     names = _header_names()
     for name, spec in names:
@@ -202,21 +208,31 @@ def match_header_ending(text: str) -> Optional[HeaderMatch]:
 
 def printed_header_names() -> list[str]:
     """Every header name and block label as printed (half- and full-width brackets), longest first:
-    for cutting a header line whose names run together. Follows :func:`extend_headers`."""
-    global _PRINTED
-    if _PRINTED[0] is not FIELDS:
-        names = {*(h for spec in FIELDS for h in spec.headers), *ROW_LABEL_HEADERS}
+    for cutting a header line whose names run together. Follows the vocabulary in force."""
+    vocabulary = current()
+    found = _PRINTED.get(vocabulary.digest)
+    if found is None:
+        names = {*(h for spec in fields() for h in spec.headers), *vocabulary.row_labels}
         names |= {n.replace("(", "（").replace(")", "）") for n in names}
-        _PRINTED = (FIELDS, sorted(names, key=len, reverse=True))
-    return _PRINTED[1]
+        found = _PRINTED[vocabulary.digest] = sorted(names, key=len, reverse=True)
+    return found
 
 
-_PRINTED: tuple[Optional[tuple[FieldSpec, ...]], list[str]] = (None, [])
+_PRINTED: dict[str, list[str]] = {}
+_ROW_LABELS: dict[str, frozenset[str]] = {}
+
+
+def _row_labels() -> frozenset[str]:
+    vocabulary = current()
+    found = _ROW_LABELS.get(vocabulary.digest)
+    if found is None:
+        found = _ROW_LABELS[vocabulary.digest] = frozenset(normalise(n) for n in vocabulary.row_labels)
+    return found
 
 
 def is_row_label_header(text: str) -> bool:
     cell = re.sub(r"\(.*?\)|\d+分", "", normalise(text))
-    return cell in ROW_LABEL_HEADERS
+    return cell in _row_labels()
 
 
 _WEIGHT_HEADER = re.compile(r"^(?:100|[1-9]\d?)$")
@@ -270,7 +286,7 @@ def header_fields(cells: Iterable[str]) -> list[tuple[Optional[HeaderMatch], Opt
 
 
 def spec_named(name: str) -> FieldSpec:
-    return next(spec for spec in FIELDS if spec.name == name)
+    return next(spec for spec in fields() if spec.name == name)
 
 
 # ---------------------------------------------------------------------------- column groups
@@ -316,25 +332,18 @@ def remark_holds_scores(names: Sequence[Optional[str]], remarks: Iterable[str]) 
 # ---------------------------------------------------------------------------- extending
 
 def extend_headers(field_name: str, *names: str) -> None:
-    """Add header names to a field: the one-line change a new variant needs, seen by every
-    extractor (they all match through :func:`match_header`). Replaces :data:`FIELDS` (so a test's
-    ``monkeypatch.setattr(vocabulary, "FIELDS", vocabulary.FIELDS)`` undoes it) and the matching
-    table follows. Adds to the first spec of that field (target: 指标值, not 指标值及单位)."""
-    global FIELDS
-    specs = list(FIELDS)
-    k = next((i for i, spec in enumerate(specs) if spec.name == field_name), None)
-    if k is None:
-        raise KeyError(f"no field {field_name!r} in the layout vocabulary; fields: "
-                       f"{', '.join(dict.fromkeys(spec.name for spec in FIELDS))}")
-    new = tuple(name for name in names if name not in specs[k].headers)
-    specs[k] = replace(specs[k], headers=specs[k].headers + new)
-    FIELDS = tuple(specs)
+    """Add header names to a field in this process's default vocabulary: the Python form of a
+    vocabulary file's ``[headers]`` entry. A batch started afterwards sends the extended
+    vocabulary to every worker (serial, local, Dask) with its tasks, and its digest changes the
+    cache key. ``set_default(None)`` undoes it."""
+    from .vocabulary_file import FIELD_KEYS, VocabularyError
+
+    if field_name not in FIELD_KEYS:
+        raise VocabularyError("extend_headers", f"no field {field_name!r}; fields: {', '.join(FIELD_KEYS)}")
+    set_default(current().extended({"headers": {field_name: list(names)}}, (("extend_headers", field_name),)))
 
 
 def fingerprint() -> str:
-    """A digest of every field's header names, for cache keys: an extraction cached under an older
+    """A digest of the vocabulary in force, for cache keys: an extraction cached under another
     vocabulary is not reused."""
-    import hashlib
-
-    text = "\n".join(f"{spec.name}:{spec.fragment}:{'|'.join(spec.headers)}" for spec in FIELDS)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return current().digest
