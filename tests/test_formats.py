@@ -18,8 +18,9 @@ from jixiao.extractors.base import choose_extractor
 from jixiao.extractors.html import declared_charset
 from jixiao.extractors.sheets import display
 from jixiao.pipeline import convert
+from jixiao.model import SCHEMA_VERSION
 from jixiao.pipeline.cli import main as cli_main
-from jixiao.pipeline.layout_reader import read_layout
+from jixiao.reader import read_layout
 
 from helpers import SAMPLES, SEED, read_jsonl
 
@@ -83,7 +84,7 @@ def test_new_fields_reach_every_output(tmp_path):
 
     table = pq.read_table(out / "records.parquet")
     assert table.column("points").to_pylist()[1] == 18.0
-    assert table.schema.metadata[b"jixiao.schema_version"] == b"2"
+    assert table.schema.metadata[b"jixiao.schema_version"] == SCHEMA_VERSION.encode()
     import openpyxl
 
     sheet = openpyxl.load_workbook(out / "records.xlsx").active

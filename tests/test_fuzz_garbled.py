@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.model import Extracted
-from jixiao.pipeline.layout_reader import read_layout
+from jixiao.reader import read_layout
 from jixiao.extractors.base import ExtractionError
 from jixiao.extractors.text import extract_text
 from jixiao.pipeline.runner import build_index, repair_and_join

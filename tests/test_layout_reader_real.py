@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import json
+
 from helpers import convert_text, scored
 
 ONE_LINE_BAND = """2022年度项目支出绩效自评表 | 部门:某某中学 |
@@ -278,8 +280,9 @@ def test_a_glued_row_keeps_its_scoring_rule_whole_and_reads_its_value_type(tmp_p
         ("实际到位金额/2024年补助预算", "95%得10分,每减少1%扣1分")]
     # the last row runs name, value and rule into one cell with nothing to cut it at: no record, and
     # the filing says so
-    filing = (tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8")
-    assert "1 row(s) below the header at line 1 run several cells together" in filing
+    filing = json.loads((tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8"))
+    assert filing["status"] == "partial"
+    assert [d["reason"] for d in filing["report"]["tables"][0]["rows_dropped"]] == ["run_together"]
 
 
 # A self-evaluation table flattened onto one line with no separator at all (34-zhongjiang): 分值 before

@@ -15,7 +15,7 @@ Also the glued self-evaluation of samples/real/74: group names wrapped onto the 
 from __future__ import annotations
 
 from helpers import convert_text, scored
-from jixiao.extractors.text_grid import detect_form, text_grid
+from jixiao.extractors.text_forms import detect_form, text_grid
 
 
 NOTICE = "\n".join([
@@ -108,8 +108,8 @@ def test_glued_rows_with_wrapped_group_names_and_values_printed_twice(tmp_path):
 
 def test_a_run_is_cut_into_a_number_twice_only_when_the_table_shows_the_pattern():
     from jixiao.model import GridCell, Provenance
-    from jixiao.pipeline.layout_header import _read_header
-    from jixiao.pipeline.layout_reader import _unfuse_echoes
+    from jixiao.reader.header import _read_header
+    from jixiao.reader.rows import _unfuse_echoes
 
     def cells(*texts: str) -> list[GridCell]:
         return [GridCell(text=t, row=0, col=k, provenance=Provenance(file="f", line=1)) for k, t in enumerate(texts)]

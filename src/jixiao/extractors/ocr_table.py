@@ -7,7 +7,7 @@ single table, a self-evaluation; issue 12) is read here as cells only: each
 cell of the OCR lattice (:mod:`.grid`) with its text, its row and column,
 merged cells as spans, page and bbox (PDF points) as provenance and the
 recogniser's mean score as ``ocr_confidence``. What the columns mean is the
-layout reader's job (:func:`jixiao.pipeline.layout_reader.read_layout`).
+layout reader's job (:func:`jixiao.reader.read_layout`).
 
 The one thing read here by column is the shape of one-glyph marks
 (``ocr_marks``): the recogniser reads most ≥ and ≤ as "M" or "#", so the cells

@@ -26,7 +26,8 @@ from ..model import (
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .cells import split_indicator_line, split_scoring_cell
 from ..layout.vocabulary import header_fragment
-from .text_grid import extract_text_grids, segment_header
+from .text_forms import extract_text_grids
+from .text_grid import segment_header
 from .header import (
     TITLE_WORDS,
     YEAR_PATTERN,

@@ -45,7 +45,7 @@ from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.values import is_unit, level1_name, level2_name
 from ..layout.vocabulary import is_weight_header, match_header, place_columns, printed_header_names
-from ..model import Extracted, Grid, GridCell, Provenance
+from ..model import GridCell, Provenance
 from ..layout.taxonomy import OPERATOR_ALIASES
 from ..layout.values import is_number, split_value
 
@@ -859,36 +859,6 @@ def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     return rows
 
 
-def detect_form(lines: list[str]) -> str:
-    """Which text form the dump is in."""
-    stripped = [line.strip() for line in lines if line.strip()]
-    if not stripped:
-        return "spaced"
-    if _is_tree(lines):
-        return "tree"
-    if sum(1 for line in stripped if _OUTLINE_HEAD.match(line)) >= 2 and any(_OUTLINE_ITEM.match(line) for line in stripped):
-        return "outline"
-    if _prose_lines(stripped) or _prose_outline(stripped):
-        return "prose"
-    if sum(1 for line in stripped if "|" in line) < 3 and _stream_header(stripped) is not None and \
-            all(len(line.split()) <= 2 for line in stripped[_stream_header(stripped):][:12]):
-        return "cell_stream"
-    if any(_glued_header(line) for line in stripped):
-        return "glued"
-    ends_with_pipe = sum(1 for line in stripped if line.endswith("|"))
-    inner_pipes = sum(1 for line in stripped if line.rstrip("|").count("|") >= 2)
-    pipe_only = sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line))  # lines that close a row
-    lone_pipes = sum(1 for line in stripped if line == "|")  # an empty cell, or the end of a row
-    lead_pipes = sum(1 for line in lines if _LEAD_PIPE.match(line))  # '        | 二级指标': a cell per line
-    if lead_pipes >= 8 and lead_pipes > ends_with_pipe and inner_pipes < 0.3 * lead_pipes:
-        return "lead_pipe"
-    if (pipe_only >= 3 or lone_pipes >= 3) and ends_with_pipe >= 10 and inner_pipes < 0.3 * ends_with_pipe:
-        return "cell_lines"
-    if inner_pipes >= 3:
-        return "pipe"
-    return "spaced"
-
-
 _SCORE_RANGE_TOKEN = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*(?:[-－—~～]\s*\d+(?:\.\d+)?)?\s*分?\s*[)）]\s*分?$")
 
 
@@ -924,129 +894,142 @@ def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
     return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line), at_capacity=False)
 
 
-def text_grid(source: str, text: str) -> Grid:
-    """The whole dump as one grid of rows (the layout reader finds the table in it)."""
-    lines = text.splitlines()
-    form = detect_form(lines)
-    rows: list[list[tuple[str, int]]] = []  # (cell text, line number)
-    if form == "lead_pipe":
-        rows.extend(_lead_pipe_rows(lines))
-    elif form == "cell_lines":
-        rows.extend(_cell_line_rows(lines))
-    elif form == "tree":
-        rows.extend(_tree_rows(lines))
-    elif form == "outline":
-        rows.extend(_outline_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
-    elif form == "prose":
-        rows.extend(_prose_rows([(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]))
-    elif form == "cell_stream":
-        numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
-        start = _stream_header([line for _, line in numbered]) or 0
-        rows.extend([(line, number)] for number, line in numbered[:start])
-        header: list[tuple[str, int]] = []
-        k = start
-        while k < len(numbered):
-            # the longest name the next lines make: one broken over lines of its own ('年度' / '指标值',
-            # '偏差原因' / '分析及' / '改进措施') is read whole
-            width = next((w for w in (3, 2) if k + w <= len(numbered) and
-                          "".join(t for _, t in numbered[k:k + w]) in printed_header_names()), 0)
-            if not width and (numbered[k][1] in printed_header_names() or _is_name_with_note(numbered[k][1])):
-                width = 1
-            if not width:
-                break
-            header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
-            k += width
-        if (len(header) >= 3 and k + 1 < len(numbered) and is_weight_header(numbered[k][1])
-                and (numbered[k + 1][1] in LEVEL1_NAMES or numbered[k + 1][1] in ALL_LEVEL2)):
-            # the score column's header printing its block's weight ('50') right before the first
-            # row's group name: the header's last cell (layout_header reads it as the score column)
-            header.append(numbered[k][::-1])
-            k += 1
-        rows.append(header)
-        body = _join_broken_names(numbered[k:])
-        starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
-        current_row: list[tuple[str, int]] = []
-        for number, line in body:
-            if FURNITURE.match(line):
-                break
-            # 成本指标 is a 一级 and a 二级 name: a row starts only once the current one holds
-            # more than taxonomy names
-            if line in starts_at and any(text not in _TAXONOMY for text, _ in current_row):
-                rows.append(current_row)
-                current_row = []
-            current_row.append((line, number))
-        if current_row:
+def _numbered(lines: list[str]) -> list[tuple[int, str]]:
+    return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def outline_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    return _outline_rows(_numbered(lines))
+
+
+def prose_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    return _prose_rows(_numbered(lines))
+
+
+def _stream_header_cells(numbered: list[tuple[int, str]], start: int) -> tuple[list[tuple[str, int]], int]:
+    """The header of a cell stream (one column name a line from ``start``) and where its body starts."""
+    header: list[tuple[str, int]] = []
+    k = start
+    while k < len(numbered):
+        # the longest name the next lines make: one broken over lines of its own ('年度' / '指标值',
+        # '偏差原因' / '分析及' / '改进措施') is read whole
+        width = next((w for w in (3, 2) if k + w <= len(numbered) and
+                      "".join(t for _, t in numbered[k:k + w]) in printed_header_names()), 0)
+        if not width and (numbered[k][1] in printed_header_names() or _is_name_with_note(numbered[k][1])):
+            width = 1
+        if not width:
+            break
+        header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
+        k += width
+    if (len(header) >= 3 and k + 1 < len(numbered) and is_weight_header(numbered[k][1])
+            and (numbered[k + 1][1] in LEVEL1_NAMES or numbered[k + 1][1] in ALL_LEVEL2)):
+        # the score column's header printing its block's weight ('50') right before the first
+        # row's group name: the header's last cell (the reader's header step reads it as the score column)
+        header.append(numbered[k][::-1])
+        k += 1
+    return header, k
+
+
+def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    """A cell stream: the page's lines, the header (one column name a line), then rows opened at each
+    一级 name (or 二级 where no 一级 is printed)."""
+    numbered = _numbered(lines)
+    start = _stream_header([line for _, line in numbered]) or 0
+    rows: list[list[tuple[str, int]]] = [[(line, number)] for number, line in numbered[:start]]
+    header, k = _stream_header_cells(numbered, start)
+    rows.append(header)
+    body = _join_broken_names(numbered[k:])
+    starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
+    current_row: list[tuple[str, int]] = []
+    for number, line in body:
+        if FURNITURE.match(line):
+            break
+        # 成本指标 is a 一级 and a 二级 name: a row starts only once the current one holds
+        # more than taxonomy names
+        if line in starts_at and any(text not in _TAXONOMY for text, _ in current_row):
             rows.append(current_row)
-    elif form == "glued":
-        in_table = False
-        page = 0  # the document-sharing site's last page marker ('1、' … at a line's start), 0 when none
-        for number, line in enumerate(lines, start=1):
-            stripped = _unwrap(line.strip()) if in_table or _glued_header(_unwrap(line.strip())) else line.strip()
-            if not stripped:
-                continue
-            marker = _PAGE_MARK.match(stripped)
-            if in_table and page and marker and int(marker.group(1)) == page + 1 and rows:
-                # a new preview page inside the table: the row goes on from the last line (the marker
-                # is the site's, not the filer's; the cut at it stays, as the page broke there)
-                page += 1
-                rows[-1].extend((part, number) for part in cut_glued_row(stripped[marker.end():]) if part)
-                continue
-            if _glued_header(stripped):
-                page = 1 if not in_table and marker and marker.group(1) == "1" else page
-                in_table = True
-                parts = segment_header(stripped)
-                # rows run on after the header's names on the same line (a flattened page): cut them as rows
-                end = _header_run_end(parts)
-                rest = cut_glued_row("".join(parts[end:]))
-                if rest and place_columns(rest[0]) and not any(
-                        (m := match_header(p)) is not None and m.spec.name in ("target", "actual") for p in parts[:end]):
-                    # town names run on after a header naming no value column: one target column per town
-                    rest = place_columns(rest[0]) + rest[1:]
-                parts = parts[:end] + rest
-            elif in_table:
-                parts = cut_glued_row(stripped)
-            else:
-                parts = [stripped]
-            # a flattened table runs its total row ('……总分100100') and the notes below it on: they
-            # are a row of their own, which ends the table
-            for cut in _at_totals([part for part in parts if part]):
-                rows.append([(part, number) for part in cut])
-        rows = _join_wrapped_names(rows)
-    else:
-        pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
-        for number, line in enumerate(lines, start=1):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if form == "pipe" and "|" in stripped:
-                parts = [part.strip() for part in stripped.split("|")]
-            elif form == "pipe":
-                parts = [stripped]
-            else:
-                parts = _keep_score_ranges(stripped.split())
-            if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _broken_name(rows[-1][-1][0], "指标"):
-                rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
-                continue
-            row_cells = [(part, number) for part in parts if part]
-            if pending and _HEADERISH(row_cells):
-                row_cells = pending + row_cells
-            elif pending:
-                rows.append(pending)  # the header ended at its line: this line is a row of its own
-            pending = []
-            if form == "pipe" and _CONTINUED.search(stripped) and _HEADERISH(row_cells):
-                pending = row_cells  # "一级 指标 |" then "二级 指标 |": one header row over several lines
-                continue
-            if row_cells:
-                rows.append(row_cells)
-        if pending:
-            rows.append(pending)
-    cells = [_cell(source, text_, r, c, line) for r, row in enumerate(rows) for c, (text_, line) in enumerate(row)]
-    return Grid(source=source, form=form, cells=cells, positional=False, tokenised=form in ("spaced", "glued"),
-                glued=form == "glued",
-                lines=[(n, line) for n, line in enumerate(lines, start=1) if line.strip()])
+            current_row = []
+        current_row.append((line, number))
+    if current_row:
+        rows.append(current_row)
+    return rows
 
 
-def extract_text_grids(source: str, text: str, filing_id: str, *, encoding: str, errors: list,
-                       year_hint: int | None) -> Extracted:
-    return Extracted(filing=filing_id, source=source, route="text", grids=[text_grid(source, text)],
-                     errors=list(errors), encoding=encoding, year_hint=year_hint)
+def _glued_header_parts(stripped: str) -> list[str]:
+    parts = segment_header(stripped)
+    # rows run on after the header's names on the same line (a flattened page): cut them as rows
+    end = _header_run_end(parts)
+    rest = cut_glued_row("".join(parts[end:]))
+    if rest and place_columns(rest[0]) and not any(
+            (m := match_header(p)) is not None and m.spec.name in ("target", "actual") for p in parts[:end]):
+        # town names run on after a header naming no value column: one target column per town
+        rest = place_columns(rest[0]) + rest[1:]
+    return parts[:end] + rest
+
+
+def glued_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+    """One row a line, cells run together: cut at the header's names and at the pieces values make."""
+    rows: list[list[tuple[str, int]]] = []
+    in_table = False
+    page = 0  # the document-sharing site's last page marker ('1、' … at a line's start), 0 when none
+    for number, line in enumerate(lines, start=1):
+        stripped = _unwrap(line.strip()) if in_table or _glued_header(_unwrap(line.strip())) else line.strip()
+        if not stripped:
+            continue
+        marker = _PAGE_MARK.match(stripped)
+        if in_table and page and marker and int(marker.group(1)) == page + 1 and rows:
+            # a new preview page inside the table: the row goes on from the last line (the marker
+            # is the site's, not the filer's; the cut at it stays, as the page broke there)
+            page += 1
+            rows[-1].extend((part, number) for part in cut_glued_row(stripped[marker.end():]) if part)
+            continue
+        if _glued_header(stripped):
+            page = 1 if not in_table and marker and marker.group(1) == "1" else page
+            in_table = True
+            parts = _glued_header_parts(stripped)
+        elif in_table:
+            parts = cut_glued_row(stripped)
+        else:
+            parts = [stripped]
+        # a flattened table runs its total row ('……总分100100') and the notes below it on: they
+        # are a row of their own, which ends the table
+        for cut in _at_totals([part for part in parts if part]):
+            rows.append([(part, number) for part in cut])
+    return _join_wrapped_names(rows)
+
+
+def _line_parts(form: str, stripped: str) -> list[str]:
+    if form == "pipe" and "|" in stripped:
+        return [part.strip() for part in stripped.split("|")]
+    if form == "pipe":
+        return [stripped]
+    return _keep_score_ranges(stripped.split())
+
+
+def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
+    """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
+    dump broke over lines is joined again."""
+    rows: list[list[tuple[str, int]]] = []
+    pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        parts = _line_parts(form, stripped)
+        if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _broken_name(rows[-1][-1][0], "指标"):
+            rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
+            continue
+        row_cells = [(part, number) for part in parts if part]
+        if pending and _HEADERISH(row_cells):
+            row_cells = pending + row_cells
+        elif pending:
+            rows.append(pending)  # the header ended at its line: this line is a row of its own
+        pending = []
+        if form == "pipe" and _CONTINUED.search(stripped) and _HEADERISH(row_cells):
+            pending = row_cells  # "一级 指标 |" then "二级 指标 |": one header row over several lines
+            continue
+        if row_cells:
+            rows.append(row_cells)
+    if pending:
+        rows.append(pending)
+    return rows

@@ -14,7 +14,7 @@ the *longest* name it is a prefix of (指标值类型, not 指标值).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
@@ -242,7 +242,7 @@ def is_weight_header(text: str) -> bool:
     """A header cell that prints only a whole number up to 100 ('50'): the central transfer regional
     self-evaluation (区域绩效目标自评表) heads its score column with the block's weight instead of
     分值. Only the last cell of a header whose other cells all name fields is read so
-    (:func:`..pipeline.layout_header._match_columns`); elsewhere a number is data."""
+    (:func:`..reader.header._match_columns`); elsewhere a number is data."""
     return bool(_WEIGHT_HEADER.match(normalise(text)))
 
 
@@ -253,7 +253,7 @@ def place_columns(text: str) -> list[str]:
     """The place names a header cell is made of ('埭头镇', '笏石街道办埭头镇' printed back to back), or []
     when it is anything else: a table that sets one target per town (Fujian's 资金绩效目标表: 指标方向 then
     笏石街道办 | 埭头镇) heads each target column with the town's name. Read as target columns only
-    after a header that names no value column (:func:`..pipeline.layout_header._match_columns`)."""
+    after a header that names no value column (:func:`..reader.header._match_columns`)."""
     cell, places, i = normalise(text), [], 0
     while i < len(cell):
         match = _PLACE.match(cell, i)

@@ -50,7 +50,7 @@ _SECTIONS: dict[str, Optional[tuple[str, ...]]] = {
     "operators": None,
     "units": ("names",),
     "labels": LABEL_KEYS,
-    "targets": ("qualitative",),
+    "targets": ("qualitative", "not_applicable"),
 }
 
 
@@ -77,6 +77,7 @@ class Vocabulary:
     units: tuple[str, ...]
     labels: Mapping[str, tuple[str, ...]]
     qualitative: tuple[str, ...]
+    not_applicable: tuple[str, ...]
     files: tuple[tuple[str, str], ...] = ()  # (path, sha256) of each user file added
     digest: str = field(default="", compare=False)
 
@@ -90,7 +91,7 @@ class Vocabulary:
             "operators": dict(self.operators),
             "units": {"names": list(self.units)},
             "labels": {k: list(v) for k, v in self.labels.items()},
-            "targets": {"qualitative": list(self.qualitative)},
+            "targets": {"qualitative": list(self.qualitative), "not_applicable": list(self.not_applicable)},
         }
 
     def extended(self, raw: Mapping[str, Any], files: tuple[tuple[str, str], ...] = ()) -> "Vocabulary":
@@ -122,6 +123,7 @@ def _build(data: Mapping[str, Any], files: tuple[tuple[str, str], ...]) -> Vocab
         units=tuple(data["units"].get("names", ())),
         labels={k: tuple(data["labels"].get(k, ())) for k in LABEL_KEYS},
         qualitative=tuple(data.get("targets", {}).get("qualitative", ())),
+        not_applicable=tuple(data.get("targets", {}).get("not_applicable", ())),
         files=files,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )

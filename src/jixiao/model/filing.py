@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
+from .report import ReadingReport
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
@@ -82,11 +83,12 @@ RECORD_DETAIL_FIELDS = RECORD_TEXT_FIELDS + ("score",) + ADDED_RECORD_FIELDS
 """Every field with an entry in ``Record.fields``, in order."""
 DOCUMENT_KINDS = ("department", "project", "self_evaluation")
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """The output contract's version, written into every JSON Schema and the Parquet metadata.
 1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
 deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
-``unrelated``. Fields are only ever added, never renamed."""
+``unrelated``. 3: filings gain ``report`` (the reading report). Fields are only ever added,
+never renamed."""
 
 
 class _Model(BaseModel):
@@ -132,6 +134,8 @@ class Row(_Model):
 
     index: int = Field(description="1-based row number within the fragment, in table order")
     cells: dict[str, Cell]
+    fit: Optional[float] = Field(None, ge=0.0, le=1.0, description="how well the row's cells fitted their "
+                                 "columns, 0-1 (the reader's); None when not measured")
 
 
 class Fragment(_Model):
@@ -202,6 +206,7 @@ class Filing(_Model):
     document_kind: Optional[str] = Field(None, description="department, project or self_evaluation")
     budget: list[BudgetItem] = Field(default_factory=list)
     period: Optional[Cell] = Field(None, description="实施期 / 建设周期 of a project")
+    report: Optional[ReadingReport] = Field(None, description="how the reader read it")
 
 
 class Evidence(_Model):
@@ -321,6 +326,8 @@ class FilingResult(_Model):
     budget: list[BudgetItem] = Field(default_factory=list, description="amounts of the header block "
                                      "(年度预算金额, 资金总额 …) with their unit")
     period: Optional[str] = Field(None, description="实施期 / 建设周期")
+    report: Optional[ReadingReport] = Field(None, description="how the reader read the filing: form, tables, "
+                                            "header, column roles, rows read and dropped, why each table ended")
 
 
 class ManifestEntry(_Model):

@@ -4,7 +4,7 @@ An extractor knows its format and nothing about what the columns mean: it
 turns a text dump, a PDF page, a scan, an HTML page, a spreadsheet or a Word
 table into a :class:`Grid` of :class:`GridCell`s, each with its text, its row
 and column, its spans and where it was read. The layout reader
-(``jixiao.pipeline.layout_reader``) is the only stage that decides which row is
+(``jixiao.reader``) is the only stage that decides which row is
 the header and which column is which field.
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..extractors.base import ExtractionError
 from ..extractors.pdf import extract_pdf
 from ..model import Extracted, Filing
-from .layout_reader import read_layout
+from ..reader import read_layout
 
 RESOLUTION = 100
 COLOURS = {"indicators": (220, 40, 40), "explanations": (30, 140, 60), "scoring": (150, 60, 200)}

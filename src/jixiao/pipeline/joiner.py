@@ -136,6 +136,7 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         kind=filing.document_kind or "department",
         project=filing.project.text.strip() or None if filing.project is not None else None,
         budget=list(filing.budget), period=filing.period.text.strip() or None if filing.period is not None else None,
+        report=filing.report,
     )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
-from .layout_reader import read_layout
+from ..reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
 from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import decisions_applied

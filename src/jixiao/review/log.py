@@ -16,7 +16,7 @@ import datetime as _dt
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from .. import __version__
 from ..model.decision import (

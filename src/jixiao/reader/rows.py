@@ -1,7 +1,7 @@
 """Cutting a table's body into rows: the pieces of one row a dump broke over lines joined again,
 and a run of cells holding several rows cut where each row reads best.
 
-Part of the layout reader (:mod:`.layout_reader`). Two cutters share one search
+Part of the layout reader (:mod:`jixiao.reader`). Two cutters share one search
 (:func:`_best_cuttings`): the glued one (a line whose cells lost every separator) and the one for
 rows of real cells (a tokenised line, a stream of one cell per line, a pipe row that lost its
 line breaks). A row is cut only where each piece aligns to the header; what no piece can take is
@@ -17,8 +17,8 @@ from ..layout.values import classify, is_empty, is_number
 from ..layout.vocabulary import ValueKind
 from ..model import GridCell
 
-from .layout_align import _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE, _align
-from .layout_header import Column
+from .align import _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE, _align
+from .header import Column
 
 
 _GLUED_ROW_COST = 6.0  # what opening one more row costs: a row is cut only where both parts read much better apart

@@ -31,7 +31,7 @@ from ..model import (
     Provenance,
 )
 
-from .layout_header import Header
+from .header import Header
 
 
 # ---------------------------------------------------------------------------- header block

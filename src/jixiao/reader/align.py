@@ -21,7 +21,7 @@ from ..layout.vocabulary import (
     normalise,
 )
 
-from .layout_header import Column
+from .header import Column
 
 
 # ---------------------------------------------------------------------------- aligning a row

@@ -1,6 +1,6 @@
 """Finding an indicator table's header: which row names the columns, and which field each column is.
 
-Part of the layout reader (:mod:`.layout_reader`). Header names come from the layout vocabulary
+Part of the layout reader (:mod:`jixiao.reader`). Header names come from the layout vocabulary
 only; this module knows how headers are printed: two-level headers, names broken over lines, a
 note glued before the first name, a 长期 group beside the 年度 one, a table flattened onto one line.
 """
@@ -36,7 +36,7 @@ from ..model import (
     Provenance,
 )
 
-from .layout_errors import LayoutNotUnderstood
+from .errors import LayoutNotUnderstood
 
 
 @dataclass
@@ -45,6 +45,9 @@ class Column:
     header: str
     row_label: bool = False
     shadow: Optional[FieldSpec] = None  # a repeated field's second column: aligned by kind, not read
+    decided_by: str = "header"  # how the role was decided (see jixiao.model.report.DecidedBy)
+    score: float = 1.0  # how sure, 0-1
+    note: Optional[str] = None  # why, where header and cells disagreed
 
     @property
     def kind(self) -> ValueKind:
@@ -71,6 +74,7 @@ class Header:
     spill: list[GridCell] = field(default_factory=list)  # data cells a dump ran into the header row
     cells: list[GridCell] = field(default_factory=list)  # the header's cells, one per column
     first: Optional[int] = None  # the first header row, when the header spans two rows
+    understood: bool = True  # False: the best candidate, naming neither a 三级指标 nor a value column
 
     @property
     def top(self) -> int:
@@ -358,6 +362,9 @@ def _shift_levels(columns: list[Column]) -> list[Column]:
 
 
 def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
+    """The header row: the first row that names a 三级指标 and a value column, or else the row that names
+    the most indicator columns (``understood`` False: the column roles step may complete it from the
+    cells). Raises LayoutNotUnderstood when no row names two indicator columns."""
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
         if not cells:
@@ -404,8 +411,16 @@ def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
             f"{grid.source}: no performance-goal table: no row names the indicator columns "
             "(一级指标 / 三级指标 / 指标值 or their variants)")
     index, fields, line = best
+    cells = rows[index]
+    return Header(index, _read_header(cells, grid.tokenised), line, cells=cells, understood=False)
+
+
+def not_understood(grid: Grid, header: Header) -> LayoutNotUnderstood:
+    """The failure for a header that names some indicator columns but not a 三级指标 or a value column,
+    even with the roles its columns' cells gave: what was seen, and what is missing."""
+    fields = header.fields
     missing = [LABELS[group[0]] for group in REQUIRED_ONE_OF if not any(name in fields for name in group)]
-    where = f"line {line}" if line else f"row {index + 1}"
-    raise LayoutNotUnderstood(
+    where = f"line {header.line}" if header.line else f"row {header.row + 1}"
+    return LayoutNotUnderstood(
         f"{grid.source}: {where} holds {_describe(fields)} but no column for {' or '.join(missing)}; "
         "the table is not understood, so no records are made")

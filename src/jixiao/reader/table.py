@@ -31,9 +31,6 @@ from ..layout.values import (
     STANDARDS,
     is_empty,
     is_number,
-    level1_name,
-    operator_of,
-    split_value,
     strip_score_range,
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
@@ -43,22 +40,18 @@ from ..layout.vocabulary import (
 from ..model import (
     Cell,
     ErrorItem,
-    Extracted,
-    Filing,
-    Fragment,
-    FragmentKind,
     Grid,
     GridCell,
-    Provenance,
     Row,
-    Severity,
 )
 
-from .layout_align import _align, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
-from .layout_block import _around, _header_block  # noqa: F401
-from .layout_errors import LayoutNotUnderstood  # noqa: F401 (raised by read_layout; part of the API)
-from .layout_rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores, _unfuse_twins
-from .layout_header import (  # noqa: F401
+from ..layout.values import classify, level1_name, level2_name
+from ..layout.vocabulary_file import current as current_vocabulary
+from ..model import DroppedRow
+from .align import _align, _fit, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
+from .settings import current as settings_in_force
+from .rows import _join_broken_rows, _segment_glued, _split_packed_row, _unfuse_echoes, _unfuse_scores, _unfuse_twins
+from .header import (  # noqa: F401
     Column,
     Header,
     _describe,
@@ -72,11 +65,23 @@ from .layout_header import (  # noqa: F401
 # ---------------------------------------------------------------------------- the reader
 
 @dataclass
-class _Reading:
+class TableReading:
+    """What reading one table's body produced: its rows, and every row it did not make a record of."""
+
     rows: list[Row] = field(default_factory=list)
+    dropped: list[DroppedRow] = field(default_factory=list)
+    empty_rows: int = 0  # template rows left empty: 一级/二级 printed and nothing else
+    trailing: int = 0  # lines after the last row that fit no column: the page going on, not rows
+    end: str = "grid_end"
+    end_line: Optional[int] = None
     errors: list[ErrorItem] = field(default_factory=list)
-    empty_categories: int = 0
-    not_understood: int = 0  # rows dropped because their cells could not be told apart
+    pending: list[DroppedRow] = field(default_factory=list)  # misfits since the last row read
+    column_texts: dict[int, list[str]] = field(default_factory=dict)  # what each column was given, row by row
+    prose: int = 0  # lines since the last row read that look like the page going on, not table rows
+
+    @property
+    def fits(self) -> list[float]:
+        return [row.fit for row in self.rows if row.fit is not None]
 
 
 def _assign_positional(header: Header, cells: list[GridCell], header_cols: list[int]) -> dict[int, list[GridCell]]:
@@ -90,14 +95,9 @@ def _assign_positional(header: Header, cells: list[GridCell], header_cols: list[
     return placed
 
 
-def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Reading:
-    reading = _Reading()
-    columns = header.columns
-    names = header.fields
-    header_cols = [c.col for c in header.cells] if grid.positional else []
-    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None, "project": None}
-    misfits = 0
-    weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
+def _body(grid: Grid, rows: list[list[GridCell]], header: Header) -> list[list[GridCell]]:
+    """The rows below the header, cut where a dump ran several rows together."""
+    columns, names = header.columns, header.fields
     body = rows[header.row + 1:]
     # a tokenised line is cut where a 一级/二级 name opens a row; a row of real cells longer than the
     # header (a stream, a pipe row that lost its line breaks) is cut by _split_packed_row below,
@@ -116,16 +116,104 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
         body = [part for cells in body for part in _split_packed_row(columns, cells, grid.tokenised)]
-    for cells in body:
-        cells = [c for c in cells if not is_empty(c.text) or grid.positional]
-        if not cells:
+    return body
+
+
+def _ends_table(cells: list[GridCell], header: Header) -> Optional[str]:
+    """Why this row ends the table (a sign-off or page line, another table's header), or None."""
+    first = cells[0]
+    if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
+        return "furniture"
+    if _NEXT_TABLE.match(normalise(first.text)) and not _NEXT_TABLE.match(normalise(header.cells[0].text)):
+        return "next_table"  # 序号 | 学校性质 | 培训机构 …: the header of another table below this one
+    return None
+
+
+def _fit01(score: float, cells: int) -> float:
+    """A row's total alignment score as a fit from 0 to 1 (3 a cell is a perfect fit)."""
+    return max(0.0, min(1.0, score / (3.0 * max(1, cells))))
+
+
+def _placed(grid: Grid, header: Header, cells: list[GridCell],
+            header_cols: list[int]) -> tuple[float, dict[int, str], dict[int, GridCell]]:
+    """Each column's text and first cell for one row, and how well the row fits (-inf: not at all)."""
+    columns = header.columns
+    if grid.positional:
+        placed_cells = _assign_positional(header, cells, header_cols)
+        values = {k: " ".join(c.text for c in v if c.text.strip()) for k, v in placed_cells.items()}
+        anchor = {k: v[0] for k, v in placed_cells.items()}
+        return _positional_fit(columns, values), values, anchor
+    texts = [c.text for c in cells]
+    sep = "" if grid.glued else " "
+    fit, placed = _align(columns, texts, grid.tokenised, sep)
+    fit, placed = _with_level3(columns, texts, grid.tokenised, sep, fit, placed)
+    if fit == float("-inf"):
+        return fit, {}, {}
+    values = {k: sep.join(texts[i] for i in idx) for k, idx in placed.items()}
+    anchor = {k: cells[idx[0]] for k, idx in placed.items()}
+    return _fit01(fit, len(placed)), values, anchor
+
+
+def _positional_fit(columns: list[Column], values: dict[int, str]) -> float:
+    """How well the cells of a row with known columns fit them: the mean of each filled cell's fit."""
+    scores = [_fit(columns[k], text, classify(text)) for k, text in values.items()
+              if k < len(columns) and columns[k].spec is not None and text.strip()]
+    return _fit01(sum(max(-3.0, s) for s in scores), len(scores)) if scores else 1.0
+
+
+def _row_cells(columns: list[Column], values: dict[int, str], anchor: dict[int, GridCell]) -> dict[str, Cell]:
+    row_cells: dict[str, Cell] = {}
+    for k, text in values.items():
+        column = columns[k] if k < len(columns) else None
+        if column is None or column.spec is None or not text.strip():
             continue
-        first = cells[0]
-        if FURNITURE.match(first.text) or SIGN_OFF.search(" ".join(c.text for c in cells)):
+        name = _field_of(column, text)
+        if name in row_cells:
+            continue
+        row_cells[name] = _cell(anchor[k], text)
+        if column.spec.name == "score" and column.spec.label == "权重":
+            row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
+    return row_cells
+
+
+def _dropped(cells: list[GridCell], reason: str) -> DroppedRow:
+    first = cells[0].provenance if cells else None
+    text = " | ".join(c.text.strip() for c in cells if c.text.strip())
+    return DroppedRow(line=first.line if first else None, page=first.page if first else None,
+                      text=text[:200], reason=reason)
+
+
+def _misfit(reading: TableReading, grid: Grid, header: Header, cells: list[GridCell], reason: str) -> bool:
+    """A row that fits no column: dropped if a row is read after it, the page going on if none is
+    (and nothing before the first row read: a subtotal, a note under the header). True when enough
+    such rows in a row end the table; a row of many real cells is the table's own, however odd, and
+    does not end it."""
+    if not reading.rows:
+        return False
+    reading.pending.append(_dropped(cells, reason))
+    table_like = not grid.tokenised and len(cells) >= min(3, len(header.columns))
+    reading.prose += 0 if table_like else 1
+    return reading.prose >= settings_in_force().end_after_misfits
+
+
+def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableReading:
+    """Read the body of one table: every row becomes a record, an empty template row, a row carried
+    into another (a section row, a project row, a repeated header, a weight on its own line) or a
+    dropped row with its line and reason; the table ends at a sign-off, another table's header, the
+    end of the grid, or a run of rows that fit no column."""
+    reading = TableReading()
+    columns, names = header.columns, header.fields
+    header_cols = [c.col for c in header.cells] if grid.positional else []
+    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None, "project": None}
+    weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
+    for cells in _body(grid, rows, header):
+        cells = [c for c in cells if not is_empty(c.text) or grid.positional]
+        if not cells or not any(c.text.strip() for c in cells):
+            continue
+        ended = _ends_table(cells, header)
+        if ended is not None:
+            reading.end, reading.end_line = ended, cells[0].provenance.line
             break
-        if _NEXT_TABLE.match(normalise(first.text)) and not _NEXT_TABLE.match(normalise(header.cells[0].text)):
-            break  # 序号 | 学校性质 | 培训机构 …: the header of another table below this one
-        texts = [c.text for c in cells]
         project = _project_row(cells)
         if project is not None:
             carry["project"] = project  # a table of several projects: the rows below are this one's
@@ -136,45 +224,52 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> _Readi
         # the weight (and direction) of a 定性 row fell onto the next line: "10", "5 正向"
         if reading.rows and _fills_previous(cells, names, reading.rows[-1], weighted):
             continue
-        if grid.positional:
-            placed_cells = _assign_positional(header, cells, header_cols)
-            values = {k: " ".join(c.text for c in v if c.text.strip()) for k, v in placed_cells.items()}
-            anchor = {k: v[0] for k, v in placed_cells.items()}
-            fit = 1.0
-        else:
-            sep = "" if grid.glued else " "
-            fit, placed = _align(columns, texts, grid.tokenised, sep)
-            fit, placed = _with_level3(columns, texts, grid.tokenised, sep, fit, placed)
-            values = {k: sep.join(texts[i] for i in idx) for k, idx in placed.items()}
-            anchor = {k: cells[idx[0]] for k, idx in placed.items()}
-        if fit == float("-inf"):
-            misfits += 1
-            if reading.rows and misfits >= 2:
-                break  # the table has ended: what follows is not indicator rows
-            continue
-        row_cells: dict[str, Cell] = {}
+        fit, values, anchor = _placed(grid, header, cells, header_cols)
         for k, text in values.items():
-            column = columns[k] if k < len(columns) else None
-            if column is None or column.spec is None or not text.strip():
-                continue
-            name = _field_of(column, text)
-            if name in row_cells:
-                continue
-            row_cells[name] = _cell(anchor[k], text)
-            if column.spec.name == "score" and column.spec.label == "权重":
-                row_cells["weight"] = row_cells["score"]  # a budget-system export's 权重: score keeps it too
-        if (not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names)
-                and not _NUMBERING.match(row_cells["level3"].text)):  # '指标4.不合格产品处置率' is a row left blank
-            # a line of prose alone (the report going on below the table): no indicator has a name and
-            # nothing else; two such lines end the table
-            misfits += 1
-            if reading.rows and misfits >= 2:
+            reading.column_texts.setdefault(k, []).append(text)
+        row_cells = _row_cells(columns, values, anchor) if fit != float("-inf") else {}
+        if fit == float("-inf") and _placeholder_row(cells):
+            reading.empty_rows += 1  # 指标2 | 生态效益指标 | 指标1: the template's blank rows, cut as one
+            continue
+        if fit != float("-inf") and not any(_WORDS.search(cell.text) for cell in row_cells.values()):
+            fit = float("-inf")  # numbers and signs alone: no name, no group, no sentence is no indicator
+        if fit == float("-inf") or _prose_alone(grid, row_cells, names):
+            # a row whose cells fit no column, or a line of prose alone (the report going on below the
+            # table): no indicator has a name and nothing else
+            if _misfit(reading, grid, header, cells, "no_fit" if fit == float("-inf") else "not_a_row"):
+                reading.end, reading.end_line = "misfits", reading.pending[0].line
                 break
             continue
-        if not _assign_row(row_cells, carry, reading, fit, names):
-            continue
-        misfits = 0
+        outcome = _assign_row(row_cells, carry, reading, fit, names)
+        if outcome == "record":
+            reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
+            reading.pending.clear()
+            reading.prose = 0
+        elif outcome == "run_together":
+            reading.dropped.append(_dropped(cells, "run_together"))
+        elif outcome == "empty":
+            reading.empty_rows += 1
+    reading.trailing = len(reading.pending)
+    reading.pending.clear()
     return reading
+
+
+_WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
+
+
+def _placeholder_row(cells: list[GridCell]) -> bool:
+    """A row of a template's blank slots: a bare numbering ('指标2'), group names, and at most one
+    short number (a value the row before left behind). It has no name: it can be no indicator."""
+    texts = [c.text.strip() for c in cells if not is_empty(c.text)]
+    if not any(_BARE_NUMBERING.match(t) for t in texts):
+        return False
+    others = [t for t in texts if not _BARE_NUMBERING.match(t) and not level1_name(t) and not level2_name(t)]
+    return len(others) <= 1 and all(is_number(t) and len(t) <= 4 for t in others)
+
+
+def _prose_alone(grid: Grid, row_cells: dict[str, Cell], names: list[str]) -> bool:
+    return (not grid.positional and set(row_cells) == {"level3"} and ("target" in names or "actual" in names)
+            and not _NUMBERING.match(row_cells["level3"].text))  # '指标4.不合格产品处置率' is a row left blank
 
 
 def _field_of(column: Column, text: str) -> str:
@@ -264,9 +359,11 @@ def _run_together(cells: dict[str, Cell]) -> bool:
     return target is not None and len(_OPERATOR_SIGN.findall(target.text)) >= 2
 
 
-def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: _Reading, fit: float,
-                names: list[str]) -> bool:
-    """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator."""
+def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], reading: TableReading, fit: float,
+                names: list[str]) -> str:
+    """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator.
+    Returns what the row was: record, empty (a template row left blank), run_together, or note
+    (a sentence, a numbered name left blank, a row above the first group: no record, no error)."""
     level1 = cells.get("level1")
     if level1 is not None:
         name, _range = strip_score_range(level1.text)
@@ -283,19 +380,18 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
                      else any(name in cells for name in ("target", "actual")))
     if has_indicator and "level3" in cells and _NOTE.search(cells["level3"].text) and all(
             _NOTE.search(cell.text) for name, cell in cells.items() if name in _VALUE_FIELDS):
-        return True  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…'): a note
+        return "note"  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…')
     if has_indicator and "level3" in cells and _BARE_NUMBERING.match(cells["level3"].text):
-        return True
+        return "empty"  # '指标2' and nothing else: a template row the filer left blank
+    if has_indicator and _not_applicable(cells):
+        return "empty"  # 不适用 | 不适用 | 不适用: the template's row for a group the project has nothing in
     if has_indicator and _run_together(cells):
-        reading.not_understood += 1
-        return True  # several rows' cells in one: no record rather than a wrong one
+        return "run_together"  # several rows' cells in one: no record rather than a wrong one
     grouped = "level1" in names or "level2" in names
     if has_indicator and grouped and carry["level1"] is None and carry["level2"] is None:
-        return True  # above the first 一级/二级 group of a table that has them: not an indicator row
+        return "note"  # above the first 一级/二级 group of a table that has them: not an indicator row
     if not has_indicator:
-        if level2 is not None and level1 is None:
-            reading.empty_categories += 1
-        return True
+        return "empty" if level1 is not None or level2 is not None else "note"
     # no 一级 printed (its merged cell came out blank): the 二级 says which group the row is in. A 一级
     # found so is found again at each 二级 (not carried past it, as a printed one is): a table whose 产出
     # and 效益 cells are both blank gives 经济效益指标 the 效益指标 its name belongs to
@@ -317,108 +413,12 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
             row[name] = carried
     if "project" not in row and carry["project"] is not None:
         row["project"] = carry["project"]
-    reading.rows.append(Row(index=len(reading.rows) + 1, cells=row))
-    return True
+    reading.rows.append(Row(index=len(reading.rows) + 1, cells=row, fit=round(fit, 3)))
+    return "record"
 
 
-def _split_targets(rows: list[Row], names: list[str]) -> None:
-    """Split combined values (≥80M) into operator, target and unit where the layout has no
-    column of its own for them, or left it blank."""
-    for row in rows:
-        cells = row.cells
-        target = cells.get("target")
-        if target is None:
-            continue
-        split = split_value(target.text, has_unit_column="unit" in names)
-        operator, direction = cells.get("operator"), cells.get("direction")
-        if operator is not None and operator_of(operator.text) is None and normalise(operator.text) in DIRECTIONS:
-            # the columns are the other way round in this export: 指标性质 正向, 指标方向 =
-            del cells["operator"]
-            if direction is not None and operator_of(direction.text) is not None:
-                cells["operator"] = direction
-            cells["direction"] = operator
-            operator = cells.get("operator")
-        if operator is None and "operator" not in names and direction is not None \
-                and normalise(direction.text) not in DIRECTIONS and operator_of(direction.text) is not None:
-            # a table with no 指标性质 column whose 指标方向 holds the comparison (≥, ≤): it is the operator
-            operator = cells["operator"] = direction
-            del cells["direction"]
-        op_value = operator_of(operator.text) if operator is not None else None
-        if operator is not None and normalise(operator.text) in ("定性", "定量") and split.operator in _COMPARISONS:
-            # 指标值类型 定性/定量 says what kind of value it is, not how it compares: a value printed
-            # with its own comparison ('95%以上', '大于90%') is read by that comparison
-            operator = operator.model_copy(update={"text": split.operator})
-            cells["operator"] = operator
-            op_value = split.operator
-        if operator is None or is_empty(operator.text):
-            if split.operator:
-                cells["operator"] = target.model_copy(update={"text": split.operator})
-        elif op_value == "定性" or op_value is None:
-            pass
-        if split.target is not None:
-            if op_value == "定性":
-                pass
-            else:
-                cells["target"] = target.model_copy(update={"text": split.target})
-        elif split.unit:
-            del cells["target"]  # the cell holds only a unit: no target was filled in (the unit is kept below)
-        if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)
-                           or normalise(cells["unit"].text) != normalise(split.unit)):
-            # the value's own unit is the target's, even where the unit column says otherwise
-            # (28.8萬元 over a unit cell of %): the filer's slip is in the column, not the value
-            cells["unit"] = target.model_copy(update={"text": split.unit})
-        if "operator" in cells and operator is not None and op_value:
-            cells["operator"] = operator.model_copy(update={"text": op_value})
-
-
-# ---------------------------------------------------------------------------- entry point
-
-def read_layout(extracted: Extracted) -> Filing:
-    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why."""
-    failures: list[str] = []
-    for grid in extracted.grids:
-        rows = grid.rows()
-        try:
-            header = find_header(grid, rows)
-        except LayoutNotUnderstood as error:
-            failures.append(str(error))
-            continue
-        reading = read_table(grid, rows, header)
-        names = header.fields
-        if not reading.rows:
-            failures.append(f"{grid.source}: the header at line {header.line} names {_describe(names)}, "
-                            "but no indicator row below it could be read")
-            continue
-        _split_targets(reading.rows, names)
-        filing = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route,
-                        encoding=extracted.encoding, errors=list(extracted.errors), year=None,
-                        layout=f"table/{grid.form}", columns=list(dict.fromkeys(
-                            [*names, *(n for r in reading.rows for n in r.cells)])))
-        _header_block(grid, rows, header, filing, _around(extracted, grid, header))
-        filing.pages = list(extracted.pages)
-        if filing.year is None:
-            filing.year = extracted.year_hint
-        filing.fragments[FragmentKind.INDICATORS] = Fragment(
-            kind=FragmentKind.INDICATORS, rows=reading.rows,
-            provenance=Provenance(file=grid.source, line=header.line))
-        _check_levels(filing)
-        filing.errors.extend(reading.errors)
-        if reading.not_understood:
-            # the filing is partial: rows are missing, and the clerk is told how many and why
-            filing.errors.append(ErrorItem(
-                component="layout", severity=Severity.ERROR,
-                message=f"{extracted.source}: {reading.not_understood} row(s) below the header at line "
-                f"{header.line} run several cells together and could not be cut apart; they gave no record"))
-        return filing
-    raise LayoutNotUnderstood("; ".join(failures) if failures else f"{extracted.source}: no table found")
-
-
-def _check_levels(filing: Filing) -> None:
-    """Rows whose 一级/二级 could not be told from the taxonomy are flagged, not guessed."""
-    unknown = [row.index for row in filing.fragments[FragmentKind.INDICATORS].rows
-               if not (row.cells.get("level1") and level1_name(row.cells["level1"].text))]
-    if unknown:
-        filing.errors.append(ErrorItem(
-            component="layout", severity=Severity.WARNING,
-            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows "
-            "(unknown_level)"))
+def _not_applicable(cells: dict[str, Cell]) -> bool:
+    """Every cell of the row but its group names says the row does not apply (不适用, 无)."""
+    texts = [normalise(cell.text) for name, cell in cells.items() if name not in ("level1", "level2", "project")]
+    marks = current_vocabulary().not_applicable
+    return bool(texts) and all(text in marks for text in texts)

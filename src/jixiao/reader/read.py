@@ -1,0 +1,210 @@
+"""The reader's entry point: every grid of a source → one Filing with its reading report.
+
+Each grid (a sheet, an HTML or Word table, a PDF table, a text dump) is read on its own: header,
+column roles, rows, table end. Every grid that holds an indicator table gives its rows, so a
+workbook with one project per sheet gives every project's rows, each with its own project; a grid
+with no indicator table is listed in the report as skipped, with the reason. Only when no grid
+gives a row does the source fail, saying what was seen in each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from ..layout.values import level1_name
+from ..model import (
+    Cell,
+    ColumnReport,
+    ErrorItem,
+    Extracted,
+    Filing,
+    Fragment,
+    FragmentKind,
+    Grid,
+    GridCell,
+    Provenance,
+    ReadingReport,
+    Row,
+    Severity,
+    SkippedTable,
+    TableReport,
+)
+from ..layout.vocabulary import normalise
+from .block import _around, _header_block
+from .errors import LayoutNotUnderstood
+from .header import Header, _describe, _understood as understood, find_header, not_understood
+from .roles import assign_roles
+from .settings import current as settings_in_force
+from .table import TableReading, read_table
+from .values import split_targets
+
+
+@dataclass
+class TableRead:
+    """One grid read as an indicator table: the products of each step, kept for ``jixiao inspect``."""
+
+    grid: Grid
+    rows: list[list[GridCell]]
+    header: Header
+    reading: TableReading
+    project: Optional[Cell] = None
+
+
+def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTable]]:
+    """Every grid read as a table, and the grids that hold none (with why)."""
+    tables: list[TableRead] = []
+    skipped: list[SkippedTable] = []
+    for grid in extracted.grids:
+        rows = grid.rows()
+        try:
+            header, reading = read_grid(grid, rows)
+        except LayoutNotUnderstood as error:
+            skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=str(error)))
+            continue
+        if not reading.rows:
+            reason = (f"{grid.source}: the header at line {header.line} names {_describe(header.fields)}, "
+                      "but no indicator row below it could be read")
+            if reading.empty_rows:
+                reason += f" (its {reading.empty_rows} row(s) were left empty)"
+            skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=reason))
+            continue
+        split_targets(reading.rows, header.fields)
+        if _repeats(tables, reading):
+            skipped.append(SkippedTable(name=grid.name, form=grid.form,
+                                        reason="the same rows as a table read before it"))
+            continue
+        tables.append(TableRead(grid, rows, header, reading))
+    return tables, skipped
+
+
+def read_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableReading]:
+    """Header, column roles and rows of one grid. The roles are read from a first reading's cells; when
+    they change a column, the table is read again with them. Raises LayoutNotUnderstood when even the
+    cells give no 三级指标 or value column."""
+    settings = settings_in_force()
+    header = find_header(grid, rows)
+    if not header.understood and any(c.row_label for c in header.columns):
+        # 指标 over the names, or 绩效指标 over a block label: when the header is not understood with it
+        # as a block label, the column is read as one whose role its cells tell
+        header = replace(header, columns=[replace(c, row_label=False) if c.row_label else c for c in header.columns])
+    reading = read_table(grid, rows, header)
+    columns = assign_roles(header.columns, reading.column_texts, from_cells=settings.role_from_cells,
+                           override=settings.role_override, min_rows=settings.headerless_min_rows)
+    fields = [c.spec.name if c.spec else None for c in columns]
+    if fields == [c.spec.name if c.spec else None for c in header.columns]:
+        header.columns = columns  # the same roles, now saying how they were decided
+    else:
+        header = replace(header, columns=columns, understood=understood([f for f in fields if f]))
+        reading = read_table(grid, rows, header) if header.understood else reading
+    if not header.understood:
+        raise not_understood(grid, header)
+    return header, reading
+
+
+def _row_key(row: Row) -> tuple[str, ...]:
+    return tuple(normalise(row.cells[name].text) if name in row.cells else ""
+                 for name in ("level3", "target", "actual"))
+
+
+def _repeats(tables: list[TableRead], reading: TableReading) -> bool:
+    """A table whose rows are all those of a table read before it (a page printing it twice)."""
+    keys = [_row_key(row) for row in reading.rows]
+    return any(keys == [_row_key(row) for row in t.reading.rows] for t in tables)
+
+
+def read_layout(extracted: Extracted) -> Filing:
+    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why."""
+    tables, skipped = read_tables(extracted)
+    if not tables:
+        raise LayoutNotUnderstood("; ".join(s.reason for s in skipped) if skipped
+                                  else f"{extracted.source}: no table found")
+    first = tables[0]
+    filing = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route,
+                    encoding=extracted.encoding, errors=list(extracted.errors), year=None,
+                    layout=f"table/{first.grid.form}")
+    _header_block(first.grid, first.rows, first.header, filing, _around(extracted, first.grid, first.header))
+    first.project = filing.project
+    for table in tables[1:]:
+        table.project = _project_of(extracted, table)
+    rows = _all_rows(tables)
+    filing.columns = list(dict.fromkeys([*(n for t in tables for n in t.header.fields),
+                                         *(n for r in rows for n in r.cells)]))
+    filing.pages = list(extracted.pages)
+    if filing.year is None:
+        filing.year = extracted.year_hint
+    filing.fragments[FragmentKind.INDICATORS] = Fragment(
+        kind=FragmentKind.INDICATORS, rows=rows, provenance=Provenance(file=first.grid.source, line=first.header.line))
+    _check_levels(filing)
+    for table in tables:
+        filing.errors.extend(table.reading.errors)
+        filing.errors.extend(_dropped_errors(extracted.source, table))
+    filing.report = ReadingReport(form=first.grid.form, tables=[_table_report(t) for t in tables], skipped=skipped)
+    return filing
+
+
+def _project_of(extracted: Extracted, table: TableRead) -> Optional[Cell]:
+    """The project named in the header block above a table (a workbook with one project per sheet)."""
+    scratch = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route)
+    _header_block(table.grid, table.rows, table.header, scratch, _around(extracted, table.grid, table.header))
+    return scratch.project
+
+
+def _all_rows(tables: list[TableRead]) -> list[Row]:
+    """The rows of every table in order, renumbered, each with its table's project where it names none."""
+    rows: list[Row] = []
+    several = len(tables) > 1
+    for table in tables:
+        for row in table.reading.rows:
+            cells = dict(row.cells)
+            if several and "project" not in cells and table.project is not None:
+                cells["project"] = table.project
+            rows.append(row.model_copy(update={"index": len(rows) + 1, "cells": cells}))
+    return rows
+
+
+def _dropped_errors(source: str, table: TableRead) -> list[ErrorItem]:
+    """One error naming the lines of the rows a table dropped: the filing is partial, and says why."""
+    dropped = table.reading.dropped
+    if not dropped:
+        return []
+    reasons = {"no_fit": "its cells fit no column", "run_together": "several rows' cells run together",
+               "not_a_row": "a name with nothing beside it"}
+    where = "; ".join(f"line {d.line}: {reasons.get(d.reason, d.reason)}" if d.line is not None
+                      else reasons.get(d.reason, d.reason) for d in dropped[:8])
+    more = f" and {len(dropped) - 8} more" if len(dropped) > 8 else ""
+    return [ErrorItem(component="layout", severity=Severity.ERROR, line=dropped[0].line,
+                      message=f"{source}: {len(dropped)} row(s) of the table at line {table.header.line} gave no "
+                      f"record ({where}{more}); see the reading report")]
+
+
+def _table_report(table: TableRead) -> TableReport:
+    reading, header = table.reading, table.header
+    fits = reading.fits
+    columns = [ColumnReport(index=k, header=c.header, role=c.spec.name if c.spec else None,
+                            decided_by=c.decided_by, score=round(c.score, 3), note=c.note)
+               for k, c in enumerate(header.columns)]
+    return TableReport(
+        name=table.grid.name, form=table.grid.form, header_line=header.line,
+        header=[c.header for c in header.columns], columns=columns,
+        project=table.project.text if table.project is not None else None,
+        rows_read=len(reading.rows), empty_rows=reading.empty_rows, rows_dropped=list(reading.dropped),
+        end=reading.end, end_line=reading.end_line,
+        fit_min=round(min(fits), 3) if fits else None,
+        fit_mean=round(sum(fits) / len(fits), 3) if fits else None)
+
+
+def _check_levels(filing: Filing) -> None:
+    """Rows whose 一级/二级 could not be told from the taxonomy are flagged, not guessed."""
+    if "level1" not in filing.columns:
+        return  # a table with no 一级 column: nothing to know
+    unknown = [row.index for row in filing.fragments[FragmentKind.INDICATORS].rows
+               if not (row.cells.get("level1") and level1_name(row.cells["level1"].text))]
+    if unknown:
+        filing.errors.append(ErrorItem(
+            component="layout", severity=Severity.WARNING,
+            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows "
+            "(unknown_level)"))
+
+
+__all__ = ["TableRead", "read_layout", "read_tables", "settings_in_force"]

@@ -1,0 +1,197 @@
+"""The reader (jixiao.reader): column roles from header and cells, every table of a source, the
+reading report, dropped rows named, empty template rows quiet.
+
+Each test converts a small table written here the way filings print it and checks what the reader
+made of it, step by step where a step's product says more than the records.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jixiao.pipeline import convert
+from jixiao.reader.header import Column
+from jixiao.reader.roles import assign_roles, content_scores, profile
+from jixiao.layout.vocabulary import spec_named
+
+from helpers import scored
+
+
+def _convert(tmp_path: Path, name: str, text: str) -> tuple[dict, list[dict], dict]:
+    """(manifest line, records, filings line) of one text filing."""
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    convert([str(source)], out, memory=None, cache=False)
+    manifest = json.loads((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    filings = [json.loads(line) for line in (out / "filings.jsonl").read_text(encoding="utf-8").splitlines()]
+    return manifest, records, filings[0] if filings else {}
+
+
+# ------------------------------------------------------------------ column roles from the cells
+
+NO_NAME_COLUMN = """2023年部门整体支出绩效目标表
+部门名称：某某县民政局
+| 指标 | 指标权重 | 计量单位 | 指标性质 | 指标值 |
+| 救助人数 | 20 | 人 | ≥ | 500 |
+| 资金发放及时率 | 20 | % | = | 100 |
+| 群众满意度 | 10 | % | ≥ | 90 |
+| 项目成本控制 | 10 | 万元 | ≤ | 120 |
+"""
+
+
+def test_a_column_headed_by_a_block_word_is_read_as_names_by_its_cells(tmp_path):
+    manifest, records, filing = _convert(tmp_path, "a.txt", NO_NAME_COLUMN)
+    assert manifest["status"] == "ok"
+    assert [scored(r)[2:] for r in records] == [
+        ("救助人数", "≥", "500", "人", "20"), ("资金发放及时率", "=", "100", "%", "20"),
+        ("群众满意度", "≥", "90", "%", "10"), ("项目成本控制", "≤", "120", "万元", "10")]
+    first = filing["report"]["tables"][0]["columns"][0]
+    assert (first["header"], first["role"], first["decided_by"]) == ("指标", "level3", "cells")
+    assert first["note"]
+
+
+UNKNOWN_TARGET_WORD = """2023年项目支出绩效目标申报表
+项目名称：农村道路维护
+| 一级指标 | 二级指标 | 三级指标 | 预期达到目标 |
+| 产出指标 | 数量指标 | 维护道路里程 | ≥120公里 |
+| 产出指标 | 质量指标 | 验收合格率 | 100% |
+| 效益指标 | 社会效益指标 | 群众出行条件 | 明显改善 |
+| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |
+"""
+
+
+def test_a_header_word_outside_the_vocabulary_is_read_by_its_cells(tmp_path):
+    manifest, records, filing = _convert(tmp_path, "b.txt", UNKNOWN_TARGET_WORD)
+    assert manifest["status"] == "ok"
+    assert [scored(r)[2:6] for r in records] == [
+        ("维护道路里程", "≥", "120", "公里"), ("验收合格率", "=", "100", "%"),
+        ("群众出行条件", "定性", "明显改善", None), ("群众满意度", "≥", "90", "%")]
+    column = filing["report"]["tables"][0]["columns"][3]
+    assert (column["header"], column["role"], column["decided_by"]) == ("预期达到目标", "target", "cells")
+
+
+def _column(header: str, name: str | None) -> Column:
+    return Column(spec_named(name) if name else None, header)
+
+
+def test_cells_overrule_a_header_that_names_another_field():
+    """指标类型 is an operator header in one template and the 一级 column in another: a column of
+    level names is the 一级 whatever its header says, and the report says so."""
+    columns = [_column("指标类型", "operator"), _column("二级指标", "level2"), _column("三级指标", "level3"),
+               _column("指标值", "target")]
+    texts = {0: ["产出类指标", "产出类指标", "效益类指标", "满意度类指标"],
+             1: ["数量指标", "质量指标", "社会效益指标", "服务对象满意度指标"],
+             2: ["培训人次", "合格率", "知晓率", "满意度"], 3: ["≥500", "100%", "≥90%", "≥95%"]}
+    out = assign_roles(columns, texts, from_cells=0.6, override=0.85, min_rows=2)
+    assert out[0].spec.name == "level1" and out[0].decided_by == "cells" and "指标值类型" in out[0].note
+    assert [c.decided_by for c in out[1:]] == ["header+cells"] * 3
+
+
+def test_a_role_is_not_moved_when_the_table_would_lose_its_names():
+    """A 三级 column whose names are group words (质量, 时效: a monitoring form) keeps its header's role:
+    the table would have no 三级 column otherwise."""
+    columns = [_column("一级指标", "level1"), _column("指标名称", "level3"), _column("指标值", "target")]
+    texts = {0: ["产出指标", "产出指标", "效益指标"], 1: ["质量", "时效", "社会效益"], 2: ["100%", "12月底", "提升"]}
+    out = assign_roles(columns, texts, from_cells=0.6, override=0.85, min_rows=2)
+    assert out[1].spec.name == "level3"
+
+
+@pytest.mark.parametrize("texts, role", [
+    (["数量指标", "质量指标", "时效指标"], "level2"),
+    (["≥", "=", "≤", "定性"], "operator"),
+    (["人次", "%", "万元", "个"], "unit"),
+    (["20", "30", "30", "20"], "score"),
+    (["≥500人次", "100%", "2023年12月底前", "≤120万元"], "target"),
+    (["反映全年培训的人次情况。", "反映资金发放的及时程度，按月统计。", "反映群众对服务的满意程度。"], "explanation"),
+    (["每少10人次扣1分，扣完为止", "达到100%得满分，每降低1%扣0.5分"], "scoring_rule"),
+    (["培训人次", "资金发放及时率", "群众满意度", "道路维护里程"], "level3"),
+])
+def test_a_columns_cells_say_its_role(texts, role):
+    scores = content_scores(profile(texts))
+    assert max(scores, key=lambda r: (scores[r], r == role)) == role, scores
+
+
+# ------------------------------------------------------------------ rows dropped, rows empty
+
+ODD_ROWS = """2023年部门整体支出绩效目标表
+| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |
+| 产出指标 | 数量指标 | 培训人次 | ≥500人次 | 10 |
+| ≥ | ≥ | ≤ |
+| 12 | 34 | 56 | 78 | 90 | 11 | 12 |
+| 产出指标 | 质量指标 | 验收合格率 | 100% | 10 |
+| 效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | 10 |
+"""
+
+
+def test_odd_rows_inside_a_table_make_it_partial_and_are_named_with_their_lines(tmp_path):
+    manifest, records, filing = _convert(tmp_path, "odd.txt", ODD_ROWS)
+    assert [r["level3"] for r in records] == ["培训人次", "验收合格率", "群众知晓率"]
+    assert manifest["status"] == "partial"
+    dropped = filing["report"]["tables"][0]["rows_dropped"]
+    assert {d["line"] for d in dropped} == {4, 5} and all(d["reason"] == "no_fit" for d in dropped)
+    assert manifest["errors"][0]["line"] == 4
+
+
+EMPTY_TEMPLATE_ROWS = """2023年部门整体支出绩效目标表
+| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |
+| 产出指标 | 数量指标 | 培训人次 | ≥500人次 | 10 |
+| 效益指标 | 经济效益指标 | | | |
+| 效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | 10 |
+| 效益指标 | 生态效益指标 | 不适用 | 不适用 | |
+| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥95% | 10 |
+"""
+
+
+def test_empty_template_rows_give_no_record_and_no_error(tmp_path):
+    manifest, records, filing = _convert(tmp_path, "empty.txt", EMPTY_TEMPLATE_ROWS)
+    assert [r["level3"] for r in records] == ["培训人次", "群众知晓率", "群众满意度"]
+    assert manifest["status"] == "ok" and not manifest["errors"]
+    table = filing["report"]["tables"][0]
+    assert table["rows_dropped"] == [] and table["empty_rows"] == 2 and table["rows_read"] == 3
+
+
+def test_the_report_says_form_header_roles_rows_and_end(tmp_path):
+    _, _, filing = _convert(tmp_path, "empty.txt", EMPTY_TEMPLATE_ROWS)
+    report = filing["report"]
+    table = report["tables"][0]
+    assert report["form"] == "pipe" and table["header_line"] == 2
+    assert [c["role"] for c in table["columns"]] == ["level1", "level2", "level3", "target", "score"]
+    assert table["end"] == "grid_end" and 0 < table["fit_min"] <= table["fit_mean"] <= 1
+
+
+# ------------------------------------------------------------------ every sheet of a workbook
+
+def _project_sheet(ws, project: str, rows: list[tuple]) -> None:
+    ws.append(["二级项目支出绩效目标申报表"])
+    ws.append(["项目名称：", project])
+    ws.append(["申请单位：", "某某街道办事处"])
+    ws.append(["一级指标", "二级指标", "三级指标", "目标值", "指标解释"])
+    for row in rows:
+        ws.append(list(row))
+
+
+def test_a_workbook_with_one_project_per_sheet_gives_every_projects_rows(tmp_path):
+    book = openpyxl.Workbook()
+    _project_sheet(book.active, "社区活动经费", [("产出", "数量", "活动场次", "≥12场", "全年活动场次"),
+                                              (None, "质量", "活动覆盖率", "≥90%", "覆盖社区比例")])
+    _project_sheet(book.create_sheet("2"), "阅读中心运营", [("产出", "数量", "开放天数", "≥300天", "全年开放"),
+                                                         ("效益", "经济效益", "不适用", "不适用", "不适用"),
+                                                         ("满意度", "服务对象满意度", "读者满意度", "≥90%", "问卷")])
+    _project_sheet(book.create_sheet("3"), "空项目", [("产出", "数量", "", "", ""), (None, "质量", "", "", "")])
+    path = tmp_path / "projects.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    result = convert([str(path)], out, memory=None, cache=False)
+    assert result.manifest[0].status.value == "ok"
+    assert [(r.project, r.level3) for r in result.records] == [
+        ("社区活动经费", "活动场次"), ("社区活动经费", "活动覆盖率"),
+        ("阅读中心运营", "开放天数"), ("阅读中心运营", "读者满意度")]
+    filing = json.loads((out / "filings.jsonl").read_text(encoding="utf-8"))
+    assert [t["project"] for t in filing["report"]["tables"]] == ["社区活动经费", "阅读中心运营"]
+    assert len(filing["report"]["skipped"]) == 1  # the sheet whose rows were all left empty
