@@ -14,7 +14,8 @@ and whether the record count is exact (one record per indicator row, no more, no
 
 A file the reader calls `partial` says it lost rows. Each one is checked: rows were lost when
 it gave fewer records than the truth has rows or left a truth row unmatched; otherwise the
-`partial` is a false alarm (issue 18: "no `partial` where nothing was lost").
+`partial` is a false alarm (issue 18: "no `partial` where nothing was lost"). The converse is
+counted too: a file called `ok` that lost rows by the same test lost them silently.
 
 Goals: structured fields >= 99 % for the forms of issue 12 (scans >= 97 %) and >= 97 % for the
 forms added with issue 18, record counts exact, no false alarm. The figures are printed as
@@ -63,17 +64,22 @@ def score_row(truth: dict, records: list[dict], entry) -> dict:
     return row
 
 
+def rows_lost(row: dict) -> bool:
+    """Whether a file lost rows: fewer records than truth rows, or a truth row no record matches."""
+    return row["records"] < row["rows"] or row["found"] < row["rows"]
+
+
 def partial_kind(row: dict) -> str | None:
-    """For a `partial` file: "lost" when rows were lost (fewer records than truth rows, or a truth
-    row no record matches), else "false_alarm"; None for any other status."""
-    if row["status"] != "partial":
-        return None
-    return "lost" if row["records"] < row["rows"] or row["found"] < row["rows"] else "false_alarm"
+    """For a `partial` file: "lost" when rows were lost, else "false_alarm"; for an `ok` one that
+    lost rows: "silent"; None otherwise."""
+    if row["status"] == "partial":
+        return "lost" if rows_lost(row) else "false_alarm"
+    return "silent" if row["status"] == "ok" and rows_lost(row) else None
 
 
 def figures(group: list[dict]) -> dict:
     """Fields right (share), rows found (share), whether every file's record count is exact, and
-    how many files came out partial (of them false alarms) or failed."""
+    how many files came out partial (of them false alarms) or failed, or lost rows silently."""
     total = defaultdict(int)
     for row in group:
         for key in real_scoring.COUNTS:
@@ -85,7 +91,8 @@ def figures(group: list[dict]) -> dict:
             "records": total["records"], "rows": total["rows"], "junk": total["junk"],
             "partial": sum(1 for row in group if row["status"] == "partial"),
             "false_alarms": sum(1 for row in group if row.get("partial_kind") == "false_alarm"),
-            "failed": sum(1 for row in group if row["status"] == "failed")}
+            "failed": sum(1 for row in group if row["status"] == "failed"),
+            "silent_losses": sum(1 for row in group if row.get("partial_kind") == "silent")}
 
 
 def met(form: str, fig: dict) -> bool:
@@ -102,11 +109,14 @@ def _present(rows: list[dict], family: str | None = None) -> list[str]:
     return [f for f in FORMS if any(r["form"] == f and family in (None, r["family"]) for r in rows)]
 
 
+KINDS = {"lost": "rows lost", "false_alarm": "false alarm: nothing lost", "silent": "rows lost silently"}
+
+
 def print_files(rows: list[dict]) -> None:
     """One line per file, with the reader's message for a partial or failed one."""
     print("Generated filings in the real families (samples/families/), per file:")
     for row in rows:
-        kind = f" ({row['partial_kind'].replace('_', ' ')})" if row["partial_kind"] else ""
+        kind = f" ({KINDS[row['partial_kind']]})" if row["partial_kind"] else ""
         print(f"  {row['file']:<58} {row['status']:<8} {row['records']:>3} records for {row['rows']:>3} rows, "
               f"{row['found']:>3} found, {row['fields_right']}/{row['fields']} fields, junk {row['junk']}{kind}")
         if row["status"] in ("partial", "failed") and row["error"]:
@@ -118,7 +128,8 @@ def _line(label: str, fig: dict, goal: bool | None) -> str:
     return (f"  {label:<36} {fig['files']:>2} files  fields right {fig['fields_right']:6.1%}  "
             f"rows found {fig['rows_found']:6.1%}  records {fig['records']:>3}/{fig['rows']:<3} "
             f"{'exact' if fig['counts_exact'] else 'NOT exact':<9}  partial {fig['partial']:>2} "
-            f"({fig['false_alarms']} false alarm{'' if fig['false_alarms'] == 1 else 's'})  failed {fig['failed']:>2}  {mark}")
+            f"({fig['false_alarms']} false alarm{'' if fig['false_alarms'] == 1 else 's'})  failed {fig['failed']:>2}  "
+            f"ok but rows lost {fig['silent_losses']:>2}  {mark}")
 
 
 def report(rows: list[dict]) -> dict:
