@@ -12,6 +12,16 @@ SEED = SAMPLES / "seed_hengyang_emergency_management.txt"
 REGENERATE = os.environ.get("JIXIAO_REGENERATE_GOLDEN") == "1"
 
 
+def load_benchmark(name: str):
+    """A script of benchmarks/ (``eval_families``) as a module, for tests that share its scoring."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -29,7 +29,6 @@ HERE = Path(__file__).resolve().parent
 import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 from PIL import Image  # noqa: E402
-from reportlab import rl_config  # noqa: E402
 from reportlab.lib.utils import ImageReader  # noqa: E402
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
@@ -87,12 +86,12 @@ def _few_grays(image: Image.Image) -> Image.Image:
 
 def write_image_pdf(pages: list[Image.Image], path: Path) -> None:
     """An image-only PDF: one full-page grayscale image per page, no text layer."""
-    rl_config.useA85 = 0  # raw Flate streams: ASCII85 would add a quarter to the size
-    c = canvas.Canvas(str(path), pagesize=(rp.PAGE_W, rp.PAGE_H), invariant=1, pageCompression=1)
-    for page in pages:
-        c.drawImage(ImageReader(page), 0, 0, width=rp.PAGE_W, height=rp.PAGE_H)
-        c.showPage()
-    c.save()
+    with rp.raw_streams():  # raw Flate streams: ASCII85 would add a quarter to the size
+        c = canvas.Canvas(str(path), pagesize=(rp.PAGE_W, rp.PAGE_H), invariant=1, pageCompression=1)
+        for page in pages:
+            c.drawImage(ImageReader(page), 0, 0, width=rp.PAGE_W, height=rp.PAGE_H)
+            c.showPage()
+        c.save()
 
 
 def make_scan(case: str, dpi: int, angle: float, fmt: str, out: Path, *,

@@ -10,20 +10,32 @@ starts again, text and all, on the next page, as spreadsheet printing does.
 The scan draws the same pages with WenQuanYi Zen Hei embedded (pdfium cannot draw the
 non-embedded CID font), rasterises them with pypdfium2, turns them by a small angle,
 adds noise (make_scans.degrade) and stores them as an image-only PDF.
+
+The *wrapped* PDF draws the same table on portrait A4 in a larger type (WRAPPED_FONT_SIZE), so
+that 一级/二级 names, long 三级 names and explanations wrap over several lines, as a sheet
+printed on portrait paper does. ``pdftotext_layout`` turns a PDF into what poppler's
+``pdftotext -layout`` makes of it, the text users make from any PDF.
 """
 from __future__ import annotations
 
 import random
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from . import render_pdf as rp
 from .families import FamilyTable
 
 BLOCK_FRACS = {2: (0.16, 0.84), 4: (0.16, 0.34, 0.16, 0.34)}
+LANDSCAPE = (rp.PAGE_W, rp.PAGE_H)
+PORTRAIT = A4
+WRAPPED_FONT_SIZE = 10.0
+# what the committed pdftotext samples were made with (the command then takes the PDF and "-")
+PDFTOTEXT = ("pdftotext", "-layout", "-enc", "UTF-8")
 
 
 def _cells(xs, texts):
@@ -50,31 +62,45 @@ def _page_rows(table: FamilyTable, start: int, stop: int) -> tuple[list[list], l
     return body, merges
 
 
-def render_pdf(table: FamilyTable, path, *, font_size: float = 8.5) -> int:
-    """Write the ruled PDF of one filing; returns its number of pages."""
+def render_pdf(table: FamilyTable, path, *, font_size: float = 8.5, pagesize=LANDSCAPE) -> int:
+    """Write the ruled PDF of one filing on pages of ``pagesize``; returns its number of pages."""
     rp._register_font()
-    c = canvas.Canvas(str(Path(path)), pagesize=(rp.PAGE_W, rp.PAGE_H), invariant=1, pageCompression=1)
-    c.setTitle(table.title[0])
-    xs = rp._columns(table.widths)
-    blocks = [_cells(rp._columns(BLOCK_FRACS[len(r)]), r) for r in table.block]
+    with rp.raw_streams():
+        c = canvas.Canvas(str(Path(path)), pagesize=pagesize, invariant=1, pageCompression=1)
+        c.setTitle(table.title[0])
+        number = _draw_pages(c, table, font_size, pagesize)
+        c.save()
+    return number
+
+
+def _page_top(c, table: FamilyTable, page, number: int, pagesize) -> None:
+    """The title and header block (first page) or "（续表）" (the others), then the column headers."""
+    width, height = pagesize
+    if number == 1:
+        c.setFont(rp.FONT, 15)
+        c.drawCentredString(width / 2, height - 30, table.title[0])
+        y = height - 46
+        for line in table.title[1:]:
+            c.setFont(rp.FONT, 10)
+            c.drawCentredString(width / 2, y, line)
+            y -= 14
+        page.y = y - 4
+        page.rows([_cells(rp._columns(BLOCK_FRACS[len(r)], width), r) for r in table.block])
+    else:
+        c.setFont(rp.FONT, 10)
+        c.drawString(rp.MARGIN_X, height - 36, "（续表）")
+    page.rows([_cells(rp._columns(table.widths, width), table.columns)])
+
+
+def _draw_pages(c, table: FamilyTable, font_size: float, pagesize) -> int:
+    """Draw the table page by page (as many body rows as fit on each); returns the page count."""
+    width, height = pagesize
+    xs = rp._columns(table.widths, width)
     i, number = 0, 0
     while i < len(table.body) or number == 0:
         number += 1
-        page = rp._Page(c, font_size, rp.PAGE_H - rp.MARGIN_TOP)
-        if number == 1:
-            c.setFont(rp.FONT, 15)
-            c.drawCentredString(rp.PAGE_W / 2, rp.PAGE_H - 30, table.title[0])
-            y = rp.PAGE_H - 46
-            for line in table.title[1:]:
-                c.setFont(rp.FONT, 10)
-                c.drawCentredString(rp.PAGE_W / 2, y, line)
-                y -= 14
-            page.y = y - 4
-            page.rows(blocks)
-        else:
-            c.setFont(rp.FONT, 10)
-            c.drawString(rp.MARGIN_X, rp.PAGE_H - 36, "（续表）")
-        page.rows([_cells(xs, table.columns)])
+        page = rp._Page(c, font_size, height - rp.MARGIN_TOP, width)
+        _page_top(c, table, page, number, pagesize)
         start, used = i, 0.0
         while i < len(table.body):
             h = page.height(_cells(xs, [t or "" for t in table.body[i]]))
@@ -87,8 +113,23 @@ def render_pdf(table: FamilyTable, path, *, font_size: float = 8.5) -> int:
         body, merges = _page_rows(table, start, i)
         page.rows([_cells(xs, r) for r in body], merges)
         page.finish(number)
-    c.save()
     return number
+
+
+def render_wrapped_pdf(table: FamilyTable, path) -> int:
+    """The table printed on portrait A4 in a larger type: most text cells wrap over several lines."""
+    return render_pdf(table, path, font_size=WRAPPED_FONT_SIZE, pagesize=PORTRAIT)
+
+
+def pdftotext_layout(pdf) -> bytes:
+    """What ``pdftotext -layout -enc UTF-8`` (poppler-utils) prints for a PDF, form feeds and all."""
+    return subprocess.run([*PDFTOTEXT, str(pdf), "-"], capture_output=True, check=True).stdout
+
+
+def poppler_version() -> str:
+    """The version of the pdftotext at hand ("22.12.0"), as its ``-v`` prints it."""
+    done = subprocess.run([PDFTOTEXT[0], "-v"], capture_output=True, text=True, check=True)
+    return (done.stderr or done.stdout).split()[2]
 
 
 @contextmanager

@@ -4,7 +4,7 @@
 
 A *table spec* is a whole filing as departments publish it outside the seed's
 split layout: a title, a header block (label → value pairs, two to a row), the
-indicator table's columns and its rows. Each spec is written as:
+indicator table's columns and its rows (format_specs.py). Each spec is written as:
 
 - ``<id>.txt``   the page's text as a crawler keeps it: one row per line, cells
                  joined by `` | ``, merged cells given only in their first row;
@@ -17,153 +17,53 @@ indicator table's columns and its rows. Each spec is written as:
 - ``<id>.pdf``   a ruled text-layer PDF, merged cells drawn merged (ruled_pdf.py);
 - ``<id>.truth.json`` the records every format must give.
 
-Nothing here imports jixiao: the truth is written from the spec alone. The
-text, HTML and XLS files are byte-for-byte deterministic; XLSX and DOCX are zip
-packages whose entry timestamps change on each run (their content does not).
+Every writer draws a :class:`Sheet` (title lines, header block, column headers,
+rows, merged cells as spans); ``sheet_of`` makes one from a spec here, and
+``render_family_formats.family_sheet`` from a layout family's table, so the
+families are written by these same writers.
+
+Nothing here imports jixiao: the truth is written from the spec alone. Every
+file is byte-for-byte deterministic: the zip packages (XLSX, DOCX) are written
+with fixed entry dates (``_fixed_zip``) and fixed document dates.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
+
+from .format_specs import SPECS
 
 LEVEL_KEYS = ("level1", "level2")
+STAMP = dt.datetime(2024, 1, 1)  # the documents' created/modified dates
 
-# column key → header as printed
-BUDGET_EXPORT = {
-    "id": "ganzi-budget-export-2024",
-    "title": "2024年部门整体支出绩效目标表",
-    "kind": "department",
-    "year": 2024,
-    "department": "甘孜藏族自治州市场监督管理局机关",
-    "block": [("预算单位", "324001-甘孜藏族自治州市场监督管理局机关"), ("年度预算金额(万元)", "2680.35")],
-    "budget": [{"label": "年度预算金额", "amount": 2680.35, "unit": "万元"}],
-    "project": None, "period": None,
-    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("operator", "指标性质"),
-                ("target", "指标值"), ("unit", "度量单位"), ("weight", "权重(%)"), ("direction", "指标方向性")],
-    "rows": [
-        {"level1": "产出指标", "level2": "数量指标", "level3": "开展食品安全抽检批次", "operator": "≥",
-         "target": "3000", "unit": "批次", "weight": 20, "direction": "正向"},
-        {"level1": "产出指标", "level2": "数量指标", "level3": "特种设备定期检验数量", "operator": "≥",
-         "target": "1200", "unit": "台", "weight": 15, "direction": "正向"},
-        {"level1": "产出指标", "level2": "质量指标", "level3": "抽检不合格食品核查处置率", "operator": "=",
-         "target": "100", "unit": "%", "weight": 15, "direction": "正向"},
-        {"level1": "产出指标", "level2": "时效指标", "level3": "投诉举报按时办结率", "operator": "≥",
-         "target": "95", "unit": "%", "weight": 10, "direction": "正向"},
-        {"level1": "效益指标", "level2": "社会效益指标", "level3": "较大食品安全事故发生次数", "operator": "≤",
-         "target": "0", "unit": "次", "weight": 20, "direction": "反向"},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "市场主体满意度", "operator": "≥",
-         "target": "90", "unit": "%", "weight": 20, "direction": "正向"},
-    ],
-}
 
-PROJECT_TABLE = {
-    "id": "xiangtan-project-2023",
-    "title": "2023年度项目支出绩效目标申报表",
-    "kind": "project",
-    "year": 2023,
-    "department": "湘潭市城市管理和综合执法局",  # 主管部门 is taken over 实施单位 (layout/header_block.py)
-    "block": [("项目名称", "城区道路清扫保洁经费"), ("主管部门", "湘潭市城市管理和综合执法局"),
-              ("实施单位", "湘潭市环境卫生管理处"), ("项目属性", "延续项目"),
-              ("资金总额(万元)", "860"), ("实施期", "2023年1月至2023年12月")],
-    "budget": [{"label": "资金总额", "amount": 860, "unit": "万元"}],
-    "project": "城区道路清扫保洁经费", "period": "2023年1月至2023年12月",
-    "row_label": "年度绩效目标",
-    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
-                ("target", "指标值及单位"), ("score", "分值"), ("explanation", "指标解释")],
-    "rows": [
-        {"level1": "产出指标", "level2": "数量指标", "level3": "主次干道清扫保洁面积", "target": "≥320万平方米",
-         "score": 20, "explanation": "反映年度清扫保洁的道路面积"},
-        {"level1": "产出指标", "level2": "数量指标", "level3": "生活垃圾清运量", "target": "≥9.5万吨",
-         "score": 15, "explanation": "反映年度清运的生活垃圾总量"},
-        {"level1": "产出指标", "level2": "质量指标", "level3": "道路保洁达标率", "target": "≥95%",
-         "score": 15, "explanation": "达标路段占检查路段的比例"},
-        {"level1": "效益指标", "level2": "社会效益指标", "level3": "城市环境卫生状况", "target": "明显改善",
-         "score": 20, "explanation": "反映城区市容环境卫生的改善情况"},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "市民满意度", "target": "≥90%",
-         "score": 10, "explanation": "抽样调查市民对环卫作业的满意程度"},
-    ],
-}
 
-SELF_EVALUATION = {
-    "id": "yueyang-self-evaluation-2023",
-    "title": "2023年度项目支出绩效自评表",
-    "kind": "self_evaluation",
-    "year": 2023,
-    "department": "岳阳市卫生健康委员会",
-    "block": [("项目名称", "基本公共卫生服务补助资金"), ("主管部门", "岳阳市卫生健康委员会"),
-              ("年度预算金额(万元)", "1520"), ("实施期", "2023年度")],
-    "budget": [{"label": "年度预算金额", "amount": 1520, "unit": "万元"}],
-    "project": "基本公共卫生服务补助资金", "period": "2023年度",
-    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
-                ("target", "年度指标值"), ("actual", "实际完成值"), ("score", "分值"), ("points", "得分"),
-                ("deviation", "偏差原因分析及改进措施")],
-    "rows": [
-        {"level1": "产出指标", "level2": "数量指标", "level3": "65岁以上老年人健康管理人数", "target": "≥12万人",
-         "actual": "12.6万人", "score": 20, "points": 20, "deviation": None},
-        {"level1": "产出指标", "level2": "质量指标", "level3": "高血压患者规范管理率", "target": "≥62%",
-         "actual": "60%", "score": 20, "points": 18, "deviation": "部分患者随访不及时，下年加强随访"},
-        {"level1": "效益指标", "level2": "社会效益指标", "level3": "居民健康素养水平", "target": "≥25%",
-         "actual": "26.1%", "score": 20, "points": 20, "deviation": None},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "居民满意度", "target": "≥85%",
-         "actual": "88%", "score": 10, "points": 10, "deviation": None},
-    ],
-}
+Cell = tuple[str, int, int]  # text, rows spanned, columns spanned
+FOOTER = "填表人：张三  联系电话：0731-12345678"
+# the bytes a declared charset is written in (a GB2312 page holds GB18030 bytes, as real ones do)
+ENCODINGS = {"gb2312": "gb18030", "utf-8": "utf-8"}
 
-MERGED_CELL = {
-    "id": "ningde-merged-cell-2023",
-    "title": "2023年度部门整体支出绩效目标表",
-    "kind": "department",
-    "year": 2023,
-    "department": "宁德市地方志编纂委员会办公室",
-    "block": [("部门(单位)名称", "宁德市地方志编纂委员会办公室"), ("资金总额(万元)", "171.41")],
-    "budget": [{"label": "资金总额", "amount": 171.41, "unit": "万元"}],
-    "project": None, "period": None,
-    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
-                ("explanation", "指标解释"), ("target", "目标值")],
-    "rows": [
-        {"level1": "产出指标", "level2": "数量指标", "level3": "编纂出版地方志书册数", "explanation": "反映年度出版的志书数量",
-         "target": "≥3册"},
-        {"level1": "产出指标", "level2": "数量指标", "level3": "开展地情调研次数", "explanation": "反映年度地情调研的次数",
-         "target": "12次"},
-        {"level1": "产出指标", "level2": "质量指标", "level3": "志书审稿合格率", "explanation": "审稿合格的书稿占全部书稿的比例",
-         "target": "100%"},
-        {"level1": "效益指标", "level2": "社会效益指标", "level3": "地情资料服务社会", "explanation": "反映地情资料的社会利用情况",
-         "target": "有效提升"},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "读者满意度", "explanation": "抽样调查读者的满意程度",
-         "target": "≥90%"},
-    ],
-}
 
-SINGLE_TABLE = {
-    "id": "yongzhou-single-table-2023",
-    "title": "2023年度部门整体支出绩效目标",
-    "kind": "department",
-    "year": 2023,
-    "department": "永州市民政局",
-    "block": [("部门名称", "永州市民政局"), ("年度预算金额(万元)", "5230.6")],
-    "budget": [{"label": "年度预算金额", "amount": 5230.6, "unit": "万元"}],
-    "project": None, "period": None,
-    "columns": [("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("operator", "指标值类型"),
-                ("target", "指标值"), ("unit", "计量单位"), ("explanation", "指标解释"),
-                ("scoring_rule", "评(扣)分标准"), ("score", "分值")],
-    "rows": [
-        {"level1": "产出指标", "level2": "数量指标", "level3": "城乡低保对象救助人数", "operator": "≥", "target": "42000",
-         "unit": "人", "explanation": "反映年度纳入低保救助的人数", "scoring_rule": "达到目标得20分，每少1%扣1分", "score": 20},
-        {"level1": "产出指标", "level2": "质量指标", "level3": "救助资金发放准确率", "operator": "=", "target": "100",
-         "unit": "%", "explanation": "准确发放的资金占应发资金的比例", "scoring_rule": "每降低1%扣2分", "score": 20},
-        {"level1": "产出指标", "level2": "时效指标", "level3": "救助资金按月发放率", "operator": "=", "target": "100",
-         "unit": "%", "explanation": "按月足额发放的比例", "scoring_rule": "延迟一月扣2分", "score": 10},
-        {"level1": "效益指标", "level2": "社会效益指标", "level3": "困难群众基本生活保障", "operator": "定性",
-         "target": "有效保障", "unit": None, "explanation": "反映困难群众基本生活保障情况",
-         "scoring_rule": "有效保障得20分，基本保障得10分", "score": 20},
-        {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "救助对象满意度", "operator": "≥", "target": "90",
-         "unit": "%", "explanation": "抽样调查救助对象的满意程度", "scoring_rule": "每降低1%扣1分", "score": 10},
-    ],
-}
+@dataclass(frozen=True)
+class Sheet:
+    """A whole filing as every writer here draws it, cell for cell.
 
-SPECS = (BUDGET_EXPORT, PROJECT_TABLE, SELF_EVALUATION, MERGED_CELL, SINGLE_TABLE)
+    ``rows`` are the sheet's rows of cells ``(text, row_span, col_span)``; ``None`` is a
+    slot covered by a merged cell above (left-covered slots are simply not listed, as in
+    HTML). The first ``len(title)`` rows are the title lines, each one cell over the whole
+    width; ``header_index`` is the row of the indicator table's column headers, and the
+    rows between are the header block. ``charset`` is what a saved page declares."""
+
+    title: tuple[str, ...]
+    rows: list[list[Optional[Cell]]]
+    header_index: int
+    charset: str = "gb2312"
 
 
 def _text(value) -> str:
@@ -184,42 +84,40 @@ def _merged_runs(rows: list[dict], key: str) -> list[int]:
     return spans
 
 
-def layout(spec: dict) -> tuple[list[list[tuple[str, int, int]]], int]:
-    """The whole sheet as rows of (text, row_span, col_span) with covered cells left out, and the
-    index of the indicator header row. Shared by every renderer so they agree cell for cell."""
+def block_row(pairs: list[tuple[str, str]], width: int) -> list[Cell]:
+    """One header-block row: one or two label/value pairs spread over ``width`` columns (each
+    label one column, each value the rest of its half; a lone pair's value the rest of the row)."""
+    row: list[Cell] = []
+    for k, (name, value) in enumerate(pairs):
+        span = width - 1 if len(pairs) == 1 else (width // 2 - 1 if k == 0 else width - width // 2 - 1)
+        row += [(name, 1, 1), (value, 1, max(1, span))]
+    return row
+
+
+def sheet_of(spec: dict) -> Sheet:
+    """A table spec as a sheet: its title, the header block two pairs to a row, the column
+    headers and the rows, 一级/二级 merged over their runs (and a row label down the left)."""
     keys = [k for k, _ in spec["columns"]]
     label = spec.get("row_label")
     width = len(keys) + (1 if label else 0)
-    out: list[list[tuple[str, int, int]]] = [[(spec["title"], 1, width)]]
+    out: list[list[Optional[Cell]]] = [[(spec["title"], 1, width)]]
     block = spec["block"]
-    for i in range(0, len(block), 2):
-        pair = block[i:i + 2]
-        row = []
-        for k, (name, value) in enumerate(pair):
-            last = k == len(pair) - 1
-            value_span = (width - 1 if len(pair) == 1 else (width // 2 - 1 if k == 0 else width - width // 2 - 1))
-            row += [(name, 1, 1), (value, 1, max(1, value_span))]
-            if last:
-                break
-        out.append(row)
+    out += [list(block_row(block[i:i + 2], width)) for i in range(0, len(block), 2)]
     header = ([(label, 1, 1)] if label else []) + [(h, 1, 1) for _, h in spec["columns"]]
     header_index = len(out)
-    out.append(header)
+    out.append(list(header))
     runs = {key: _merged_runs(spec["rows"], key) for key in LEVEL_KEYS}
     for i, row in enumerate(spec["rows"]):
-        cells = []
+        cells: list[Optional[Cell]] = []
         if label and i == 0:
             cells.append((label, len(spec["rows"]), 1))
         for key in keys:
             if key in LEVEL_KEYS:
-                if runs[key][i]:
-                    cells.append((row[key], runs[key][i], 1))
-                else:
-                    cells.append(None)  # covered by the merged cell above
+                cells.append((row[key], runs[key][i], 1) if runs[key][i] else None)  # None: merged above
             else:
                 cells.append((_text(row.get(key)), 1, 1))
-        out.append(cells)  # type: ignore[arg-type]
-    return out, header_index
+        out.append(cells)
+    return Sheet((spec["title"],), out, header_index)
 
 
 def _positions(rows) -> list[list[tuple[int, int, str, int, int]]]:
@@ -256,34 +154,59 @@ def _percent(text: str):
     return round(float(text[:-1]) / 100, 6), "0%" if not decimals else "0." + "0" * decimals + "%"
 
 
-def render_text(spec: dict) -> str:
-    rows, _ = layout(spec)
+def _typed(text: str):
+    """A cell's value as a spreadsheet user types it: (value, number format or None). A plain
+    percentage is a fraction shown as a percent, a plain number (no leading 0) a number."""
+    if _percent(text):
+        return _percent(text)
+    if text and _is_number(text) and not text.startswith("0"):
+        return (float(text) if "." in text else int(text)), None
+    return text, None
+
+
+def _fixed_zip(path: Path) -> None:
+    """Rewrite a zip package (XLSX, DOCX) with every entry dated 1980-01-01, in the same order
+    and compression, so that the same content gives the same bytes on every run."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            target.writestr(fixed, data)
+
+
+def render_text(sheet: Sheet) -> str:
+    """The page's text as a crawler keeps it: cells joined by `` | ``, merged cells given once."""
     lines = ["首页 > 政务公开 > 财政预决算", ""]
-    for row in rows:
+    for row in sheet.rows:
         lines.append(" | ".join(cell[0] for cell in row if cell is not None))
-    lines += ["", "填表人：张三  联系电话：0731-12345678"]
+    lines += ["", FOOTER]
     return "\n".join(lines) + "\n"
 
 
-def render_html(spec: dict) -> bytes:
+def render_html(sheet: Sheet) -> bytes:
+    """A saved government page: navigation, the title, the header block and the indicator
+    table as ``<table>``s (merged cells as rowspan/colspan), a footer; in ``sheet.charset``."""
     import html
 
-    rows, header_index = layout(spec)
-    head = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
-            f"<title>{html.escape(spec['title'])}</title><style>td{{border:1px solid}}</style>",
+    rows, header_index, first = sheet.rows, sheet.header_index, len(sheet.title)
+    title = html.escape(sheet.title[0])
+    head = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={sheet.charset}">',
+            f"<title>{title}</title><style>td{{border:1px solid}}</style>",
             "<script>var nav = '<table><tr><td>x</td></tr></table>';</script></head><body>",
-            "<nav><a href='/'>首页</a> | <a href='/zwgk'>政务公开</a></nav>",
-            f"<h2>{html.escape(spec['title'])}</h2>", "<table class='block'>"]
-    body = []
-    for r, row in enumerate(rows[1:header_index], start=1):
+            "<nav><a href='/'>首页</a> | <a href='/zwgk'>政务公开</a></nav>", f"<h2>{title}</h2>"]
+    head += [f"<p>{html.escape(line)}</p>" for line in sheet.title[1:]]
+    body = ["<table class='block'>"]
+    for row in rows[first:header_index]:
         body.append("<tr>" + "".join(_td(cell) for cell in row) + "</tr>")
     body.append("</table><table class='indicators'>")
     for row in rows[header_index:]:
         tag = "th" if row is rows[header_index] else "td"
         body.append("<tr>" + "".join(_td(cell, tag) for cell in row if cell is not None) + "</tr>")
-    tail = ["</table><p>填表人：张三&nbsp;&nbsp;联系电话：0731-12345678</p>",
+    tail = [f"</table><p>{html.escape(FOOTER).replace('  ', '&nbsp;&nbsp;')}</p>",
             "<footer>版权所有 © 某某市人民政府</footer></body></html>"]
-    return "\n".join(head + body + tail).encode("gb18030")
+    return "\n".join(head + body + tail).encode(ENCODINGS[sheet.charset])
 
 
 def _td(cell, tag: str = "td") -> str:
@@ -294,31 +217,30 @@ def _td(cell, tag: str = "td") -> str:
     return f"<{tag}{attrs}>{html.escape(text)}</{tag}>"
 
 
-def render_xlsx(spec: dict, path: Path) -> None:
+def render_xlsx(sheet: Sheet, path: Path) -> None:
+    """One worksheet, merged ranges, numbers and percentages typed (see _typed); the same
+    bytes on every run."""
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
-    rows, _ = layout(spec)
-    positions = _positions(rows)
     book = Workbook()
-    sheet = book.active
-    sheet.title = "绩效目标表"
-    for placed in positions:
+    worksheet = book.active
+    worksheet.title = "绩效目标表"
+    for placed in _positions(sheet.rows):
         for r, c, text, rs, cs in placed:
-            cell = sheet.cell(row=r + 1, column=c + 1)
-            if _percent(text):
-                cell.value, cell.number_format = _percent(text)
-            elif text and _is_number(text) and not text.startswith("0"):
-                cell.value = float(text) if "." in text else int(text)
-            else:
-                cell.value = text or None
+            cell = worksheet.cell(row=r + 1, column=c + 1)
+            value, number_format = _typed(text)
+            cell.value = value if value != "" else None
+            if number_format:
+                cell.number_format = number_format
             if rs > 1 or cs > 1:
-                sheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + rs, end_column=c + cs)
+                worksheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + rs, end_column=c + cs)
     book.properties.creator = "jixiao samplegen"
-    import datetime as dt
-
-    stamp = dt.datetime(2024, 1, 1)
-    book.properties.created = book.properties.modified = stamp
-    book.save(path)
+    book.properties.created = book.properties.modified = STAMP
+    # openpyxl's Workbook.save stamps the save time as "modified"; its writer itself does not
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
+    _fixed_zip(path)
 
 
 def _is_number(text: str) -> bool:
@@ -329,64 +251,59 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def render_xls(spec: dict, path: Path) -> bool:
+def render_xls(sheet: Sheet, path: Path) -> bool:
+    """The same as an Excel 97 workbook (xlwt); False when xlwt is not installed."""
     try:
         import xlwt
     except ImportError:
         return False
-    rows, _ = layout(spec)
-    positions = _positions(rows)
     book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("绩效目标表")
-    for placed in positions:
+    worksheet = book.add_sheet("绩效目标表")
+    for placed in _positions(sheet.rows):
         for r, c, text, rs, cs in placed:
-            value, style = text, None
-            if _percent(text):
-                value, number_format = _percent(text)
-                style = xlwt.easyxf(num_format_str=number_format)
-            elif text and _is_number(text) and not text.startswith("0"):
-                value = float(text) if "." in text else int(text)
-            args = (value, style) if style is not None else (value,)
+            value, number_format = _typed(text)
+            args = (value, xlwt.easyxf(num_format_str=number_format)) if number_format else (value,)
             if rs > 1 or cs > 1:
-                sheet.write_merge(r, r + rs - 1, c, c + cs - 1, *args)
+                worksheet.write_merge(r, r + rs - 1, c, c + cs - 1, *args)
             else:
-                sheet.write(r, c, *args)
+                worksheet.write(r, c, *args)
     book.save(str(path))
     return True
 
 
-def render_docx(spec: dict, path: Path) -> None:
+def render_docx(sheet: Sheet, path: Path) -> None:
+    """A Word document: the title lines as paragraphs, the header block and the indicators as one
+    table (merged cells as vMerge/gridSpan), the footer; the same bytes on every run."""
     import docx
 
-    rows, header_index = layout(spec)
     document = docx.Document()
     document.core_properties.author = "jixiao samplegen"
-    import datetime as dt
-
-    stamp = dt.datetime(2024, 1, 1)
-    document.core_properties.created = document.core_properties.modified = stamp
-    document.add_paragraph(spec["title"])
-    positions = _positions(rows)
+    document.core_properties.created = document.core_properties.modified = STAMP
+    first = len(sheet.title)
+    for line in sheet.title:
+        document.add_paragraph(line)
+    positions = _positions(sheet.rows)
     n_cols = max(c + cs for placed in positions for _, c, _, _, cs in placed)
-    table = document.add_table(rows=len(rows) - 1, cols=n_cols)
-    for placed in positions[1:]:
+    table = document.add_table(rows=len(sheet.rows) - first, cols=n_cols)
+    for placed in positions[first:]:
         for r, c, text, rs, cs in placed:
-            top = table.cell(r - 1, c)
+            top = table.cell(r - first, c)
             if rs > 1 or cs > 1:
-                top = top.merge(table.cell(r - 1 + rs - 1, c + cs - 1))
+                top = top.merge(table.cell(r - first + rs - 1, c + cs - 1))
             top.text = text
-    document.add_paragraph("填表人：张三  联系电话：0731-12345678")
+    document.add_paragraph(FOOTER)
     document.save(str(path))
+    _fixed_zip(path)
 
 
 _COMBINED = re.compile(r"^(≥|≤|=|>|<)?\s*(\d+(?:\.\d+)?)\s*(.*)$")
 
 
-def render_pdf(spec: dict, path: Path) -> None:
+def render_pdf(sheet: Sheet, path: Path) -> None:
     """The same sheet as a ruled PDF: every cell where the HTML placement rule puts it."""
     from .ruled_pdf import Page, Span, render
 
-    rows, _ = layout(spec)
+    rows = sheet.rows
     placed = _positions(rows)
     width = max(c + cs for row in placed for (_, c, _, _, cs) in row)
     slots: list[list] = [["" for _ in range(width)] for _ in rows]
@@ -432,17 +349,18 @@ def truth(spec: dict) -> dict:
 
 
 def write_all(out: Path) -> list[Path]:
+    """Write every spec in every format, with its truth; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in SPECS:
-        stem = out / spec["id"]
-        (stem.with_suffix(".txt")).write_text(render_text(spec), encoding="utf-8")
-        (stem.with_suffix(".html")).write_bytes(render_html(spec))
-        render_xlsx(spec, stem.with_suffix(".xlsx"))
-        render_docx(spec, stem.with_suffix(".docx"))
-        render_pdf(spec, stem.with_suffix(".pdf"))
+        stem, sheet = out / spec["id"], sheet_of(spec)
+        (stem.with_suffix(".txt")).write_text(render_text(sheet), encoding="utf-8")
+        (stem.with_suffix(".html")).write_bytes(render_html(sheet))
+        render_xlsx(sheet, stem.with_suffix(".xlsx"))
+        render_docx(sheet, stem.with_suffix(".docx"))
+        render_pdf(sheet, stem.with_suffix(".pdf"))
         forms = [".txt", ".html", ".xlsx", ".docx", ".pdf"]
-        if render_xls(spec, stem.with_suffix(".xls")):
+        if render_xls(sheet, stem.with_suffix(".xls")):
             forms.append(".xls")
         (stem.with_suffix(".truth.json")).write_text(
             json.dumps(truth(spec), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

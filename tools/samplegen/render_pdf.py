@@ -7,8 +7,10 @@ Font: reportlab's built-in CID font STSong-Light (no font file is embedded).
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -33,6 +35,19 @@ SEED_FRAG1_COLS = ("一级指标", "二级指标", "三级指标", "指标值类
 SEED_FRAG3_COLS = ("评/扣分标准", "备注")
 
 _registered = False
+
+
+@contextmanager
+def raw_streams():
+    """Write PDF streams Flate-compressed without ASCII85 (a quarter smaller) while inside, and
+    put reportlab's setting back after: a PDF's bytes must not depend on what was drawn before it
+    in the same process."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
 
 
 def _register_font() -> None:
@@ -70,8 +85,8 @@ def wrap(text: str, width: float, fs: float) -> list[str]:
 class _Page:
     """Lays rows out top-down on one page and draws text plus deduplicated border lines."""
 
-    def __init__(self, c: canvas.Canvas, fs: float, top: float):
-        self.c, self.fs, self.lead = c, fs, fs * 1.3
+    def __init__(self, c: canvas.Canvas, fs: float, top: float, page_w: float = PAGE_W):
+        self.c, self.fs, self.lead, self.page_w = c, fs, fs * 1.3, page_w
         self.y = top
         self.segments: set[tuple] = set()
         self.top = top
@@ -122,16 +137,17 @@ class _Page:
         for x0, y0, x1, y1 in sorted(self.segments):
             self.c.line(x0, y0, x1, y1)
         self.c.setFont(FONT, 9)
-        self.c.drawCentredString(PAGE_W / 2, 20, f"- {number} -")
+        self.c.drawCentredString(self.page_w / 2, 20, f"- {number} -")
         self.c.showPage()
 
 
-def _columns(fracs) -> list[float]:
-    width = PAGE_W - 2 * MARGIN_X
+def _columns(fracs, page_w: float = PAGE_W) -> list[float]:
+    """Column edges for width fractions across a page of width ``page_w`` between its margins."""
+    width = page_w - 2 * MARGIN_X
     xs = [MARGIN_X]
     for f in fracs:
         xs.append(xs[-1] + f * width)
-    xs[-1] = PAGE_W - MARGIN_X
+    xs[-1] = page_w - MARGIN_X
     return [round(x, 2) for x in xs]
 
 
