@@ -87,7 +87,7 @@ SCHEMA_VERSION = "3"
 """The output contract's version, written into every JSON Schema and the Parquet metadata.
 1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
 deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
-``unrelated``. 3: filings gain ``report`` (the reading report). Fields are only ever added,
+``unrelated``. 3: filings gain ``report`` (the reading report); the manifest gains ``vocabulary``. Fields are only ever added,
 never renamed."""
 
 
@@ -347,6 +347,10 @@ class ManifestEntry(_Model):
     decisions_applied: int = Field(0, description="fields settled by clerk decisions from earlier reviews")
     unrelated: bool = Field(False, description="a skipped file that is no filing at all (a stylesheet, a script, "
                             "the images of a saved web page): listed here, not reported in the summary")
+    vocabulary: Optional[dict[str, Any]] = Field(
+        None, exclude_if=lambda value: value is None,
+        description="the vocabulary files added to the built-in one (path, sha256) and the digest of the "
+        "vocabulary they made; absent when the batch read with the built-in vocabulary alone")
     memory: Optional[dict[str, Any]] = Field(
         None, exclude_if=lambda value: value is None,  # absent, not null: manifests of runs without one stay as they were
         description="the repair memory this batch drew on, as it was before the batch: path, schema "

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
-from ..extractors.limits import ExtractionLimits
+from .task import TaskSettings
 from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
@@ -90,10 +90,11 @@ def _index() -> CombinedIndex:
     return CombinedIndex(batch=context.batch, memory=memory, references=context.reference)
 
 
-def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = None):
-    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``limits`` come with the task,
-    so a worker (a remote Dask one too) needs none of the parent's environment."""
-    return runner.extract_data(source, data, limits)
+def extract_task(source: str, data: bytes, task: Optional[TaskSettings] = None):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry. The task's settings (limits, vocabulary,
+    reader settings, text form) come with it, so a worker (a remote Dask one too) needs none of the
+    parent's environment or state."""
+    return runner.extract_data(source, data, task)
 
 
 def repair_task(filing_blob: bytes, filing_id: str):
@@ -157,16 +158,22 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
               reference: Optional[PassageIndex] = None, reference_digest: str = "none",
               memory_digest: str = "none", learn: bool = True, keep_results: bool = True,
               notify: Notify = lambda phase, done, total: None,
-              limits: Optional[ExtractionLimits] = None, memory_state: Optional[dict] = None) -> BatchOutput:
+              task: Optional[TaskSettings] = None, memory_state: Optional[dict] = None) -> BatchOutput:
     """Convert ``sources`` on ``engine`` (entered by the caller), writing to ``writer`` in input order.
 
-    Every extraction runs under ``limits`` (the defaults when None), sent with each task.
+    Every extraction runs under ``task`` (limits, vocabulary, reader settings; the defaults when None),
+    sent with each task.
 
     With ``keep_results`` false, only the outcomes of inputs that are not ok
     are kept (without their records), so memory stays bounded.
     """
     total = len(sources)
-    limits = limits if limits is not None else ExtractionLimits()
+    task = task if task is not None else TaskSettings()
+    # the vocabulary files a user added, with the digest of the whole vocabulary they made (absent with
+    # the built-in vocabulary alone: the code's version names that)
+    vocabulary_state = {"digest": task.vocabulary.digest,
+                        "files": [{"path": path, "sha256": sha} for path, sha in task.vocabulary.files]
+                        } if task.vocabulary.files else None
     inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
     slots = [_Slot(item.name, item.path, item.problem) for item in inputs]
     batch_index = PassageIndex()
@@ -183,12 +190,12 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
                 continue
-            slot.key = extraction_key(slot.source, data, limits)
+            slot.key = extraction_key(slot.source, data, task)
             cached = cache.get("extract", slot.key)
             if cached is not None:
                 order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
                 continue
-            yield position, (slot.source, data, limits)
+            yield position, (slot.source, data, task)
 
     def take_extracted(position: int, item) -> None:
         slot = slots[position]
@@ -252,6 +259,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
     def drain_repaired() -> None:
         for position, outcome in order.drain():
             outcome.entry.memory = memory_state  # which memory, in which state, this batch drew on
+            outcome.entry.vocabulary = vocabulary_state  # which words it read the tables with
             if outcome.entry.status in (FilingStatus.OK, FilingStatus.PARTIAL):
                 validated.add(position)
             if writer is not None:

@@ -35,7 +35,7 @@ from .. import __version__
 from ..layout import vocabulary
 
 if TYPE_CHECKING:
-    from ..extractors.limits import ExtractionLimits
+    pass
 
 CACHE_FORMAT = 2  # 2: schema 2 (kind, project, budget, period, weight, actual, points …)
 """Bump when what is cached changes meaning, so old entries are ignored."""
@@ -54,14 +54,16 @@ def digest(*parts: Union[str, bytes]) -> str:
     return hasher.hexdigest()
 
 
-def extraction_key(source: str, data: bytes, limits: Optional["ExtractionLimits"] = None) -> str:
-    # the extraction limits change what is read (a higher --max-pages reads more pages); they are
-    # hashed from the options the batch runs with, never from the environment
-    from ..extractors.limits import ExtractionLimits
+def extraction_key(source: str, data: bytes, task: Optional[Any] = None) -> str:
+    """The cache key of one input's extraction and reading: its bytes, its name, the code's version, and
+    everything the task runs under (a :class:`~.task.TaskSettings`: limits, vocabulary, reader settings,
+    text form; or bare ExtractionLimits). Hashed from the options the batch runs with, never from the
+    environment."""
+    from .task import TaskSettings
 
-    limits = limits if limits is not None else ExtractionLimits()
+    task = task if task is not None else TaskSettings()
     return digest("extract", str(CACHE_FORMAT), __version__, vocabulary.fingerprint(), source,
-                  hashlib.sha256(data).digest(), *limits.cache_parts())
+                  hashlib.sha256(data).digest(), *task.cache_parts())
 
 
 def memory_digest(path: Optional[Union[str, os.PathLike]]) -> str:

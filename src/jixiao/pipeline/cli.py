@@ -111,6 +111,19 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
                        "pages past it are skipped with a warning in the manifest")
     group.add_argument("--no-cache", action="store_true",
                        help="do not keep OUT/.cache (re-runs then redo every input)")
+    reading = command.add_argument_group("reading")
+    reading.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                         help="a vocabulary file (TOML) whose header, level and unit names are added to the "
+                         "built-in ones; may be repeated (default: $JIXIAO_VOCABULARY). See "
+                         "jixiao/layout/vocabulary.toml for the form")
+    reading.add_argument("--text-form", metavar="NAME", default=None,
+                         help="read text dumps in this form instead of detecting it: " + ", ".join(_text_forms()))
+
+
+def _text_forms() -> tuple[str, ...]:
+    from ..extractors.text_forms import FORMS
+
+    return tuple(FORMS)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -173,6 +186,10 @@ def convert_options(args: argparse.Namespace) -> ConvertOptions:
     changes = {}
     if getattr(args, "max_pages", None) is not None:
         changes["max_pages"] = args.max_pages  # else the JIXIAO_MAX_PAGES setting, or the default
+    if getattr(args, "vocabulary", None):
+        changes["vocabulary"] = tuple(args.vocabulary)  # else JIXIAO_VOCABULARY
+    if getattr(args, "text_form", None):
+        changes["text_form"] = args.text_form
     return ConvertOptions.build(
         formats=args.format, memory=None if args.no_memory else (args.memory or default_memory()),
         references=args.reference, engine=args.engine, workers=args.workers, scheduler=args.scheduler,

@@ -35,8 +35,12 @@ from ..extractors.limits import (
     MaxPages,
     OcrThreads,
 )
+from ..extractors.text_forms import UnknownTextForm, check_form
+from ..layout.vocabulary_file import VocabularyError, current as current_vocabulary, load_file as load_vocabulary
+from ..reader.settings import ReaderSettings
 from ..repair.memory import DEFAULT_MEMORY
 from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, ENGINES
+from .task import TaskSettings
 
 ENV_PREFIX = "JIXIAO_"
 
@@ -56,6 +60,16 @@ class Settings(BaseSettings):
     max_ocr_pages: MaxOcrPages = DEFAULT_MAX_OCR_PAGES
     max_inflated_mb: MaxInflatedMb = DEFAULT_MAX_INFLATED_MB
     ocr_threads: OcrThreads = 0
+    vocabulary: tuple[Path, ...] = Field(
+        (), description="vocabulary files added to the built-in one (`--vocabulary`); "
+        "JIXIAO_VOCABULARY holds one path, or several separated by the path separator")
+
+    @field_validator("vocabulary", mode="before")
+    @classmethod
+    def _vocabulary_paths(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part for part in value.split(os.pathsep) if part)
+        return value
 
 
 def settings() -> Settings:
@@ -115,6 +129,15 @@ class ConvertOptions(BaseModel):
     max_ocr_pages: MaxOcrPages = Field(default_factory=partial(_from_settings, "max_ocr_pages"))
     max_inflated_mb: MaxInflatedMb = Field(default_factory=partial(_from_settings, "max_inflated_mb"))
     ocr_threads: OcrThreads = Field(default_factory=partial(_from_settings, "ocr_threads"))
+    vocabulary: tuple[Path, ...] = Field(
+        default_factory=partial(_from_settings, "vocabulary"),
+        description="vocabulary files (TOML, the form of jixiao/layout/vocabulary.toml) whose names are "
+        "added to the built-in ones; checked before any work (`--vocabulary`, `JIXIAO_VOCABULARY`)")
+    text_form: Optional[str] = Field(
+        None, description="read every text dump in this form instead of detecting it (`--text-form`): "
+        "one of jixiao.extractors.text_forms.FORMS")
+    reader: ReaderSettings = Field(default_factory=ReaderSettings,
+                                   description="the reader's costs and thresholds (jixiao.reader.settings)")
 
     @field_validator("formats", mode="before")
     @classmethod
@@ -123,6 +146,25 @@ class ConvertOptions(BaseModel):
         from ..output.sinks import check_formats
 
         return check_formats([value] if isinstance(value, str) else value)
+
+    @field_validator("vocabulary", mode="before")
+    @classmethod
+    def _vocabulary_files(cls, value: Any) -> tuple[Path, ...]:
+        paths = (value,) if isinstance(value, (str, os.PathLike)) else tuple(value or ())
+        paths = tuple(Path(p) for p in paths)
+        try:
+            load_vocabulary(*paths)  # the file, the line and the problem, before any work
+        except VocabularyError as error:
+            raise ValueError(str(error)) from None
+        return paths
+
+    @field_validator("text_form")
+    @classmethod
+    def _known_text_form(cls, value: Optional[str]) -> Optional[str]:
+        try:
+            return check_form(value)
+        except UnknownTextForm as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("engine")
     @classmethod
@@ -152,6 +194,15 @@ class ConvertOptions(BaseModel):
         """What every extraction task of the batch runs under (sent with each task)."""
         return ExtractionLimits(max_pages=self.max_pages, max_ocr_pages=self.max_ocr_pages,
                                 max_inflated_mb=self.max_inflated_mb, ocr_threads=self.ocr_threads)
+
+    def task(self) -> TaskSettings:
+        """Everything each extraction-and-reading task runs under, sent with it to the worker: the
+        limits, the vocabulary (the vocabulary in force in this process, with the files of
+        ``vocabulary`` added), the reader's settings and the text form."""
+        vocabulary = load_vocabulary(*self.vocabulary, base=current_vocabulary()) if self.vocabulary \
+            else current_vocabulary()
+        return TaskSettings(limits=self.limits(), vocabulary=vocabulary, reader=self.reader,
+                            text_form=self.text_form)
 
 
 def _allowed(info) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Union
 from ..extractors import extract
 from ..reader import read_layout
 from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
-from ..extractors.limits import ExtractionLimits
+from .task import TaskSettings
 from ..repair.feedback import decisions_applied
 from ..output.folder import prepare_out_dir
 from ..output.writers import OutputWriter
@@ -111,10 +111,10 @@ def skipped_entry(source: str, message: str, *, unrelated: bool = False) -> Mani
                          unrelated=unrelated)
 
 
-def extract_source(source: str, limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
+def extract_source(source: str, task: Optional[TaskSettings] = None) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
     data = read_source(source)
-    return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data, limits)
+    return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data, task)
 
 
 def read_source(path: str, source: Optional[str] = None) -> Union[bytes, ManifestEntry]:
@@ -138,11 +138,13 @@ def read_source(path: str, source: Optional[str] = None) -> Union[bytes, Manifes
 
 
 def extract_data(source: str, data: bytes,
-                 limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
-    """Phase 1 for bytes already read, under ``limits``: a Filing, or a failed manifest entry saying why."""
+                 task: Optional[TaskSettings] = None) -> Union[Filing, ManifestEntry]:
+    """Phase 1 for bytes already read, under ``task`` (None: the settings in force in this process): a
+    Filing, or a failed manifest entry saying why."""
     try:
-        extracted = extract(source, data, limits)
-        return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
+        with (task or TaskSettings()).applied() as applied:
+            extracted = extract(source, data, applied.limits)
+            return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
     except UnsupportedFormat as error:
         return skipped_entry(source, str(error), unrelated=error.unrelated)
     except ExtractionError as error:
@@ -273,7 +275,7 @@ def convert(
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
                                learn=opts.learn, keep_results=opts.keep_results, notify=notify,
-                               limits=opts.limits(), memory_state=store.state() if store is not None else None)
+                               task=opts.task(), memory_state=store.state() if store is not None else None)
         # the outputs are in place: only now is the memory taught, and its failure costs no output
         memory_warning = remember_batch(output.remember, store)
         if opts.cache and out_dir is not None:
