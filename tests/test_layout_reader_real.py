@@ -110,11 +110,13 @@ def test_a_row_one_column_short_keeps_its_third_level_and_its_explanation(tmp_pa
     always has a 三级), and text fills 指标解释 before the 备注 a filer leaves blank."""
     records = convert_text(tmp_path, HUNAN_TRADITIONAL)
     assert [scored(r)[1:] for r in records] == [
-        ("數(shù)量指標(biāo)", "業(yè)務(wù)工作支出安排金額", "=", "28.8", "萬元", None),
-        ("質(zhì)量指標(biāo)", "業(yè)務(wù)工作支出到位率", "=", "100", "%", None),
-        ("成本指標(biāo)", "社會(huì)成本指標(biāo)", "=", "100", "%", None),
+        ("数量指标", "业务工作支出安排金额", "=", "28.8", "万元", None),
+        ("质量指标", "业务工作支出到位率", "=", "100", "%", None),
+        ("成本指标", "社会成本指标", "=", "100", "%", None),
     ]
-    assert [r["explanation"] for r in records][2] == "該指標(biāo)主要考察總成本控制情況"
+    # values are clean (simplified, no mirror pinyin); what was printed is each field's raw text
+    assert [r["explanation"] for r in records][2] == "该指标主要考察总成本控制情况"
+    assert records[2]["fields"]["explanation"]["raw"] == "該指標(biāo)主要考察總成本控制情況"
     assert all(r["remark"] is None for r in records)
 
 

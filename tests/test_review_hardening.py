@@ -223,17 +223,17 @@ def test_a_source_whose_name_is_not_utf8_is_found_by_its_printable_name(tmp_path
 
 
 def test_the_item_detail_carries_the_project_and_kind_the_screen_shows(tmp_path):
-    """Schema 2's fields reach the review screen: a real project table's flagged field comes with
+    """Schema 2's fields reach the review screen: a real self-evaluation's flagged field comes with
     its record's kind and project (review.js shows them under the row)."""
     from jixiao.pipeline import convert
     from jixiao.review.app import create_app
 
-    source = ROOT / "samples" / "real" / "39-nanyue-fupin-2018.txt"
+    source = ROOT / "samples" / "real" / "51-licheng-wenhuaguan-2019.txt"  # a row flagged for its fit
     out = tmp_path / "out"
     convert([str(source)], out, memory=None, cache=False)
     clerk = Clerk(create_app(out, memory=tmp_path / "m.sqlite", reviewer="anna", source_roots=[ROOT]))
     item = next(i for i in clerk.items(status="open")["items"] if i["row"] is not None)
     detail = clerk.client.get(f"/api/items/{item['id']}").get_json()
     context = detail["row_context"]
-    assert context["kind"] == "project"
-    assert context["project"] == "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"
+    assert context["kind"] == "self_evaluation"
+    assert context["project"] == "商品和服务支出"

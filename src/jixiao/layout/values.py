@@ -62,7 +62,7 @@ def strip_score_range(text: str) -> tuple[str, Optional[str]]:
 # '(必填硬性指标)'), an ordinal before it ('一、', '(一)', '1.'), 类 before 指标 (产出类指标), 预期/项目 before
 # it (预期产出指标), 值 instead of 指标 (产出值), or the bare stem (产出, 数量).
 _LEVEL_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
-_LEVEL_SUFFIX = re.compile(r"(?:类指标|类|指标值|值|指标)$")
+_LEVEL_SUFFIX = re.compile(r"(?:类指标|类|指标值|值|指标|目标)$")
 
 
 def _level_stem(text: str, bare_stem: bool) -> str:
@@ -131,7 +131,13 @@ def _level2_in(digest: str, text: str, bare_stem: bool) -> Optional[str]:
     if bare in own:
         return vocabulary.categories.get(own[bare]) or own[bare]
     stem = _level_stem(text, bare_stem)
-    return _national_by_stem(stem, names) if stem else None
+    if not stem:
+        return None
+    found = _national_by_stem(stem, names)
+    if found is None and 3 <= len(stem) <= 6:
+        # the form's own words around a national stem (产出数量, 项目质量): the group it ends with
+        found = next((n for n in sorted(names, key=len, reverse=True) if len(n) >= 4 and stem.endswith(n[:-2])), None)
+    return found
 
 
 def level2_name(text: str, *, bare_stem: bool = True) -> Optional[str]:

@@ -10,6 +10,7 @@ operators, units) in ``vocabulary.py``.
 
 from .filing import (
     ADDED_RECORD_FIELDS,
+    NATIONAL_FIELDS,
     DOCUMENT_KINDS,
     NUMBER_FIELDS,
     RECORD_DETAIL_FIELDS,
@@ -55,7 +56,7 @@ from .grid import Extracted, Grid, GridCell
 from .report import ColumnReport, DroppedRow, ReadingReport, SkippedTable, TableReport
 
 __all__ = [
-    "ADDED_RECORD_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
+    "ADDED_RECORD_FIELDS", "NATIONAL_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
     "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",

@@ -78,6 +78,8 @@ RECORD_TEXT_FIELDS = INDICATOR_COLUMNS + ("explanation", "scoring_rule", "remark
 """Fields of a record that carry per-field repair information (``Record.fields``)."""
 ADDED_RECORD_FIELDS = ("project", "weight", "direction", "actual", "points", "deviation")
 """Record fields added in schema version 2 (project tables, budget-system exports, self-evaluations)."""
+NATIONAL_FIELDS = ("national_level1", "national_level2")
+"""Record fields added in schema version 3: the national groups the printed 一级/二级 names belong to."""
 NUMBER_FIELDS = ("score", "weight", "points")
 RECORD_DETAIL_FIELDS = RECORD_TEXT_FIELDS + ("score",) + ADDED_RECORD_FIELDS
 """Every field with an entry in ``Record.fields``, in order."""
@@ -87,7 +89,9 @@ SCHEMA_VERSION = "3"
 """The output contract's version, written into every JSON Schema and the Parquet metadata.
 1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
 deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
-``unrelated``. 3: filings gain ``report`` (the reading report); the manifest gains ``vocabulary``. Fields are only ever added,
+``unrelated``. 3: filings gain ``report`` (the reading report); the manifest gains ``vocabulary``; records gain
+``national_level1`` and ``national_level2`` (CSV, Parquet and XLSX append them); each field's ``raw`` is
+the cell as printed and its value the clean one. Fields are only ever added,
 never renamed."""
 
 
@@ -127,6 +131,14 @@ class Cell(_Model):
         "dump, text touching the bbox edge in a PDF): its end may be clipped. None = unknown",
     )
     ocr_confidence: Optional[float] = Field(None, description="mean OCR confidence, 0-1")
+    raw: Optional[str] = Field(None, description="the cell as printed, when the reader cut or cleaned it "
+                               "(``text`` is then the value read from it); None: ``text`` is as printed")
+
+    def retext(self, text: str) -> "Cell":
+        """This cell holding ``text`` instead, the printed text kept as ``raw``."""
+        if text == self.text:
+            return self
+        return self.model_copy(update={"text": text, "raw": self.raw if self.raw is not None else self.text})
 
 
 class Row(_Model):
@@ -136,6 +148,8 @@ class Row(_Model):
     cells: dict[str, Cell]
     fit: Optional[float] = Field(None, ge=0.0, le=1.0, description="how well the row's cells fitted their "
                                  "columns, 0-1 (the reader's); None when not measured")
+    flags: list[str] = Field(default_factory=list, description="what the reader found suspect in the row as a "
+                             "whole (low_row_fit); the record's 三级指标 field carries them for review")
 
 
 class Fragment(_Model):
@@ -280,6 +294,10 @@ class Record(_Model):
     actual: Optional[str] = Field(None, description="实际完成值 (self-evaluations)")
     points: Optional[Union[int, float]] = Field(None, description="得分: the points obtained (self-evaluations)")
     deviation: Optional[str] = Field(None, description="偏差原因分析及改进措施 (self-evaluations)")
+    national_level1: Optional[str] = Field(None, description="the national 一级 group (产出指标, 效益指标, 满意度指标, "
+                                           "成本指标) the printed 一级 and 二级 belong to; null when they map to none")
+    national_level2: Optional[str] = Field(None, description="the national 二级 group (数量指标 …) the printed 二级 "
+                                           "belongs to; null when it maps to none")
 
 
 class HeaderValue(_Model):

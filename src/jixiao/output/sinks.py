@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
-from ..model import ADDED_RECORD_FIELDS, RECORD_TEXT_FIELDS, needs_review
+from ..model import ADDED_RECORD_FIELDS, NATIONAL_FIELDS, RECORD_TEXT_FIELDS, needs_review
 from .atomic import atomic_writer
 from .safety import csv_safe
 
@@ -129,9 +129,10 @@ class JsonlSink:
 
 CSV_COLUMNS = (
     "filing", "source", "department", "year", "row", *RECORD_TEXT_FIELDS, "score",
-    "needs_review", "flagged_fields", "kind", *ADDED_RECORD_FIELDS,
+    "needs_review", "flagged_fields", "kind", *ADDED_RECORD_FIELDS, *NATIONAL_FIELDS,
 )
-"""Columns are only ever appended (schema 2 appended kind, project, weight, direction, actual, points, deviation)."""
+"""Columns are only ever appended (schema 2 appended kind, project, weight, direction, actual, points, deviation;
+schema 3 national_level1, national_level2)."""
 
 
 def csv_row(record: dict) -> list:

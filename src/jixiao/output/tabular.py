@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Optional, Union
 
 from ..layout.vocabulary import LABELS
-from ..model import RECORD_TEXT_FIELDS, SCHEMA_VERSION, needs_review
+from ..model import NATIONAL_FIELDS, RECORD_TEXT_FIELDS, SCHEMA_VERSION, needs_review
 from .safety import runs_as_formula, xlsx_text
 
 ROW_GROUP = 10_000
@@ -42,6 +42,7 @@ def parquet_schema():
     columns += [("kind", pa.string()), ("project", pa.string()), ("weight", pa.float64()),
                 ("direction", pa.string()), ("actual", pa.string()), ("points", pa.float64()),
                 ("deviation", pa.string())]
+    columns += [(name, pa.string()) for name in NATIONAL_FIELDS]  # schema 3
     return pa.schema(columns, metadata={b"jixiao.fields": b"JSON object per record, as in records.jsonl",
                                         b"jixiao.schema_version": SCHEMA_VERSION.encode()})
 
@@ -91,10 +92,12 @@ XLSX_WIDTHS: tuple[tuple[str, int], ...] = (
     ("explanation", 48), ("scoring_rule", 40), ("score", 7), ("remark", 16), ("kind", 10), ("project", 24),
     ("weight", 7), ("direction", 8), ("actual", 12), ("points", 7), ("deviation", 30),
     ("needs_review", 8), ("flagged_fields", 18), ("source", 30), ("filing", 18),
+    ("national_level1", 12), ("national_level2", 14),
 )
 WORKBOOK_LABELS: dict[str, str] = {
     "department": "部门", "year": "年度", "row": "序号", "kind": "表类型", "weight": "权重",
     "needs_review": "需复核", "flagged_fields": "存疑字段", "source": "来源文件", "filing": "申报编号",
+    "national_level1": "全国一级指标", "national_level2": "全国二级指标",
 }
 XLSX_COLUMNS: tuple[tuple[str, str, int], ...] = tuple(
     (key, LABELS.get(key) or WORKBOOK_LABELS[key], width) for key, width in XLSX_WIDTHS)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..layout.taxonomy import ALL_LEVEL2, LEVEL2_BY_LEVEL1
+from ..layout.values import level1_category, level2_name
 from ..repair.filing import RepairedFiling
 from ..model import (
     ErrorItem,
@@ -58,72 +60,92 @@ def _number(field: RepairedField, name: str = "score") -> tuple[Optional[float],
 def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
     """Make the FilingResult, with its records, for one extracted and repaired filing."""
     errors = list(filing.errors)
-    source = filing.source
     indicator_rows = repaired.rows.get(FragmentKind.INDICATORS)
     if not indicator_rows:
         errors.append(ErrorItem(component="join", message=(
-            f"{source}: no indicator rows (一级指标 fragment "
+            f"{filing.source}: no indicator rows (一级指标 fragment "
             f"{'is empty' if indicator_rows is not None else 'not found'}); no records can be made")))
         return _result(filing, repaired, [], errors, FilingStatus.FAILED, {})
-
-    counts = {kind: len(repaired.rows[kind]) for kind in FragmentKind if kind in repaired.rows}
     split = filing.layout == "split_fragments"
     # a single table has no fragments to miss: the fields it has no column for are absent
     missing = [kind for kind in FragmentKind if kind not in repaired.rows] if split else []
     for kind in missing:
-        errors.append(ErrorItem(component="join", message=f"{source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
-    mismatched = len(set(counts.values())) > 1
-    unaligned: dict[str, list[Optional[str]]] = {}
-    if mismatched:
-        described = ", ".join(f"{kind.value} {count}" for kind, count in counts.items())
-        errors.append(ErrorItem(component="join", message=(
-            f"{source}: the fragments have different row counts ({described}); rows are not "
-            "zipped, so only the indicator columns are filled and the other cells are kept unaligned")))
-        for kind, rows in repaired.rows.items():
-            if kind is not FragmentKind.INDICATORS:
-                column = "explanation" if kind is FragmentKind.EXPLANATIONS else "scoring_rule"
-                unaligned[kind.value] = [row[column].raw for row in rows]
-
-    document_kind = filing.document_kind or "department"
-    project_field = _project_field(filing)
-    records = []
-    for position, indicator in enumerate(indicator_rows):
-        fields: dict[str, RepairedField] = dict(indicator)
-        for kind in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING):
-            rows = repaired.rows.get(kind)
-            if rows is not None and not mismatched:
-                fields.update(rows[position])
-        if "project" not in fields and project_field is not None:
-            fields["project"] = project_field  # the filing's project, when the row names none of its own
-        for name in RECORD_DETAIL_FIELDS:
-            added = name not in RECORD_TEXT_FIELDS and name != "score"
-            if split and name not in fields:
-                # the seed's split layout has no columns for the fields added in schema 2
-                fields[name] = _absent_field() if added else _missing_field()
-            elif not split and name not in filing.columns and (name not in fields or fields[name].value is None) \
-                    and not (name == "project" and project_field is not None):
-                fields[name] = _absent_field()
-            elif name not in fields:
-                fields[name] = RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
-        numbers = {}
-        for name in NUMBER_FIELDS:
-            numbers[name], fields[name] = _number(fields[name], name)
-        fields = {name: fields[name] for name in RECORD_DETAIL_FIELDS}
-        records.append(Record(
-            filing=filing.filing, source=source, department=repaired.department, year=filing.year,
-            row=position + 1,
-            **{name: fields[name].value for name in RECORD_TEXT_FIELDS},
-            score=numbers["score"],
-            needs_review=any(f.needs_review for f in fields.values()),
-            fields=fields,
-            kind=document_kind, project=fields["project"].value, weight=numbers["weight"],
-            direction=fields["direction"].value, actual=fields["actual"].value, points=numbers["points"],
-            deviation=fields["deviation"].value,
-        ))
-
+        errors.append(ErrorItem(component="join",
+                                message=f"{filing.source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
+    unaligned = _unaligned(filing, repaired, errors)
+    mismatched = bool(unaligned) or len({len(rows) for rows in repaired.rows.values()}) > 1
+    records = [_record(filing, repaired, position, indicator, mismatched=mismatched, split=split)
+               for position, indicator in enumerate(indicator_rows)]
     serious = any(e.severity is Severity.ERROR for e in errors)
     status = FilingStatus.PARTIAL if serious or missing or mismatched else FilingStatus.OK
     return _result(filing, repaired, records, errors, status, unaligned)
+
+
+def _unaligned(filing: Filing, repaired: RepairedFiling, errors: list[ErrorItem]) -> dict[str, list[Optional[str]]]:
+    """When the fragments' row counts disagree nobody can tell which row is missing: the raw cells of the
+    other fragments are kept unaligned (and the error says so); rows are never shifted."""
+    counts = {kind: len(repaired.rows[kind]) for kind in FragmentKind if kind in repaired.rows}
+    if len(set(counts.values())) <= 1:
+        return {}
+    described = ", ".join(f"{kind.value} {count}" for kind, count in counts.items())
+    errors.append(ErrorItem(component="join", message=(
+        f"{filing.source}: the fragments have different row counts ({described}); rows are not "
+        "zipped, so only the indicator columns are filled and the other cells are kept unaligned")))
+    unaligned: dict[str, list[Optional[str]]] = {}
+    for kind, rows in repaired.rows.items():
+        if kind is not FragmentKind.INDICATORS:
+            column = "explanation" if kind is FragmentKind.EXPLANATIONS else "scoring_rule"
+            unaligned[kind.value] = [row[column].raw for row in rows]
+    return unaligned
+
+
+def _row_fields(filing: Filing, repaired: RepairedFiling, position: int, indicator: dict[str, RepairedField],
+                *, mismatched: bool, split: bool) -> dict[str, RepairedField]:
+    """Every detail field of one record: the indicator row's, the other fragments' row of the same
+    position, the filing's project, and the fields the layout has no column for (absent or missing)."""
+    fields: dict[str, RepairedField] = dict(indicator)
+    row_flags = row_flags_of(filing, position)
+    if row_flags and "level3" in fields:
+        fields["level3"] = fields["level3"].model_copy(update={"flags": [*fields["level3"].flags, *row_flags]})
+    for kind in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING):
+        rows = repaired.rows.get(kind)
+        if rows is not None and not mismatched:
+            fields.update(rows[position])
+    project_field = _project_field(filing)
+    if "project" not in fields and project_field is not None:
+        fields["project"] = project_field  # the filing's project, when the row names none of its own
+    for name in RECORD_DETAIL_FIELDS:
+        added = name not in RECORD_TEXT_FIELDS and name != "score"
+        if split and name not in fields:
+            # the seed's split layout has no columns for the fields added in schema 2
+            fields[name] = _absent_field() if added else _missing_field()
+        elif not split and name not in filing.columns and (name not in fields or fields[name].value is None) \
+                and not (name == "project" and project_field is not None):
+            fields[name] = _absent_field()
+        elif name not in fields:
+            fields[name] = RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
+    return fields
+
+
+def _record(filing: Filing, repaired: RepairedFiling, position: int, indicator: dict[str, RepairedField],
+            *, mismatched: bool, split: bool) -> Record:
+    fields = _row_fields(filing, repaired, position, indicator, mismatched=mismatched, split=split)
+    numbers = {}
+    for name in NUMBER_FIELDS:
+        numbers[name], fields[name] = _number(fields[name], name)
+    fields = {name: fields[name] for name in RECORD_DETAIL_FIELDS}
+    return Record(
+        filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
+        row=position + 1,
+        **{name: fields[name].value for name in RECORD_TEXT_FIELDS},
+        score=numbers["score"],
+        needs_review=any(f.needs_review for f in fields.values()),
+        fields=fields,
+        kind=filing.document_kind or "department", project=fields["project"].value, weight=numbers["weight"],
+        direction=fields["direction"].value, actual=fields["actual"].value, points=numbers["points"],
+        deviation=fields["deviation"].value,
+        **national_groups(fields["level1"].value, fields["level2"].value),
+    )
 
 
 def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], errors: list[ErrorItem],
@@ -138,6 +160,26 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         budget=list(filing.budget), period=filing.period.text.strip() or None if filing.period is not None else None,
         report=filing.report,
     )
+
+
+def row_flags_of(filing: Filing, position: int) -> list[str]:
+    """What the reader found suspect in an indicator row as a whole (a row that fits its columns badly)."""
+    fragment = filing.fragments.get(FragmentKind.INDICATORS)
+    if fragment is None or position >= len(fragment.rows):
+        return []
+    return list(fragment.rows[position].flags)
+
+
+def national_groups(level1: Optional[str], level2: Optional[str]) -> dict[str, Optional[str]]:
+    """The national 一级/二级 groups the printed names belong to (产出类指标 → 产出指标, 数量 → 数量指标; a
+    二级 of the national taxonomy names its 一级 where the printed 一级 maps to none)."""
+    national2 = level2_name(level2) if level2 else None
+    national2 = national2 if national2 in ALL_LEVEL2 else None
+    national1 = level1_category(level1) if level1 else None
+    if national2 is not None and (national1 is None or national2 not in LEVEL2_BY_LEVEL1.get(national1, ())):
+        owners = [l1 for l1, l2s in LEVEL2_BY_LEVEL1.items() if national2 in l2s]
+        national1 = national1 if national1 in owners else (owners[0] if len(owners) == 1 else national1)
+    return {"national_level1": national1, "national_level2": national2}
 
 
 def _project_field(filing: Filing) -> Optional[RepairedField]:

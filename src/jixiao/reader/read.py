@@ -30,6 +30,7 @@ from ..model import (
     SkippedTable,
     TableReport,
 )
+from ..layout.clean import clean_text
 from ..layout.vocabulary import normalise
 from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
@@ -37,7 +38,7 @@ from .header import Header, _describe, _understood as understood, find_header, n
 from .roles import assign_roles
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
-from .values import split_targets
+from .values import clean_rows, split_targets
 
 
 @dataclass
@@ -70,6 +71,7 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
             skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=reason))
             continue
         split_targets(reading.rows, header.fields)
+        clean_rows(reading.rows)
         if _repeats(tables, reading):
             skipped.append(SkippedTable(name=grid.name, form=grid.form,
                                         reason="the same rows as a table read before it"))
@@ -124,6 +126,7 @@ def read_layout(extracted: Extracted) -> Filing:
                     encoding=extracted.encoding, errors=list(extracted.errors), year=None,
                     layout=f"table/{first.grid.form}")
     _header_block(first.grid, first.rows, first.header, filing, _around(extracted, first.grid, first.header))
+    _clean_block(filing)
     first.project = filing.project
     for table in tables[1:]:
         table.project = _project_of(extracted, table)
@@ -147,7 +150,18 @@ def _project_of(extracted: Extracted, table: TableRead) -> Optional[Cell]:
     """The project named in the header block above a table (a workbook with one project per sheet)."""
     scratch = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route)
     _header_block(table.grid, table.rows, table.header, scratch, _around(extracted, table.grid, table.header))
+    _clean_block(scratch)
     return scratch.project
+
+
+def _clean_block(filing: Filing) -> None:
+    """The header block's names in simplified characters, without a mirror's pinyin (raw kept)."""
+    for name in ("department", "project", "period"):
+        cell = getattr(filing, name)
+        if cell is not None:
+            setattr(filing, name, cell.retext(clean_text(cell.text)))
+    for item in filing.goals:
+        item.cell = item.cell.retext(clean_text(item.cell.text))
 
 
 def _all_rows(tables: list[TableRead]) -> list[Row]:

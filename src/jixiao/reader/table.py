@@ -364,57 +364,82 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
     """Carry merged 一级/二级 down, read section rows, and keep a row only when it is an indicator.
     Returns what the row was: record, empty (a template row left blank), run_together, or note
     (a sentence, a numbered name left blank, a row above the first group: no record, no error)."""
+    _carry_groups(cells, carry)
+    outcome = _not_a_record(cells, carry, names)
+    if outcome is not None:
+        return outcome
+    _infer_level1(carry)
+    row = _completed(cells, carry)
+    flags = ["low_row_fit"] if fit < settings_in_force().low_fit else []
+    reading.rows.append(Row(index=len(reading.rows) + 1, cells=row, fit=round(fit, 3), flags=flags))
+    return "record"
+
+
+def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> None:
+    """A printed 一级, 二级 or project covers the rows below it until the next one is printed."""
     level1 = cells.get("level1")
     if level1 is not None:
         name, _range = strip_score_range(level1.text)
         same = carry["level1"] is not None and normalise(carry["level1"].text) == normalise(name)
-        carry["level1"] = level1.model_copy(update={"text": name})
+        carry["level1"] = level1.retext(name)
         if not same:  # the same 一级 printed again (a new page of one merged cell) keeps its 二级
             carry["level2"] = None
     if cells.get("project") is not None:
         carry["project"] = cells["project"]  # a merged 项目名称 cell covers the rows below it
     level2 = cells.get("level2")
     if level2 is not None:
-        carry["level2"] = level2.model_copy(update={"text": strip_score_range(level2.text)[0]})
+        carry["level2"] = level2.retext(strip_score_range(level2.text)[0])
+
+
+def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], names: list[str]) -> Optional[str]:
+    """What a row that makes no record is (note, empty, run_together), or None for an indicator row."""
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
-    if has_indicator and "level3" in cells and _NOTE.search(cells["level3"].text) and all(
+    if not has_indicator:
+        return "empty" if "level1" in cells or "level2" in cells else "note"
+    level3 = cells.get("level3")
+    if level3 is not None and _NOTE.search(level3.text) and all(
             _NOTE.search(cell.text) for name, cell in cells.items() if name in _VALUE_FIELDS):
         return "note"  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…')
-    if has_indicator and "level3" in cells and _BARE_NUMBERING.match(cells["level3"].text):
+    if level3 is not None and _BARE_NUMBERING.match(level3.text):
         return "empty"  # '指标2' and nothing else: a template row the filer left blank
-    if has_indicator and _not_applicable(cells):
+    if _not_applicable(cells):
         return "empty"  # 不适用 | 不适用 | 不适用: the template's row for a group the project has nothing in
-    if has_indicator and _run_together(cells):
+    if _run_together(cells):
         return "run_together"  # several rows' cells in one: no record rather than a wrong one
     grouped = "level1" in names or "level2" in names
-    if has_indicator and grouped and carry["level1"] is None and carry["level2"] is None:
+    if grouped and carry["level1"] is None and carry["level2"] is None:
         return "note"  # above the first 一级/二级 group of a table that has them: not an indicator row
-    if not has_indicator:
-        return "empty" if level1 is not None or level2 is not None else "note"
-    # no 一级 printed (its merged cell came out blank): the 二级 says which group the row is in. A 一级
-    # found so is found again at each 二级 (not carried past it, as a printed one is): a table whose 产出
-    # and 效益 cells are both blank gives 经济效益指标 the 效益指标 its name belongs to
+    return None
+
+
+def _infer_level1(carry: dict[str, Optional[Cell]]) -> None:
+    """No 一级 printed (its merged cell came out blank): the 二级 says which group the row is in. A 一级
+    found so is found again at each 二级 (not carried past it, as a printed one is): a table whose 产出
+    and 效益 cells are both blank gives 经济效益指标 the 效益指标 its name belongs to."""
+    level2 = carry["level2"]
     inferred = carry["level1"] is not None and carry["level1"] is carry.get("inferred")
-    if (carry["level1"] is None or inferred) and carry["level2"] is not None:
-        owner = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items()
-                      if normalise(carry["level2"].text) in l2s), None)
+    if (carry["level1"] is None or inferred) and level2 is not None:
+        owner = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items() if normalise(level2.text) in l2s), None)
         if owner and (carry["level1"] is None or carry["level1"].text != owner):
-            carry["level1"] = carry["inferred"] = carry["level2"].model_copy(update={"text": owner})
+            carry["level1"] = carry["inferred"] = level2.model_copy(update={"text": owner, "raw": None})
+
+
+def _completed(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> dict[str, Cell]:
+    """An indicator row's cells with the groups and project it is under, and no numbering in its name."""
     row = dict(cells)
     numbered = _NUMBERING.match(row["level3"].text) if "level3" in row else None
     if numbered:  # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)
-        row["level3"] = row["level3"].model_copy(update={"text": row["level3"].text[numbered.end():]})
+        row["level3"] = row["level3"].retext(row["level3"].text[numbered.end():])
     for name in ("level1", "level2"):
         if name in row:
-            row[name] = row[name].model_copy(update={"text": strip_score_range(row[name].text)[0]})
+            row[name] = row[name].retext(strip_score_range(row[name].text)[0])
         carried = carry[name]
         if name not in row and carried is not None:
             row[name] = carried
     if "project" not in row and carry["project"] is not None:
         row["project"] = carry["project"]
-    reading.rows.append(Row(index=len(reading.rows) + 1, cells=row, fit=round(fit, 3)))
-    return "record"
+    return row
 
 
 def _not_applicable(cells: dict[str, Cell]) -> bool:

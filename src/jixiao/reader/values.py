@@ -7,6 +7,7 @@ put back; 定性/定量 in 指标值类型 yields to the comparison the value pr
 
 from __future__ import annotations
 
+from ..layout.clean import clean_group, clean_name, clean_text
 from ..layout.values import DIRECTIONS, is_empty, operator_of, split_value
 from ..layout.vocabulary import normalise
 from ..model import Row
@@ -40,25 +41,43 @@ def split_targets(rows: list[Row], names: list[str]) -> None:
         if operator is not None and normalise(operator.text) in ("定性", "定量") and split.operator in _COMPARISONS:
             # 指标值类型 定性/定量 says what kind of value it is, not how it compares: a value printed
             # with its own comparison ('95%以上', '大于90%') is read by that comparison
-            operator = operator.model_copy(update={"text": split.operator})
+            operator = operator.retext(split.operator)
             cells["operator"] = operator
             op_value = split.operator
         if operator is None or is_empty(operator.text):
             if split.operator:
-                cells["operator"] = target.model_copy(update={"text": split.operator})
+                cells["operator"] = target.retext(split.operator)
         elif op_value == "定性" or op_value is None:
             pass
         if split.target is not None:
             if op_value == "定性":
                 pass
             else:
-                cells["target"] = target.model_copy(update={"text": split.target})
+                cells["target"] = target.retext(split.target)
         elif split.unit:
             del cells["target"]  # the cell holds only a unit: no target was filled in (the unit is kept below)
         if split.unit and ("unit" not in cells or is_empty(cells["unit"].text)
                            or normalise(cells["unit"].text) != normalise(split.unit)):
             # the value's own unit is the target's, even where the unit column says otherwise
             # (28.8萬元 over a unit cell of %): the filer's slip is in the column, not the value
-            cells["unit"] = target.model_copy(update={"text": split.unit})
+            cells["unit"] = target.retext(split.unit)
         if "operator" in cells and operator is not None and op_value:
-            cells["operator"] = operator.model_copy(update={"text": op_value})
+            cells["operator"] = operator.retext(op_value)
+
+
+_GROUPS = ("level1", "level2")
+_NUMBERS = ("score", "weight", "points")
+
+
+def clean_rows(rows: list[Row]) -> None:
+    """The last step: each cell's value clean for downstream systems (simplified characters, no mirror
+    pinyin, no template hints, ★ marks or numbering; see :mod:`jixiao.layout.clean`), what was printed
+    kept as the cell's raw text."""
+    for row in rows:
+        for name, cell in list(row.cells.items()):
+            if name in _NUMBERS:
+                continue
+            clean = clean_group if name in _GROUPS else clean_name if name == "level3" else clean_text
+            text = clean(cell.text)
+            if text or not cell.text.strip():
+                row.cells[name] = cell.retext(text)

@@ -144,13 +144,22 @@ def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.
                     repaired[name] = (free_text(cell, row_field_name(kind, row.index, name))
                                       if name in FREE_TEXT_FIELDS
                                       else _ocr_checked(repair_plain(cell), cell))
-            repaired_rows.append(repaired)
+            repaired_rows.append(_as_printed(repaired, cells))
         rows[kind] = repaired_rows
 
     return RepairedFiling(department=group, duties=duties, goals=goals, rows=rows)
 
 
 LOW_OCR_CONFIDENCE = 0.8
+
+
+def _as_printed(repaired: dict[str, RepairedField], cells: dict[str, Cell]) -> dict[str, RepairedField]:
+    """Each field's raw text is the cell as printed, where the reader cut or cleaned the cell's text
+    (the clean text is what repair worked on)."""
+    for name, cell in cells.items():
+        if cell.raw is not None and name in repaired:
+            repaired[name] = repaired[name].model_copy(update={"raw": cell.raw})
+    return repaired
 
 
 def _with_ocr_confidence(field_: RepairedField, cell: Cell) -> RepairedField:
@@ -184,7 +193,8 @@ def _header_value(item: HeaderItem, kind: str, position: int, free_text, label_o
         # the label itself was damaged ("（十 ）", "目 4"): its number follows from the sequence
         evidence.insert(0, Evidence(kind="numbering", field=header_field_name(kind, position), text=label))
     return HeaderValue(
-        label=label, number=item.number, text=repaired.value, raw=item.cell.text,
+        label=label, number=item.number, text=repaired.value,
+        raw=item.cell.raw if item.cell.raw is not None else item.cell.text,
         status=repaired.status, confidence=repaired.confidence, evidence=evidence,
         flags=repaired.flags, provenance=item.cell.provenance,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..layout.values import level1_name, level2_name
 from ..model import Cell, Evidence, FieldStatus, RepairedField
 from ..layout.taxonomy import (
     ALL_LEVEL2,
@@ -44,10 +45,20 @@ def _from_vocabulary(cell: Cell, vocabulary: tuple[str, ...], name: str, *, min_
     )
 
 
+def _known(field: RepairedField, cell: Cell, known: Optional[str]) -> RepairedField:
+    """A name the layout vocabulary reads as a group (产出, 项目完成指标, 产出类指标: the form's own words for
+    a national group, or a group the user's vocabulary lists) is no unknown name: kept as printed,
+    with nothing for a clerk to check."""
+    if not field.flags or known is None:
+        return field
+    return RepairedField(value=cell.text.strip(), raw=cell.text, status=FieldStatus.INTACT, confidence=1.0,
+                         provenance=cell.provenance)
+
+
 def repair_level1(cell: Optional[Cell]) -> RepairedField:
     if cell is None or is_empty_marker(cell.text):
         return _empty(cell)
-    return _from_vocabulary(cell, LEVEL1_NAMES, "level1", min_clipped=3)
+    return _known(_from_vocabulary(cell, LEVEL1_NAMES, "level1", min_clipped=3), cell, level1_name(cell.text))
 
 
 def repair_level2(cell: Optional[Cell], level1: Optional[str]) -> RepairedField:
@@ -57,7 +68,8 @@ def repair_level2(cell: Optional[Cell], level1: Optional[str]) -> RepairedField:
     field = _from_vocabulary(cell, vocabulary, "level2", min_clipped=4) if vocabulary else None
     if field is None or field.flags:
         field = _from_vocabulary(cell, ALL_LEVEL2, "level2", min_clipped=4)
-    return field
+    # a 二级 printed with a 一级's name (满意度指标 under 满意度指标) is a group name too
+    return _known(field, cell, level2_name(cell.text) or level1_name(cell.text))
 
 
 def repair_operator(cell: Optional[Cell]) -> RepairedField:
