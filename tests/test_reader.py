@@ -195,3 +195,35 @@ def test_a_workbook_with_one_project_per_sheet_gives_every_projects_rows(tmp_pat
     filing = json.loads((out / "filings.jsonl").read_text(encoding="utf-8"))
     assert [t["project"] for t in filing["report"]["tables"]] == ["社区活动经费", "阅读中心运营"]
     assert len(filing["report"]["skipped"]) == 1  # the sheet whose rows were all left empty
+
+
+# ------------------------------------------------------------------ learned layouts: a third witness
+
+from jixiao.model import LearnedLayout  # noqa: E402
+from jixiao.reader import learned  # noqa: E402
+
+TAUGHT = """| 名目 | 二级指标 | 三级指标 | 考核数 | 分值 |
+| 产出指标 | 数量指标 | 培训人次 | 500 | 10 |
+| 产出指标 | 质量指标 | 验收合格率 | 100 | 10 |
+"""
+
+
+def test_a_learned_layout_names_the_columns_the_reader_was_not_sure_of(tmp_path):
+    layout = LearnedLayout(signature=learned.signature(["名目", "二级指标", "三级指标", "考核数", "分值"]),
+                           name="taught.txt", roles={0: "level1", 1: "level3", 3: "target"})
+    with learned.using([layout]):
+        manifest, records, filing = _convert(tmp_path, "t.txt", TAUGHT)
+    columns = filing["report"]["tables"][0]["columns"]
+    assert (columns[0]["role"], columns[0]["decided_by"]) == ("level1", "learned")
+    # 二级指标 is a header the reader is sure of: the clerk did not override it, so it stays, and says so
+    assert columns[1]["role"] == "level2" and "kept" in columns[1]["note"]
+    assert [(r["level1"], r["level2"], r["level3"], r["target"]) for r in records] == [
+        ("产出指标", "数量指标", "培训人次", "500"), ("产出指标", "质量指标", "验收合格率", "100")]
+
+
+def test_a_clerks_override_wins_over_the_header_for_that_column_only():
+    columns = [Column(spec_named("level2"), "二级指标", decided_by="header"), Column(spec_named("level3"), "三级指标")]
+    layout = LearnedLayout(signature="x", name="n", roles={0: "level1", 1: None}, overrides=[0])
+    out = learned.apply(columns, layout)
+    assert out[0].spec.name == "level1" and out[0].decided_by == "learned"
+    assert out[1].spec.name == "level3" and "kept" in out[1].note

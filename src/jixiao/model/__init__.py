@@ -53,7 +53,7 @@ from .errors import (
     UnreadableFormat,
 )
 from .grid import Extracted, Grid, GridCell
-from .report import ColumnReport, DroppedRow, ReadingReport, SkippedTable, TableReport
+from .report import ColumnReport, DroppedRow, LearnedLayout, ReadingReport, SkippedTable, TableReport
 
 __all__ = [
     "ADDED_RECORD_FIELDS", "NATIONAL_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
@@ -64,5 +64,5 @@ __all__ = [
     "filing_needs_review", "needs_review",
     "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",
     "UnreadableFormat",
-    "ColumnReport", "DroppedRow", "ReadingReport", "SkippedTable", "TableReport",
+    "ColumnReport", "DroppedRow", "LearnedLayout", "ReadingReport", "SkippedTable", "TableReport",
 ]

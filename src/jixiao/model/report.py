@@ -83,3 +83,19 @@ class ReadingReport(_Model):
     @property
     def rows_dropped(self) -> int:
         return sum(len(table.rows_dropped) for table in self.tables)
+
+
+class LearnedLayout(_Model):
+    """A clerk's mapping of a table's columns to roles, remembered for every table with the same header.
+
+    It is a witness, not an override: it gives a role to a column the reader is not sure of, and a
+    column the reader is sure of keeps its role unless the clerk said so for that column
+    (``overrides``); a disagreement is reported on the column."""
+
+    signature: str = Field(description="the header's normalised cells joined by '|' (see jixiao.reader.learned)")
+    name: str = Field(description="a name for clerks: the filing it was taught on, or one they gave")
+    roles: dict[int, Optional[str]] = Field(description="column index → role (a field name; null: no field)")
+    overrides: list[int] = Field(default_factory=list, description="columns whose role the clerk set against the "
+                                 "reader's own reading of the header: these win over it")
+    reviewer: Optional[str] = None
+    decided_at: Optional[str] = None

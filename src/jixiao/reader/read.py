@@ -35,6 +35,7 @@ from ..layout.vocabulary import normalise
 from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
 from .header import Header, _describe, _understood as understood, find_header, not_understood
+from . import learned
 from .roles import assign_roles
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
@@ -90,6 +91,10 @@ def read_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableRead
         # 指标 over the names, or 绩效指标 over a block label: when the header is not understood with it
         # as a block label, the column is read as one whose role its cells tell
         header = replace(header, columns=[replace(c, row_label=False) if c.row_label else c for c in header.columns])
+    layout = learned.find(c.header for c in header.columns)
+    if layout is not None:  # a clerk's roles for this very header: a witness before the cells are asked
+        header = replace(header, columns=learned.apply(header.columns, layout))
+        header.understood = understood([c.spec.name for c in header.columns if c.spec])
     reading = read_table(grid, rows, header)
     columns = assign_roles(header.columns, reading.column_texts, from_cells=settings.role_from_cells,
                            override=settings.role_override, min_rows=settings.headerless_min_rows)

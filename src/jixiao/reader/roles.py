@@ -177,7 +177,8 @@ def assign_roles(columns: list[Column], texts: dict[int, list[str]], *, from_cel
 
 def _confirm_headers(columns: list[Column], scored: dict[int, dict[str, float]]) -> None:
     for k, column in enumerate(columns):
-        if column.spec is not None and k in scored and scored[k].get(column.spec.name, 0) >= 0.5:
+        if column.decided_by == "header" and column.spec is not None and k in scored \
+                and scored[k].get(column.spec.name, 0) >= 0.5:
             column.decided_by, column.score = "header+cells", max(column.score, scored[k][column.spec.name])
 
 
@@ -185,7 +186,7 @@ def _override_headers(columns: list[Column], scored: dict[int, dict[str, float]]
     """A header name its cells plainly contradict yields to the role the cells are sure of."""
     for k, column in enumerate(columns):
         if column.spec is None or k not in scored or column.decided_by == "learned":
-            continue
+            continue  # a clerk's role is not overruled by the cells
         said = column.spec.name
         if scored[k].get(said, 0.0) >= 0.2 or said not in _ROLES:
             continue
@@ -203,8 +204,9 @@ def _fill_unknown(columns: list[Column], scored: dict[int, dict[str, float]], fr
         taken = _taken(columns)
         candidates = []
         for k, column in enumerate(columns):
-            if column.spec is not None or column.shadow is not None or k not in scored:
-                continue
+            if column.spec is not None or column.shadow is not None or k not in scored \
+                    or column.decided_by == "learned":
+                continue  # a clerk's 'no field' stands
             role, score = _best(scored[k], taken)
             if role is not None and score >= from_cells:
                 candidates.append((score, -k, k, role))
