@@ -146,7 +146,7 @@ def test_combined_values_split_as_real_filings_print_them():
     def split_value(text, **kw):
         return astuple(split_parts(text, **kw))
 
-    assert split_value("2023年底") == ("=", "2023年底", None)  # a date: 年底 is no unit
+    assert split_value("2023年底") == ("定性", "2023年底", None)  # a deadline, read as written: 年底 is no unit
     assert split_value("3000元/平方米", has_unit_column=True) == ("=", "3000", "元/平方米")
     assert split_value("28.8萬元", has_unit_column=True) == ("=", "28.8", "萬元")  # recognised simplified, kept
     assert split_value("≥100百分比", has_unit_column=True) == ("≥", "100", "百分比")

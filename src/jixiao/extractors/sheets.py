@@ -77,13 +77,23 @@ def display(value: Any, number_format: Optional[str]) -> str:
     return f"{prefix}{text}{'%' if percent else ''}{suffix}"
 
 
+def _lines(value: Any) -> Optional[list[str]]:
+    """A text value's lines, when it holds several (Alt+Enter in Excel)."""
+    if not isinstance(value, str) or "\n" not in value:
+        return None
+    lines = [join_lines(part) for part in value.split("\n")]
+    lines = [line for line in lines if line]
+    return lines if len(lines) > 1 else None
+
+
 def _grid(source: str, form: str, sheet_no: int, name: str,
-          cells: Iterable[tuple[int, int, str, int, int]]) -> Optional[Grid]:
-    """cells: (0-based row, 0-based col, text, row_span, col_span)."""
+          cells: Iterable[tuple[int, int, Any, Optional[str], int, int]]) -> Optional[Grid]:
+    """cells: (0-based row, 0-based col, value, number format, row_span, col_span)."""
     out = [GridCell(text=text, row=r, col=c, row_span=rs, col_span=cs,
                     provenance=Provenance(file=source, page=sheet_no, line=r + 1),
-                    at_capacity=False)  # a spreadsheet holds the whole value, whatever the column shows
-           for r, c, text, rs, cs in cells if text]
+                    at_capacity=False,  # a spreadsheet holds the whole value, whatever the column shows
+                    lines=_lines(value))
+           for r, c, value, number_format, rs, cs in cells if (text := display(value, number_format))]
     if not out:
         return None
     rows: dict[int, list[GridCell]] = {}
@@ -122,7 +132,7 @@ def extract_xlsx(source: str, data: bytes) -> Extracted:
                     if cell.value is None:
                         continue
                     rs, cs = spans.get(key, (1, 1))
-                    yield cell.row - 1, cell.column - 1, display(cell.value, cell.number_format), rs, cs
+                    yield cell.row - 1, cell.column - 1, cell.value, cell.number_format, rs, cs
 
         grid = _grid(source, "xlsx", sheet_no, sheet.title, cells())
         if grid is not None:
@@ -170,7 +180,7 @@ def extract_xls(source: str, data: bytes) -> Extracted:
                     elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                         value = bool(value)
                     rs, cs = spans.get((r, c), (1, 1))
-                    yield r, c, display(value, number_format), rs, cs
+                    yield r, c, value, number_format, rs, cs
 
         grid = _grid(source, "xls", sheet_no + 1, sheet.name, cells())
         if grid is not None:

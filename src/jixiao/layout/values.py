@@ -28,6 +28,9 @@ _WORD_OPERATORS = {"大于等于": "≥", "不低于": "≥", "不少于": "≥"
                    "不超过": "≤", "不多于": "≤", "大于": ">", "高于": ">", "小于": "<", "低于": "<",
                    "‹=": "≤", "›=": "≥"}
 _SUFFIX_OPERATOR = re.compile(r"(以上|及以上|以内|及以下|以下)$")
+_ABOUT = re.compile(r"^约\s*\d")
+# a date or deadline: the year and month of a date, the end of a period, 'before' a date
+_DEADLINE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月(?!份?\s*[/每])|[年月]底|[年月]末|日前|之前|以前|前完成|[上下]半年")
 _SUFFIX_TO_OPERATOR = {"以上": "≥", "及以上": "≥", "以内": "≤", "及以下": "≤", "以下": "≤"}
 def _units() -> frozenset[str]:
     """The units of the vocabulary in force, in the form they are compared in."""
@@ -183,7 +186,8 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
     """Split a combined value into operator, target and unit.
 
     ``≥80M`` → (≥, 80, M); ``10辆`` → (=, 10, 辆); ``100%(历史标准)`` → (=, 100, %);
-    ``优良`` → (定性, 优良, None); ``2023.07-2024.01`` → (=, as printed, None).
+    ``优良`` → (定性, 优良, None); ``2023.07-2024.01`` → (=, as printed, None); a deadline
+    (``11月底``, ``2023年12月30日前``) → (定性, as printed, None).
     When the layout has its own unit column, only a unit from the vocabulary is
     split off the number, so a unit column can still hold the rest.
     """
@@ -191,12 +195,11 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
         return SplitValue(None, None, None)
     assert text is not None
     value = text.strip()
-    operator: Optional[str] = None
-    match = _OPERATOR_PREFIX.match(value)
-    if match:
-        token = match.group(1)
-        operator = _WORD_OPERATORS.get(token) or OPERATOR_ALIASES.get(token.replace(" ", ""))
-        value = value[match.end():].strip()
+    operator, value, whole = _leading_operator(value)
+    if whole is not None:
+        return whole
+    if operator is None and _DEADLINE.search(value):
+        return SplitValue("定性", value, None)  # 11月底, 2023年12月30日前: a deadline, read as written
     if value and is_unit(value):
         # a template's value cell left unfilled: only the unit ('公里') or a sign and the unit ('≧ %')
         return SplitValue(operator, None, UNIT_ALIASES.get(value, value))
@@ -206,25 +209,47 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
         value = value[:suffix.start()].strip()
     number = re.match(rf"^({_NUMBER})\s*(.*)$", value)
     if number:
-        rest = number.group(2).strip()
-        note = re.match(r"^(.*?)\s*([(（].*[)）])$", rest)
-        unit_part = note.group(1) if note else rest
-        if not unit_part:
-            return SplitValue(operator or "=", number.group(1), None)
-        if is_unit(unit_part) or (not has_unit_column and _looks_like_unit(unit_part)):
-            return SplitValue(operator or "=", number.group(1), UNIT_ALIASES.get(unit_part, unit_part))
-        if operator is None and re.search(r"[\u4e00-\u9fff]{4,}", rest):
-            return SplitValue("定性", value, None)  # a sentence that opens with a number: 1-6期培训结束后及时考核
-        if re.match(rf"^[-－—~～至]\s*{_NUMBER}", rest) or re.match(r"^[.．]\d", rest):
-            return SplitValue(operator or "=", value, None)  # a range or a date: as printed
-        return SplitValue(operator or "=", value, None)
+        return _number_value(operator, value, number.group(1), number.group(2).strip(), has_unit_column)
     if operator is not None:
         return SplitValue(operator, value or None, None)
     return SplitValue("定性", value, None)
 
 
+def _leading_operator(value: str) -> tuple[Optional[str], str, Optional[SplitValue]]:
+    """(operator, the rest, None) for a value that opens with a comparison (a sign, words, 约), or
+    (None, None, the whole reading) for a comparison in words over no figure (不低于上年度水平)."""
+    match = _OPERATOR_PREFIX.match(value)
+    if match:
+        token = match.group(1)
+        rest = value[match.end():].strip()
+        if token in _WORD_OPERATORS and rest and not re.match(rf"^{_NUMBER}", rest):
+            return None, value, SplitValue("定性", value, None)
+        return _WORD_OPERATORS.get(token) or OPERATOR_ALIASES.get(token.replace(" ", "")), rest, None
+    if _ABOUT.match(value):
+        return "=", value[1:].strip(), None  # 约1000元/人: about a figure is that figure
+    return None, value, None
+
+
+def _number_value(operator: Optional[str], value: str, number: str, rest: str,
+                  has_unit_column: bool) -> SplitValue:
+    """A value that opens with a number: the number and its unit, or the whole as printed."""
+    note = re.match(r"^(.*?)\s*([(（].*[)）])$", rest)
+    unit_part = note.group(1) if note else rest
+    if not unit_part:
+        return SplitValue(operator or "=", number, None)
+    if is_unit(unit_part) or (not has_unit_column and _looks_like_unit(unit_part)):
+        return SplitValue(operator or "=", number, UNIT_ALIASES.get(unit_part, unit_part))
+    if operator is None and re.search(r"[\u4e00-\u9fff]{4,}", rest):
+        return SplitValue("定性", value, None)  # a sentence that opens with a number: 1-6期培训结束后及时考核
+    return SplitValue(operator or "=", value, None)  # a range or a date: as printed
+
+
 def _looks_like_unit(text: str) -> bool:
-    """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M, /10万)."""
+    """A short tail after a number that is a measure word, not a sentence (人/天, 万元/年, M, /10万,
+    元每人每月)."""
+    per = re.fullmatch(r"((?:(?!每)[\u4e00-\u9fff%]){1,3})((?:每[\u4e00-\u9fff]{1,2}){1,3})", text)
+    if per and is_unit(per.group(1)):
+        return True  # 元每人每月: a unit and what it is per
     if re.fullmatch(r"/\d+(?:\.\d+)?[\u4e00-\u9fff]{0,2}", text):
         return True  # a rate: ≤12/10万
     if len(text) > 6 or re.search(r"\d", text) or re.fullmatch(r"[年月][\u4e00-\u9fff]+|[上下]半年", text):

@@ -31,6 +31,9 @@ class GridCell(BaseModel):
     at_capacity: Optional[bool] = Field(
         None, description="the text filled the cell: its end may be clipped. None = unknown")
     ocr_confidence: Optional[float] = Field(None, ge=0.0, le=1.0)
+    lines: Optional[list[str]] = Field(
+        None, description="the cell's lines as the source broke them, when it holds several ('服务老干部人数' / "
+        "'服务长青老龄大学学员数'): ``text`` joins them; the reader may read each line as a row of its own")
 
 
 class Grid(BaseModel):

@@ -196,16 +196,27 @@ def _misfit(reading: TableReading, grid: Grid, header: Header, cells: list[GridC
     return reading.prose >= settings_in_force().end_after_misfits
 
 
+@dataclass
+class _Walk:
+    """What reading a table's body carries from row to row."""
+
+    grid: Grid
+    header: Header
+    header_cols: list[int]
+    weighted: bool  # the score column is a budget export's 权重
+    carry: dict[str, Optional[Cell]] = field(
+        default_factory=lambda: {"level1": None, "level2": None, "project": None})
+
+
 def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableReading:
     """Read the body of one table: every row becomes a record, an empty template row, a row carried
     into another (a section row, a project row, a repeated header, a weight on its own line) or a
     dropped row with its line and reason; the table ends at a sign-off, another table's header, the
     end of the grid, or a run of rows that fit no column."""
     reading = TableReading()
-    columns, names = header.columns, header.fields
-    header_cols = [c.col for c in header.cells] if grid.positional else []
-    carry: dict[str, Optional[Cell]] = {"level1": None, "level2": None, "project": None}
-    weighted = any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重" for c in columns)
+    walk = _Walk(grid, header, [c.col for c in header.cells] if grid.positional else [],
+                 any(c.spec is not None and c.spec.name == "score" and c.spec.label == "权重"
+                     for c in header.columns))
     for cells in _body(grid, rows, header):
         cells = [c for c in cells if not is_empty(c.text) or grid.positional]
         if not cells or not any(c.text.strip() for c in cells):
@@ -214,44 +225,58 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableR
         if ended is not None:
             reading.end, reading.end_line = ended, cells[0].provenance.line
             break
-        project = _project_row(cells)
-        if project is not None:
-            carry["project"] = project  # a table of several projects: the rows below are this one's
+        if _carried_row(walk, reading, cells):
             continue
-        again = _read_header(cells, grid.tokenised)
-        if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
-            continue  # the header repeated on a new page, or a header cell broken onto its own line
-        # the weight (and direction) of a 定性 row fell onto the next line: "10", "5 正向"
-        if reading.rows and _fills_previous(cells, names, reading.rows[-1], weighted):
-            continue
-        fit, values, anchor = _placed(grid, header, cells, header_cols)
-        for k, text in values.items():
-            reading.column_texts.setdefault(k, []).append(text)
-        row_cells = _row_cells(columns, values, anchor) if fit != float("-inf") else {}
-        if fit == float("-inf") and _placeholder_row(cells):
-            reading.empty_rows += 1  # 指标2 | 生态效益指标 | 指标1: the template's blank rows, cut as one
-            continue
-        if fit != float("-inf") and not any(_WORDS.search(cell.text) for cell in row_cells.values()):
-            fit = float("-inf")  # numbers and signs alone: no name, no group, no sentence is no indicator
-        if fit == float("-inf") or _prose_alone(grid, row_cells, names):
-            # a row whose cells fit no column, or a line of prose alone (the report going on below the
-            # table): no indicator has a name and nothing else
-            if _misfit(reading, grid, header, cells, "no_fit" if fit == float("-inf") else "not_a_row"):
-                reading.end, reading.end_line = "misfits", reading.pending[0].line
-                break
-            continue
-        outcome = _assign_row(row_cells, carry, reading, fit, names)
-        if outcome == "record":
-            reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
-            reading.pending.clear()
-            reading.prose = 0
-        elif outcome == "run_together":
-            reading.dropped.append(_dropped(cells, "run_together"))
-        elif outcome == "empty":
-            reading.empty_rows += 1
+        if _read_row(walk, reading, cells):
+            reading.end, reading.end_line = "misfits", reading.pending[0].line
+            break
     reading.trailing = len(reading.pending)
     reading.pending.clear()
     return reading
+
+
+def _carried_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool:
+    """A row that only says something about the rows around it: a project row, the header again, a
+    weight that fell onto its own line."""
+    project = _project_row(cells)
+    if project is not None:
+        walk.carry["project"] = project  # a table of several projects: the rows below are this one's
+        return True
+    again = _read_header(cells, walk.grid.tokenised)
+    if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
+        return True  # the header repeated on a new page, or a header cell broken onto its own line
+    # the weight (and direction) of a 定性 row fell onto the next line: "10", "5 正向"
+    return bool(reading.rows) and _fills_previous(cells, walk.header.fields, reading.rows[-1], walk.weighted)
+
+
+def _read_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool:
+    """Read one body row into the reading; True when it ends the table (one misfit too many)."""
+    columns, names = walk.header.columns, walk.header.fields
+    fit, values, anchor = _placed(walk.grid, walk.header, cells, walk.header_cols)
+    for k, text in values.items():
+        reading.column_texts.setdefault(k, []).append(text)
+    row_cells = _row_cells(columns, values, anchor) if fit != float("-inf") else {}
+    if fit == float("-inf") and _placeholder_row(cells):
+        reading.empty_rows += 1  # 指标2 | 生态效益指标 | 指标1: the template's blank rows, cut as one
+        return False
+    if fit != float("-inf") and not any(_WORDS.search(cell.text) for cell in row_cells.values()):
+        fit = float("-inf")  # numbers and signs alone: no name, no group, no sentence is no indicator
+    if fit == float("-inf") or _prose_alone(walk.grid, row_cells, names):
+        # a row whose cells fit no column, or a line of prose alone (the report going on below the
+        # table): no indicator has a name and nothing else
+        return _misfit(reading, walk.grid, walk.header, cells, "no_fit" if fit == float("-inf") else "not_a_row")
+    outcome = ""
+    for part in _unstacked(row_cells, anchor, columns):
+        outcome = _assign_row(part, walk.carry, reading, fit, names)
+    if outcome == "record":
+        reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
+        reading.pending.clear()
+        reading.prose = 0
+    elif outcome == "run_together":
+        reading.dropped.append(_dropped(cells, "run_together"))
+    elif outcome == "empty":
+        reading.empty_rows += 1
+    return False
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
@@ -440,6 +465,30 @@ def _completed(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> dict
     if "project" not in row and carry["project"] is not None:
         row["project"] = carry["project"]
     return row
+
+
+_STACKABLE = ("target", "actual", "explanation", "unit", "operator", "score", "points")
+
+
+def _unstacked(row_cells: dict[str, Cell], anchor: dict[int, GridCell], columns: list[Column]) -> list[dict[str, Cell]]:
+    """Two indicators printed in one cell on two lines ('服务老干部人数' / '服务长青老龄大学学员数' beside
+    '102' / '120') are two rows: where the 三级 cell holds several lines and a value cell as many, each
+    line is a row; a cell of one line (or of another count) is shared by them."""
+    stacked = {columns[k].spec.name: cell.lines for k, cell in anchor.items()
+               if k < len(columns) and columns[k].spec is not None and cell.lines}
+    names = stacked.get("level3")
+    if not names or not any(len(stacked.get(f) or ()) == len(names) for f in ("target", "actual")):
+        return [row_cells]
+    parts = []
+    for i, name in enumerate(names):
+        part = dict(row_cells)
+        part["level3"] = row_cells["level3"].retext(name)
+        for field_name in _STACKABLE:
+            lines = stacked.get(field_name)
+            if field_name in part and lines and len(lines) == len(names):
+                part[field_name] = part[field_name].retext(lines[i])
+        parts.append(part)
+    return parts
 
 
 def _not_applicable(cells: dict[str, Cell]) -> bool:
