@@ -227,3 +227,44 @@ def test_a_clerks_override_wins_over_the_header_for_that_column_only():
     out = learned.apply(columns, layout)
     assert out[0].spec.name == "level1" and out[0].decided_by == "learned"
     assert out[1].spec.name == "level3" and "kept" in out[1].note
+
+
+# ------------------------------------------------------------------ a table with no header
+
+MID_TABLE = """| 产出指标 | 数量指标 | 培训人次 | ≥500人次 | 10 |
+| 产出指标 | 质量指标 | 验收合格率 | 100% | 10 |
+| 效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | 10 |
+| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥95% | 10 |
+"""
+
+
+def test_a_page_that_starts_mid_table_is_read_from_its_cells(tmp_path):
+    manifest, records, filing = _convert(tmp_path, "mid.txt", MID_TABLE)
+    assert manifest["status"] == "ok"
+    assert [scored(r) for r in records][1] == ("产出指标", "质量指标", "验收合格率", "=", "100", "%", "10")
+    table = filing["report"]["tables"][0]
+    assert table["header_line"] is None
+    assert [(c["role"], c["decided_by"]) for c in table["columns"]] == [
+        ("level1", "cells"), ("level2", "cells"), ("level3", "cells"), ("target", "cells"), ("score", "cells")]
+
+
+def test_a_sheet_with_no_header_row_is_read_from_its_cells(tmp_path):
+    book = openpyxl.Workbook()
+    for row in [("产出指标", "数量指标", "开放天数", "≥300天"), (None, "质量指标", "设备完好率", "≥95%"),
+                ("效益指标", "社会效益指标", "读者人次", "≥5万人次"), ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%")]:
+        book.active.append(list(row))
+    path = tmp_path / "continued.xlsx"
+    book.save(path)
+    result = convert([str(path)], tmp_path / "out", memory=None, cache=False)
+    assert result.manifest[0].status.value == "ok"
+    assert [(r.level1, r.level3, r.target, r.unit) for r in result.records][1] == ("产出指标", "设备完好率", "95", "%")
+
+
+def test_label_and_value_pairs_are_no_table_without_a_header(tmp_path):
+    text = """| 项目名称 | 农村道路维护 | 主管部门 | 某某县交通运输局 |
+| 资金总额 | 120 | 其中:财政资金 | 120 |
+| 实施期 | 2023年 | 项目负责人 | 张三 |
+| 年度目标 | 完成道路维护120公里 | 联系电话 | 12345678 |
+"""
+    manifest, records, _ = _convert(tmp_path, "block.txt", text)
+    assert manifest["status"] == "failed" and records == []

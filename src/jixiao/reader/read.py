@@ -36,6 +36,7 @@ from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
 from .header import Header, _describe, _understood as understood, find_header, not_understood
 from . import learned
+from .headerless import headerless_header
 from .roles import assign_roles
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
@@ -86,7 +87,14 @@ def read_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableRead
     they change a column, the table is read again with them. Raises LayoutNotUnderstood when even the
     cells give no 三级指标 or value column."""
     settings = settings_in_force()
-    header = find_header(grid, rows)
+    try:
+        header = find_header(grid, rows)
+    except LayoutNotUnderstood:
+        # no row names the columns: a page that starts mid-table is read from its cells, if they are sure
+        header = headerless_header(grid, rows, from_cells=settings.role_from_cells,
+                                   min_rows=settings.headerless_min_rows)
+        if header is None:
+            raise
     if not header.understood and any(c.row_label for c in header.columns):
         # 指标 over the names, or 绩效指标 over a block label: when the header is not understood with it
         # as a block label, the column is read as one whose role its cells tell

@@ -1,0 +1,62 @@
+"""A table with no header: a page that starts in the middle of a table, a sheet continued from another.
+
+When no row names the indicator columns, the columns can still be told from what their cells hold:
+a column of taxonomy names is the 一级 or 二级, a column of distinct names the 三级, a column of values
+the 指标值 … (:mod:`.roles`). That is tried only where the cells stand in known columns (a positional
+grid, or a dump whose rows all have the same number of cells) and only when the columns it finds make
+an indicator table beyond doubt: a 三级 column, a value column, and a column of group names. Otherwise
+the grid stays a table not understood, as before.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Optional
+
+from ..model import Grid, GridCell, Provenance
+from .header import Column, Header
+from .roles import assign_roles
+
+_NEEDED = ({"level3"}, {"target", "actual"}, {"level1", "level2"})
+
+
+def _width(grid: Grid, rows: list[list[GridCell]]) -> Optional[int]:
+    """The number of columns, when the grid's cells stand in known columns: a positional grid's, or
+    the cell count most rows of a dump share (at least four rows, four fifths of the rows that hold
+    three cells or more)."""
+    if grid.positional:
+        return max((c.col + c.col_span for c in grid.cells), default=0) or None
+    counts = Counter(len(row) for row in rows if len(row) >= 3)
+    if not counts:
+        return None
+    width, times = counts.most_common(1)[0]
+    return width if times >= 4 and times >= 0.8 * sum(counts.values()) else None
+
+
+def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {}
+    for row in rows:
+        if not grid.positional and len(row) != width:
+            continue
+        for k, cell in enumerate(row):
+            col = cell.col if grid.positional else k
+            if cell.text.strip():
+                texts.setdefault(col, []).append(cell.text)
+    return texts
+
+
+def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: float, min_rows: int) -> Optional[Header]:
+    """A header made from the cells alone (every column ``decided_by`` cells), or None when the cells do
+    not make an indicator table beyond doubt."""
+    width = _width(grid, rows)
+    if not width or width < 3:
+        return None
+    texts = _column_texts(grid, rows, width)
+    blank = [Column(None, "") for _ in range(width)]
+    columns = assign_roles(blank, texts, from_cells=from_cells, override=1.1, min_rows=min_rows)
+    roles = {c.spec.name for c in columns if c.spec is not None}
+    if not all(roles & needed for needed in _NEEDED):
+        return None
+    cells = [GridCell(text="", row=0, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
+    # row -1: the body starts at the grid's first row; first 0: nothing above it is the header block
+    return Header(row=-1, columns=columns, line=None, cells=cells, first=0)
