@@ -108,13 +108,25 @@ def test_an_outline_of_bracketed_headings_is_read(converted):
     assert score["junk"] == 0
 
 
-def test_the_whole_real_set_holds_todays_figures(converted):
-    """Issue 12's goal is rows found >= 95 %, fields >= 95 %, 0 junk; this is today's floor (66 files: rows
-    96.3 %, fields 96.4 %, 0 junk), so that a change that reads the real filings worse fails here. Each
-    held-out batch lowered it when it came in and each general rule it taught raised it again
-    (samples/real/README.md); make eval prints the figures per family, batch and form."""
+def _figures(converted, holdout: bool) -> dict:
     _, _, records = converted
-    rows = [real_scoring.score_file(t, records.get(t["file"], [])) for t in real_scoring.truths([str(REAL)])]
-    summary = real_scoring.summary(rows)
-    assert summary["rows_found"] >= 0.96 and summary["fields_right"] >= 0.96, summary
+    rows = [real_scoring.score_file(t, records.get(t["file"], [])) for t in real_scoring.truths([str(REAL)])
+            if real_scoring.frozen(t["file"]) == holdout]
+    return real_scoring.summary(rows)
+
+
+def test_the_tuning_set_holds_todays_figures(converted):
+    """The real filings rules may be written for (the first collection, held-out batches 1, 2 and 6 once
+    each was scored on arrival): today's floor, so that a change that reads them worse fails here.
+    Issue 18 asks 95 % of fields; make eval prints the figures per family, batch and form."""
+    summary = _figures(converted, holdout=False)
+    assert summary["rows_found"] >= 0.95 and summary["fields_right"] >= 0.96, summary
+    assert summary["junk_records"] <= 0, summary
+
+
+def test_the_frozen_holdout_holds_its_figures(converted):
+    """Batches 3, 4 and 5 (files 70–97), frozen when issue 18 began: no rule since looked at them; a
+    change that reads them worse fails here (its figure is reported apart by make eval)."""
+    summary = _figures(converted, holdout=True)
+    assert summary["rows_found"] >= 0.905 and summary["fields_right"] >= 0.9, summary
     assert summary["junk_records"] <= 0, summary

@@ -44,7 +44,7 @@ import re
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
 from ..layout.values import is_unit, level1_name, level2_name
-from ..layout.vocabulary import is_weight_header, match_header, place_columns, printed_header_names
+from ..layout.vocabulary import is_row_label_header, is_weight_header, match_header, place_columns, printed_header_names
 from ..model import GridCell, Provenance
 from ..layout.taxonomy import OPERATOR_ALIASES
 from ..layout.values import is_number, split_value
@@ -714,100 +714,200 @@ def _pipe_after_cells(stripped: list[str]) -> bool:
     return closed_by_pipe >= 3 and closed_by_pipe > text_piped
 
 
+class _CellLines:
+    """Reads a cell-per-line dump line by line (see :func:`_cell_line_rows`); one method per kind of line."""
+
+    def __init__(self, stripped: list[str]):
+        self.pipe_after = _pipe_after_cells(stripped)
+        self.rows_close = any(_PIPE_ONLY.match(line) for line in stripped)
+        self.rows: list[list[tuple[str, int]]] = []
+        self.current: list[tuple[str, int]] | None = None
+        self.pending: list[tuple[str, int]] = []  # bare lines waiting for the pipe that closes their cell
+        self.seen_pipe = False  # the table has begun (lines above its first pipe are the page's, not cells)
+        self.just_closed = False  # the last line closed a cell (pipe_after dialect)
+
+    def page_lines(self) -> None:
+        """The bare lines waiting were no cell's: the row above ends, and each is a row of its own."""
+        if self.current:
+            self.rows.append(self.current)
+        self.current = None
+        self.rows.extend([item] for item in self.pending)
+        self.pending.clear()
+
+    def _pending_cell(self) -> tuple[str, int]:
+        cell = ("".join(t for t, _ in self.pending), self.pending[0][1])
+        self.pending.clear()
+        return cell
+
+    def closing_line(self) -> None:
+        """'| |||': the row closes (a cell whose bare lines wait for it closes with it)."""
+        if self.pending:
+            if self.pipe_after and self.seen_pipe:
+                self.current = (self.current or []) + [self._pending_cell()]
+            else:
+                self.page_lines()
+        if self.current is not None:
+            self.rows.append(self.current)
+        self.current = None
+        self.seen_pipe, self.just_closed = True, False
+
+    def lone_pipe(self, number: int) -> None:
+        """'|': closes the cell whose bare lines wait for it, ends a row ('|' / '|'), or is an empty cell."""
+        if self.pipe_after and self.pending:
+            if not self.seen_pipe:  # the page's lines above the table: only the last is its first cell
+                self.rows.extend([item] for item in self.pending[:-1])
+                del self.pending[:-1]
+            self.current = (self.current or []) + [self._pending_cell()]
+            self.seen_pipe, self.just_closed = True, True
+            return
+        if self.pending:
+            self.page_lines()
+        if self.pipe_after and self.just_closed and not self.rows_close and self.current is not None:
+            self.rows.append(self.current)  # '|' / '|': the row ends here
+            self.current, self.just_closed = None, False
+            return
+        if self.current is None:
+            self.current = []  # a row opens
+        elif not self.rows_close and not self.pipe_after:
+            self.current.append(("", number))  # rows never close in this dump: an empty cell keeps its place
+        self.seen_pipe, self.just_closed = True, False
+
+    def cell_line(self, match: re.Match, number: int) -> None:
+        """'text |' (or 'text | |||', closing the row): a cell, joined to the bare lines right above it
+        when they are its wrapped start."""
+        text = match.group(1).strip()
+        wrapped = self.pending and self.current is not None and not self.pipe_after \
+            and sum(len(t) for t, _ in self.pending) <= _WRAPPED_RUN
+        if wrapped:  # a short run of bare lines right above a cell's line inside a row: the cell wrapped
+            start, number = self._pending_cell()
+            text = start + text
+        elif self.pending:
+            self.page_lines()
+        self.current = (self.current or []) + [(text, number)]
+        if match.group(2):  # the row closes on this line
+            self.rows.append(self.current)
+            self.current = None
+        self.seen_pipe, self.just_closed = True, False
+
+    def bare_line(self, line: str, number: int) -> None:
+        """A cell's (first) line waiting for its pipe, or a line outside the table (title, sign-off)."""
+        if self.pipe_after or self.current is not None:
+            self.pending.append((line, number))
+        else:
+            self.rows.append([(line, number)])
+
+    def finish(self) -> list[list[tuple[str, int]]]:
+        if self.pending:  # bare lines no pipe closed: not shown to be cells (a sign-off, a cut excerpt's end)
+            self.page_lines()
+        if self.current:
+            self.rows.append(self.current)
+        rows = self.rows
+        if not self.rows_close and not self.pipe_after:
+            rows = [part for row in rows for part in regrid_stream(row)]
+        return [[cell for cell in row if cell[0]] for row in rows]
+
+
 def _cell_line_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
-    """The rows of a table dumped a cell per line (form ``cell_lines``), in its two dialects:
+    """The rows of a table dumped a cell per line (form ``cell_lines``), in its dialects:
 
     - each cell's line ends in ' |' (a lone '|' is an empty cell, or opens the first row), and a line
       of pipes ('| |||', '||||') closes a row; a cell the page wrapped in a narrow column starts on
       bare lines right above its piped line ('绩' / '效' / '指' / '标 |', '一级' / '指标 |');
     - each cell on bare lines of its own closed by a lone '|' line ('一级' / '指标' / '|'); a lone '|'
       right after a closed cell is an empty cell where lines of pipes close the rows, and closes the
-      row where the dump has no such lines (its rows end '|' / '|').
+      row where the dump has no such lines (its rows end '|' / '|');
+    - cells ending in ' |' and rows that never close, empty cells printed as a lone '|': the cells keep
+      their places, and the rows are cut by the header's width (:func:`regrid_stream`).
 
     A wrapped cell's lines are joined with nothing between them (no character added)."""
     numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
-    stripped = [line for _, line in numbered]
-    pipe_after = _pipe_after_cells(stripped)
-    rows_close = any(_PIPE_ONLY.match(line) for line in stripped)
-    rows: list[list[tuple[str, int]]] = []
-    current: list[tuple[str, int]] | None = None
-    pending: list[tuple[str, int]] = []  # bare lines waiting for the pipe that closes their cell
-    seen_pipe = False  # the table has begun (lines above its first pipe are the page's, not cells)
-    just_closed = False  # the last line closed a cell (pipe_after dialect)
-
-    def page_lines(row: list[tuple[str, int]] | None) -> None:
-        """The bare lines waiting were no cell's: the row above ends, and each is a row of its own."""
-        if row:
-            rows.append(row)
-        rows.extend([item] for item in pending)
-        pending.clear()
-
+    reader = _CellLines([line for _, line in numbered])
     for number, line in numbered:
         if _PIPE_ONLY.match(line):
-            if pending:
-                if pipe_after and seen_pipe:
-                    current = (current or []) + [("".join(t for t, _ in pending), pending[0][1])]
-                    pending.clear()
-                else:
-                    page_lines(current)
-                    current = None
-            if current is not None:
-                rows.append(current)
-            current = None
-            seen_pipe, just_closed = True, False
+            reader.closing_line()
+        elif line == "|":
+            reader.lone_pipe(number)
+        elif (match := _CELL_LINE.match(line)) is not None:
+            reader.cell_line(match, number)
+        else:
+            reader.bare_line(line, number)
+    return reader.finish()
+
+
+def _header_run_at(row: list[tuple[str, int]], i: int) -> int:
+    """How many cells from ``i`` on are column names (a header printed a cell at a time)."""
+    names = printed_header_names()
+    k = i
+    while k < len(row) and row[k][0] and (row[k][0] in names or _is_name_with_note(row[k][0])):
+        k += 1
+    return k - i
+
+
+def _block_label(text: str) -> bool:
+    from ..layout.header_block import all_labels, match_label
+
+    return bool(text) and match_label(text, all_labels()) is not None
+
+
+def regrid_stream(row: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """A table dumped one cell per line whose rows never close, empty cells kept: after each header (a
+    run of three column names or more) every as many cells as the header has columns make a row, as
+    long as each such row opens with a name (a dump that drops merged cells does not keep positions:
+    then the row is left whole, for the reader to cut by what its cells hold). A header block's label
+    and its value make a row of their own, anything else a row of one cell. A block label before the
+    column names (绩效指标 over 指标 | 指标权重 …) spans the rows: no column of them."""
+    if len(row) < 12:
+        return [row]
+    out: list[list[tuple[str, int]]] = []
+    width, i = 0, 0
+    groups: list[bool] = []
+    while i < len(row):
+        run = _header_run_at(row, i)
+        if run >= 3:
+            lead = 1 if is_row_label_header(row[i][0]) and is_row_label_header(row[i + 1][0]) else 0
+            out.append(row[i:i + run])
+            width, i = run - lead, i + run
+            groups = [_names_group(text) for text, _ in row[i - width:i]]
             continue
-        if line == "|":
-            if pipe_after and pending:
-                if not seen_pipe:  # the page's lines above the table: only the last is its first cell
-                    rows.extend([item] for item in pending[:-1])
-                    del pending[:-1]
-                current = (current or []) + [("".join(t for t, _ in pending), pending[0][1])]
-                pending.clear()
-                seen_pipe, just_closed = True, True
-                continue
-            if pending:
-                page_lines(current)
-                current = None
-            if pipe_after and just_closed and not rows_close and current is not None:
-                rows.append(current)  # '|' / '|': the row ends here
-                current = None
-                just_closed = False
-                continue
-            if current is None:
-                current = []  # a row opens
-            seen_pipe, just_closed = True, False
-            continue  # an empty cell
-        match = _CELL_LINE.match(line)
-        if match:
-            text = match.group(1).strip()
-            if pending and current is not None and not pipe_after and sum(len(t) for t, _ in pending) <= _WRAPPED_RUN:
-                # a short run of bare lines right above a cell's line inside a row: the cell wrapped
-                text = "".join(t for t, _ in pending) + text
-                number = pending[0][1]
-                pending.clear()
-            elif pending:
-                page_lines(current)
-                current = None
-            if current is None:
-                current = []
-            current.append((text, number))
-            if match.group(2):  # the row closes on this line
-                rows.append(current)
-                current = None
-            seen_pipe, just_closed = True, False
+        chunk = row[i:i + width]
+        if width and len(chunk) == width and not _ends_stretch(chunk):
+            if not _keeps_places(chunk, groups):
+                return [row]  # the cells do not keep their places: not this dialect after all
+            out.append(chunk)
+            i += width
             continue
-        # a bare line: a cell's (first) line waiting for its pipe, or a line outside the table (title,
-        # sign-off, page furniture)
-        if pipe_after or current is not None:
-            pending.append((line, number))
+        width = 0  # the table has ended: what follows is the page's, until the next header
+        if _block_label(row[i][0]) and i + 1 < len(row) and row[i + 1][0] and not _block_label(row[i + 1][0]):
+            out.append(row[i:i + 2])  # 专项资金名称 | 在职村村干部补助: a label and its value
+            i += 2
             continue
-        rows.append([(line, number)])
-    if pending:  # bare lines no pipe closed: not shown to be cells (a sign-off, or a cut excerpt's end)
-        page_lines(current)
-        current = None
-    if current:
-        rows.append(current)
-    return rows
+        out.append([row[i]])
+        i += 1
+    return [part for part in out if any(text for text, _ in part)]
+
+
+def _ends_stretch(chunk: list[tuple[str, int]]) -> bool:
+    """A run of cells that is no table row: a header block's label, a sign-off or a table's title in it."""
+    return any(_block_label(text) or FURNITURE.match(text) or _TABLE_TITLE.search(text) for text, _ in chunk)
+
+
+def _names_group(header: str) -> bool:
+    match = match_header(header)
+    return match is not None and match.spec.name in ("level1", "level2")
+
+
+def _keeps_places(chunk: list[tuple[str, int]], groups: list[bool]) -> bool:
+    """A run of cells cut at the header's width is a row only if it opens with a name and a group name
+    stands only under a group column (a dump that drops a merged cell shifts the rest: '质量指标 |
+    赛事完成率 | 100% | 效益指标')."""
+    first = chunk[0][0]
+    if not first or not re.search(r"[\u4e00-\u9fff]", first) or re.match(r"^\s*[\d≥≤=<>≧≦]", first):
+        return False
+    return not any(text and not group and (level1_name(text, bare_stem=False) or level2_name(text, bare_stem=False))
+                   for (text, _), group in zip(chunk, groups))
+
+
+_TABLE_TITLE = re.compile(r"绩效目标表|绩效自评表|目标申报表|目标审批表|^表[一二三四五六七八九十\d]+$")
 
 
 _TREE_VALUE = re.compile(r"^(?:[≥≤=<>≧≦]|>=|<=)?\s*\d")

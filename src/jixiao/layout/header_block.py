@@ -10,23 +10,18 @@ import re
 from typing import Optional
 
 from .vocabulary import normalise
+from .vocabulary_file import builtin, current
 
-DEPARTMENT_LABELS: tuple[str, ...] = (
-    "部门(单位)名称", "部门单位名称", "部门名称", "单位名称", "预算单位名称", "预算单位", "预算部门", "单位信息",
-    "部门(单位)", "填报单位", "申报单位", "主管部门及代码", "主管部门", "实施单位及代码", "实施单位", "项目单位",
-)
+# The labels are data (vocabulary.toml, [labels]); these are the built-in vocabulary's, for code that
+# needs no user's words. The reader asks labels(kind) for the vocabulary in force.
+DEPARTMENT_LABELS: tuple[str, ...] = builtin().labels["department"]
 """Most specific first: 预算单位 is the filer; 主管部门 and 实施单位 are used only when nothing better is printed."""
 DEPARTMENT_PREFERENCE: tuple[str, ...] = DEPARTMENT_LABELS
-
-PROJECT_LABELS: tuple[str, ...] = ("项目名称", "项目支出名称")
-GOAL_LABELS: tuple[str, ...] = (
-    "本年度绩效目标", "年度绩效目标", "年度总体目标", "整体目标", "年度主要目标和成果", "年度主要目标",
-    "年度目标", "总体目标", "绩效目标", "实施期绩效目标", "实施期目标", "项目总体目标",
-)
+PROJECT_LABELS: tuple[str, ...] = builtin().labels["project"]
+GOAL_LABELS: tuple[str, ...] = builtin().labels["goals"]
 """Most wanted first: a project's 本年度 goal is taken over its 实施期 goal."""
-PERIOD_LABELS: tuple[str, ...] = ("项目支出实施期", "实施期", "建设周期", "项目周期", "项目期限")
-BUDGET_LABELS: tuple[str, ...] = ("年度本级预算金额", "年度预算金额", "资金总额", "项目总预算", "当年年度预算",
-                                  "年度资金总额", "预算金额")
+PERIOD_LABELS: tuple[str, ...] = builtin().labels["period"]
+BUDGET_LABELS: tuple[str, ...] = builtin().labels["budget"]
 
 KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("自评", "self_evaluation"),
@@ -49,6 +44,17 @@ SIGN_OFF = re.compile(r"其他需要说明|审核意见|初审意见|审批意�
 the table has ended."""
 
 YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def labels(kind: str) -> tuple[str, ...]:
+    """The header-block labels of one kind (department, project, goals, period, budget) in the
+    vocabulary in force, most specific first."""
+    return current().labels.get(kind, ())
+
+
+def all_labels() -> tuple[str, ...]:
+    """Every header-block label of the vocabulary in force."""
+    return tuple(label for names in current().labels.values() for label in names)
 
 
 def match_label(text: str, labels: tuple[str, ...]) -> Optional[tuple[str, str]]:

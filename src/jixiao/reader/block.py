@@ -9,12 +9,8 @@ import re
 from typing import Optional, Union
 
 from ..layout.header_block import (
-    BUDGET_LABELS,
-    DEPARTMENT_LABELS,
-    PERIOD_LABELS,
-    GOAL_LABELS,
-    PROJECT_LABELS,
     YEAR,
+    labels,
     kind_of,
     looks_like_name,
     match_label,
@@ -58,16 +54,17 @@ def _budget_item(label: str, rest: str, following: list[GridCell], cell: GridCel
         value = float(amount_match.group(1).replace(",", ""))
         amount = int(value) if value.is_integer() else value
         unit = {"万": "万元", "亿": "亿元"}.get(amount_match.group(2) or "", amount_match.group(2)) or unit
-    elif match_label(raw, BUDGET_LABELS) or not re.search(r"\d", raw):
+    elif match_label(raw, labels("budget")) or not re.search(r"\d", raw):
         return None  # the next cell is another label, not an amount
     return BudgetItem(label=label, amount=amount, unit=unit or unit_note, raw=raw, provenance=where.provenance)
 
 
 def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing: Filing,
-                  around: Optional[list[list[GridCell]]] = None) -> None:
-    """Department, project, goals, budget, period, year and kind, from the rows above the header
-    and, for a page or a Word file, from the paragraphs and tables before it (``around``)."""
-    before = [*(around or []), *rows[:header.top]]
+                  around: Optional[list[list[GridCell]]] = None, since: int = 0) -> None:
+    """Department, project, goals, budget, period, year and kind, from the rows above the header (from
+    row ``since``: a second table of the same grid has its own block, below the first table) and, for a
+    page or a Word file, from the paragraphs and tables before it (``around``)."""
+    before = [*(around or []), *rows[since:header.top]]
     found: dict[str, tuple[int, str, GridCell]] = {}
     goal_items: list[HeaderItem] = []
     budget: dict[str, BudgetItem] = {}
@@ -76,15 +73,15 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
     unit_note = (note.group(1) or note.group(2)) if note else None
     for cells in before:
         for k, cell in enumerate(cells):
-            budget_match = match_label(cell.text, BUDGET_LABELS)
+            budget_match = match_label(cell.text, labels("budget"))
             if budget_match is not None:
                 item = _budget_item(budget_match[0], budget_match[1], cells[k + 1:], cell, unit_note)
                 if item is not None and item.label not in budget:
                     budget[item.label] = item
                 continue
-            for what, labels in (("department", DEPARTMENT_LABELS), ("project", PROJECT_LABELS),
-                                 ("goals", GOAL_LABELS), ("period", PERIOD_LABELS)):
-                match = match_label(cell.text, labels)
+            for what in ("department", "project", "goals", "period"):
+                kind_labels = labels(what)
+                match = match_label(cell.text, kind_labels)
                 if match is None:
                     continue
                 label, rest = match
@@ -94,11 +91,11 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
                         rest = " ".join(c.text for c in following)
                     elif following:
                         rest = following[0].text
-                    if match_label(rest, DEPARTMENT_LABELS + PROJECT_LABELS + GOAL_LABELS + PERIOD_LABELS):
+                    if match_label(rest, labels("department") + labels("project") + labels("goals") + labels("period")):
                         rest = ""
                 elif what == "goals" and grid.tokenised:
                     rest = " ".join([rest, *(c.text for c in cells[k + 1:])])
-                rank = labels.index(label)
+                rank = kind_labels.index(label)
                 fits = (what in ("goals", "period") and bool(re.search(r"\w", rest))) or looks_like_name(rest)
                 if rest and fits and (what not in found or rank < found[what][0]):
                     found[what] = (rank, rest.strip(), cell)

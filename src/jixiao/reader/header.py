@@ -361,48 +361,71 @@ def _shift_levels(columns: list[Column]) -> list[Column]:
             for c in columns]
 
 
-def find_header(grid: Grid, rows: list[list[GridCell]]) -> Header:
-    """The header row: the first row that names a 三级指标 and a value column, or else the row that names
-    the most indicator columns (``understood`` False: the column roles step may complete it from the
-    cells). Raises LayoutNotUnderstood when no row names two indicator columns."""
+def _fields(columns: list[Column]) -> list[str]:
+    return [c.spec.name for c in columns if c.spec]
+
+
+def _banded(grid: Grid, rows: list[list[GridCell]], index: int, columns: list[Column]) -> Optional[list[Column]]:
+    """The columns of a header whose names stand on the rows above too (a dump's two-level header), when
+    they name more fields than the row alone."""
+    if len(_fields(columns)) < 2 or grid.positional:
+        return None
+    banded = _header_band(grid, rows, index, columns)
+    return banded if banded is not None and len(_fields(banded)) > len(_fields(columns)) else None
+
+
+def _two_level_header(grid: Grid, rows: list[list[GridCell]], index: int, fields: list[str]) -> Optional[Header]:
+    """A positional grid's header over two rows (merged top cells over sub-headers), when it is understood
+    and names more than the row alone."""
+    two = _two_level(rows, index) if grid.positional else None
+    if two is None:
+        return None
+    two_columns = _read_header(two, False)
+    two_fields = _fields(two_columns)
+    if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
+        return Header(index + 1, two_columns, rows[index][0].provenance.line, cells=two, first=index)
+    return None
+
+
+def _run_and_spill(grid: Grid, cells: list[GridCell], columns: list[Column],
+                   shifted: bool) -> tuple[list[Column], list[GridCell]]:
+    """A dump that lost its line breaks: text before the run of column names is the page's, and the cells
+    after it are the table's rows (the spill)."""
+    spill: list[GridCell] = []
+    start, end = _header_run(columns, shifted)
+    if not grid.tokenised:
+        start = _column_names_before(columns, start)
+    if end < len(columns):
+        first_spilled = _header_cells(cells, grid.tokenised)[end][1]
+        spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
+    if (start, end) != (0, len(columns)):
+        columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
+        columns = _shift_levels(columns) if shifted else columns
+    return _flattened_band(grid, columns) or columns, spill
+
+
+def find_header(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> Header:
+    """The header row from row ``start`` on: the first row that names a 三级指标 and a value column, or
+    else the row that names the most indicator columns (``understood`` False: the column roles step may
+    complete it from the cells). Raises LayoutNotUnderstood when no row names two indicator columns."""
     best: Optional[tuple[int, list[str], Optional[int]]] = None
     for index, cells in enumerate(rows):
-        if not cells:
+        if not cells or index < start:
             continue
         columns = _read_header(cells, grid.tokenised)
-        fields = [c.spec.name for c in columns if c.spec]
-        banded_used = False
-        if len(fields) >= 2 and not grid.positional:
-            banded = _header_band(grid, rows, index, columns)
-            banded_fields = [c.spec.name for c in banded if c.spec] if banded else []
-            if banded is not None and len(banded_fields) > len(fields):
-                columns, fields, banded_used = banded, banded_fields, True
-        if grid.positional:
-            two = _two_level(rows, index)
-            if two is not None:
-                two_columns = _read_header(two, False)
-                two_fields = [c.spec.name for c in two_columns if c.spec]
-                if _understood(two_fields) and (not _understood(fields) or len(two_fields) > len(fields)):
-                    return Header(index + 1, two_columns, cells[0].provenance.line, cells=two, first=index)
-        shifted = _names_level2_in_level1(rows, index, fields)
+        banded = _banded(grid, rows, index, columns)
+        columns = banded or columns
+        two = _two_level_header(grid, rows, index, _fields(columns))
+        if two is not None:
+            return two
+        shifted = _names_level2_in_level1(rows, index, _fields(columns))
         if shifted:
             columns = _shift_levels(columns)
-            fields = [c.spec.name for c in columns if c.spec]
+        fields = _fields(columns)
         if len(fields) >= 2 and _understood(fields):
             spill: list[GridCell] = []
-            if not grid.positional and not banded_used:
-                # a dump that lost its line breaks: text before the run of column names is the page's,
-                # and the cells after it are the table's rows
-                start, end = _header_run(columns, shifted)
-                if not grid.tokenised:
-                    start = _column_names_before(columns, start)
-                if end < len(columns):
-                    first_spilled = _header_cells(cells, grid.tokenised)[end][1]
-                    spill = cells[next(k for k, c in enumerate(cells) if c is first_spilled):]
-                if (start, end) != (0, len(columns)):
-                    columns = _read_header_texts(grid, [c.header for c in columns[start:end]])
-                    columns = _shift_levels(columns) if shifted else columns
-                columns = _flattened_band(grid, columns) or columns
+            if not grid.positional and banded is None:
+                columns, spill = _run_and_spill(grid, cells, columns, shifted)
             return Header(index, columns, cells[0].provenance.line, spill, cells=cells)
         if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
             best = (index, fields, cells[0].provenance.line)

@@ -51,45 +51,71 @@ class TableRead:
     rows: list[list[GridCell]]
     header: Header
     reading: TableReading
+    since: int = 0  # the row below the grid's previous table: where this table's header block begins
     project: Optional[Cell] = None
 
 
 def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTable]]:
-    """Every grid read as a table, and the grids that hold none (with why)."""
+    """Every table of every grid (a dump may hold one project's table after another), and the grids
+    that hold none (with why)."""
     tables: list[TableRead] = []
     skipped: list[SkippedTable] = []
     for grid in extracted.grids:
         rows = grid.rows()
-        try:
-            header, reading = read_grid(grid, rows)
-        except LayoutNotUnderstood as error:
-            skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=str(error)))
-            continue
-        if not reading.rows:
-            reason = (f"{grid.source}: the header at line {header.line} names {_describe(header.fields)}, "
-                      "but no indicator row below it could be read")
-            if reading.empty_rows:
-                reason += f" (its {reading.empty_rows} row(s) were left empty)"
-            skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=reason))
-            continue
-        split_targets(reading.rows, header.fields)
-        clean_rows(reading.rows)
-        if _repeats(tables, reading):
-            skipped.append(SkippedTable(name=grid.name, form=grid.form,
-                                        reason="the same rows as a table read before it"))
-            continue
-        tables.append(TableRead(grid, rows, header, reading))
+        start, first = 0, True
+        while start < len(rows):
+            try:
+                header, reading = read_grid(grid, rows, start)
+            except LayoutNotUnderstood as error:
+                if first:
+                    skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=str(error)))
+                break
+            table = _table_read(grid, rows, header, reading, tables, skipped, since=start)
+            if table is not None:
+                tables.append(table)
+            first = False
+            start = _after(rows, header, reading)
     return tables, skipped
 
 
-def read_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableReading]:
+def _table_read(grid: Grid, rows: list[list[GridCell]], header: Header, reading: TableReading,
+                tables: list["TableRead"], skipped: list[SkippedTable], since: int) -> Optional["TableRead"]:
+    """The table read, or None (and a line in ``skipped``) when it gave no row or repeats one read before."""
+    if not reading.rows:
+        reason = (f"{grid.source}: the header at line {header.line} names {_describe(header.fields)}, "
+                  "but no indicator row below it could be read")
+        if reading.empty_rows:
+            reason += f" (its {reading.empty_rows} row(s) were left empty)"
+        skipped.append(SkippedTable(name=grid.name, form=grid.form, reason=reason))
+        return None
+    split_targets(reading.rows, header.fields)
+    clean_rows(reading.rows)
+    if _repeats(tables, reading):
+        skipped.append(SkippedTable(name=grid.name, form=grid.form, reason="the same rows as a table read before it"))
+        return None
+    return TableRead(grid, rows, header, reading, since=since)
+
+
+def _after(rows: list[list[GridCell]], header: Header, reading: TableReading) -> int:
+    """The first row below a table that was read: where the next table of the grid may begin (none when
+    the table ran to the grid's end)."""
+    if reading.end == "grid_end":
+        return len(rows)
+    last = max([reading.end_line or 0, *(c.provenance.line or 0 for r in reading.rows for c in r.cells.values())])
+    return next((k for k in range(header.row + 1, len(rows))
+                 if rows[k] and (rows[k][0].provenance.line or 0) >= last), len(rows))
+
+
+def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[Header, TableReading]:
     """Header, column roles and rows of one grid. The roles are read from a first reading's cells; when
     they change a column, the table is read again with them. Raises LayoutNotUnderstood when even the
     cells give no 三级指标 or value column."""
     settings = settings_in_force()
     try:
-        header = find_header(grid, rows)
+        header = find_header(grid, rows, start)
     except LayoutNotUnderstood:
+        if start:
+            raise  # below a table read: only a header opens another
         # no row names the columns: a page that starts mid-table is read from its cells, if they are sure
         header = headerless_header(grid, rows, from_cells=settings.role_from_cells,
                                    min_rows=settings.headerless_min_rows)
@@ -162,7 +188,8 @@ def read_layout(extracted: Extracted) -> Filing:
 def _project_of(extracted: Extracted, table: TableRead) -> Optional[Cell]:
     """The project named in the header block above a table (a workbook with one project per sheet)."""
     scratch = Filing(filing=extracted.filing, source=extracted.source, kind=extracted.route)
-    _header_block(table.grid, table.rows, table.header, scratch, _around(extracted, table.grid, table.header))
+    _header_block(table.grid, table.rows, table.header, scratch, _around(extracted, table.grid, table.header),
+                  since=table.since)
     _clean_block(scratch)
     return scratch.project
 

@@ -22,7 +22,8 @@ from typing import Optional
 from ..layout.header_block import (
     FURNITURE,
     SIGN_OFF,
-    PROJECT_LABELS,
+    all_labels,
+    labels,
     looks_like_name,
     match_label,
 )
@@ -35,6 +36,7 @@ from ..layout.values import (
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
 from ..layout.vocabulary import (
+    match_header,
     normalise,
 )
 from ..model import (
@@ -232,6 +234,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableR
             break
     reading.trailing = len(reading.pending)
     reading.pending.clear()
+    settle_rows_before_groups(reading)
     return reading
 
 
@@ -242,6 +245,8 @@ def _carried_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> b
     if project is not None:
         walk.carry["project"] = project  # a table of several projects: the rows below are this one's
         return True
+    if _block_row(cells):
+        return True  # the next project's header block (预算数 | 20.00, 绩效目标 | …, 单位:万元): no indicator
     again = _read_header(cells, walk.grid.tokenised)
     if sum(1 for c in again if c.spec) >= 3 or _is_header_only(again):
         return True  # the header repeated on a new page, or a header cell broken onto its own line
@@ -334,12 +339,24 @@ _NEXT_TABLE = re.compile(r"^(序号|编号|序列)$")
 
 def _project_row(cells: list[GridCell]) -> Optional[Cell]:
     """A row that names the project of the rows below it (项目名称：… across the table)."""
-    match = match_label(cells[0].text, PROJECT_LABELS)
+    match = match_label(cells[0].text, labels("project"))
     if match is None or len(cells) > 2:
         return None
     name = match[1] or (cells[1].text if len(cells) > 1 else "")
     name = name.strip()
     return Cell(text=name, provenance=cells[0].provenance) if name and looks_like_name(name) else None
+
+
+_UNIT_NOTE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)$")
+
+
+def _block_row(cells: list[GridCell]) -> bool:
+    """A row of a header block between two tables: it opens with a block label standing alone
+    (绩效目标 | …, 预算数 | 20.00) or holds a unit note (单位:万元)."""
+    first = re.sub(r"[:：]\s*$", "", normalise(cells[0].text))
+    if any(_UNIT_NOTE.match(normalise(c.text)) for c in cells):
+        return True
+    return any(first == normalise(label) for label in all_labels())
 
 
 def _fills_previous(cells: list[GridCell], names: list[str], previous: Row, weighted: bool) -> bool:
@@ -391,13 +408,41 @@ def _assign_row(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], readin
     (a sentence, a numbered name left blank, a row above the first group: no record, no error)."""
     _carry_groups(cells, carry)
     outcome = _not_a_record(cells, carry, names)
-    if outcome is not None:
+    if outcome is not None and outcome != "before_groups":
         return outcome
     _infer_level1(carry)
     row = _completed(cells, carry)
     flags = ["low_row_fit"] if fit < settings_in_force().low_fit else []
+    if outcome == "before_groups":
+        flags.append("before_groups")
     reading.rows.append(Row(index=len(reading.rows) + 1, cells=row, fit=round(fit, 3), flags=flags))
     return "record"
+
+
+_FIRST_GROUPS = frozenset({"数量指标", "产出指标"})
+
+
+def settle_rows_before_groups(reading: TableReading) -> None:
+    """Rows read above the table's first printed 一级/二级 group are indicators whose group cells the
+    dump lost only when that first group is not where a table begins (数量指标 under 产出指标): a table
+    whose first printed group is 时效指标 had rows before it; one that starts at 数量指标 did not, and
+    what stood above it was a note."""
+    before = [row for row in reading.rows if "before_groups" in row.flags]
+    if not before:
+        return
+    first = next((row for row in reading.rows if "before_groups" not in row.flags), None)
+    group = None
+    if first is not None:
+        level2 = first.cells.get("level2")
+        group = level2_name(level2.text) if level2 is not None else None
+        if group is None and first.cells.get("level1") is not None:
+            group = level1_name(first.cells["level1"].text)
+    # a table with group columns where no row read has a group is not understood: nothing is kept
+    keep = first is not None and group is not None and group not in _FIRST_GROUPS
+    rows = [row if "before_groups" not in row.flags or not keep
+            else row.model_copy(update={"flags": [f for f in row.flags if f != "before_groups"]})
+            for row in reading.rows if keep or "before_groups" not in row.flags]
+    reading.rows = [row.model_copy(update={"index": k}) for k, row in enumerate(rows, start=1)]
 
 
 def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> None:
@@ -434,7 +479,10 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
         return "run_together"  # several rows' cells in one: no record rather than a wrong one
     grouped = "level1" in names or "level2" in names
     if grouped and carry["level1"] is None and carry["level2"] is None:
-        return "note"  # above the first 一级/二级 group of a table that has them: not an indicator row
+        # above the first 一级/二级 group: a note or a code under the header, or a plain indicator (a name,
+        # and a value with its sign or unit) whose group cells the dump lost: kept for now, and read only
+        # if the first group printed below it is not the first of the taxonomy (see _groups_lost)
+        return "before_groups" if _plain_indicator(cells) else "note"
     return None
 
 
@@ -489,6 +537,18 @@ def _unstacked(row_cells: dict[str, Cell], anchor: dict[int, GridCell], columns:
                 part[field_name] = part[field_name].retext(lines[i])
         parts.append(part)
     return parts
+
+
+_SIGNED_VALUE = re.compile(r"^\s*(?:[≥≤<>=≧≦＞＜]|>=|<=)|[%％]|^\s*\d+(?:\.\d+)?\s*[\u4e00-\u9fff]{1,3}\s*$")
+
+
+def _plain_indicator(cells: dict[str, Cell]) -> bool:
+    """A name that is no code or heading, beside a value with its sign or unit ('≥1个', '100%')."""
+    level3 = cells.get("level3")
+    value = cells.get("target") or cells.get("actual")
+    if level3 is None or value is None or re.match(r"^\s*\d", level3.text) or match_header(level3.text):
+        return False
+    return bool(_SIGNED_VALUE.search(value.text))
 
 
 def _not_applicable(cells: dict[str, Cell]) -> bool:
