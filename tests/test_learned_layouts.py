@@ -223,3 +223,33 @@ def test_a_clerks_override_of_a_column_wins_over_its_header(tmp_path):
 def test_a_layout_naming_an_unknown_role_is_refused_when_taught(store):
     with pytest.raises(ValueError, match="unknown role 'budget'.*level1"):
         store.teach(_layout(roles={0: "budget"}), "clerk-a")
+
+
+# ------------------------------------------------------------------ jixiao layouts list | show | forget
+
+def test_the_layouts_command_lists_shows_forgets_and_undoes(tmp_path, capsys, monkeypatch):
+    memory = _taught_memory(tmp_path, _layout())
+    monkeypatch.setenv("JIXIAO_MEMORY", str(memory))  # like the other memory commands
+    assert cli_main(["layouts", "list"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("taught.txt\tclerk-a\t") and "0→一级指标, 3→指标值" in line
+    assert cli_main(["layouts", "show", "taught.txt", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["layout"]["roles"] == {"0": "level1", "3": "target"}
+    assert [e["action"] for e in shown["history"]] == ["teach"]
+    assert cli_main(["layouts", "forget", learned.signature(HEADER), "--reviewer", "clerk-b"]) == 0
+    assert cli_main(["layouts", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == []
+    assert cli_main(["layouts", "undo", "--reviewer", "clerk-b"]) == 0
+    assert cli_main(["layouts", "list", "--json", "--memory", str(memory)]) == 0
+    assert [x["name"] for x in json.loads(capsys.readouterr().out.splitlines()[-1])] == ["taught.txt"]
+
+
+def test_the_layouts_command_names_the_file_and_what_is_wrong(tmp_path, capsys):
+    missing = tmp_path / "none.sqlite"
+    assert cli_main(["layouts", "list", "--memory", str(missing)]) == 2
+    assert f"{missing}: no such file" in capsys.readouterr().err
+    assert not missing.exists()  # a listing never creates a memory
+    memory = _taught_memory(tmp_path, _layout())
+    assert cli_main(["layouts", "forget", "nothing-like-it", "--memory", str(memory)]) == 1
+    assert "no learned layout has the name or signature 'nothing-like-it'" in capsys.readouterr().err
