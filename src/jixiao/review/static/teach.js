@@ -9,7 +9,7 @@ const T = {
     preview: "预览", records: n => `${n} 条记录`, noRecords: "没有记录", learned: "已学布局",
     notTaught: "此表头尚未教过", unsaved: "有未保存的修改", saved: "已保存", undone: "已撤销",
     nothingUndo: "没有可撤销的保存", conflict: "同事刚保存了此表头的布局，已刷新。", grid: "表",
-    status_failed: "失败", status_partial: "部分读取", by_header: "表头", by_cells: "单元格",
+    status_failed: "失败", status_partial: "部分读取", status_ok: "读取成功", by_header: "表头", by_cells: "单元格",
     "by_header+cells": "表头+单元格", by_learned: "已学", by_position: "位置", by_form: "格式",
     override: "覆盖表头", asPrinted: "原样（未能对齐到列）", line: "行", source: "来源"},
   en: {title: "Teach tables", lang: "中文", tables: "tables", taught: "layouts learned", empty: "No table left that jixiao did not understand.",
@@ -18,7 +18,7 @@ const T = {
     preview: "Preview", records: n => `${n} records`, noRecords: "no records", learned: "Learned layout",
     notTaught: "This header has not been taught", unsaved: "unsaved changes", saved: "Saved", undone: "Undone",
     nothingUndo: "No saved layout to undo", conflict: "A colleague just saved a layout for this header; reloaded.",
-    grid: "grid", status_failed: "failed", status_partial: "partial", by_header: "header", by_cells: "cells",
+    grid: "grid", status_failed: "failed", status_partial: "partial", status_ok: "read", by_header: "header", by_cells: "cells",
     "by_header+cells": "header+cells", by_learned: "learned", by_position: "position", by_form: "form",
     override: "overrides the header", asPrinted: "as printed (fits no column)", line: "line", source: "Source"},
 };
