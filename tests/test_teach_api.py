@@ -164,3 +164,33 @@ def test_the_teaching_page_is_served_with_the_apps_headers(batch, tmp_path):
     assert page.status_code == 200 and "teach.js" in page.get_data(as_text=True)
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert json.loads(json.dumps(dict(page.headers)))["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_override_taught_on_a_real_page_changes_that_column_only(tmp_path, monkeypatch):
+    """On the real 南县 page: the clerk says 备注 (which repeats 指标值内容) holds no field. The next convert
+    drops that column's remarks and reads every scored field as before."""
+    from helpers import ROOT
+    from real_scoring import score_file
+
+    real = ROOT / "samples" / "teach" / "nanxian-jikong-2025.txt"
+    truth = json.loads(real.with_name("nanxian-jikong-2025.truth.json").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / real.name).write_bytes(real.read_bytes())
+    memory = tmp_path / "memory.sqlite"
+    convert(["in"], tmp_path / "before", memory=memory)
+    before = read_jsonl(tmp_path / "before" / "records.jsonl")
+    assert [r["remark"] for r in before][:2] == ["反映疾病预防控制中心经费。", "反映实施项目对社会产生的不利影响。"]
+    # a page that reads is in no queue: the teacher is handed it as a queued (partial) input
+    from jixiao.review.teach import Candidate, Teacher
+
+    line = {"source": f"in/{real.name}", "status": "partial"}
+    with RepairMemory(memory) as store:
+        teacher = Teacher([line], [tmp_path], store.layouts())
+        saved = teacher.save(teacher.queued[0]["id"], Candidate(grid=0, roles={7: None}), "clerk-a")
+    assert saved.overrides == [7] and saved.roles == {7: None}
+    convert(["in"], tmp_path / "after", memory=memory)
+    after = read_jsonl(tmp_path / "after" / "records.jsonl")
+    assert [r["remark"] for r in after] == [None, None, None]
+    assert score_file(truth, after) == score_file(truth, before)
+    assert score_file(truth, after)["fields_right"] == score_file(truth, after)["fields"]
