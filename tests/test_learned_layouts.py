@@ -163,7 +163,7 @@ def _source(tmp_path) -> Path:
     return source
 
 
-@pytest.mark.parametrize("engine", ["serial", "local"])
+@pytest.mark.parametrize("engine", ["serial", "local", "dask"])
 def test_the_next_convert_reads_a_taught_header_and_says_so(tmp_path, engine):
     memory = _taught_memory(tmp_path, _layout())
     out = tmp_path / "out"
@@ -176,6 +176,15 @@ def test_the_next_convert_reads_a_taught_header_and_says_so(tmp_path, engine):
     columns = read_jsonl(out / "filings.jsonl")[0]["report"]["tables"][0]["columns"]
     assert (columns[0]["decided_by"], columns[3]["decided_by"]) == ("learned", "learned")
     assert "taught.txt" in columns[0]["note"]
+
+
+def test_a_convert_with_a_memory_nobody_taught_adds_no_layouts_table(tmp_path):
+    memory = tmp_path / "memory.sqlite"
+    convert([str(_source(tmp_path))], tmp_path / "out", memory=memory)
+    conn = sqlite3.connect(memory)
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "learned_layouts" not in tables
 
 
 def test_no_memory_learns_and_uses_nothing(tmp_path):

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from ..repair.index import PassageRef, Trust
+from ..repair.layouts import layouts_in_force
 from ..repair.memory import DEFAULT_MEMORY, MemoryStoreError, RepairMemory, create_private
 
 _REBUILT = ("passages", "grams", "gram_df", "schema_migrations", "batches")
@@ -47,7 +48,7 @@ def run_memory(args: argparse.Namespace) -> int:
                   f"--no-memory, move it aside, or `jixiao memory repair --memory {path}`", file=sys.stderr)
             return 1
         with RepairMemory(path) as store:
-            print(json.dumps({**store.state(), "layouts": _layouts_in_force(store)}, ensure_ascii=False))
+            print(json.dumps({**store.state(), "layouts": len(layouts_in_force(store.conn))}, ensure_ascii=False))
         return 0
     problems = integrity_problems(path)
     if not problems:
@@ -58,14 +59,6 @@ def run_memory(args: argparse.Namespace) -> int:
           f"{counts['passages']} passage(s) and {counts['rows']} other row(s) that could still be read "
           f"({counts['lost']} unreadable)")
     return 0
-
-
-def _layouts_in_force(store: RepairMemory) -> int:
-    """How many learned layouts are in force (0 when no clerk ever taught one: the table is not created
-    by a check)."""
-    if store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'learned_layouts'").fetchone() is None:
-        return 0
-    return len(store.layouts().in_force())
 
 
 def integrity_problems(path: Path) -> list[str]:

@@ -27,6 +27,7 @@ from ..output.folder import prepare_out_dir
 from ..output.writers import OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
+from ..repair.layouts import layouts_in_force
 from ..repair.memory import MemoryStoreError, RepairMemory, store_error
 from ..repair.reference import load_references
 from ..model import (
@@ -296,7 +297,7 @@ def learned_layouts(store: Optional[RepairMemory]) -> tuple[LearnedLayout, ...]:
     if store is None:
         return ()
     try:
-        return tuple(store.layouts().in_force())
+        return tuple(layouts_in_force(store.conn))
     except (sqlite3.Error, ValueError) as error:  # a layout row that does not parse is a damaged memory
         raise store_error(store.path, error) from None
 

@@ -230,5 +230,13 @@ class LayoutStore:
                 raise LayoutConflict(signature, version)
 
 
-__all__ = ["ACTIONS", "COMPONENT", "check_roles", "role_names", "LayoutConflict", "LayoutEntry", "LayoutStore", "UnknownLayout", "as_layout",
+def layouts_in_force(conn: sqlite3.Connection) -> list[LearnedLayout]:
+    """The layouts in force in a memory, without creating the table in a memory no clerk ever taught
+    (a convert or a check then writes nothing to it)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'learned_layouts'").fetchone() is None:
+        return []
+    return LayoutStore(conn).in_force()
+
+
+__all__ = ["ACTIONS", "COMPONENT", "layouts_in_force", "check_roles", "role_names", "LayoutConflict", "LayoutEntry", "LayoutStore", "UnknownLayout", "as_layout",
            "replay"]
