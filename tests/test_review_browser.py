@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
 import threading
 
 import pytest
-from PIL import Image
 
 from jixiao.review.app import create_app
 
+from browser_helpers import idle, page, screenshot  # noqa: F401 (page is a fixture)
 from review_helpers import ROOT, convert_batch, records_by_item
 
-CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT = ROOT / "docs" / "review-screen.png"
 
 
@@ -34,28 +30,6 @@ def server(tmp_path, in_root):
     httpd.shutdown()
     thread.join()
     httpd.server_close()
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no chromium at {CHROMIUM}: `.ci/run` installs it with apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                bypass_csp=True)  # lets wait_for_function evaluate its predicate
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
-def idle(page) -> None:
-    """Wait until the app has finished the last key's work (it drops keys while busy)."""
-    page.wait_for_selector("body[data-busy='0']", state="attached")
 
 
 def current_id(page) -> str:
@@ -106,7 +80,7 @@ def test_review_by_keyboard_then_export(server, page):
     page.keyboard.press("l")
 
     idle(page)
-    _screenshot(page)
+    screenshot(page, SCREENSHOT)
     page.click("#export")
     page.wait_for_selector("#toast:has-text('已导出')")  # not the toast of the edit before
 
@@ -125,16 +99,3 @@ def _headers(out) -> dict:
             for k, item in enumerate(filing[kind], start=1):
                 found[f"{filing['filing']}:{kind}[{k}]"] = {**item, "value": item["text"]}
     return found
-
-
-def _screenshot(page) -> None:
-    """The README's picture of the review screen, kept small (< 300 KB)."""
-    png = page.screenshot(full_page=False)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    image = image.quantize(colors=64)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    assert buffer.tell() < 300_000
-    if not SCREENSHOT.exists() or os.environ.get("JIXIAO_REGENERATE_GOLDEN") == "1":
-        SCREENSHOT.write_bytes(buffer.getvalue())

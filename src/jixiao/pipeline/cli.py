@@ -17,7 +17,7 @@ from ..output.folder import OutputFolderError
 from ..model.errors import ReferenceFileError
 from ..repair.memory import MemoryStoreError
 from ..review import cli as review_cli
-from . import memory_cli
+from . import layouts_cli, memory_cli
 from .options import ConvertOptions, OptionsError, default_memory
 from .runner import Result, convert
 
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     review_cli.add_commands(commands)  # review, export
     memory_cli.add_commands(commands)  # memory check, memory repair
+    layouts_cli.add_commands(commands)  # layouts list, show, forget, undo
     return parser
 
 
@@ -138,6 +139,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "memory":
         return memory_cli.run_memory(args)
+    if args.command == "layouts":
+        return layouts_cli.run_layouts(args)
     if args.command == "convert":
         return run_convert(args)
     if args.command == "inspect":

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from ..repair.index import PassageRef, Trust
+from ..repair.layouts import layouts_in_force
 from ..repair.memory import DEFAULT_MEMORY, MemoryStoreError, RepairMemory, create_private
 
 _REBUILT = ("passages", "grams", "gram_df", "schema_migrations", "batches")
@@ -47,7 +48,7 @@ def run_memory(args: argparse.Namespace) -> int:
                   f"--no-memory, move it aside, or `jixiao memory repair --memory {path}`", file=sys.stderr)
             return 1
         with RepairMemory(path) as store:
-            print(json.dumps(store.state(), ensure_ascii=False))
+            print(json.dumps({**store.state(), "layouts": len(layouts_in_force(store.conn))}, ensure_ascii=False))
         return 0
     problems = integrity_problems(path)
     if not problems:

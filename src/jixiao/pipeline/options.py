@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +37,8 @@ from ..extractors.limits import (
 )
 from ..extractors.text_forms import UnknownTextForm, check_form
 from ..layout.vocabulary_file import VocabularyError, current as current_vocabulary, load_file as load_vocabulary
+from ..model import LearnedLayout
+from ..reader.learned import current as learned_current
 from ..reader.settings import ReaderSettings
 from ..repair.memory import DEFAULT_MEMORY
 from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, ENGINES
@@ -195,14 +197,16 @@ class ConvertOptions(BaseModel):
         return ExtractionLimits(max_pages=self.max_pages, max_ocr_pages=self.max_ocr_pages,
                                 max_inflated_mb=self.max_inflated_mb, ocr_threads=self.ocr_threads)
 
-    def task(self) -> TaskSettings:
+    def task(self, learned: Sequence[LearnedLayout] = ()) -> TaskSettings:
         """Everything each extraction-and-reading task runs under, sent with it to the worker: the
         limits, the vocabulary (the vocabulary in force in this process, with the files of
-        ``vocabulary`` added), the reader's settings and the text form."""
+        ``vocabulary`` added), the reader's settings, the text form and the learned layouts: those a
+        caller set in this process (``reader.learned.using``) and ``learned``, the repair memory's
+        (the caller's come first, so they win for a header both have)."""
         vocabulary = load_vocabulary(*self.vocabulary, base=current_vocabulary()) if self.vocabulary \
             else current_vocabulary()
         return TaskSettings(limits=self.limits(), vocabulary=vocabulary, reader=self.reader,
-                            text_form=self.text_form)
+                            text_form=self.text_form, learned=(*learned_current(), *learned))
 
 
 def _allowed(info) -> str:

@@ -27,6 +27,7 @@ from ..output.folder import prepare_out_dir
 from ..output.writers import OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
+from ..repair.layouts import layouts_in_force
 from ..repair.memory import MemoryStoreError, RepairMemory, store_error
 from ..repair.reference import load_references
 from ..model import (
@@ -36,6 +37,7 @@ from ..model import (
     Filing,
     FilingResult,
     FilingStatus,
+    LearnedLayout,
     ManifestEntry,
     Record,
     Severity,
@@ -275,7 +277,8 @@ def convert(
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
                                learn=opts.learn, keep_results=opts.keep_results, notify=notify,
-                               task=opts.task(), memory_state=store.state() if store is not None else None)
+                               task=opts.task(learned_layouts(store)),
+                               memory_state=store.state() if store is not None else None)
         # the outputs are in place: only now is the memory taught, and its failure costs no output
         memory_warning = remember_batch(output.remember, store)
         if opts.cache and out_dir is not None:
@@ -286,6 +289,17 @@ def convert(
     if memory_warning:
         result.summary["warnings"] = [memory_warning]
     return result
+
+
+def learned_layouts(store: Optional[RepairMemory]) -> tuple[LearnedLayout, ...]:
+    """The clerks' learned layouts in force in the repair memory; none without a memory (``--no-memory``
+    reads with what the code and the vocabulary know, and nothing a clerk taught)."""
+    if store is None:
+        return ()
+    try:
+        return tuple(layouts_in_force(store.conn))
+    except (sqlite3.Error, ValueError) as error:  # a layout row that does not parse is a damaged memory
+        raise store_error(store.path, error) from None
 
 
 def remember_batch(remember: Optional[Callable[[], int]], store: Optional[RepairMemory]) -> Optional[str]:

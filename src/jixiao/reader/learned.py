@@ -16,7 +16,7 @@ import hashlib
 from contextvars import ContextVar
 from typing import Iterable, Iterator, Optional
 
-from ..layout.vocabulary import normalise, spec_named
+from ..layout.vocabulary import fields, normalise, spec_named
 from ..model import LearnedLayout
 from .header import Column
 
@@ -48,6 +48,12 @@ def using(layouts: Iterable[LearnedLayout]) -> Iterator[tuple[LearnedLayout, ...
         _CURRENT.reset(token)
 
 
+def roles() -> tuple[str, ...]:
+    """The roles a clerk may give a column: the fields of the vocabulary in force (a field with two
+    labels, 分值 and 权重, is one role)."""
+    return tuple(dict.fromkeys(spec.name for spec in fields()))
+
+
 def find(headers: Iterable[str]) -> Optional[LearnedLayout]:
     """The learned layout for this header, if a clerk taught one."""
     key = signature(headers)
@@ -62,6 +68,10 @@ def apply(columns: list[Column], layout: LearnedLayout) -> list[Column]:
         if index >= len(out):
             continue
         column = out[index]
+        if role is not None and role not in roles():
+            # a layout taught by a jixiao that knows another field: said, not guessed
+            column.note = f"learned layout {layout.name!r} says {role}, a field this jixiao does not know"
+            continue
         said = column.spec.name if column.spec is not None else None
         if said == role:
             column.note = f"learned layout {layout.name!r} agrees"

@@ -110,6 +110,16 @@ def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     """Header, column roles and rows of one grid. The roles are read from a first reading's cells; when
     they change a column, the table is read again with them. Raises LayoutNotUnderstood when even the
     cells give no 三级指标 or value column."""
+    header, reading = look_grid(grid, rows)
+    if not header.understood:
+        raise not_understood(grid, header)
+    return header, reading
+
+
+def look_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableReading]:
+    """What :func:`read_grid` sees of a grid, understood or not: the header found, each column's role and
+    how it was decided, and the rows read (none when the header is not understood). A clerk teaching a
+    table starts from this. Raises LayoutNotUnderstood only when no row names two indicator columns."""
     settings = settings_in_force()
     try:
         header = find_header(grid, rows, start)
@@ -138,8 +148,6 @@ def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     else:
         header = replace(header, columns=columns, understood=understood([f for f in fields if f]))
         reading = read_table(grid, rows, header) if header.understood else reading
-    if not header.understood:
-        raise not_understood(grid, header)
     return header, reading
 
 
@@ -261,4 +269,4 @@ def _check_levels(filing: Filing) -> None:
             "(unknown_level)"))
 
 
-__all__ = ["TableRead", "read_layout", "read_tables", "settings_in_force"]
+__all__ = ["TableRead", "look_grid", "read_grid", "read_layout", "read_tables", "settings_in_force"]

@@ -335,6 +335,12 @@ class RepairMemory:
                 self.conn.execute("INSERT INTO batches (id, passages) VALUES (?, ?)", (batch, added))
         return added
 
+    def layouts(self):
+        """The clerks' learned layouts kept in this memory (:class:`~.layouts.LayoutStore`)."""
+        from .layouts import LayoutStore  # imported here: layouts builds on this module's migrate
+
+        return LayoutStore(self.conn)
+
     def state(self) -> dict:
         """What the manifest records of this memory, so a run can be explained and repeated: its path,
         schema version, passage and batch counts and a digest of its contents (passages, trust, decisions)."""

@@ -34,6 +34,7 @@ from .actions import ActionError, current, decide, replay_decisions
 from .batch import Batch
 from .log import Conflict, DecisionLog, ItemState, field_kind
 from .sources import SourceError, TextCache, kind_of, render_crop, resolve, text_context
+from .teach import Teacher
 
 __all__ = ["TOKEN_HEADER", "Review", "char_diff", "create_app", "review"]
 
@@ -52,6 +53,7 @@ class Review:
     access: Access
     roots: list[Path]
     witness: dict[str, dict[str, Any]]
+    teacher: Teacher
     texts: TextCache = field(default_factory=TextCache)
     lock: threading.Lock = field(default_factory=threading.Lock)  # one SQLite connection, many threads
 
@@ -80,14 +82,18 @@ def create_app(out_dir, *, memory: Optional[Path] = None, reviewer: str = "clerk
     access = Access(hosts=host_names(bind_host, allowed_hosts))
     if token:
         access.token = token
+    roots = [*(Path(r) for r in source_roots), Path.cwd(), batch.out_dir.parent]
     state = Review(
         batch=batch, store=store, log=DecisionLog(store.conn, batch.key), reviewer=reviewer, access=access,
-        roots=[*(Path(r) for r in source_roots), Path.cwd(), batch.out_dir.parent],
+        roots=roots, teacher=Teacher(batch.manifest, roots, store.layouts()),
         witness={f.filing: {"department": f.department, "year": f.year, "source": f.source}
                  for f in batch.filings})
     app.extensions["jixiao_review"] = state
     app.config.update(JIXIAO_TOKEN=access.token, JIXIAO_BATCH=batch, JIXIAO_LOG=state.log, JIXIAO_STORE=store)
     app.register_blueprint(review)
+    from .teach_routes import teach  # the queue of tables not understood (guarded like every route)
+
+    app.register_blueprint(teach)
     return app
 
 

@@ -67,8 +67,8 @@ class Batch:
         self.records: dict[tuple[str, int], Record] = {(r.filing, r.row): r for r in records}
         # Only inputs the manifest names may be served as sources: an edited review.jsonl
         # (or filings.jsonl) cannot point the server at another file.
-        self.sources = {line["source"] for line in _read_jsonl(self.out_dir / "manifest.jsonl")
-                        if isinstance(line, dict) and isinstance(line.get("source"), str)}
+        self.manifest = [line for line in _read_jsonl(self.out_dir / "manifest.jsonl") if isinstance(line, dict)]
+        self.sources = {line["source"] for line in self.manifest if isinstance(line.get("source"), str)}
 
     def serves(self, path: str) -> bool:
         """Whether ``path`` is an input of this batch, or a page inside a page folder that is."""

@@ -99,6 +99,32 @@ def string_filter(body: dict[str, Any], name: str) -> dict[str, str]:
     return out
 
 
+MAX_COLUMNS = 200
+"""The most columns a taught header may have (a real one has a dozen)."""
+
+
+def grid_roles(body: dict[str, Any]) -> tuple[int, dict[int, Optional[str]]]:
+    """A teaching body's ``grid`` (an index) and ``roles`` ({"column index": role or null}); a role must
+    be one of the fields (``jixiao.repair.layouts.role_names``)."""
+    from ..repair.layouts import role_names
+
+    grid = optional(body, "grid", int, 0)
+    assert grid is not None
+    raw = optional(body, "roles", dict, {})
+    assert raw is not None
+    if len(raw) > MAX_COLUMNS:
+        raise BadBody(f"roles names {len(raw)} columns; the limit is {MAX_COLUMNS}")
+    known = role_names()
+    roles: dict[int, Optional[str]] = {}
+    for key, role in raw.items():
+        if not (isinstance(key, str) and key.isdigit() and int(key) < MAX_COLUMNS):
+            raise BadBody(f"roles: {key!r} is no column index (0–{MAX_COLUMNS - 1})")
+        if role is not None and role not in known:
+            raise BadBody(f"roles.{key}: {role!r} is no role; roles are {', '.join(known)} (or null: no field)")
+        roles[int(key)] = role
+    return grid, roles
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
             float: "a number"}.get(type(value), type(value).__name__)

@@ -10,7 +10,7 @@ const T = {
     noEvidence: "没有证据：空缺无法从其他材料补全。", noCandidates: "没有候选。", row: "行", year: "年度",
     source: "来源", context: "行内容", identical: "相同原文", items: "条", done: "已完成", shown: "当前筛选",
     empty: "当前筛选下没有条目。", from: "来自", restored: "补全",
-    keys: "a 接受 · x 驳回（保留原文与□） · e 编辑 · 空格 跳过 · 1–9 选候选 · ⌫ 撤销 · f 标记给同事 · i 应用到相同原文 · b 批量接受 · j/k 上下 · l 语言",
+    keys: "a 接受 · x 驳回（保留原文与□） · e 编辑 · 空格 跳过 · 1–9 选候选 · ⌫ 撤销 · f 标记给同事 · i 应用到相同原文 · b 批量接受 · j/k 上下 · l 语言 · t 未读懂的表格",
     applyAll: n => `下一个决定将应用到全部 ${n} 条相同原文（再按 i 取消）`,
     confirmAll: n => `将此决定应用到 ${n} 条相同原文？`, confirmKeys: "Enter 确认 · Esc 取消",
     editTitle: "编辑取值", editKeys: "Enter 保存 · Esc 取消",
@@ -27,7 +27,7 @@ const T = {
     noEvidence: "No evidence: the gaps could not be restored from other text.", noCandidates: "No candidates.",
     row: "row", year: "year", source: "Source", context: "Line", identical: "same raw", items: "items",
     done: "done", shown: "in filter", empty: "No items in this filter.", from: "from", restored: "restored",
-    keys: "a accept · x reject (keep raw with □) · e edit · space skip · 1–9 pick candidate · ⌫ undo · f flag for colleague · i apply to identical · b bulk accept · j/k move · l language",
+    keys: "a accept · x reject (keep raw with □) · e edit · space skip · 1–9 pick candidate · ⌫ undo · f flag for colleague · i apply to identical · b bulk accept · j/k move · l language · t tables not understood",
     applyAll: n => `The next decision applies to all ${n} items with this raw text (i again to cancel)`,
     confirmAll: n => `Apply this decision to ${n} items with the same raw text?`, confirmKeys: "Enter confirm · Esc cancel",
     editTitle: "Edit value", editKeys: "Enter save · Esc cancel",
@@ -297,7 +297,7 @@ document.addEventListener("keydown", event => {
   const handlers = {
     a: () => decide("accept"), x: () => decide("reject"), e: editModal, f: () => decide("flag"),
     " ": () => move(1), j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
-    Backspace: undo, l: toggleLang, b: bulkModal,
+    Backspace: undo, l: toggleLang, b: bulkModal, t: () => { window.location.assign("/teach"); },
     i: () => { S.applyAll = !S.applyAll; return show(); },
   };
   if (/^[1-9]$/.test(key) && S.detail && Number(key) <= S.detail.candidates.length) {
