@@ -110,13 +110,13 @@ def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     """Header, column roles and rows of one grid. The roles are read from a first reading's cells; when
     they change a column, the table is read again with them. Raises LayoutNotUnderstood when even the
     cells give no 三级指标 or value column."""
-    header, reading = look_grid(grid, rows)
+    header, reading = look_grid(grid, rows, start)
     if not header.understood:
         raise not_understood(grid, header)
     return header, reading
 
 
-def look_grid(grid: Grid, rows: list[list[GridCell]]) -> tuple[Header, TableReading]:
+def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[Header, TableReading]:
     """What :func:`read_grid` sees of a grid, understood or not: the header found, each column's role and
     how it was decided, and the rows read (none when the header is not understood). A clerk teaching a
     table starts from this. Raises LayoutNotUnderstood only when no row names two indicator columns."""

@@ -356,6 +356,8 @@ def _block_row(cells: list[GridCell]) -> bool:
     first = re.sub(r"[:：]\s*$", "", normalise(cells[0].text))
     if any(_UNIT_NOTE.match(normalise(c.text)) for c in cells):
         return True
+    if len(cells) > 1 and (level1_name(cells[1].text) or level2_name(cells[1].text)):
+        return False  # 年度绩效目标 | 产出指标 | …: the block label of the indicator rows, then a row of them
     return any(first == normalise(label) for label in all_labels())
 
 
