@@ -140,6 +140,9 @@ def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
 
 
 def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
+    from .pdf_page import PdfFile
+
+    pdf = PdfFile(document, data)
     pages = scan_pages(document)
     filing = Filing(filing=filing_id(data), source=source, kind="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
@@ -160,7 +163,7 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     split = split_layout(located)
     if not split:
         # any other ruled table: grids for the layout reader (issue 12)
-        extracted = _table_grids(source, data, document, pages, filing)
+        extracted = _table_grids(source, pdf, pages, filing)
         if extracted is not None:
             return extracted
     if not located:
@@ -172,7 +175,7 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     try:
         for located_page in located:
             # pypdfium2 alone first (a few ms a page); pdfplumber and camelot only where it finds no grid
-            fast = _pdfium_header_grid(document, located_page)
+            fast = _pdfium_header_grid(pdf, located_page)
             if fast is not None:
                 reader.read(fast[1], located_page.kind, fast[0])
             else:
@@ -181,7 +184,7 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
         plumber.close()
     if split and FragmentKind.INDICATORS not in filing.fragments:
         # the pages looked split but hold no indicator fragment: a table of another layout, perhaps
-        extracted = _table_grids(source, data, document, pages, filing)
+        extracted = _table_grids(source, pdf, pages, filing)
         if extracted is not None:
             return extracted
     if not filing.fragments:
@@ -193,13 +196,13 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     return filing
 
 
-def _table_grids(source: str, data: bytes, document, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
+def _table_grids(source: str, pdf, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
     """The ruled tables of the pages that mention 指标 (and their continuations) as grids for the
     layout reader (:mod:`.pdf_table`), or None when they hold none."""
     from .pdf_table import TABLE_WORD, extract_tables
 
     numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
-    return extract_tables(source, data, document, numbers, filing.errors, filing.pages)
+    return extract_tables(source, pdf, numbers, filing.errors, filing.pages)
 
 
 def split_layout(located: list[PageText]) -> bool:
@@ -209,7 +212,7 @@ def split_layout(located: list[PageText]) -> bool:
                and "三级指标" not in text for p in located)
 
 
-def _pdfium_header_grid(document, located_page: PageText) -> Optional[tuple[CharIndex, Grid]]:
+def _pdfium_header_grid(pdf, located_page: PageText) -> Optional[tuple[CharIndex, Grid]]:
     """The located page's fragment grid read with pypdfium2 (:func:`.pdf_table.seed_page_grids`),
     or None when pdfium's lines and characters give none (no ruling lines it sees, unmapped glyphs)."""
     import pypdfium2 as pdfium
@@ -217,7 +220,7 @@ def _pdfium_header_grid(document, located_page: PageText) -> Optional[tuple[Char
     from .pdf_table import seed_page_grids
 
     try:
-        chars, grids = seed_page_grids(document, located_page.number)
+        chars, grids = seed_page_grids(pdf, located_page.number)
     except pdfium.PdfiumError:
         return None
     if not text_layer_usable("".join(c["text"] for c in chars.chars)):
