@@ -15,7 +15,7 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Final, Optional, Union
+from typing import TYPE_CHECKING, Final, Optional, Union
 
 from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
@@ -43,6 +43,9 @@ from .pdf_grid import (
     text_lines,
 )
 from ..layout.vocabulary import column_fields, header_fragment, remark_holds_scores
+
+if TYPE_CHECKING:
+    from .pdf_page import PdfFile
 
 ROUTE_TEXT: Final = "text"
 ROUTE_OCR: Final = "ocr"
@@ -106,12 +109,17 @@ def _truncated(data: bytes) -> bool:
     return b"%%EOF" not in data[-2048:]
 
 
-def scan_pages(document) -> list[PageText]:
+def scan_pages(document, *, keep: Optional["PdfFile"] = None) -> list[PageText]:
     """Every page's text (pdfium) and which fragment's column header it shows, if any.
 
     Only the first :func:`~.pdf_limits.max_pages` pages are read (the caller warns about the rest).
+    A page that may hold the table (it names a fragment's columns, or says 指标) is handed to
+    ``keep``, when given, rather than closed, for :func:`~.pdf_page.read_page` to read without
+    parsing it again.
     """
     import pypdfium2 as pdfium
+
+    from .pdf_table import TABLE_WORD
 
     pages = []
     for index in range(min(len(document), max_pages())):
@@ -123,27 +131,32 @@ def scan_pages(document) -> list[PageText]:
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         textpage.close()
-        page.close()
         kind = next((k for line in text.splitlines() if (k := line_fragment(line)) is not None), None)
-        pages.append(PageText(number=index + 1, text=text, usable=text_layer_usable(text), kind=kind))
+        scanned = PageText(number=index + 1, text=text, usable=text_layer_usable(text), kind=kind)
+        pages.append(scanned)
+        wanted = scanned.usable and (kind is not None or TABLE_WORD in "".join(text.split()))
+        if not (wanted and keep is not None and keep.keep(index, page)):
+            page.close()
     return pages
 
 
 def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
     fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""
+    from .pdf_page import PdfFile
+
     document = open_pdf(source, data)
+    pdf = PdfFile(document, data)
     try:
-        return _extract(source, data, document)
+        return _extract(source, data, pdf)
     finally:
+        pdf.close()
         document.close()
 
 
-def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
-    from .pdf_page import PdfFile
-
-    pdf = PdfFile(document, data)
-    pages = scan_pages(document)
+def _extract(source: str, data: bytes, pdf: "PdfFile") -> Union[Filing, Extracted]:
+    document = pdf.document
+    pages = scan_pages(document, keep=pdf)
     filing = Filing(filing=filing_id(data), source=source, kind="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
                      "fragment": p.kind.value if p.kind else None} for p in pages]

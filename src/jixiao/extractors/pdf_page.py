@@ -47,11 +47,35 @@ class PageContent:
 @dataclass
 class PdfFile:
     """A PDF being read: pdfium's document, and its bytes, from which :mod:`.pdf_glyphs` reads the
-    text of a page whose fonts the file does not embed (opened once, when a page needs it)."""
+    text of a page whose fonts the file does not embed (opened once, when a page needs it).
+
+    Pages that scanning the file loaded and that will be read again (they may hold the table) can
+    be kept here (:meth:`keep`), so that :func:`read_page` does not parse them a second time."""
 
     document: Any
     data: bytes
     _glyphs: Any = None
+    _kept: dict[int, Any] = field(default_factory=dict)
+
+    KEEP = 64  # loaded pages kept at most: a page holds its parsed objects
+
+    def keep(self, index: int, page) -> bool:
+        """Keep a loaded page for :func:`read_page`; False (the caller closes it) when full."""
+        if len(self._kept) >= self.KEEP or index in self._kept:
+            return False
+        self._kept[index] = page
+        return True
+
+    def load(self, index: int):
+        """Page ``index``, kept or loaded now; the caller closes it."""
+        page = self._kept.pop(index, None)
+        return page if page is not None else self.document[index]
+
+    def close(self) -> None:
+        """Close the pages still kept (the document is the caller's)."""
+        for page in self._kept.values():
+            page.close()
+        self._kept.clear()
 
     def glyphs(self) -> pdf_glyphs.GlyphReader:
         """PLAYA's view of the file; the error it first raised, again, when it cannot read it."""
@@ -78,7 +102,7 @@ def read_page(pdf: PdfFile, index: int, *, edges: bool = True) -> PageContent:
     ``edges``, its horizontal and vertical ruling segments."""
     import pypdfium2.raw as raw
 
-    page = pdf.document[index]
+    page = pdf.load(index)
     try:
         width, height = page.get_width(), page.get_height()
         content = PageContent(number=index + 1, width=width, height=height)
