@@ -153,20 +153,20 @@ def test_a_damaged_memory_is_named_with_the_ways_on_before_any_work(tmp_path, da
     message = run.stderr.decode()
     assert run.returncode == 2, message
     assert "Traceback" not in message and str(memory) in message and "damaged" in message
-    assert "--no-memory" in message and "jixiao memory repair" in message and "move it aside" in message
+    assert "--no-memory" in message and "jixiao memory salvage" in message and "move it aside" in message
     assert not (tmp_path / "out" / "records.jsonl").exists()  # stopped before the work, not after it
     review = cli("export", str(tmp_path / "out"), "--memory", str(memory))
     assert review.returncode == 2 and "Traceback" not in review.stderr.decode()
 
 
-def test_memory_check_and_repair(tmp_path):
+def test_memory_check_and_salvage(tmp_path):
     memory = _learned_memory(tmp_path)
     check = cli("memory", "check", "--memory", str(memory))
     assert check.returncode == 0 and b'"passages"' in check.stdout
     _damage(memory, pages=(5,))
     assert cli("memory", "check", "--memory", str(memory)).returncode == 1
-    repair = cli("memory", "repair", "--memory", str(memory))
-    assert repair.returncode == 0, repair.stderr.decode()
+    salvage = cli("memory", "salvage", "--memory", str(memory))
+    assert salvage.returncode == 0, salvage.stderr.decode()
     assert list(tmp_path.glob("memory.sqlite.damaged-*"))  # moved aside, not deleted
     assert cli("memory", "check", "--memory", str(memory)).returncode == 0
     run = cli("convert", str(SEED), "-o", str(tmp_path / "out"), "--memory", str(memory), "--engine", "serial")

@@ -158,6 +158,11 @@ def unrelated_file(source: str, data: bytes):
                             "beside the filings); listed, not read", unrelated=True)
 
 
+# What jixiao reads, in words: the unsupported-format message and `jixiao convert --help` both say it.
+FORMATS_READ = ("text dumps (.txt), PDFs (.pdf), scans (.png, .jpg, .tif, or a <name>.pages/ folder of page images), "
+                "saved web pages (.html, .htm, .shtml), Excel workbooks (.xlsx, .xls) and Word documents (.docx)")
+
+
 def unsupported_file(source: str, data: bytes):
     suffix = Path(source).suffix.lower()
     what, target = OTHER_FORMATS.get(suffix, (f"a {suffix or 'suffix-less'} file jixiao has no reader for", None))
@@ -166,7 +171,7 @@ def unsupported_file(source: str, data: bytes):
     hint = f"; convert it to {target}" if target else (
         "; unpack it and convert the folder" if suffix in (".zip", ".rar", ".7z") or data.startswith(b"PK") else "")
     raise UnsupportedFormat(f"{source}: skipped: {what}; jixiao reads .txt, .pdf, images, .html, .xlsx, .xls "
-                            f"and .docx{hint}")
+                            f"and .docx{hint}")  # FORMATS_READ, short: a manifest line
 
 
 # A scanned filing often arrives as one image per page: a folder named

@@ -326,7 +326,7 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
     """OCR page images into one Filing (the seed's fragments, located by their header words), or,
     for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
     reader = PageReader(source, engine)
-    filing = Filing(filing=filing_id(data), source=source, kind="ocr")
+    filing = Filing(filing=filing_id(data), source=source, route="ocr")
     builder = FragmentBuilder(filing, source)
     header: dict[str, Cell] = {}
     years: list[int] = []

@@ -157,7 +157,7 @@ def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
 def _extract(source: str, data: bytes, pdf: "PdfFile") -> Union[Filing, Extracted]:
     document = pdf.document
     pages = scan_pages(document, keep=pdf)
-    filing = Filing(filing=filing_id(data), source=source, kind="pdf")
+    filing = Filing(filing=filing_id(data), source=source, route="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
                      "fragment": p.kind.value if p.kind else None} for p in pages]
     if _truncated(data):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
 
@@ -183,7 +183,11 @@ class Filing(_Model):
 
     filing: str = Field(description="stable id: derived from the file content")
     source: str = Field(description="the input path as given")
-    kind: str = Field(description="extractor that read it: text, pdf, ocr")
+    # The extractor's route, as filings.jsonl's `route` says: not the document's kind (department,
+    # project …), which is `document_kind` here and `kind` in records and filings.jsonl. The field
+    # was called `kind` (issue 20); `Filing(kind=…)` is still accepted.
+    route: str = Field(validation_alias=AliasChoices("route", "kind"),
+                       description="the extractor that read it: text, pdf, ocr, html, xlsx, xls or docx")
     department: Optional[Cell] = None
     year: Optional[int] = None
     duties: list[HeaderItem] = Field(default_factory=list)

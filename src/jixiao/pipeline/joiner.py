@@ -132,7 +132,7 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
         duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
         needs_review=filing_needs_review(status, (*repaired.duties, *repaired.goals), records),
-        records=records, unaligned=unaligned, route=filing.kind, pages=page_routes(filing),
+        records=records, unaligned=unaligned, route=filing.route, pages=page_routes(filing),
         kind=filing.document_kind or "department",
         project=filing.project.text.strip() or None if filing.project is not None else None,
         budget=list(filing.budget), period=filing.period.text.strip() or None if filing.period is not None else None,

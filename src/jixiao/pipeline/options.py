@@ -71,6 +71,25 @@ def default_memory() -> Path:
     return settings().memory
 
 
+# Where `jixiao convert` and `convert()` differ, on purpose: the command line runs batches (a process
+# pool; the repair memory, which makes later runs restore more; only the outcomes that need attention
+# kept), the API is a library call (this process, nothing written outside OUT, every outcome returned).
+# Both helps and the README say so; `jixiao convert` builds its options from here.
+DEFAULTS_DIFFER = ("From Python, jixiao.pipeline.convert() takes the same options with other defaults: "
+                   "engine serial (this process) instead of local, no repair memory instead of $JIXIAO_MEMORY "
+                   "(memory=PATH to use one), and keep_results=True (every outcome, with its records, in "
+                   "the Result) instead of only those of inputs that are not ok.")
+
+
+COMMAND_LINE_DEFAULTS: dict[str, Any] = {"engine": "local", "keep_results": False}  # and memory: below
+
+
+def command_line_defaults() -> dict[str, Any]:
+    """The options whose default is not the API's when ``jixiao convert`` runs (see DEFAULTS_DIFFER):
+    the engine, keep_results, and the repair memory as $JIXIAO_MEMORY has it now."""
+    return {**COMMAND_LINE_DEFAULTS, "memory": default_memory()}
+
+
 def _from_settings(name: str) -> Any:
     return getattr(settings(), name)
 

@@ -238,6 +238,14 @@ def convert(
     the outcomes of inputs that are not ok (without records), for bounded memory.
     ``max_pages``, ``max_ocr_pages``, ``max_inflated_mb`` and ``ocr_threads``
     bound each extraction; they default to the ``JIXIAO_*`` settings.
+
+    The defaults are a library call's, and three differ from ``jixiao convert``'s
+    (:data:`~.options.DEFAULTS_DIFFER`): ``engine="serial"`` (the command line: a
+    ``local`` pool), ``memory=None``, so no repair memory is read or written (the
+    command line: ``$JIXIAO_MEMORY`` or ``~/.local/share/jixiao/memory.sqlite``,
+    read and then taught the batch), and ``keep_results=True`` (the command line
+    keeps only the outcomes of inputs that are not ok).
+    :func:`~.options.command_line_defaults` gives the command line's values.
     """
     import tempfile
 

@@ -121,7 +121,7 @@ class MemoryStoreError(Exception):
     def __init__(self, path: Path, problem: str, *, damaged: bool = False):
         self.path, self.problem, self.damaged = Path(path), problem, damaged
         ways = (f"convert without it (--no-memory), move it aside (mv {self.path} {self.path}.damaged) so that a "
-                f"new one is started, or try `jixiao memory repair --memory {self.path}`, which keeps what can "
+                f"new one is started, or try `jixiao memory salvage --memory {self.path}`, which keeps what can "
                 "still be read") if damaged else "convert without it (--no-memory) or give another --memory PATH"
         super().__init__(f"repair memory {self.path}: {problem}. Ways on: {ways}")
 
