@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional, Union
 
 from ..model import Extracted, Filing
-from ..model.errors import ExtractionError, UnreadableFormat
+from ..model.errors import ErrorCode, ExtractionError, UnreadableFormat
 
 __all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
 
@@ -24,8 +24,10 @@ class UnsupportedFormat(ExtractionError):
     the images of a saved web page): still listed, but not reported in the summary.
     """
 
+    default_code = ErrorCode.UNSUPPORTED_FORMAT
+
     def __init__(self, message: str, *, unrelated: bool = False):
-        super().__init__(message)
+        super().__init__(message, code=ErrorCode.UNRELATED_FILE if unrelated else None)
         self.unrelated = unrelated
 
 
@@ -214,9 +216,10 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
             pages.append((name, data[position + 8:position + 8 + length]))
             position += 8 + length
     except (UnicodeDecodeError, ValueError):
-        raise UnreadableFormat(f"{source}: damaged page set") from None
+        raise UnreadableFormat(f"{source}: damaged page set", code=ErrorCode.CORRUPT_FILE) from None
     if not pages:
-        raise UnreadableFormat(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        raise UnreadableFormat(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})",
+                               code=ErrorCode.EMPTY_FOLDER)
     return pages
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Optional, Union
 
-from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
 from .base import filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
@@ -88,21 +88,22 @@ def open_pdf(source: str, data: bytes):
     import pypdfium2 as pdfium
 
     if not data:
-        raise UnreadableFormat(f"{source}: the file is empty")
+        raise UnreadableFormat(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise UnreadableFormat(f"{source}: not a PDF (no %PDF header)")
+        raise UnreadableFormat(f"{source}: not a PDF (no %PDF header)", code=ErrorCode.CORRUPT_FILE)
     check_inflation(source, data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error)
-        if "password" in message.lower():
+        if getattr(error, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:  # pdfium's code, not its words
             raise EncryptedPdf(f"{source}: the PDF is encrypted and needs a password "
                                   "(it does not open with an empty user password)") from None
         if _truncated(data):
             raise UnreadableFormat(f"{source}: truncated PDF (no %EOF trailer at the end), cannot be opened: "
-                                  f"{message}") from None
-        raise UnreadableFormat(f"{source}: corrupt PDF, cannot be opened: {message}") from None
+                                   f"{message}", code=ErrorCode.TRUNCATED_FILE) from None
+        raise UnreadableFormat(f"{source}: corrupt PDF, cannot be opened: {message}",
+                               code=ErrorCode.CORRUPT_FILE) from None
 
 
 def _truncated(data: bytes) -> bool:
@@ -161,16 +162,17 @@ def _extract(source: str, data: bytes, pdf: "PdfFile") -> Union[Filing, Extracte
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
                      "fragment": p.kind.value if p.kind else None} for p in pages]
     if _truncated(data):
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.TRUNCATED_FILE, component="extract", severity=Severity.WARNING,
                                        message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
     broken = [p.number for p in pages if p.broken]
     if broken:
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING, page=broken[0],
+        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_UNREADABLE, component="extract",
+                                       severity=Severity.WARNING, page=broken[0],
                                        message=f"{source}: page(s) {number_ranges(broken)} cannot be loaded "
                                        "(corrupt page objects); skipped"))
     if len(pages) < len(document):
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_CAPPED, component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
     split = split_layout(located)
@@ -257,7 +259,7 @@ class _Plumber:
                 use_repaired_fonts(self.pdf)  # CID fonts whose system info an encrypting writer left unreadable
             except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
                 raise UnreadableFormat(f"{self.source}: PDF opens in pdfium but pdfminer cannot parse it: "
-                                       f"{type(error).__name__}: {error}") from None
+                                       f"{type(error).__name__}: {error}", code=ErrorCode.CORRUPT_FILE) from None
         return self.pdf
 
     def close(self) -> None:
@@ -277,7 +279,7 @@ def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "
     except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
         unparsed.append(located_page.number)
         filing.errors.append(ErrorItem(
-            component="extract", severity=Severity.WARNING, page=located_page.number,
+            code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
             message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
             f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
         return
@@ -294,7 +296,7 @@ def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "
                             located_page.kind)
     if grid is None:
         filing.errors.append(ErrorItem(
-            component="extract", severity=Severity.WARNING, page=located_page.number,
+            code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
             message=f"{source}: page {located_page.number} names the {located_page.kind.value} "
             "columns but has no ruled table holding them; page skipped"))
         return
@@ -317,8 +319,8 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
         raise NeedsOcr(
-            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
-            "(needs OCR); no performance-goal table found in the readable text")
+            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text); "
+            "no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
     broken = [p.number for p in pages if p.broken]
     if broken:
@@ -327,7 +329,15 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise NotAFiling(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
-        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}")
+        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}",
+        code=_not_found_code(broken, len(pages) < total))
+
+
+def _not_found_code(broken: list[int], capped: bool) -> ErrorCode:
+    """No table: on pages that could not be loaded, perhaps, or past the page cap; else none at all."""
+    if broken:
+        return ErrorCode.PAGES_UNREADABLE
+    return ErrorCode.PAGES_CAPPED if capped else ErrorCode.NO_TABLE
 
 
 def _camelot_grids(source: str, data: bytes, page_number: int, height: float, chars: CharIndex) -> list[Grid]:
@@ -408,7 +418,7 @@ class _FragmentReader:
             if kind in self.filing.fragments:
                 first = self.filing.fragments[kind].provenance.page
                 self.filing.errors.append(ErrorItem(
-                    component="extract", severity=Severity.WARNING, page=grid.page,
+                    code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, page=grid.page,
                     message=f"{self.source}: a second {kind.value} fragment on page {grid.page} is ignored; "
                     f"the first, on page {first}, is used"))
                 self.current = None
@@ -496,7 +506,7 @@ class _FragmentReader:
         departments = {b["department"].text.strip() for b in self.blocks if "department" in b}
         if len(departments) > 1:
             self.filing.errors.append(ErrorItem(
-                component="extract",
+                code=ErrorCode.DEPARTMENTS_DIFFER, component="extract",
                 message=f"{self.source}: fragments name different departments: {' / '.join(sorted(departments))}"))
         department = next((b["department"] for b in self.blocks if "department" in b), None)
         if department is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from ..model.errors import UnreadableFormat
+from ..model.errors import ErrorCode, UnreadableFormat
 from .limits import DEFAULT_MAX_INFLATED_MB, DEFAULT_MAX_PAGES, current  # noqa: F401 (re-exported)
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -87,7 +87,7 @@ def _inflate_or_raise(source: str, data: bytes, start: int, limit: int, where: i
                     raise UnreadableFormat(
                         f"{source}: a compressed stream at byte {where} inflates to more than "
                         f"{limit >> 20} MB (a decompression bomb?); not opened "
-                        "(JIXIAO_MAX_INFLATED_MB raises the limit)")
+                        "(JIXIAO_MAX_INFLATED_MB raises the limit)", code=ErrorCode.DECOMPRESSION_BOMB)
     except zlib.error:
         return
 

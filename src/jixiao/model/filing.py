@@ -13,6 +13,8 @@ from enum import Enum
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from .errors import ErrorCategory, ErrorCode, JixiaoError
 from typing_extensions import Required, TypedDict
 
 
@@ -82,11 +84,12 @@ RECORD_DETAIL_FIELDS = RECORD_TEXT_FIELDS + ("score",) + ADDED_RECORD_FIELDS
 """Every field with an entry in ``Record.fields``, in order."""
 DOCUMENT_KINDS = ("department", "project", "self_evaluation")
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """The output contract's version, written into every JSON Schema and the Parquet metadata.
 1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
 deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
-``unrelated``. Fields are only ever added, never renamed."""
+``unrelated``. 3: every error item (filings.jsonl and manifest.jsonl ``errors``) gains ``code``,
+``category`` and ``rows``. Fields are only ever added, never renamed."""
 
 
 class _Model(BaseModel):
@@ -104,14 +107,32 @@ class Provenance(_Model):
     line: Optional[int] = Field(None, description="1-based line number, for text dumps")
 
 
-class ErrorItem(_Model):
-    """A structured problem: which stage saw it, what it is, and where."""
+def _category_of_code(data: dict[str, Any]) -> ErrorCategory:
+    code: ErrorCode = data["code"]
+    return code.category
 
-    component: str = Field(description="stage that reported it: extract, repair, join, write, ...")
-    message: str
+
+class ErrorItem(_Model):
+    """A structured problem: what it is (``code``, for code and for sorting), where it lies
+    (``category``), which stage saw it, a message for people, and where in the source."""
+
+    code: ErrorCode = Field(description="what the problem is; route on this, never on the message")
+    category: ErrorCategory = Field(
+        default_factory=_category_of_code,
+        description="where the problem lies: input, extraction, layout, repair, output, memory, batch, review "
+        "(the code's, unless given)")
+    component: str = Field(description="stage that reported it: extract, layout, repair, join, write, ...")
+    message: str = Field(description="for people: names the file and what is wrong")
     severity: Severity = Severity.ERROR
     page: Optional[int] = None
     line: Optional[int] = None
+    rows: list[int] = Field(default_factory=list, description="the indicator rows (1-based) it concerns, if any")
+
+    @classmethod
+    def of(cls, error: JixiaoError, *, component: str, severity: Severity = Severity.ERROR,
+           page: Optional[int] = None) -> "ErrorItem":
+        """The item of a raised error: its code, its message."""
+        return cls(code=error.code, component=component, message=str(error), severity=severity, page=page)
 
 
 class Cell(_Model):

@@ -20,7 +20,14 @@ from ..model.errors import ReferenceFileError
 from ..repair.memory import MemoryStoreError
 from ..review import cli as review_cli
 from . import memory_cli
-from .options import COMMAND_LINE_DEFAULTS, DEFAULTS_DIFFER, ConvertOptions, OptionsError, command_line_defaults
+from .options import (
+    COMMAND_LINE_DEFAULTS,
+    DEFAULTS_DIFFER,
+    BadOption,
+    ConvertOptions,
+    OptionsError,
+    command_line_defaults,
+)
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -211,7 +218,8 @@ def _refuse_a_size(path: str) -> None:
     """``--memory 4G`` is a size given where the repair memory's file is meant."""
     if _SIZE.match(path) and not Path(path).exists():
         raise OptionsError(f"--memory {path}: --memory is the repair memory's file (a path); "
-                           f"a worker's address space is --worker-memory {path.strip()}")
+                           f"a worker's address space is --worker-memory {path.strip()}",
+                           bad=[BadOption("memory", path, "a path to a SQLite file")])
 
 
 def print_summary(result: Result) -> None:

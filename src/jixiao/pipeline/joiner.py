@@ -12,6 +12,7 @@ from typing import Optional
 
 from ..repair.filing import RepairedFiling
 from ..model import (
+    ErrorCode,
     ErrorItem,
     FieldStatus,
     Filing,
@@ -61,7 +62,7 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
     source = filing.source
     indicator_rows = repaired.rows.get(FragmentKind.INDICATORS)
     if not indicator_rows:
-        errors.append(ErrorItem(component="join", message=(
+        errors.append(ErrorItem(code=ErrorCode.NO_INDICATOR_ROWS, component="join", message=(
             f"{source}: no indicator rows (一级指标 fragment "
             f"{'is empty' if indicator_rows is not None else 'not found'}); no records can be made")))
         return _result(filing, repaired, [], errors, FilingStatus.FAILED, {})
@@ -71,12 +72,13 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
     # a single table has no fragments to miss: the fields it has no column for are absent
     missing = [kind for kind in FragmentKind if kind not in repaired.rows] if split else []
     for kind in missing:
-        errors.append(ErrorItem(component="join", message=f"{source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
+        errors.append(ErrorItem(code=ErrorCode.FRAGMENT_MISSING, component="join",
+                                message=f"{source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
     mismatched = len(set(counts.values())) > 1
     unaligned: dict[str, list[Optional[str]]] = {}
     if mismatched:
         described = ", ".join(f"{kind.value} {count}" for kind, count in counts.items())
-        errors.append(ErrorItem(component="join", message=(
+        errors.append(ErrorItem(code=ErrorCode.ROW_COUNTS_DIFFER, component="join", message=(
             f"{source}: the fragments have different row counts ({described}); rows are not "
             "zipped, so only the indicator columns are filled and the other cells are kept unaligned")))
         for kind, rows in repaired.rows.items():

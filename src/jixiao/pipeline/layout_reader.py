@@ -42,6 +42,7 @@ from ..layout.vocabulary import (
 )
 from ..model import (
     Cell,
+    ErrorCode,
     ErrorItem,
     Extracted,
     Filing,
@@ -406,7 +407,7 @@ def read_layout(extracted: Extracted) -> Filing:
         if reading.not_understood:
             # the filing is partial: rows are missing, and the clerk is told how many and why
             filing.errors.append(ErrorItem(
-                component="layout", severity=Severity.ERROR,
+                code=ErrorCode.ROWS_NOT_CUT, component="layout", severity=Severity.ERROR,
                 message=f"{extracted.source}: {reading.not_understood} row(s) below the header at line "
                 f"{header.line} run several cells together and could not be cut apart; they gave no record"))
         return filing
@@ -419,6 +420,5 @@ def _check_levels(filing: Filing) -> None:
                if not (row.cells.get("level1") and level1_name(row.cells["level1"].text))]
     if unknown:
         filing.errors.append(ErrorItem(
-            component="layout", severity=Severity.WARNING,
-            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows "
-            "(unknown_level)"))
+            code=ErrorCode.UNKNOWN_LEVEL, component="layout", severity=Severity.WARNING, rows=unknown,
+            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows"))

@@ -18,9 +18,10 @@ naming the option, the value and what is allowed (like pdfplumber's
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,14 +36,33 @@ from ..extractors.limits import (
     MaxPages,
     OcrThreads,
 )
+from ..model.errors import ErrorCode, JixiaoError
 from ..repair.memory import DEFAULT_MEMORY
 from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, ENGINES
 
 ENV_PREFIX = "JIXIAO_"
 
 
-class OptionsError(ValueError):
-    """An option or setting has a bad value; the message names it, the value and what is allowed."""
+@dataclass(frozen=True)
+class BadOption:
+    """One bad option as data: its name (``JIXIAO_…`` for a setting), the value given, and what is
+    allowed ('' when nothing narrower than its type is said; the known options for an unknown one)."""
+
+    name: str
+    value: Any
+    allowed: str
+    unknown: bool = False
+
+
+class OptionsError(JixiaoError, ValueError):
+    """An option or setting has a bad value; the message names it, the value and what is allowed,
+    and ``bad`` says the same as data (:class:`BadOption`)."""
+
+    default_code = ErrorCode.BAD_OPTION
+
+    def __init__(self, message: str, *, bad: Sequence[BadOption] = ()):
+        super().__init__(message)
+        self.bad = list(bad)
 
 
 class Settings(BaseSettings):
@@ -63,7 +83,7 @@ def settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        raise OptionsError(describe(error, Settings, env=True)) from None
+        raise options_error(error, Settings, env=True) from None
 
 
 def default_memory() -> Path:
@@ -165,7 +185,7 @@ class ConvertOptions(BaseModel):
                 return cls(**changes)
             return cls(**{**options.model_dump(by_alias=True, exclude_unset=True), **changes})
         except ValidationError as error:
-            raise OptionsError(describe(error, cls)) from None
+            raise options_error(error, cls) from None
 
     def limits(self) -> ExtractionLimits:
         """What every extraction task of the batch runs under (sent with each task)."""
@@ -188,25 +208,46 @@ def _allowed(info) -> str:
 
 def describe(error: ValidationError, model: type[BaseModel], *, env: bool = False) -> str:
     """One line per bad option: its name, the value given, what went wrong and what is allowed."""
+    return "\n".join(line for line, _ in _problems(error, model, env=env))
+
+
+def options_error(error: ValidationError, model: type[BaseModel], *, env: bool = False) -> OptionsError:
+    """The :class:`OptionsError` of a validation error: the lines of :func:`describe`, and the same as data."""
+    problems = _problems(error, model, env=env)
+    return OptionsError("\n".join(line for line, _ in problems), bad=[bad for _, bad in problems])
+
+
+def _choices(name: str) -> str:
+    """The names an option takes, for one that takes names."""
+    if name == "engine":
+        return ", ".join(ENGINES)
+    if name == "formats":
+        from ..output.sinks import SINKS  # the registry: imported here, output builds on pipeline
+
+        return ", ".join(SINKS)
+    return ""
+
+
+def _problems(error: ValidationError, model: type[BaseModel], *, env: bool) -> list[tuple[str, BadOption]]:
     fields = model.model_fields
     by_alias = {info.alias: name for name, info in fields.items() if info.alias}
-    lines = []
+    problems = []
     for item in error.errors():
         key = str(item["loc"][0]) if item["loc"] else "?"
         name = by_alias.get(key, key)
         label = f"{ENV_PREFIX}{name.upper()}" if env else name
         if item["type"] == "extra_forbidden":
             known = ", ".join(info.alias or n for n, info in fields.items())
-            lines.append(f"unknown option {label!r}; options are: {known}")
+            problems.append((f"unknown option {label!r}; options are: {known}",
+                             BadOption(label, item.get("input"), known, unknown=True)))
             continue
         message = item["msg"].removeprefix("Value error, ")
         info = fields.get(name)
-        allowed = _allowed(info) if info is not None else ""
+        allowed = (_allowed(info) if info is not None else "") or _choices(name)
         detail = f"option {label} = {item.get('input')!r}: {message}"
-        if allowed:
+        if allowed and allowed not in detail:
             detail += f" (allowed: {allowed})"
         if info is not None and info.description:
             detail += f" [{label}: {info.description}]"
-        lines.append(detail)
-    return "\n".join(lines)
-
+        problems.append((detail, BadOption(label, item.get("input"), allowed)))
+    return problems
