@@ -102,3 +102,17 @@ def test_type3_glyphs_take_their_widths_from_widths_and_the_font_matrix(tmp_path
     ones = [c for c in chars if c["text"] == "1"]
     assert ones and all(c["x1"] - c["x0"] == pytest.approx(rawpdf.TYPE3[49][1] / 1000 * 10) for c in ones)
     assert "≥" in {c["text"] for c in chars} and "人" in {c["text"] for c in chars}
+
+
+def test_a_reference_pdf_is_read_as_the_filings_are(tmp_path):
+    """``--reference`` PDFs go through the same reading: a one-character text object is there
+    whatever fonts the machine has (``make test-without-fonts`` runs this with none)."""
+    from jixiao.extractors.pdf import document_text
+
+    def draw(c):
+        c.drawString(100, 700, "资助人数")
+        c.drawString(200, 700, "≥")
+        c.drawString(230, 700, "件")
+
+    text = document_text("ref.pdf", _reportlab(tmp_path, draw))
+    assert text.split() == ["资助人数", "≥", "件"]

@@ -141,6 +141,26 @@ def scan_pages(document, *, keep: Optional["PdfFile"] = None) -> list[PageText]:
     return pages
 
 
+def document_text(source: str, data: bytes) -> str:
+    """Every page's text, line by line, read as a table's cells are (:func:`.pdf_page.read_page`: a
+    font the file does not embed from the file's own data), with a space where a gap wider than a
+    glyph parts the words of a line. For reference documents (``--reference``)."""
+    from .pdf_page import PdfFile, read_page
+    from .pdf_table import line_text
+
+    document = open_pdf(source, data)
+    pdf = PdfFile(document, data)
+    try:
+        lines = []
+        for index in range(min(len(document), max_pages())):
+            chars = read_page(pdf, index, edges=False).chars
+            lines.extend(text for line in text_lines(chars) if (text := line_text(line)))
+        return "\n".join(lines)
+    finally:
+        pdf.close()
+        document.close()
+
+
 def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
     fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""

@@ -16,7 +16,8 @@ happens to lie over, so a line that runs past the right border never lands in
 the next column and lines below the bottom border never land in the next row.
 A character without a clip goes to the cell under its centre.
 
-Everything is read with pypdfium2 (:mod:`.pdf_page`): no pdfminer parse.
+Pages are read by :mod:`.pdf_page`: pypdfium2, and the file's own font data for text in a font
+the file does not embed (:mod:`.pdf_glyphs`); no pdfminer parse.
 """
 
 from __future__ import annotations

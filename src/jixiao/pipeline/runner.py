@@ -28,6 +28,7 @@ from ..output.writers import OutputWriter
 from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.memory import MemoryStoreError, RepairMemory, store_error
+from ..extractors.pdf import document_text
 from ..repair.reference import load_references
 from ..model import (
     ErrorCode,
@@ -265,7 +266,8 @@ def convert(
     sources = find_inputs(paths)
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
-    reference_index = load_references(references) if references else None
+    # a reference PDF is read as the filings are: its fonts' own widths, whatever the machine has
+    reference_index = load_references(references, pdf_text=document_text) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
     store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None  # checked now: before any work
     writer = (OutputWriter(Path(out_dir), formats=opts.formats, validate=opts.validate_outputs)
