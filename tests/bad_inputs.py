@@ -1,8 +1,8 @@
 """The bad-input corpus: every hostile or broken input jixiao must survive, with what it must say.
 
 :data:`CASES` is the one table: per case its kind, the file name, how to build
-its bytes, the manifest status it must end with and a fragment its manifest
-message must contain (plus the file's own path, always). Files are built on the
+its bytes, the manifest status it must end with and the code one of its
+manifest errors or warnings must carry (every message names the file, always). Files are built on the
 fly (nothing big is committed): ``build(folder)`` writes them all.
 
 Used by ``tests/test_bad_inputs.py`` (one batch of them all, plus a good
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from helpers import SAMPLES, SEED
+from jixiao.model import ErrorCode
 from pdf_factory import raw_pdf, serialize_pdf
 
 GENERATED = SAMPLES / "generated"
@@ -219,51 +220,51 @@ class Case:
     name: str  # file name in the corpus folder
     make: Callable[[], bytes]
     status: str  # ok / partial / failed
-    message: Optional[str]  # a fragment of the manifest's first error or of a warning; None: no message
+    code: Optional[ErrorCode]  # the code of one of the manifest's errors or warnings; None: none expected
     records: Optional[int] = None  # how many records, when it matters
     place: Optional[Callable[[Path], None]] = None  # makes the entry itself (a link, a FIFO) instead of make
 
 
 CASES: tuple[Case, ...] = (
-    Case("empty", "empty.txt", lambda: b"", "failed", "the file is empty"),
-    Case("empty", "empty.pdf", lambda: b"", "failed", "the file is empty"),
-    Case("garbage", "garbage.pdf", binary_garbage, "failed", "not a PDF (no %PDF header)"),
-    Case("garbage", "garbage.txt", binary_garbage, "failed", "cannot decode the text"),
-    Case("truncated", "truncated.pdf", truncated_pdf, "failed", "truncated PDF"),
+    Case("empty", "empty.txt", lambda: b"", "failed", ErrorCode.EMPTY_FILE),
+    Case("empty", "empty.pdf", lambda: b"", "failed", ErrorCode.EMPTY_FILE),
+    Case("garbage", "garbage.pdf", binary_garbage, "failed", ErrorCode.CORRUPT_FILE),
+    Case("garbage", "garbage.txt", binary_garbage, "failed", ErrorCode.UNDECODABLE_TEXT),
+    Case("truncated", "truncated.pdf", truncated_pdf, "failed", ErrorCode.TRUNCATED_FILE),
     Case("encrypted", "encrypted-password.pdf", encrypted_pdf("secret"), "failed",
-         "encrypted and needs a password"),
+         ErrorCode.ENCRYPTED),
     Case("encrypted", "encrypted-empty-password.pdf", encrypted_pdf(""), "ok", None, 16),  # as the plain PDF
-    Case("huge", "500-pages.pdf", many_pages(500), "failed", "none of its 500 page(s) has the column headers"),
-    Case("huge", "20000-text-objects.pdf", tiny_text_objects, "failed", "no performance-goal table"),
-    Case("bomb", "flate-bomb.pdf", flate_bomb, "failed", "a decompression bomb"),
+    Case("huge", "500-pages.pdf", many_pages(500), "failed", ErrorCode.NO_TABLE),
+    Case("huge", "20000-text-objects.pdf", tiny_text_objects, "failed", ErrorCode.NO_TABLE),
+    Case("bomb", "flate-bomb.pdf", flate_bomb, "failed", ErrorCode.DECOMPRESSION_BOMB),
     Case("encoding", "utf-16.txt", lambda: codecs.BOM_UTF16_LE + seed_text().encode("utf-16-le"), "ok", None, 14),
     Case("encoding", "utf-16-no-bom.txt", lambda: seed_text().encode("utf-16-be"), "ok", None, 14),
     Case("encoding", "gb18030.txt", lambda: seed_text().encode("gb18030"), "ok", None, 14),
-    Case("encoding", "mojibake.txt", mojibake, "ok", "mixed encodings", 14),
+    Case("encoding", "mojibake.txt", mojibake, "ok", ErrorCode.MIXED_ENCODINGS, 14),
     Case("fragments", "only-indicators.txt", only_fragments(0), "partial",
-         "the explanations (指标解释) fragment was not found", 14),
+         ErrorCode.FRAGMENT_MISSING, 14),
     Case("fragments", "no-scoring.txt", only_fragments(0, 1), "partial",
-         "the scoring rules (评/扣分标准) fragment was not found", 14),
-    Case("fragments", "no-indicators.txt", only_fragments(1, 2), "failed", "no indicator rows"),
-    Case("fragments", "unequal-rows.txt", unequal_rows, "partial", "explanations 13", 14),
-    Case("fragments", "duplicated-fragment.txt", duplicated_fragment, "ok", "is ignored", 14),
-    Case("warnings", "many-warnings.txt", many_warnings, "ok", "more warning(s) not listed here", 14),
-    Case("fragments", "two-departments.txt", two_departments, "partial", "fragments name different departments",
+         ErrorCode.FRAGMENT_MISSING, 14),
+    Case("fragments", "no-indicators.txt", only_fragments(1, 2), "failed", ErrorCode.NO_INDICATOR_ROWS),
+    Case("fragments", "unequal-rows.txt", unequal_rows, "partial", ErrorCode.ROW_COUNTS_DIFFER, 14),
+    Case("fragments", "duplicated-fragment.txt", duplicated_fragment, "ok", ErrorCode.DUPLICATE_FRAGMENT, 14),
+    Case("warnings", "many-warnings.txt", many_warnings, "ok", ErrorCode.WARNINGS_CAPPED, 14),
+    Case("fragments", "two-departments.txt", two_departments, "partial", ErrorCode.DEPARTMENTS_DIFFER,
          14),
     Case("cells", "long-cell.txt", long_cells, "ok", None, 14),
-    Case("cells", "nul-bytes.txt", nul_bytes, "ok", "NUL", 14),
-    Case("cells", "bidi-marks.txt", bidi_marks, "ok", "bidirectional control", 14),
+    Case("cells", "nul-bytes.txt", nul_bytes, "ok", ErrorCode.CONTROLS_REMOVED, 14),
+    Case("cells", "bidi-marks.txt", bidi_marks, "ok", ErrorCode.CONTROLS_REMOVED, 14),
     Case("cells", "formula-cells.txt", formula_cells, "ok", None, 14),
     # found by fuzz/fuzz_extract.py: a stream pdfium skips but pdfminer raises on (was "extractor crashed")
     Case("fuzz", "fuzz-ascii85.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-ascii85.pdf").read_bytes(), "partial",
-         "cannot be parsed by pdfminer"),
+         ErrorCode.PAGE_SKIPPED),
     # found by fuzz/fuzz_extract.py: a page /Rotate that is not a number; pdfplumber raised while closing
     # and pdfminer could not parse the pages; pypdfium2 reads them (the seed layout no longer needs pdfminer)
     Case("fuzz", "fuzz-rotate-keyword.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-rotate-keyword.pdf").read_bytes(),
          "ok", None, 17),
     # found by fuzz/fuzz_extract.py: pdfium cannot load a page object (was "extractor crashed")
     Case("fuzz", "fuzz-broken-page.pdf", lambda: (FUZZ_REGRESSIONS / "pdf-broken-page.pdf").read_bytes(),
-         "failed", "Page(s) 1 cannot be loaded (corrupt page objects)"),
+         "failed", ErrorCode.PAGES_UNREADABLE),
 )
 
 
@@ -296,12 +297,12 @@ FOLDER_CASES: tuple[Case, ...] = (
     # a file name that is not UTF-8 is data: an escaped source, and the batch goes on
     Case("names", os.fsdecode(b"bad\xff\xfe.txt"), lambda: seed_text().encode("utf-8"), "ok", None, 14),
     Case("names", "new\nline.txt", lambda: seed_text().encode("utf-8"), "ok", None, 14),
-    Case("folders", "loop", None, "failed", "symbolic link loop", place=_symlink(".")),
-    Case("folders", "self-loop.txt", None, "failed", "symbolic link loop", place=_symlink("self-loop.txt")),
-    Case("folders", "dangling.pdf", None, "failed", "dangling symbolic link", place=_symlink("nowhere.pdf")),
-    Case("folders", "fifo.txt", None, "failed", "not a regular file (a FIFO)", place=_fifo),
+    Case("folders", "loop", None, "failed", ErrorCode.LINK_LOOP, place=_symlink(".")),
+    Case("folders", "self-loop.txt", None, "failed", ErrorCode.LINK_LOOP, place=_symlink("self-loop.txt")),
+    Case("folders", "dangling.pdf", None, "failed", ErrorCode.DANGLING_LINK, place=_symlink("nowhere.pdf")),
+    Case("folders", "fifo.txt", None, "failed", ErrorCode.NOT_A_REGULAR_FILE, place=_fifo),
     *(() if running_as_root() else (  # root reads a mode-0 folder (tests/test_hardening.py fakes it instead)
-        Case("folders", "locked", None, "failed", "the folder cannot be read", place=_locked_folder),)),
+        Case("folders", "locked", None, "failed", ErrorCode.UNREADABLE_ENTRY, place=_locked_folder),)),
 )
 
 
@@ -336,9 +337,11 @@ def check(case: Case, entry: dict) -> Optional[str]:
     problems = []
     if entry["status"] != case.status:
         problems.append(f"status {entry['status']} (expected {case.status})")
+    codes = [e["code"] for e in entry.get("errors", [])]
+    if case.code is not None and case.code.value not in codes:
+        problems.append(f"no error coded {case.code.value} in {codes}")
     messages = [entry.get("error") or ""] + [e["message"] for e in entry.get("errors", [])]
-    if case.message is not None and not any(case.message in m for m in messages):
-        problems.append(f"no message with {case.message!r} in {messages}")
+    # every message names its file (issue 14): a clerk reading it alone knows which one
     if any(m and entry["source"] not in m for m in messages):
         problems.append(f"a message does not name the file: {messages}")
     if case.records is not None and entry["records"] != case.records:

@@ -56,3 +56,10 @@ def scored(record: dict, names: tuple[str, ...] = SCORED_FIELDS) -> tuple:
     import real_scoring
 
     return tuple(real_scoring._value(record.get(name)) for name in names)
+
+
+def codes(entry) -> list[str]:
+    """The error codes of a manifest entry or filing (a model or its JSON line), in order: what
+    tests assert, never a message's wording (issue 20)."""
+    errors = entry["errors"] if isinstance(entry, dict) else entry.errors
+    return [(e["code"] if isinstance(e, dict) else e.code.value) for e in errors]

@@ -9,12 +9,13 @@ import json
 
 import pytest
 
+from jixiao.model import ErrorCode
 from jixiao.output import schemas
 from jixiao.output.safety import csv_safe, runs_as_formula
 from jixiao.pipeline import convert
 
 import bad_inputs
-from helpers import SEED, read_jsonl
+from helpers import SEED, codes, read_jsonl
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 
@@ -38,7 +39,7 @@ ALL_CASES = (*bad_inputs.CASES, *bad_inputs.FOLDER_CASES)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[ascii(c.name) for c in ALL_CASES])
-def test_case_has_expected_status_and_message(batch, case):
+def test_case_has_expected_status_and_code(batch, case):
     paths, manifest, _ = batch
     problem = bad_inputs.check(case, manifest[bad_inputs.manifest_key(paths[case.name])])
     assert problem is None, f"{case.name}: {problem}"
@@ -48,7 +49,7 @@ def test_good_filing_and_missing_path(batch):
     _, manifest, _ = batch
     assert manifest[str(SEED)]["status"] == "ok" and manifest[str(SEED)]["records"] == 14
     missing = next(m for source, m in manifest.items() if source.endswith("missing.pdf"))
-    assert missing["status"] == "failed" and "no such file" in missing["error"]
+    assert missing["status"] == "failed" and codes(missing) == ["no_such_file"]
 
 
 @pytest.mark.parametrize("name, schema", [("records.jsonl", "record"), ("filings.jsonl", "filing"),
@@ -73,9 +74,10 @@ def test_writer_refuses_an_invalid_line(tmp_path):
     (tmp_path / "manifest.jsonl").write_text("old\n")
     entry = ManifestEntry(source="x.txt", filing=None, status=FilingStatus.OK)
     entry.records = "lots"  # no validation on assignment: exactly the bug the schema must catch
-    with pytest.raises(ValueError, match="refusing to write an invalid manifest line for x.txt"):
+    with pytest.raises(ValueError) as refused:  # a ValueError, as it was, and coded
         with OutputWriter(tmp_path) as writer:
             writer.add(entry)
+    assert refused.value.code is ErrorCode.INVALID_OUTPUT_LINE
     assert (tmp_path / "manifest.jsonl").read_text() == "old\n"  # the old output stays whole
 
 
@@ -140,11 +142,10 @@ def test_page_cap_skips_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setenv("JIXIAO_MAX_PAGES", "4")
     (entry,) = convert([str(pdf)]).manifest
     assert entry.status.value == "partial"  # the scoring fragment is on page 5
-    warning = next(e.message for e in entry.errors if "JIXIAO_MAX_PAGES" in e.message)
-    assert str(pdf) in warning and "pages 5–5 were skipped" in warning
+    assert "pages_capped" in codes(entry) and [p["page"] for p in entry.pages] == [1, 2, 3, 4]
     monkeypatch.setenv("JIXIAO_MAX_PAGES", "2")
     (entry,) = convert([str(pdf)]).manifest
-    assert entry.status.value == "failed" and "only the first 2 were searched" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["pages_capped"]
 
 
 def test_a_huge_page_count_is_not_read_whole(tmp_path, monkeypatch):
@@ -157,7 +158,7 @@ def test_a_huge_page_count_is_not_read_whole(tmp_path, monkeypatch):
     real = pdf.text_layer_usable
     monkeypatch.setattr(pdf, "text_layer_usable", lambda text: seen.append(1) or real(text))
     (entry,) = convert([str(path)]).manifest
-    assert len(seen) == 50 and "3000 pages; only the first 50" in entry.error
+    assert len(seen) == 50 and codes(entry) == ["pages_capped"]
 
 
 def test_local_engine_limits_a_pathological_input(tmp_path, monkeypatch):
@@ -176,5 +177,5 @@ def test_local_engine_limits_a_pathological_input(tmp_path, monkeypatch):
     manifest = read_jsonl(tmp_path / "out/manifest.jsonl")
     assert manifest[0]["status"] == "ok"
     assert manifest[1]["status"] == "failed" and inputs[1] in manifest[1]["error"]
-    assert "memory" in manifest[1]["error"] or "died" in manifest[1]["error"], manifest[1]["error"]
+    assert codes(manifest[1]) in (["out_of_memory"], ["worker_died"]), manifest[1]["error"]
     assert result.failed == 1

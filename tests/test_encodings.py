@@ -6,7 +6,7 @@ import pytest
 
 from jixiao.pipeline import convert
 
-from helpers import SEED
+from helpers import SEED, codes
 
 
 def comparable(result):
@@ -39,5 +39,5 @@ def test_undecodable_bytes_are_a_clear_error(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x81\x30\xff\xff\xfe\x80" * 20)
     (entry,) = convert([str(bad)]).manifest
-    assert entry.status.value == "failed"
-    assert str(bad) in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["undecodable_text"]
+    assert str(bad) in entry.error  # the message names the file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jixiao.model import ErrorCode
 from jixiao.pipeline.engines import ENGINES, LocalEngine, SerialEngine, make_engine
 
 import batch_tasks
@@ -11,19 +12,20 @@ import batch_tasks
 
 def test_registry_and_unknown_engine():
     assert set(ENGINES) == {"serial", "local", "dask"}
-    with pytest.raises(ValueError, match="unknown engine 'spark'"):
+    with pytest.raises(ValueError) as raised:  # a ValueError, as it was, and coded
         make_engine("spark")
+    assert raised.value.code is ErrorCode.BAD_OPTION
 
 
 def test_local_engine_isolates_hang_death_and_memory():
     with LocalEngine(2, timeout=8, memory_limit=1 << 30) as engine:  # room for a loaded machine
         done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in range(10)]))
     assert sorted(done) == list(range(10))
-    assert "timed out after 8 s" in done[3].error
-    assert "killed by signal 9" in done[5].error
-    assert done[7].error == "ran out of memory"
+    assert done[3].code is ErrorCode.TIMED_OUT
+    assert done[5].code is ErrorCode.WORKER_DIED  # killed by signal 9
+    assert done[7].code is ErrorCode.OUT_OF_MEMORY
     for x in (0, 1, 2, 4, 6, 8, 9):  # the replacement workers carried on
-        assert done[x].error is None and done[x].value == x * x
+        assert done[x].error is None and done[x].code is None and done[x].value == x * x
 
 
 def test_setup_runs_once_per_worker_and_again_in_replacements():
@@ -45,5 +47,5 @@ def test_dask_engine_times_out_a_hung_task_and_goes_on():
     # over 4 s (a flaky failure), so the limit leaves room for that and still catches the hang
     with DaskEngine(2, timeout=15) as engine:
         done = dict(engine.run(batch_tasks.misbehave, [(x, (x,)) for x in (0, 1, 3, 4, 6)]))
-    assert done[3].error == "timed out after 15 s"
+    assert done[3].code is ErrorCode.TIMED_OUT
     assert {x: done[x].value for x in (0, 1, 4, 6)} == {0: 0, 1: 1, 4: 16, 6: 36}

@@ -9,7 +9,7 @@ import sys
 from jixiao.pipeline import convert
 from jixiao.pipeline.cli import main
 
-from helpers import SEED, read_jsonl
+from helpers import SEED, codes, read_jsonl
 
 
 def unequal_rows(tmp_path):
@@ -35,18 +35,13 @@ def test_bad_inputs_do_not_stop_the_batch(tmp_path):
     manifest = read_jsonl(out / "manifest.jsonl")
     assert [m["source"] for m in manifest] == [str(p) for p in (empty, SEED, no_table, unequal, missing)]
     by_source = {m["source"]: m for m in manifest}
-    assert by_source[str(empty)]["status"] == "failed"
-    assert "empty" in by_source[str(empty)]["error"] and str(empty) in by_source[str(empty)]["error"]
-    assert by_source[str(no_table)]["status"] == "failed"
-    assert "no performance-goal table" in by_source[str(no_table)]["error"]
-    assert by_source[str(missing)]["status"] == "failed"
-    assert "no such file" in by_source[str(missing)]["error"]
+    assert by_source[str(empty)]["status"] == "failed" and codes(by_source[str(empty)]) == ["empty_file"]
+    assert by_source[str(no_table)]["status"] == "failed" and codes(by_source[str(no_table)]) == ["layout_not_understood"]
+    assert by_source[str(missing)]["status"] == "failed" and codes(by_source[str(missing)]) == ["no_such_file"]
     assert by_source[str(SEED)]["status"] == "ok" and by_source[str(SEED)]["records"] == 14
 
     mismatch = by_source[str(unequal)]
-    assert mismatch["status"] == "partial"
-    assert "indicators 14" in mismatch["error"] and "explanations 13" in mismatch["error"]
-    assert "scoring 14" in mismatch["error"]
+    assert mismatch["status"] == "partial" and codes(mismatch) == ["row_counts_differ"]
     # no row is shifted: the explanation column stays empty, the raw cells are kept aside
     unequal_result = next(f for f in result.filings if f.source == str(unequal))
     assert all(r.explanation is None and r.scoring_rule is None for r in unequal_result.records)
@@ -60,7 +55,7 @@ def test_cli_exit_status(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     assert main(["convert", str(SEED), str(empty), "-o", str(tmp_path / "b"), "--quiet"]) == 1
-    assert "empty" in capsys.readouterr().err
+    assert str(empty) in capsys.readouterr().err  # the failed input is named on stderr
     assert len(read_jsonl(tmp_path / "b" / "records.jsonl")) == 14
 
 

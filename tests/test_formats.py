@@ -17,12 +17,13 @@ from jixiao.extractors import extract
 from jixiao.extractors.base import choose_extractor
 from jixiao.extractors.html import declared_charset
 from jixiao.extractors.sheets import display
+from jixiao.model import SCHEMA_VERSION
 from jixiao.pipeline import convert
 from jixiao.model import SCHEMA_VERSION
 from jixiao.pipeline.cli import main as cli_main
 from jixiao.reader import read_layout
 
-from helpers import SAMPLES, SEED, read_jsonl
+from helpers import SAMPLES, SEED, codes, read_jsonl
 
 FORMATS = SAMPLES / "formats"
 CASES = sorted(p.name[:-len(".truth.json")] for p in FORMATS.glob("*.truth.json"))
@@ -122,8 +123,9 @@ def test_mixed_folder_lists_every_file(tmp_path, capsys):
                       "site.css": "skipped", "old.doc": "failed", "slides.pptx": "skipped",
                       "broken.docx": "failed", "blob.bin": "skipped"}
     assert manifest["logo.png"]["unrelated"] and manifest["site.css"]["unrelated"]
-    assert not manifest["slides.pptx"]["unrelated"] and ".pdf" in manifest["slides.pptx"]["error"]
-    assert ".doc" in manifest["old.doc"]["error"] and "save it as .docx" in manifest["old.doc"]["error"]
+    assert codes(manifest["logo.png"]) == codes(manifest["site.css"]) == ["unrelated_file"]
+    assert not manifest["slides.pptx"]["unrelated"] and codes(manifest["slides.pptx"]) == ["unsupported_format"]
+    assert codes(manifest["old.doc"]) == ["legacy_format"] and codes(manifest["broken.docx"]) == ["corrupt_file"]
     printed = capsys.readouterr()
     assert "logo.png" not in printed.out + printed.err and "site.css" not in printed.out + printed.err
     assert "slides.pptx" in printed.out

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import bad_inputs
-from helpers import SEED, read_jsonl
+from helpers import SEED, codes, read_jsonl
+from jixiao.model import ErrorCode
 from jixiao.pipeline import convert
 from jixiao.pipeline.inputs import display_name, find_inputs, path_of
+from jixiao.repair.memory import MemoryStoreError
 
 BAD_NAME = os.fsdecode(b"bad\xff\xfe.txt")
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,11 +85,12 @@ def test_an_unreadable_folder_gets_a_line(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     found = find_inputs([tmp_path / "in"])
-    assert [(Path(i.path).name, i.problem and i.problem.split(" (")[0]) for i in found] == \
-        [("good.txt", None), ("locked", "the folder cannot be read")]
+    assert [(Path(i.path).name, i.problem is not None and i.code) for i in found] == \
+        [("good.txt", False), ("locked", ErrorCode.UNREADABLE_ENTRY)]
     result = convert([tmp_path / "in"])
     assert [e.status.value for e in result.manifest] == ["ok", "failed"]
-    assert "Permission denied" in result.manifest[1].error and str(tmp_path / "in" / "locked") in result.manifest[1].error
+    assert codes(result.manifest[1]) == ["unreadable_entry"]
+    assert str(tmp_path / "in" / "locked") in result.manifest[1].error  # the message names the folder
 
 
 def test_a_folder_of_only_bad_entries_is_not_zero_inputs(tmp_path):
@@ -105,7 +108,7 @@ def test_a_folder_of_only_bad_entries_is_not_zero_inputs(tmp_path):
 def test_a_fifo_named_directly_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     (entry,) = convert([str(tmp_path / "pipe.txt")]).manifest
-    assert entry.status.value == "failed" and "not a regular file (a FIFO)" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["not_a_regular_file"]
 
 
 def test_walking_keeps_the_old_order_and_lists_every_file(tmp_path):
@@ -152,21 +155,24 @@ def test_a_damaged_memory_is_named_with_the_ways_on_before_any_work(tmp_path, da
     run = cli("convert", str(SEED), "-o", str(tmp_path / "out"), "--memory", str(memory), "--engine", "serial")
     message = run.stderr.decode()
     assert run.returncode == 2, message
-    assert "Traceback" not in message and str(memory) in message and "damaged" in message
-    assert "--no-memory" in message and "jixiao memory repair" in message and "move it aside" in message
+    assert "Traceback" not in message and str(memory) in message  # said, naming the file, not crashed
+    with pytest.raises(MemoryStoreError) as refused:  # the same from Python: coded, with its facts
+        convert([str(SEED)], tmp_path / "api-out", memory=memory)
+    assert refused.value.code is ErrorCode.MEMORY_DAMAGED and refused.value.damaged
+    assert refused.value.path == memory
     assert not (tmp_path / "out" / "records.jsonl").exists()  # stopped before the work, not after it
     review = cli("export", str(tmp_path / "out"), "--memory", str(memory))
     assert review.returncode == 2 and "Traceback" not in review.stderr.decode()
 
 
-def test_memory_check_and_repair(tmp_path):
+def test_memory_check_and_salvage(tmp_path):
     memory = _learned_memory(tmp_path)
     check = cli("memory", "check", "--memory", str(memory))
     assert check.returncode == 0 and b'"passages"' in check.stdout
     _damage(memory, pages=(5,))
     assert cli("memory", "check", "--memory", str(memory)).returncode == 1
-    repair = cli("memory", "repair", "--memory", str(memory))
-    assert repair.returncode == 0, repair.stderr.decode()
+    salvage = cli("memory", "salvage", "--memory", str(memory))
+    assert salvage.returncode == 0, salvage.stderr.decode()
     assert list(tmp_path.glob("memory.sqlite.damaged-*"))  # moved aside, not deleted
     assert cli("memory", "check", "--memory", str(memory)).returncode == 0
     run = cli("convert", str(SEED), "-o", str(tmp_path / "out"), "--memory", str(memory), "--engine", "serial")
@@ -290,8 +296,9 @@ def test_read_only_output_folder_is_said(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
-    with pytest.raises(OutputFolderError, match="is not writable: permission denied"):
+    with pytest.raises(OutputFolderError) as refused:
         convert([str(SEED)], tmp_path / "out")
+    assert refused.value.code is ErrorCode.OUTPUT_FOLDER_UNUSABLE
 
 
 def test_outputs_follow_the_umask_and_the_memory_is_private(tmp_path):
@@ -320,7 +327,8 @@ def test_skipped_ocr_pages_are_named_as_ranges(monkeypatch):
     monkeypatch.setattr(ocr, "extract_ocr_pages", lambda source, data, pages: pages)
     with applied(ExtractionLimits(max_ocr_pages=2)):  # the limits travel as data, not through the environment
         assert route._ocr("x.pdf", b"", [3, 5, 9, 10, 11, 40], errors) == [3, 5]
-    assert "page(s) 9-11, 40 were skipped" in errors[0].message
+    assert [e.code for e in errors] == [ErrorCode.OCR_PAGES_CAPPED]
+    assert route.number_ranges([9, 10, 11, 40]) == "9-11, 40"  # how the message names them
 
 
 _ORPHANS = """

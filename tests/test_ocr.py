@@ -179,7 +179,7 @@ def scanned_pdf():
 
 def test_image_input_works(png_page):
     truth = json.loads((SCANNED / "changde-shengtai-2023.truth.json").read_text(encoding="utf-8"))
-    assert png_page.kind == "ocr"
+    assert png_page.route == "ocr"
     assert [p["route"] for p in png_page.pages] == ["ocr"]
     (fragment,) = png_page.fragments.values()
     assert len(fragment.rows) == len(truth["indicators"])
@@ -187,7 +187,7 @@ def test_image_input_works(png_page):
 
 
 def test_scanned_pdf_is_routed_to_ocr(scanned_pdf):
-    assert scanned_pdf.kind == "ocr"
+    assert scanned_pdf.route == "ocr"
     assert all(page["route"] == "ocr" for page in scanned_pdf.pages)
 
 

@@ -8,7 +8,8 @@ from jixiao.extractors.base import ExtractionError, choose_extractor, pack_page_
 from jixiao.pipeline import convert
 from jixiao.pipeline.runner import discover, read_source
 
-from helpers import SAMPLES, read_jsonl
+from helpers import SAMPLES, codes, read_jsonl
+from jixiao.model import ErrorCode
 
 PAGE_SET = SAMPLES / "scanned" / "changde-shengtai-2023.pages"
 
@@ -33,10 +34,12 @@ def test_page_set_packs_pages_in_natural_order(tmp_path):
 def test_empty_page_folder_is_a_clear_failure(tmp_path):
     folder = tmp_path / "empty.pages"
     folder.mkdir()
-    with pytest.raises(ExtractionError, match="no images"):
+    with pytest.raises(ExtractionError) as raised:
         unpack_page_set(read_source(str(folder)), str(folder))
+    assert raised.value.code is ErrorCode.EMPTY_FOLDER
     (entry,) = convert([folder]).manifest
-    assert entry.status.value == "failed" and str(folder) in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["empty_folder"]
+    assert str(folder) in entry.error  # the message names the folder
 
 
 def test_page_folder_converts_as_one_scanned_filing(tmp_path):

@@ -12,7 +12,7 @@ from jixiao.extractors.pdf import text_layer_usable
 from jixiao.pipeline import convert
 from jixiao.model import FragmentKind
 
-from helpers import SAMPLES
+from helpers import SAMPLES, codes
 from pdf_factory import blank_pdf, garbage_text_pdf, prose_pdf
 
 GENERATED = SAMPLES / "generated"
@@ -136,7 +136,7 @@ def _encrypted(tmp_path: Path, monkeypatch, user_password: str) -> bytes:
 def test_encrypted_with_a_password(tmp_path, monkeypatch):
     entry = _manifest(tmp_path, "locked.pdf", _encrypted(tmp_path, monkeypatch, "secret"))
     assert entry.status.value == "failed"
-    assert "encrypted and needs a password" in entry.error
+    assert codes(entry) == ["encrypted"]
 
 
 def test_encrypted_with_an_empty_user_password_converts(tmp_path, monkeypatch):
@@ -157,29 +157,35 @@ def test_encrypted_with_an_empty_user_password_converts(tmp_path, monkeypatch):
 def test_truncated(tmp_path):
     data = (GENERATED / "beihu-shijian-2022.pdf").read_bytes()
     entry = _manifest(tmp_path, "cut.pdf", data[: len(data) * 2 // 3])
-    assert entry.status.value == "failed" and "truncated PDF" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["truncated_file"]
 
 
 def test_corrupt(tmp_path):
     entry = _manifest(tmp_path, "broken.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n")
-    assert entry.status.value == "failed" and "corrupt PDF" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["corrupt_file"]
 
 
 def test_not_a_pdf_at_all(tmp_path):
     entry = _manifest(tmp_path, "fake.pdf", "部门整体支出绩效目标表".encode())
-    assert entry.status.value == "failed" and "not a PDF" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["corrupt_file"]
 
 
 def test_no_performance_table(tmp_path):
     entry = _manifest(tmp_path, "report.pdf", prose_pdf())
-    assert entry.status.value == "failed" and "no performance-goal table" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["no_table"]
 
 
 @pytest.mark.parametrize("maker", [garbage_text_pdf, blank_pdf], ids=["cid-glyphs", "no-text"])
-def test_unusable_text_layer_needs_ocr(tmp_path, maker):
+def test_unusable_text_layer_needs_ocr(tmp_path, maker, monkeypatch):
+    import jixiao.extractors.ocr as ocr
+
+    routed = []
+    real = ocr.extract_ocr_pages
+    monkeypatch.setattr(ocr, "extract_ocr_pages", lambda source, data, pages: routed.append(pages) or
+                        real(source, data, pages))
     entry = _manifest(tmp_path, "scan.pdf", maker())
-    assert entry.status.value == "failed"
-    assert "text layer unusable" in entry.error and "(needs OCR)" in entry.error
+    assert entry.status.value == "failed" and codes(entry) == ["no_table"]  # OCR found no table either
+    assert routed == [[1, 2]]  # both pages went to OCR
 
 
 def test_filler_table_pages_are_not_taken_for_the_table():

@@ -11,6 +11,7 @@ import pytest
 
 from jixiao.layout import vocabulary
 from jixiao.layout.vocabulary_file import BUILTIN_PATH, VocabularyError, builtin, load_file, parse
+from jixiao.model import ErrorCode
 from jixiao.pipeline import convert
 from jixiao.pipeline.cli import main as cli_main
 
@@ -61,6 +62,7 @@ def test_a_bad_file_is_refused_naming_the_line_and_the_problem(tmp_path, text, l
     path.write_text(text, encoding="utf-8")
     with pytest.raises(VocabularyError) as raised:
         load_file(path)
+    assert raised.value.code is ErrorCode.BAD_VOCABULARY
     assert raised.value.line == line and raised.value.path == str(path)
     assert words in raised.value.problem
 

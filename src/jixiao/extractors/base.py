@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional, Union
 
 from ..model import Extracted, Filing
-from ..model.errors import ExtractionError, UnreadableFormat
+from ..model.errors import ErrorCode, ExtractionError, UnreadableFormat
 
 __all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
 
@@ -24,8 +24,10 @@ class UnsupportedFormat(ExtractionError):
     the images of a saved web page): still listed, but not reported in the summary.
     """
 
+    default_code = ErrorCode.UNSUPPORTED_FORMAT
+
     def __init__(self, message: str, *, unrelated: bool = False):
-        super().__init__(message)
+        super().__init__(message, code=ErrorCode.UNRELATED_FILE if unrelated else None)
         self.unrelated = unrelated
 
 
@@ -158,6 +160,11 @@ def unrelated_file(source: str, data: bytes):
                             "beside the filings); listed, not read", unrelated=True)
 
 
+# What jixiao reads, in words: the unsupported-format message and `jixiao convert --help` both say it.
+FORMATS_READ = ("text dumps (.txt), PDFs (.pdf), scans (.png, .jpg, .tif, or a <name>.pages/ folder of page images), "
+                "saved web pages (.html, .htm, .shtml), Excel workbooks (.xlsx, .xls) and Word documents (.docx)")
+
+
 def unsupported_file(source: str, data: bytes):
     suffix = Path(source).suffix.lower()
     what, target = OTHER_FORMATS.get(suffix, (f"a {suffix or 'suffix-less'} file jixiao has no reader for", None))
@@ -166,7 +173,7 @@ def unsupported_file(source: str, data: bytes):
     hint = f"; convert it to {target}" if target else (
         "; unpack it and convert the folder" if suffix in (".zip", ".rar", ".7z") or data.startswith(b"PK") else "")
     raise UnsupportedFormat(f"{source}: skipped: {what}; jixiao reads .txt, .pdf, images, .html, .xlsx, .xls "
-                            f"and .docx{hint}")
+                            f"and .docx{hint}")  # FORMATS_READ, short: a manifest line
 
 
 # A scanned filing often arrives as one image per page: a folder named
@@ -209,9 +216,10 @@ def unpack_page_set(data: bytes, source: str) -> list[tuple[str, bytes]]:
             pages.append((name, data[position + 8:position + 8 + length]))
             position += 8 + length
     except (UnicodeDecodeError, ValueError):
-        raise UnreadableFormat(f"{source}: damaged page set") from None
+        raise UnreadableFormat(f"{source}: damaged page set", code=ErrorCode.CORRUPT_FILE) from None
     if not pages:
-        raise UnreadableFormat(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        raise UnreadableFormat(f"{source}: the page folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})",
+                               code=ErrorCode.EMPTY_FOLDER)
     return pages
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from typing import Optional
 
-from ..model import Extracted
+from ..model import ErrorCode, Extracted
 from .base import ExtractionError, filing_id, year_from_name
 from .blocks import Block, Table, TableCell, grids_from_blocks, join_lines
 
@@ -97,7 +97,7 @@ def extract_docx(source: str, data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise ExtractionError(f"{source}: not a readable .docx document ({type(error).__name__}: {error}); "
-                              "open and save it again in Word, WPS or LibreOffice") from None
+                              "open and save it again in Word, WPS or LibreOffice", code=ErrorCode.CORRUPT_FILE) from None
     blocks: list[Block] = []
     pending = list(document.element.body)
     while pending:
@@ -115,7 +115,7 @@ def extract_docx(source: str, data: bytes) -> Extracted:
     grids = grids_from_blocks(source, "docx", blocks)
     if not grids:
         raise ExtractionError(f"{source}: the Word document holds no table; "
-                              "a performance-goal table is published as one")
+                              "a performance-goal table is published as one", code=ErrorCode.NO_TABLE)
     return Extracted(filing=filing_id(data), source=source, route="docx", grids=grids,
                      year_hint=year_from_name(source))
 
@@ -133,4 +133,5 @@ def legacy_failure(source: str, suffix: str) -> ExtractionError:
     what, target = LEGACY.get(suffix, ("a legacy Office (OLE2) file", ".docx or .xlsx"))
     return ExtractionError(
         f"{source}: {what} cannot be read by jixiao; open it in WPS, Word/Excel or LibreOffice and save it as "
-        f"{target} (or run: soffice --headless --convert-to {target.split()[0].lstrip('.')} \"{source}\")")
+        f"{target} (or run: soffice --headless --convert-to {target.split()[0].lstrip('.')} \"{source}\")",
+        code=ErrorCode.LEGACY_FORMAT)

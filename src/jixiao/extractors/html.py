@@ -16,7 +16,7 @@ import codecs
 import re
 from typing import Optional
 
-from ..model import ErrorItem, Extracted, Severity
+from ..model import ErrorCode, ErrorItem, Extracted, Severity
 from .base import ExtractionError, filing_id, year_from_name
 from .blocks import Block, Table, grids_from_blocks, join_lines, place
 
@@ -64,7 +64,7 @@ def decode_html(data: bytes, source: str, errors: list[ErrorItem]) -> tuple[str,
         except UnicodeDecodeError:
             continue
     codec = declared or "gb18030"
-    errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+    errors.append(ErrorItem(code=ErrorCode.BYTES_REPLACED, component="extract", severity=Severity.WARNING,
                             message=f"{source}: the page is not valid {codec}; undecodable bytes were replaced"))
     return data.decode(codec, errors="replace"), codec
 
@@ -164,14 +164,14 @@ def extract_html(source: str, data: bytes) -> Extracted:
     from lxml import etree
 
     if not data.strip():
-        raise ExtractionError(f"{source}: the file is empty")
+        raise ExtractionError(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
     warnings: list[ErrorItem] = []
     text, encoding = decode_html(data, source, warnings)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
-        raise ExtractionError(f"{source}: not a readable HTML page: {error}") from None
+        raise ExtractionError(f"{source}: not a readable HTML page: {error}", code=ErrorCode.CORRUPT_FILE) from None
     walker = _Walker()
     title = root.find("head/title")
     if title is not None and title.text_content().strip():
@@ -182,6 +182,6 @@ def extract_html(source: str, data: bytes) -> Extracted:
     grids = grids_from_blocks(source, "html", walker.blocks)
     if not grids:
         raise ExtractionError(f"{source}: the HTML page holds no table (no <table> with text); "
-                              "a performance-goal table is published as one")
+                              "a performance-goal table is published as one", code=ErrorCode.NO_TABLE)
     return Extracted(filing=filing_id(data), source=source, route="html", grids=grids, errors=warnings,
                      encoding=encoding, year_hint=year_from_name(source))

@@ -36,7 +36,7 @@ from typing import Iterable, Optional, Sequence, Union
 import cv2
 import numpy as np
 
-from ..model import Cell, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
+from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
@@ -87,12 +87,13 @@ def pdf_pages(data: bytes, source: str, pages: Optional[Sequence[int]] = None,
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        raise ExtractionError(f"{source}: not a readable PDF: {error}") from None
+        raise ExtractionError(f"{source}: not a readable PDF: {error}", code=ErrorCode.CORRUPT_FILE) from None
     try:
         numbers = list(pages) if pages is not None else list(range(1, len(document) + 1))
         for number in numbers:
             if not 1 <= number <= len(document):
-                raise ExtractionError(f"{source}: page {number} does not exist (the PDF has {len(document)})")
+                raise ExtractionError(f"{source}: page {number} does not exist (the PDF has {len(document)})",
+                                      code=ErrorCode.INTERNAL)
             bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
             yield PageImage(number, np.array(bitmap.to_pil().convert("L")), dpi)
     finally:
@@ -110,7 +111,7 @@ def image_pages(data: bytes, source: str) -> list[PageImage]:
     try:
         image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError) as error:
-        raise ExtractionError(f"{source}: not a readable image: {error}") from None
+        raise ExtractionError(f"{source}: not a readable image: {error}", code=ErrorCode.CORRUPT_FILE) from None
     pages = []
     for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
         gray = np.array(frame.convert("L"))
@@ -326,7 +327,7 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
     """OCR page images into one Filing (the seed's fragments, located by their header words), or,
     for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
     reader = PageReader(source, engine)
-    filing = Filing(filing=filing_id(data), source=source, kind="ocr")
+    filing = Filing(filing=filing_id(data), source=source, route="ocr")
     builder = FragmentBuilder(filing, source)
     header: dict[str, Cell] = {}
     years: list[int] = []
@@ -346,7 +347,8 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
         for name, cell in read.header.items():
             if name == "department" and "department" in header and cell.text != header[name].text:
                 filing.errors.append(ErrorItem(
-                    component="extract", severity=Severity.WARNING, page=page.number,
+                    code=ErrorCode.DEPARTMENTS_DIFFER, component="extract", severity=Severity.WARNING,
+                    page=page.number,
                     message=f"{source}: page {page.number} names department {cell.text!r}, "
                     f"page {header[name].provenance.page} {header[name].text!r}"))
             header.setdefault(name, cell)
@@ -368,7 +370,8 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
         seen = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
         raise ExtractionError(
             f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
-            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""))
+            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""),
+            code=ErrorCode.NO_TABLE)
     apply_header(filing, header)
     filing.year = years[0] if years else year_from_name(source)
     return filing

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Cell, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorCode, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..layout.vocabulary import column_fields
 from .ocr_fixes import GUESS_CONFIDENCE, normalise_header_text
 from .cells import split_scoring_cell
@@ -50,7 +50,7 @@ class FragmentBuilder:
         fragment = self.filing.fragments.get(kind)
         if fragment is not None and not continuation:
             self.filing.errors.append(ErrorItem(
-                component="extract", severity=Severity.WARNING, page=read.number,
+                code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, page=read.number,
                 message=f"{self.source}: a second {kind.value} fragment on page {read.number} is ignored; "
                 f"the first, on page {fragment.provenance.page}, is used"))
             return

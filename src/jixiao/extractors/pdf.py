@@ -15,9 +15,9 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Final, Optional, Union
+from typing import TYPE_CHECKING, Final, Optional, Union
 
-from ..model import Cell, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
 from .base import filing_id, number_ranges, year_from_name
 from .cells import split_scoring_cell
@@ -43,6 +43,9 @@ from .pdf_grid import (
     text_lines,
 )
 from ..layout.vocabulary import column_fields, header_fragment, remark_holds_scores
+
+if TYPE_CHECKING:
+    from .pdf_page import PdfFile
 
 ROUTE_TEXT: Final = "text"
 ROUTE_OCR: Final = "ocr"
@@ -85,33 +88,39 @@ def open_pdf(source: str, data: bytes):
     import pypdfium2 as pdfium
 
     if not data:
-        raise UnreadableFormat(f"{source}: the file is empty")
+        raise UnreadableFormat(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise UnreadableFormat(f"{source}: not a PDF (no %PDF header)")
+        raise UnreadableFormat(f"{source}: not a PDF (no %PDF header)", code=ErrorCode.CORRUPT_FILE)
     check_inflation(source, data)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error)
-        if "password" in message.lower():
+        if getattr(error, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:  # pdfium's code, not its words
             raise EncryptedPdf(f"{source}: the PDF is encrypted and needs a password "
                                   "(it does not open with an empty user password)") from None
         if _truncated(data):
             raise UnreadableFormat(f"{source}: truncated PDF (no %EOF trailer at the end), cannot be opened: "
-                                  f"{message}") from None
-        raise UnreadableFormat(f"{source}: corrupt PDF, cannot be opened: {message}") from None
+                                   f"{message}", code=ErrorCode.TRUNCATED_FILE) from None
+        raise UnreadableFormat(f"{source}: corrupt PDF, cannot be opened: {message}",
+                               code=ErrorCode.CORRUPT_FILE) from None
 
 
 def _truncated(data: bytes) -> bool:
     return b"%%EOF" not in data[-2048:]
 
 
-def scan_pages(document) -> list[PageText]:
+def scan_pages(document, *, keep: Optional["PdfFile"] = None) -> list[PageText]:
     """Every page's text (pdfium) and which fragment's column header it shows, if any.
 
     Only the first :func:`~.pdf_limits.max_pages` pages are read (the caller warns about the rest).
+    A page that may hold the table (it names a fragment's columns, or says 指标) is handed to
+    ``keep``, when given, rather than closed, for :func:`~.pdf_page.read_page` to read without
+    parsing it again.
     """
     import pypdfium2 as pdfium
+
+    from .pdf_table import TABLE_WORD
 
     pages = []
     for index in range(min(len(document), max_pages())):
@@ -123,44 +132,73 @@ def scan_pages(document) -> list[PageText]:
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         textpage.close()
-        page.close()
         kind = next((k for line in text.splitlines() if (k := line_fragment(line)) is not None), None)
-        pages.append(PageText(number=index + 1, text=text, usable=text_layer_usable(text), kind=kind))
+        scanned = PageText(number=index + 1, text=text, usable=text_layer_usable(text), kind=kind)
+        pages.append(scanned)
+        wanted = scanned.usable and (kind is not None or TABLE_WORD in "".join(text.split()))
+        if not (wanted and keep is not None and keep.keep(index, page)):
+            page.close()
     return pages
+
+
+def document_text(source: str, data: bytes) -> str:
+    """Every page's text, line by line, read as a table's cells are (:func:`.pdf_page.read_page`: a
+    font the file does not embed from the file's own data), with a space where a gap wider than a
+    glyph parts the words of a line. For reference documents (``--reference``)."""
+    from .pdf_page import PdfFile, read_page
+    from .pdf_table import line_text
+
+    document = open_pdf(source, data)
+    pdf = PdfFile(document, data)
+    try:
+        lines = []
+        for index in range(min(len(document), max_pages())):
+            chars = read_page(pdf, index, edges=False).chars
+            lines.extend(text for line in text_lines(chars) if (text := line_text(line)))
+        return "\n".join(lines)
+    finally:
+        pdf.close()
+        document.close()
 
 
 def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
     fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""
+    from .pdf_page import PdfFile
+
     document = open_pdf(source, data)
+    pdf = PdfFile(document, data)
     try:
-        return _extract(source, data, document)
+        return _extract(source, data, pdf)
     finally:
+        pdf.close()
         document.close()
 
 
-def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
-    pages = scan_pages(document)
-    filing = Filing(filing=filing_id(data), source=source, kind="pdf")
+def _extract(source: str, data: bytes, pdf: "PdfFile") -> Union[Filing, Extracted]:
+    document = pdf.document
+    pages = scan_pages(document, keep=pdf)
+    filing = Filing(filing=filing_id(data), source=source, route="pdf")
     filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
                      "fragment": p.kind.value if p.kind else None} for p in pages]
     if _truncated(data):
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.TRUNCATED_FILE, component="extract", severity=Severity.WARNING,
                                        message=f"{source}: the file looks truncated (no %EOF trailer); "
                                        "pages may be missing"))
     broken = [p.number for p in pages if p.broken]
     if broken:
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING, page=broken[0],
+        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_UNREADABLE, component="extract",
+                                       severity=Severity.WARNING, page=broken[0],
                                        message=f"{source}: page(s) {number_ranges(broken)} cannot be loaded "
                                        "(corrupt page objects); skipped"))
     if len(pages) < len(document):
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_CAPPED, component="extract", severity=Severity.WARNING,
                                        message=page_cap_message(source, len(document), len(pages))))
     located = [p for p in pages if p.kind is not None and p.usable]
     split = split_layout(located)
     if not split:
         # any other ruled table: grids for the layout reader (issue 12)
-        extracted = _table_grids(source, data, document, pages, filing)
+        extracted = _table_grids(source, pdf, pages, filing)
         if extracted is not None:
             return extracted
     if not located:
@@ -172,7 +210,7 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     try:
         for located_page in located:
             # pypdfium2 alone first (a few ms a page); pdfplumber and camelot only where it finds no grid
-            fast = _pdfium_header_grid(document, located_page)
+            fast = _pdfium_header_grid(pdf, located_page)
             if fast is not None:
                 reader.read(fast[1], located_page.kind, fast[0])
             else:
@@ -181,7 +219,7 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
         plumber.close()
     if split and FragmentKind.INDICATORS not in filing.fragments:
         # the pages looked split but hold no indicator fragment: a table of another layout, perhaps
-        extracted = _table_grids(source, data, document, pages, filing)
+        extracted = _table_grids(source, pdf, pages, filing)
         if extracted is not None:
             return extracted
     if not filing.fragments:
@@ -193,13 +231,13 @@ def _extract(source: str, data: bytes, document) -> Union[Filing, Extracted]:
     return filing
 
 
-def _table_grids(source: str, data: bytes, document, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
+def _table_grids(source: str, pdf, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
     """The ruled tables of the pages that mention 指标 (and their continuations) as grids for the
     layout reader (:mod:`.pdf_table`), or None when they hold none."""
     from .pdf_table import TABLE_WORD, extract_tables
 
     numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
-    return extract_tables(source, data, document, numbers, filing.errors, filing.pages)
+    return extract_tables(source, pdf, numbers, filing.errors, filing.pages)
 
 
 def split_layout(located: list[PageText]) -> bool:
@@ -209,7 +247,7 @@ def split_layout(located: list[PageText]) -> bool:
                and "三级指标" not in text for p in located)
 
 
-def _pdfium_header_grid(document, located_page: PageText) -> Optional[tuple[CharIndex, Grid]]:
+def _pdfium_header_grid(pdf, located_page: PageText) -> Optional[tuple[CharIndex, Grid]]:
     """The located page's fragment grid read with pypdfium2 (:func:`.pdf_table.seed_page_grids`),
     or None when pdfium's lines and characters give none (no ruling lines it sees, unmapped glyphs)."""
     import pypdfium2 as pdfium
@@ -217,7 +255,7 @@ def _pdfium_header_grid(document, located_page: PageText) -> Optional[tuple[Char
     from .pdf_table import seed_page_grids
 
     try:
-        chars, grids = seed_page_grids(document, located_page.number)
+        chars, grids = seed_page_grids(pdf, located_page.number)
     except pdfium.PdfiumError:
         return None
     if not text_layer_usable("".join(c["text"] for c in chars.chars)):
@@ -241,7 +279,7 @@ class _Plumber:
                 use_repaired_fonts(self.pdf)  # CID fonts whose system info an encrypting writer left unreadable
             except Exception as error:  # pdfium opened it, pdfminer cannot: say so, do not crash
                 raise UnreadableFormat(f"{self.source}: PDF opens in pdfium but pdfminer cannot parse it: "
-                                       f"{type(error).__name__}: {error}") from None
+                                       f"{type(error).__name__}: {error}", code=ErrorCode.CORRUPT_FILE) from None
         return self.pdf
 
     def close(self) -> None:
@@ -261,7 +299,7 @@ def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "
     except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
         unparsed.append(located_page.number)
         filing.errors.append(ErrorItem(
-            component="extract", severity=Severity.WARNING, page=located_page.number,
+            code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
             message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
             f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
         return
@@ -278,7 +316,7 @@ def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "
                             located_page.kind)
     if grid is None:
         filing.errors.append(ErrorItem(
-            component="extract", severity=Severity.WARNING, page=located_page.number,
+            code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
             message=f"{source}: page {located_page.number} names the {located_page.kind.value} "
             "columns but has no ruled table holding them; page skipped"))
         return
@@ -301,8 +339,8 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
         raise NeedsOcr(
-            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text) "
-            "(needs OCR); no performance-goal table found in the readable text")
+            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text); "
+            "no performance-goal table found in the readable text")
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
     broken = [p.number for p in pages if p.broken]
     if broken:
@@ -311,7 +349,15 @@ def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int
         truncated += f" {page_cap_message(source, total, len(pages))}."
     raise NotAFiling(
         f"{source}: no performance-goal table: none of its {len(pages)} page(s) has the column "
-        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}")
+        f"headers 一级指标 / 指标解释 / 评(扣)分标准 or a ruled table with indicator columns.{truncated}",
+        code=_not_found_code(broken, len(pages) < total))
+
+
+def _not_found_code(broken: list[int], capped: bool) -> ErrorCode:
+    """No table: on pages that could not be loaded, perhaps, or past the page cap; else none at all."""
+    if broken:
+        return ErrorCode.PAGES_UNREADABLE
+    return ErrorCode.PAGES_CAPPED if capped else ErrorCode.NO_TABLE
 
 
 def _camelot_grids(source: str, data: bytes, page_number: int, height: float, chars: CharIndex) -> list[Grid]:
@@ -392,7 +438,7 @@ class _FragmentReader:
             if kind in self.filing.fragments:
                 first = self.filing.fragments[kind].provenance.page
                 self.filing.errors.append(ErrorItem(
-                    component="extract", severity=Severity.WARNING, page=grid.page,
+                    code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, page=grid.page,
                     message=f"{self.source}: a second {kind.value} fragment on page {grid.page} is ignored; "
                     f"the first, on page {first}, is used"))
                 self.current = None
@@ -480,7 +526,7 @@ class _FragmentReader:
         departments = {b["department"].text.strip() for b in self.blocks if "department" in b}
         if len(departments) > 1:
             self.filing.errors.append(ErrorItem(
-                component="extract",
+                code=ErrorCode.DEPARTMENTS_DIFFER, component="extract",
                 message=f"{self.source}: fragments name different departments: {' / '.join(sorted(departments))}"))
         department = next((b["department"] for b in self.blocks if "department" in b), None)
         if department is not None:

@@ -16,7 +16,8 @@ happens to lie over, so a line that runs past the right border never lands in
 the next column and lines below the bottom border never land in the next row.
 A character without a clip goes to the cell under its centre.
 
-Everything is read with pypdfium2 (:mod:`.pdf_page`): no pdfminer parse.
+Pages are read by :mod:`.pdf_page`: pypdfium2, and the file's own font data for text in a font
+the file does not embed (:mod:`.pdf_glyphs`); no pdfminer parse.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..model import ErrorItem, Extracted, Grid, GridCell, Provenance
 from .base import cluster_values, filing_id, year_from_name
 from .pdf_grid import reaches_edge, text_lines
 from .pdf_lattice import TOLERANCE, Lattice, find_lattices
-from .pdf_page import PageContent, read_page
+from .pdf_page import PageContent, PdfFile, read_page
 
 # A page that may hold the indicator table names its columns; every such table says 指标.
 TABLE_WORD = "指标"
@@ -185,7 +186,7 @@ def grid_of(source: str, chain: list[PageTable]) -> Grid:
 
 # ---------------------------------------------------------------------------- entry point
 
-def read_tables(source: str, document, numbers: list[int], page_count: int) -> list[Grid]:
+def read_tables(source: str, pdf: PdfFile, numbers: list[int], page_count: int) -> list[Grid]:
     """Grids of the ruled tables on the given 1-based pages, and of their continuations on the
     pages that follow them (of the first ``page_count``)."""
     import pypdfium2 as pdfium
@@ -200,7 +201,7 @@ def read_tables(source: str, document, numbers: list[int], page_count: int) -> l
         if not wanted and not follows:
             continue
         try:
-            tables = page_tables(read_page(document, number - 1))
+            tables = page_tables(read_page(pdf, number - 1))
         except pdfium.PdfiumError:  # a broken page object: the caller has warned about it
             last = None
             continue
@@ -217,26 +218,26 @@ def read_tables(source: str, document, numbers: list[int], page_count: int) -> l
     return [grid_of(source, chain) for chain in chains]
 
 
-def extract_tables(source: str, data: bytes, document, numbers: list[int],
+def extract_tables(source: str, pdf: PdfFile, numbers: list[int],
                    errors: list[ErrorItem], pages: list[dict]) -> Optional[Extracted]:
     """The PDF's tables as an :class:`Extracted` for the layout reader, or None when the pages hold
     no ruled table."""
-    grids = read_tables(source, document, numbers, len(pages))
+    grids = read_tables(source, pdf, numbers, len(pages))
     if not grids:
         return None
-    return Extracted(filing=filing_id(data), source=source, route="pdf", grids=grids, errors=list(errors),
+    return Extracted(filing=filing_id(pdf.data), source=source, route="pdf", grids=grids, errors=list(errors),
                      year_hint=year_from_name(source), pages=pages)
 
 
 # ---------------------------------------------------------------------------- the seed's layout, fast
 
-def seed_page_grids(document, number: int):
+def seed_page_grids(pdf: PdfFile, number: int):
     """The page's ruled tables in :mod:`.pdf_grid`'s shape, for the split-layout reader, read with
     pypdfium2 alone (pdfminer's parse under pdfplumber took most of a PDF's time): the page's
     :class:`~.pdf_grid.CharIndex` and its grids, top to bottom."""
     from .pdf_grid import CharIndex, Grid as PageGrid, GridCell as PageCell, GridRow, cell_text
 
-    page = read_page(document, number - 1)
+    page = read_page(pdf, number - 1)
     grids = []
     for table in page_tables(page):
         for lattice, chars_of in zip(table.lattices, table.cells):

@@ -10,7 +10,7 @@ says which route every page took, and the manifest repeats it.
 
 from __future__ import annotations
 
-from ..model import ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
+from ..model import ErrorCode, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Severity
 from ..model.errors import ExtractionError, NeedsOcr
 from .base import number_ranges
 from .limits import DEFAULT_MAX_OCR_PAGES, current  # noqa: F401 (re-exported)
@@ -44,7 +44,7 @@ def _ocr(source: str, data: bytes, pages: list[int], filing_errors: list[ErrorIt
     cap = max_ocr_pages()
     if len(pages) > cap:
         filing_errors.append(ErrorItem(
-            component="extract", severity=Severity.WARNING,
+            code=ErrorCode.OCR_PAGES_CAPPED, component="extract", severity=Severity.WARNING,
             message=f"{source}: {len(pages)} pages need OCR; only the first {cap} were read "
             f"(JIXIAO_MAX_OCR_PAGES); page(s) {number_ranges(pages[cap:])} were skipped"))
         pages = pages[:cap]
@@ -63,7 +63,7 @@ def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
             filing = _ocr(source, data, ocr_pages, warnings)
         except ExtractionError as ocr_error:
             raise ExtractionError(f"{text_error}; routed to OCR, which found no table either: "
-                                  f"{ocr_error}") from None
+                                  f"{ocr_error}", code=ocr_error.code) from None
         filing.errors[:0] = warnings
         ocr_set = set(ocr_pages)
         read = {p["page"]: p for p in filing.pages}
@@ -81,12 +81,14 @@ def extract_pdf_routed(source: str, data: bytes) -> "Filing | Extracted":
     try:
         scanned = _ocr(source, data, ocr_pages, filing.errors)
     except ExtractionError as error:
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.OCR_FOUND_NOTHING, component="extract",
+                                       severity=Severity.WARNING,
                                        message=f"{source}: OCR of pages {ocr_pages} found no missing "
                                        f"fragment: {error}"))
         return filing
     if isinstance(scanned, Extracted):  # a whole table on the scanned pages: no seed fragment to add
-        filing.errors.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        filing.errors.append(ErrorItem(code=ErrorCode.OCR_OTHER_LAYOUT, component="extract",
+                                       severity=Severity.WARNING,
                                        message=f"{source}: OCR of pages {ocr_pages} found a table of another "
                                        "layout, not the missing fragments; not read"))
         return filing

@@ -15,7 +15,7 @@ import io
 import re
 from typing import Any, Iterable, Optional
 
-from ..model import Extracted, Grid, GridCell, Provenance
+from ..model import ErrorCode, Extracted, Grid, GridCell, Provenance
 from .base import ExtractionError, filing_id, year_from_name
 from .blocks import join_lines
 
@@ -112,7 +112,7 @@ def extract_xlsx(source: str, data: bytes) -> Extracted:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise ExtractionError(f"{source}: not a readable .xlsx workbook ({type(error).__name__}: {error}); "
-                              "open and save it again in Excel, WPS or LibreOffice") from None
+                              "open and save it again in Excel, WPS or LibreOffice", code=ErrorCode.CORRUPT_FILE) from None
     grids = []
     for sheet_no, sheet in enumerate(book.worksheets, start=1):
         spans: dict[tuple[int, int], tuple[int, int]] = {}
@@ -147,7 +147,8 @@ def extract_xls(source: str, data: bytes) -> Extracted:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
     except Exception as error:  # xlrd raises XLRDError, CompDocError, AssertionError, struct errors …
         raise ExtractionError(f"{source}: not a readable .xls workbook ({type(error).__name__}: {error}); "
-                              "open and save it as .xlsx in Excel, WPS or LibreOffice") from None
+                              "open and save it as .xlsx in Excel, WPS or LibreOffice",
+                              code=ErrorCode.CORRUPT_FILE) from None
     grids = []
     for sheet_no in range(book.nsheets):
         sheet = book.sheet_by_index(sheet_no)
@@ -191,6 +192,6 @@ def extract_xls(source: str, data: bytes) -> Extracted:
 def _workbook(source: str, data: bytes, route: str, grids: list[Grid]) -> Extracted:
     """Every sheet's grid, or a failure when no sheet holds anything."""
     if not grids:
-        raise ExtractionError(f"{source}: the workbook's sheets are empty")
+        raise ExtractionError(f"{source}: the workbook's sheets are empty", code=ErrorCode.EMPTY_FILE)
     return Extracted(filing=filing_id(data), source=source, route=route, grids=grids,
                      year_hint=year_from_name(source))

@@ -13,6 +13,7 @@ import re
 from typing import Optional, Union
 
 from ..model import (
+    ErrorCode,
     Extracted,
     Cell,
     ErrorItem,
@@ -71,8 +72,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise ExtractionError(
-            f"{source}: cannot decode the text: not UTF-8, UTF-16 or GB18030 (bad byte at offset {exc.start})"
-        ) from None
+            f"{source}: cannot decode the text: not UTF-8, UTF-16 or GB18030 (bad byte at offset {exc.start})",
+            code=ErrorCode.UNDECODABLE_TEXT) from None
 
 
 _PLAIN = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s、，。；：“”（）《》—…·]")
@@ -129,7 +130,8 @@ def _strip_controls(text: str, source: str, errors: list[ErrorItem]) -> str:
         lines = [n for n, line in enumerate(text.split("\n"), start=1) if pattern.search(line)]
         count = len(pattern.findall(text))
         text = pattern.sub("", text)
-        errors.append(ErrorItem(component="extract", severity=Severity.WARNING, line=lines[0],
+        errors.append(ErrorItem(code=ErrorCode.CONTROLS_REMOVED, component="extract", severity=Severity.WARNING,
+                                line=lines[0],
                                 message=f"{source}: {count} {what} removed, on line(s) {number_ranges(lines)}"))
     return text
 
@@ -175,17 +177,18 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text dump: the seed's split layout into a Filing with its three fragments; any other
     layout into a grid (``Extracted``) for the layout reader."""
     if not data.strip():
-        raise ExtractionError(f"{source}: the file is empty")
+        raise ExtractionError(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
     text, encoding = decode(data, source)
     warnings: list[ErrorItem] = []
     if encoding.startswith("mixed"):
-        warnings.append(ErrorItem(component="extract", severity=Severity.WARNING,
+        warnings.append(ErrorItem(code=ErrorCode.MIXED_ENCODINGS, component="extract", severity=Severity.WARNING,
                                   message=f"{source}: mixed encodings ({encoding.removeprefix('mixed: ')}); "
                                   "check those lines"))
     text = _strip_controls(text, source, warnings)
     lines = text.splitlines()
     if not CJK.search(text):
-        raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing")
+        raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing",
+                              code=ErrorCode.NO_TABLE)
 
     headers = [(i, kind) for i, line in enumerate(lines) if (kind := column_header_kind(line))]
     if not is_split_layout(lines, headers):
@@ -213,7 +216,7 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
         fragment = _read_fragment(kind, row_lines, source, header_line + 1)
         if kind in filing.fragments:
             filing.errors.append(ErrorItem(
-                component="extract", severity=Severity.WARNING, line=header_line + 1,
+                code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, line=header_line + 1,
                 message=f"{source}: a second {kind.value} fragment at line {header_line + 1} "
                 f"is ignored; the first, at line {filing.fragments[kind].provenance.line}, is used",
             ))
@@ -251,7 +254,7 @@ def _apply_header(filing: Filing, blocks: list[HeaderBlock], lines: list[str], s
     departments = {b.department.text for b in blocks if b.department and b.department.text}
     if len(departments) > 1:
         filing.errors.append(ErrorItem(
-            component="extract",
+            code=ErrorCode.DEPARTMENTS_DIFFER, component="extract",
             message=f"{source}: fragments name different departments: {' / '.join(sorted(departments))}",
         ))
     first = next((b for b in blocks if b.department), blocks[0] if blocks else HeaderBlock())

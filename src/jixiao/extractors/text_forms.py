@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
 from ..model import Extracted, Grid, GridCell, Provenance
-from ..model.errors import JixiaoError
+from ..model.errors import ErrorCode, JixiaoError
 from . import text_grid as tg
 from .text_layout import layout_rows, layout_score
 
@@ -128,6 +128,8 @@ FORMS: dict[str, TextForm] = {form.name: form for form in (
 
 class UnknownTextForm(JixiaoError):
     """``--text-form`` names no registered form; the message lists them."""
+
+    default_code = ErrorCode.BAD_OPTION
 
     def __init__(self, name: str):
         super().__init__(f"unknown text form {name!r}; text forms are: {', '.join(FORMS)}")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional, Union
 
-from ..model.errors import JixiaoError
+from ..model.errors import ErrorCode, JixiaoError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,6 +56,8 @@ _SECTIONS: dict[str, Optional[tuple[str, ...]]] = {
 
 class VocabularyError(JixiaoError):
     """A vocabulary file cannot be used; the message names the file, the line and the problem."""
+
+    default_code = ErrorCode.BAD_VOCABULARY
 
     def __init__(self, path: str, problem: str, line: Optional[int] = None):
         where = f"{path}, line {line}" if line else path

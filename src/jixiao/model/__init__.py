@@ -3,7 +3,7 @@
 It imports nothing else of jixiao. Extractors turn a source into :class:`Grid`s
 (``grid.py``); the layout reader turns a grid into a :class:`Filing` of rows of
 named cells; repair and the joiner make :class:`Record`s (``filing.py``).
-The error hierarchy is in ``errors.py``; small text helpers (CJK tests, Chinese
+The error hierarchy and the error codes are in ``errors.py``; small text helpers (CJK tests, Chinese
 numerals) in ``text.py``; the standard vocabularies (indicator taxonomy,
 operators, units) in ``vocabulary.py``.
 """
@@ -45,7 +45,10 @@ from .filing import (
 )
 from .errors import (
     EncryptedPdf,
+    ErrorCategory,
+    ErrorCode,
     ExtractionError,
+    InternalError,
     JixiaoError,
     NeedsOcr,
     NotAFiling,
@@ -62,7 +65,7 @@ __all__ = [
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
     "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
     "filing_needs_review", "needs_review",
-    "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",
-    "UnreadableFormat",
+    "EncryptedPdf", "ErrorCategory", "ErrorCode", "ExtractionError", "InternalError", "JixiaoError", "NeedsOcr",
+    "NotAFiling", "ReferenceFileError", "UnreadableFormat",
     "ColumnReport", "DroppedRow", "LearnedLayout", "ReadingReport", "SkippedTable", "TableReport",
 ]

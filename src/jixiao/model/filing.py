@@ -12,8 +12,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Iterable, Literal, Optional, Sequence, Union
 
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from .errors import ErrorCategory, ErrorCode, JixiaoError
 from .report import ReadingReport
-from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
 
@@ -89,10 +91,11 @@ SCHEMA_VERSION = "3"
 """The output contract's version, written into every JSON Schema and the Parquet metadata.
 1: the first contract. 2: records gain kind, project, weight, direction, actual, points and
 deviation; filings gain kind, project, budget and period; the manifest gains ``skipped`` and
-``unrelated``. 3: filings gain ``report`` (the reading report); the manifest gains ``vocabulary``; records gain
-``national_level1`` and ``national_level2`` (CSV, Parquet and XLSX append them); each field's ``raw`` is
-the cell as printed and its value the clean one. Fields are only ever added,
-never renamed."""
+``unrelated``. 3: every error item (filings.jsonl and manifest.jsonl ``errors``) gains ``code``,
+``category`` and ``rows``; filings gain ``report`` (the reading report); the manifest gains
+``vocabulary``; records gain ``national_level1`` and ``national_level2`` (CSV, Parquet and XLSX append
+them); each field's ``raw`` is the cell as printed and its value the clean one. Fields are only ever
+added, never renamed."""
 
 
 class _Model(BaseModel):
@@ -110,14 +113,32 @@ class Provenance(_Model):
     line: Optional[int] = Field(None, description="1-based line number, for text dumps")
 
 
-class ErrorItem(_Model):
-    """A structured problem: which stage saw it, what it is, and where."""
+def _category_of_code(data: dict[str, Any]) -> ErrorCategory:
+    code: ErrorCode = data["code"]
+    return code.category
 
-    component: str = Field(description="stage that reported it: extract, repair, join, write, ...")
-    message: str
+
+class ErrorItem(_Model):
+    """A structured problem: what it is (``code``, for code and for sorting), where it lies
+    (``category``), which stage saw it, a message for people, and where in the source."""
+
+    code: ErrorCode = Field(description="what the problem is; route on this, never on the message")
+    category: ErrorCategory = Field(
+        default_factory=_category_of_code,
+        description="where the problem lies: input, extraction, layout, repair, output, memory, batch, review "
+        "(the code's, unless given)")
+    component: str = Field(description="stage that reported it: extract, layout, repair, join, write, ...")
+    message: str = Field(description="for people: names the file and what is wrong")
     severity: Severity = Severity.ERROR
     page: Optional[int] = None
     line: Optional[int] = None
+    rows: list[int] = Field(default_factory=list, description="the indicator rows (1-based) it concerns, if any")
+
+    @classmethod
+    def of(cls, error: JixiaoError, *, component: str, severity: Severity = Severity.ERROR,
+           page: Optional[int] = None) -> "ErrorItem":
+        """The item of a raised error: its code, its message."""
+        return cls(code=error.code, component=component, message=str(error), severity=severity, page=page)
 
 
 class Cell(_Model):
@@ -201,7 +222,11 @@ class Filing(_Model):
 
     filing: str = Field(description="stable id: derived from the file content")
     source: str = Field(description="the input path as given")
-    kind: str = Field(description="extractor that read it: text, pdf, ocr")
+    # The extractor's route, as filings.jsonl's `route` says: not the document's kind (department,
+    # project …), which is `document_kind` here and `kind` in records and filings.jsonl. The field
+    # was called `kind` (issue 20); `Filing(kind=…)` is still accepted.
+    route: str = Field(validation_alias=AliasChoices("route", "kind"),
+                       description="the extractor that read it: text, pdf, ocr, html, xlsx, xls or docx")
     department: Optional[Cell] = None
     year: Optional[int] = None
     duties: list[HeaderItem] = Field(default_factory=list)

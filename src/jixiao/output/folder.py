@@ -14,9 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Union
 
+from ..model.errors import ErrorCode, JixiaoError
 
-class OutputFolderError(ValueError):
+
+class OutputFolderError(JixiaoError, ValueError):
     """OUT cannot hold the outputs; the message names it and says why."""
+
+    default_code = ErrorCode.OUTPUT_FOLDER_UNUSABLE
 
 
 def prepare_out_dir(out_dir: Union[str, os.PathLike]) -> Path:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Callable, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from ..model import ADDED_RECORD_FIELDS, NATIONAL_FIELDS, RECORD_TEXT_FIELDS, needs_review
+from ..model.errors import ErrorCode, JixiaoError
 from .atomic import atomic_writer
 from .safety import csv_safe
 
@@ -71,8 +72,15 @@ ALWAYS = "jsonl"
 DEFAULT_FORMATS = ("jsonl", "csv")
 
 
-class UnknownFormatError(ValueError):
-    """A format name no sink is registered for (the message names it and the known ones)."""
+class UnknownFormatError(JixiaoError, ValueError):
+    """A format name no sink is registered for (the message names it and the known ones; ``unknown``
+    and ``known`` say them as data)."""
+
+    default_code = ErrorCode.UNKNOWN_OUTPUT_FORMAT
+
+    def __init__(self, message: str, *, unknown: Iterable[str] = (), known: Iterable[str] = ()):
+        super().__init__(message)
+        self.unknown, self.known = tuple(unknown), tuple(known)
 
 
 def register_sink(fmt: SinkFormat) -> SinkFormat:
@@ -89,7 +97,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     unknown = [name for name in names if name not in SINKS]
     if unknown:
         raise UnknownFormatError(f"unknown output format {', '.join(map(repr, unknown))}; "
-                                 f"choose from {', '.join(SINKS)}")
+                                 f"choose from {', '.join(SINKS)}", unknown=unknown, known=SINKS)
     return tuple(dict.fromkeys((ALWAYS, *names)))
 
 

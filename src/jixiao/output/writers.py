@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 
 from .. import __version__
 from ..model import FilingResult, ManifestEntry, ReviewItem
+from ..model.errors import ErrorCode, JixiaoError
 from . import schemas
 from .atomic import atomic_writer
 from .review_queue import review_items, sorted_queue
@@ -51,6 +52,12 @@ def recorded_formats(out_dir: Path) -> tuple[str, ...]:
     except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
         return check_formats([*DEFAULT_FORMATS, *(name for name, fmt in SINKS.items()
                                                   if (out_dir / fmt.filename).is_file())])
+
+
+class InvalidOutputLine(JixiaoError, ValueError):
+    """A line does not validate against its shipped schema: the batch stops, the old outputs stay."""
+
+    default_code = ErrorCode.INVALID_OUTPUT_LINE
 
 
 class OutputWriter:
@@ -96,7 +103,7 @@ class OutputWriter:
             errors = sorted((str(e) for e in schemas.fast_validator(name).iter_errors(payload)))
             if errors:
                 where = payload.get("source") or payload.get("filing") or "?"
-                raise ValueError(f"refusing to write an invalid {name} line for {where}: {errors[0]}")
+                raise InvalidOutputLine(f"refusing to write an invalid {name} line for {where}: {errors[0]}")
 
     def add(self, entry: ManifestEntry, result: Optional[FilingResult] = None) -> None:
         """Write one input's manifest line and, when it produced one, its filing and records."""

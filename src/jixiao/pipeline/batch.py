@@ -33,7 +33,7 @@ from ..repair.memory import RepairMemory
 from ..repair.sources import CombinedIndex
 from .cache import Cache, digest, extraction_key
 from .inputs import Input
-from ..model import Filing, FilingStatus, ManifestEntry
+from ..model import ErrorCode, Filing, FilingStatus, InternalError, ManifestEntry
 from . import runner
 from .runner import Outcome, failed_entry, read_source
 
@@ -81,7 +81,7 @@ def install_context(context: Optional[Phase2Context]) -> None:
 def _index() -> CombinedIndex:
     context = _CONTEXT
     if context is None:
-        raise RuntimeError("phase 2 ran without its context (engine setup was skipped)")
+        raise InternalError("phase 2 ran without its context (engine setup was skipped)")
     memory = None
     if context.memory is not None:
         memory = getattr(_LOCAL, "memory", None)
@@ -118,6 +118,7 @@ class _Slot:
     source: str  # the input's name in every output (.inputs.display_name of its path)
     path: str = ""  # what the operating system calls it: only for reading
     problem: Optional[str] = None  # why an entry that looks like an input cannot be one
+    code: ErrorCode = ErrorCode.UNREADABLE_ENTRY  # … and what that is
     key: Optional[str] = None  # extraction cache key (content hash …)
     filing: Optional[str] = None  # batch-unique filing id, once extracted
     entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
@@ -175,7 +176,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                         "files": [{"path": path, "sha256": sha} for path, sha in task.vocabulary.files]
                         } if task.vocabulary.files else None
     inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
-    slots = [_Slot(item.name, item.path, item.problem) for item in inputs]
+    slots = [_Slot(item.name, item.path, item.problem, item.code) for item in inputs]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
     batch_parts: list[str] = ["batch"]
@@ -185,7 +186,8 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
+            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}", code=slot.code) \
+                if slot.problem is not None \
                 else read_source(slot.path, slot.source)
             if isinstance(data, ManifestEntry):
                 order.put(position, data)
@@ -219,7 +221,8 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
     for position, done in engine.run(extract_task, extraction_tasks()):
         slot = slots[position]
         if done.error is not None:  # the machine's fault, not the input's: not cached, retried next run
-            order.put(position, failed_entry(slot.source, f"{slot.source}: extraction {done.error}"))
+            order.put(position, failed_entry(slot.source, f"{slot.source}: extraction {done.error}",
+                                             code=done.code or ErrorCode.TASK_FAILED))
         else:
             cache.put("extract", slot.key, done.value)
             order.put(position, done.value, functools.partial(cache.get, "extract", slot.key))
@@ -250,7 +253,8 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                 continue
             blob = cache.get_bytes("extract", slot.key)
             if blob is None:
-                order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished"))
+                order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished",
+                                                   ErrorCode.INTERNAL))
                 continue
             yield position, (blob, slot.filing)
 
@@ -279,7 +283,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
         for position, done in engine.run(repair_task, repair_tasks(), setup=(install_context, context)):
             slot = slots[position]
             if done.error is not None:
-                order.put(position, _repair_failed(slot, done.error))
+                order.put(position, _repair_failed(slot, done.error, done.code or ErrorCode.TASK_FAILED))
             else:
                 cache.put("repair", repair_key(slot), done.value)
                 order.put(position, Outcome(*done.value), functools.partial(_reload_outcome, cache, repair_key(slot)))
@@ -306,8 +310,8 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
     return BatchOutput(outcomes, summary, remember)
 
 
-def _repair_failed(slot: _Slot, reason: str) -> Outcome:
-    entry = failed_entry(slot.source, f"{slot.source}: repair {reason}", component="repair")
+def _repair_failed(slot: _Slot, reason: str, code: ErrorCode) -> Outcome:
+    entry = failed_entry(slot.source, f"{slot.source}: repair {reason}", code=code, component="repair")
     entry.filing = slot.filing
     return Outcome(entry)
 
@@ -315,7 +319,7 @@ def _repair_failed(slot: _Slot, reason: str) -> Outcome:
 def _reload_outcome(cache: Cache, key: str) -> Outcome:
     value = cache.get("repair", key)
     if value is None:  # pragma: no cover - the cache was emptied under us
-        raise RuntimeError(f"batch cache entry repair/{key} vanished during the run")
+        raise InternalError(f"batch cache entry repair/{key} vanished during the run")
     return Outcome(*value)
 
 

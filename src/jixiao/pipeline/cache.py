@@ -37,7 +37,7 @@ from ..layout import vocabulary
 if TYPE_CHECKING:
     pass
 
-CACHE_FORMAT = 2  # 2: schema 2 (kind, project, budget, period, weight, actual, points …)
+CACHE_FORMAT = 3  # 2: schema 2 (kind, project, budget, period, weight, actual, points …); 3: Filing.route, error codes
 """Bump when what is cached changes meaning, so old entries are ignored."""
 
 KINDS = ("extract", "repair")

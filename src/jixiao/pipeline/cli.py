@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from pathlib import Path
 from typing import Optional, Sequence
 
 from .. import __version__
@@ -18,7 +20,14 @@ from ..model.errors import ReferenceFileError
 from ..repair.memory import MemoryStoreError
 from ..review import cli as review_cli
 from . import layouts_cli, memory_cli
-from .options import ConvertOptions, OptionsError, default_memory
+from .options import (
+    COMMAND_LINE_DEFAULTS,
+    DEFAULTS_DIFFER,
+    BadOption,
+    ConvertOptions,
+    OptionsError,
+    command_line_defaults,
+)
 from .runner import Result, convert
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -43,12 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
+    from ..extractors.base import FORMATS_READ
+
     convert_cmd = commands.add_parser(
         "convert", help="convert filings into records",
-        description="Convert filings (text dumps; folders are searched for .txt/.pdf/images) into "
-        "OUT/records.jsonl, records.csv, filings.jsonl, manifest.jsonl and review.jsonl.",
+        description=f"Convert filings into OUT/records.jsonl, records.csv, filings.jsonl, manifest.jsonl and "
+        f"review.jsonl. jixiao reads {FORMATS_READ}. A folder is searched recursively and every file in it "
+        "is listed in the manifest: one jixiao does not read is skipped with the reason.",
         epilog="Exit status: 0 all inputs converted (some may be partial), 1 some input failed, "
-        "2 usage error. Every input appears in manifest.jsonl with its status.",
+        "2 usage error. Every input appears in manifest.jsonl with its status. " + DEFAULTS_DIFFER,
     )
     convert_cmd.add_argument("inputs", nargs="+", metavar="PATH", help="filing file or folder of filings")
     convert_cmd.add_argument("-o", "--out", required=True, metavar="OUT", help="output folder")
@@ -56,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                              help=f"comma-separated outputs besides JSONL: {', '.join(SINKS)} "
                              f"(default: {','.join(DEFAULT_FORMATS)})")
     convert_cmd.add_argument("--memory", metavar="PATH", default=None,
-                             help="SQLite repair memory: passages and clerk decisions from earlier batches "
-                             "(default: $JIXIAO_MEMORY, or ~/.local/share/jixiao/memory.sqlite)")
+                             help="the repair memory, a SQLite file of passages and clerk decisions from earlier "
+                             "batches (default: $JIXIAO_MEMORY, or ~/.local/share/jixiao/memory.sqlite); "
+                             "not a size: a worker's address space is --worker-memory")
     convert_cmd.add_argument("--no-memory", action="store_true",
                              help="neither read nor update the repair memory (reproducible runs)")
     convert_cmd.add_argument("--reference", action="append", default=[], metavar="PATH",
@@ -75,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect_cmd.add_argument("file", metavar="FILE.pdf")
     inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
     review_cli.add_commands(commands)  # review, export
-    memory_cli.add_commands(commands)  # memory check, memory repair
+    memory_cli.add_commands(commands)  # memory check, memory salvage
     layouts_cli.add_commands(commands)  # layouts list, show, forget, undo
     return parser
 
@@ -91,12 +104,24 @@ def _size(value: str) -> Optional[int]:
     return size or None
 
 
+class _Renamed(argparse.Action):
+    """An option's old name, hidden from the help: it still works, and says what to type instead."""
+
+    def __init__(self, option_strings, dest, *, new: str, **kwargs):
+        super().__init__(option_strings, dest, **kwargs)
+        self.new = new
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"jixiao: warning: {option_string} is deprecated and will go; use {self.new}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def add_batch_options(command: argparse.ArgumentParser) -> None:
     """Where and how the batch runs: engine, workers, limits, cache."""
     from .engines import DEFAULT_TIMEOUT, ENGINES
 
     group = command.add_argument_group("batch")
-    group.add_argument("--engine", choices=tuple(ENGINES), default="local",
+    group.add_argument("--engine", choices=tuple(ENGINES), default=COMMAND_LINE_DEFAULTS["engine"],
                        help="where the work runs: local (a process pool, default), dask (a Dask cluster; "
                        "a LocalCluster unless --scheduler), serial (this process, no limits)")
     group.add_argument("--workers", type=int, default=None, metavar="N",
@@ -105,8 +130,11 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
                        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (workers need the same jixiao installed)")
     group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help="per input and phase; a filing that takes longer fails (default: %(default)g; 0: none)")
-    group.add_argument("--memory-limit", type=_size, default="4G", metavar="SIZE",
-                       help="address space per local worker, e.g. 4G (default); 0: none")
+    group.add_argument("--worker-memory", dest="worker_memory", type=_size, default="4G", metavar="SIZE",
+                       help="address space each local worker may use, e.g. 4G (default); 0: no limit "
+                       "(not the repair memory: that is --memory PATH)")
+    group.add_argument("--memory-limit", dest="worker_memory", type=_size, default=argparse.SUPPRESS,
+                       metavar="SIZE", action=_Renamed, new="--worker-memory", help=argparse.SUPPRESS)
     group.add_argument("--max-pages", type=int, default=None, metavar="N",
                        help="PDF pages searched for the table (default 1000, or $JIXIAO_MAX_PAGES); "
                        "pages past it are skipped with a warning in the manifest")
@@ -186,6 +214,7 @@ def run_convert(args: argparse.Namespace) -> int:
 
 def convert_options(args: argparse.Namespace) -> ConvertOptions:
     """The validated options of ``jixiao convert``; raises OptionsError naming a bad one."""
+    defaults = command_line_defaults()
     changes = {}
     if getattr(args, "max_pages", None) is not None:
         changes["max_pages"] = args.max_pages  # else the JIXIAO_MAX_PAGES setting, or the default
@@ -193,11 +222,24 @@ def convert_options(args: argparse.Namespace) -> ConvertOptions:
         changes["vocabulary"] = tuple(args.vocabulary)  # else JIXIAO_VOCABULARY
     if getattr(args, "text_form", None):
         changes["text_form"] = args.text_form
+    if args.memory is not None:
+        _refuse_a_size(args.memory)
     return ConvertOptions.build(
-        formats=args.format, memory=None if args.no_memory else (args.memory or default_memory()),
+        formats=args.format, memory=None if args.no_memory else (args.memory or defaults["memory"]),
         references=args.reference, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-        timeout=args.timeout or None, memory_limit=args.memory_limit, cache=not args.no_cache,
-        keep_results=False, **changes)
+        timeout=args.timeout or None, memory_limit=args.worker_memory, cache=not args.no_cache,
+        keep_results=defaults["keep_results"], **changes)
+
+
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*[KMGT]i?B?\s*$", re.IGNORECASE)
+
+
+def _refuse_a_size(path: str) -> None:
+    """``--memory 4G`` is a size given where the repair memory's file is meant."""
+    if _SIZE.match(path) and not Path(path).exists():
+        raise OptionsError(f"--memory {path}: --memory is the repair memory's file (a path); "
+                           f"a worker's address space is --worker-memory {path.strip()}",
+                           bad=[BadOption("memory", path, "a path to a SQLite file")])
 
 
 def print_summary(result: Result) -> None:

@@ -10,7 +10,17 @@ import itertools
 import time
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Done, Setup, Task, _without_main, default_workers
+from ..model.errors import ErrorCode
+from .engines import (
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_TIMEOUT,
+    OUT_OF_MEMORY,
+    Done,
+    Setup,
+    Task,
+    _without_main,
+    default_workers,
+)
 
 _DASK_CONTEXT: dict[str, Any] = {}
 
@@ -110,7 +120,7 @@ class DaskEngine:
                 if self.timeout is not None and time.monotonic() - submitted > self.timeout:
                     running.pop(future)
                     self._kill(future)
-                    yield key, Done(error=f"timed out after {self.timeout:g} s",
+                    yield key, Done(error=f"timed out after {self.timeout:g} s", code=ErrorCode.TIMED_OUT,
                                     seconds=time.monotonic() - submitted)
                     submit()
         if shipped is not None:
@@ -124,10 +134,11 @@ class DaskEngine:
         error = future.exception()
         name = type(error).__name__
         if name == "KilledWorker":
-            return Done(error="its worker died repeatedly (out of memory, or a crash)", seconds=seconds)
+            return Done(error="its worker died repeatedly (out of memory, or a crash)", code=ErrorCode.WORKER_DIED,
+                        seconds=seconds)
         if isinstance(error, MemoryError):
-            return Done(error="ran out of memory", seconds=seconds)
-        return Done(error=f"{name}: {error}", seconds=seconds)
+            return Done(error=OUT_OF_MEMORY, code=ErrorCode.OUT_OF_MEMORY, seconds=seconds)
+        return Done(error=f"{name}: {error}", code=ErrorCode.TASK_FAILED, seconds=seconds)
 
     def _kill(self, future) -> None:
         """Cancel a hung task and restart the worker running it: a thread cannot be stopped."""

@@ -31,17 +31,35 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from ..model.errors import ErrorCode, JixiaoError
+
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_LIMIT = 4 << 30  # bytes of address space per worker; OCR models need a few GiB
 
 
 @dataclass
 class Done:
-    """How one task ended: its value, or why it has none."""
+    """How one task ended: its value, or why it has none (``error`` for people, ``code`` for code)."""
 
     value: Any = None
     error: Optional[str] = None
     seconds: float = 0.0
+    code: Optional[ErrorCode] = None
+
+
+class EngineError(JixiaoError):
+    """The engine cannot run the batch at all (its workers die while starting)."""
+
+    default_code = ErrorCode.WORKERS_CANNOT_START
+
+
+class UnknownEngine(JixiaoError, ValueError):
+    """No engine has that name."""
+
+    default_code = ErrorCode.BAD_OPTION
+
+
+OUT_OF_MEMORY = "ran out of memory"
 
 
 Task = tuple[Any, tuple]  # (key, arguments)
@@ -78,7 +96,8 @@ class SerialEngine:
             try:
                 yield key, Done(fn(*args), seconds=time.perf_counter() - started)
             except MemoryError:
-                yield key, Done(error="ran out of memory", seconds=time.perf_counter() - started)
+                yield key, Done(error=OUT_OF_MEMORY, code=ErrorCode.OUT_OF_MEMORY,
+                                seconds=time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------- local pool
@@ -177,9 +196,9 @@ def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes],
         try:
             conn.send(("ok", fn(*args)))
         except MemoryError:
-            conn.send(("error", "ran out of memory"))
+            conn.send(("error", (ErrorCode.OUT_OF_MEMORY.value, OUT_OF_MEMORY)))
         except Exception as error:  # the task function should catch its own; this is the last net
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+            conn.send(("error", (ErrorCode.TASK_FAILED.value, f"{type(error).__name__}: {error}")))
 
 
 @contextlib.contextmanager
@@ -293,7 +312,7 @@ class LocalEngine:
                         if not worker.ready and finished is None:
                             setup_failures += 1
                             if setup_failures > 3 * self.workers:
-                                raise RuntimeError(
+                                raise EngineError(
                                     "local engine: workers keep dying during setup (exit code "
                                     f"{worker.process.exitcode}); a script that converts with worker "
                                     "processes must do it under `if __name__ == '__main__':`")
@@ -325,9 +344,12 @@ class LocalEngine:
             if kind in ("ok", "error"):
                 key, seconds = worker.task[0], time.monotonic() - worker.started
                 worker.task = None
-                done = Done(payload, seconds=seconds) if kind == "ok" else Done(error=payload, seconds=seconds)
+                if kind == "ok":
+                    return (key, Done(payload, seconds=seconds)), False
+                code, message = payload
+                done = Done(error=message, code=ErrorCode(code), seconds=seconds)
                 # after a MemoryError the worker's heap is suspect: start a fresh one
-                return (key, done), kind == "error" and payload == "ran out of memory"
+                return (key, done), done.code is ErrorCode.OUT_OF_MEMORY
         elif not worker.process.is_alive():
             died = True
         if died:
@@ -335,18 +357,18 @@ class LocalEngine:
             code = worker.process.exitcode
             reason = (f"worker process was killed by signal {-code} (out of memory, or a crash)"
                       if code is not None and code < 0 else f"worker process exited with code {code}")
-            return self._lost(worker, reason), True
+            return self._lost(worker, reason, ErrorCode.WORKER_DIED), True
         if worker.task is not None and self.timeout is not None and \
                 time.monotonic() - worker.started > self.timeout:
-            return self._lost(worker, f"timed out after {self.timeout:g} s"), True
+            return self._lost(worker, f"timed out after {self.timeout:g} s", ErrorCode.TIMED_OUT), True
         return None, False
 
     @staticmethod
-    def _lost(worker: _Worker, reason: str) -> Optional[tuple[Any, Done]]:
+    def _lost(worker: _Worker, reason: str, code: ErrorCode) -> Optional[tuple[Any, Done]]:
         task, worker.task = worker.task, None
         if task is None:
             return None
-        return task[0], Done(error=reason, seconds=time.monotonic() - worker.started)
+        return task[0], Done(error=reason, code=code, seconds=time.monotonic() - worker.started)
 
 
 def _dask_engine(**options: Any):
@@ -365,5 +387,5 @@ def make_engine(name: str, **options: Any):
     try:
         engine = ENGINES[name]
     except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}") from None
+        raise UnknownEngine(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}") from None
     return engine(**options)

@@ -27,6 +27,7 @@ from pathlib import PurePath
 from typing import Iterable, Optional, Union
 
 from ..extractors.base import PAGE_SET_SUFFIX
+from ..model.errors import ErrorCode
 
 INPUT_SUFFIXES = {".txt", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".htm", ".shtml", ".xhtml",
                   ".xlsx", ".xlsm", ".xls", ".docx", ".docm"}
@@ -113,6 +114,7 @@ class Input:
 
     path: str
     problem: Optional[str] = None  # set when the entry looks like an input but cannot be one
+    code: ErrorCode = ErrorCode.UNREADABLE_ENTRY  # what the problem is
 
     @property
     def name(self) -> str:
@@ -147,7 +149,7 @@ def _walk(folder: str, found: list[Input], ancestors: tuple[str, ...]) -> None:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
         found.append(Input(folder, f"the folder cannot be read ({_reason(error)}); "
-                                   "the filings in it, if any, were not converted"))
+                                   "the filings in it, if any, were not converted", ErrorCode.UNREADABLE_ENTRY))
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -158,12 +160,14 @@ def _walk(folder: str, found: list[Input], ancestors: tuple[str, ...]) -> None:
         except OSError as error:
             if entry.is_symlink():
                 if error.errno == errno.ELOOP:
-                    found.append(Input(path, "a symbolic link loop (the link resolves to itself); not followed"))
+                    found.append(Input(path, "a symbolic link loop (the link resolves to itself); not followed",
+                                       ErrorCode.LINK_LOOP))
                 elif looks_like_input(entry.name):
                     found.append(Input(path, f"a dangling symbolic link (its target "
-                                             f"{display_name(_link_target(path))} does not exist)"))
+                                             f"{display_name(_link_target(path))} does not exist)",
+                                       ErrorCode.DANGLING_LINK))
             elif looks_like_input(entry.name):
-                found.append(Input(path, f"cannot be examined ({_reason(error)})"))
+                found.append(Input(path, f"cannot be examined ({_reason(error)})", ErrorCode.UNREADABLE_ENTRY))
             continue
         if stat.S_ISDIR(info.st_mode):
             if PurePath(entry.name).suffix == PAGE_SET_SUFFIX:
@@ -172,13 +176,14 @@ def _walk(folder: str, found: list[Input], ancestors: tuple[str, ...]) -> None:
             real = os.path.realpath(path)
             if real in ancestors:
                 found.append(Input(path, f"a symbolic link loop (it leads back to {display_name(real)}, "
-                                         "a folder being searched); not followed"))
+                                         "a folder being searched); not followed", ErrorCode.LINK_LOOP))
                 continue
             _walk(path, found, ancestors + (real,))
         elif stat.S_ISREG(info.st_mode):
             found.append(Input(path))  # every file: one the extractors do not read is listed as skipped
         elif looks_like_input(entry.name):
-            found.append(Input(path, f"not a regular file ({_file_type(info.st_mode)}); not read"))
+            found.append(Input(path, f"not a regular file ({_file_type(info.st_mode)}); not read",
+                               ErrorCode.NOT_A_REGULAR_FILE))
 
 
 def not_a_regular_file(path: str) -> Optional[str]:

@@ -14,6 +14,7 @@ from ..layout.taxonomy import ALL_LEVEL2, LEVEL2_BY_LEVEL1
 from ..layout.values import level1_category, level2_name
 from ..repair.filing import RepairedFiling
 from ..model import (
+    ErrorCode,
     ErrorItem,
     FieldStatus,
     Filing,
@@ -62,7 +63,7 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
     errors = list(filing.errors)
     indicator_rows = repaired.rows.get(FragmentKind.INDICATORS)
     if not indicator_rows:
-        errors.append(ErrorItem(component="join", message=(
+        errors.append(ErrorItem(code=ErrorCode.NO_INDICATOR_ROWS, component="join", message=(
             f"{filing.source}: no indicator rows (一级指标 fragment "
             f"{'is empty' if indicator_rows is not None else 'not found'}); no records can be made")))
         return _result(filing, repaired, [], errors, FilingStatus.FAILED, {})
@@ -70,7 +71,7 @@ def join(filing: Filing, repaired: RepairedFiling) -> FilingResult:
     # a single table has no fragments to miss: the fields it has no column for are absent
     missing = [kind for kind in FragmentKind if kind not in repaired.rows] if split else []
     for kind in missing:
-        errors.append(ErrorItem(component="join",
+        errors.append(ErrorItem(code=ErrorCode.FRAGMENT_MISSING, component="join",
                                 message=f"{filing.source}: the {_FRAGMENT_NAMES[kind]} fragment was not found"))
     unaligned = _unaligned(filing, repaired, errors)
     mismatched = bool(unaligned) or len({len(rows) for rows in repaired.rows.values()}) > 1
@@ -88,7 +89,7 @@ def _unaligned(filing: Filing, repaired: RepairedFiling, errors: list[ErrorItem]
     if len(set(counts.values())) <= 1:
         return {}
     described = ", ".join(f"{kind.value} {count}" for kind, count in counts.items())
-    errors.append(ErrorItem(component="join", message=(
+    errors.append(ErrorItem(code=ErrorCode.ROW_COUNTS_DIFFER, component="join", message=(
         f"{filing.source}: the fragments have different row counts ({described}); rows are not "
         "zipped, so only the indicator columns are filled and the other cells are kept unaligned")))
     unaligned: dict[str, list[Optional[str]]] = {}
@@ -154,7 +155,7 @@ def _result(filing: Filing, repaired: RepairedFiling, records: list[Record], err
         filing=filing.filing, source=filing.source, department=repaired.department, year=filing.year,
         duties=repaired.duties, goals=repaired.goals, status=status, errors=errors,
         needs_review=filing_needs_review(status, (*repaired.duties, *repaired.goals), records),
-        records=records, unaligned=unaligned, route=filing.kind, pages=page_routes(filing),
+        records=records, unaligned=unaligned, route=filing.route, pages=page_routes(filing),
         kind=filing.document_kind or "department",
         project=filing.project.text.strip() or None if filing.project is not None else None,
         budget=list(filing.budget), period=filing.period.text.strip() or None if filing.period is not None else None,

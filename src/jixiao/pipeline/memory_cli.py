@@ -1,10 +1,14 @@
-"""``jixiao memory check`` and ``jixiao memory repair``: look after the repair memory file.
+"""``jixiao memory check`` and ``jixiao memory salvage``: look after the repair memory's SQLite file.
 
 ``check`` runs SQLite's full ``integrity_check`` and prints what the memory
-holds; exit 0 when sound, 1 when damaged. ``repair`` moves a damaged file
+holds; exit 0 when sound, 1 when damaged. ``salvage`` moves a damaged file
 aside (``PATH.damaged-<time>``, nothing is deleted) and starts a new memory
 with every passage and every other table's row that can still be read: what a
-clerk decided is kept when its rows survive.
+clerk decided is kept when its rows survive. It was called ``repair``, which
+everywhere else in jixiao means restoring a filing's text; that name still
+works, hidden, and says so (issue 20). Both take the memory as ``convert``
+does: ``--memory PATH``, else ``$JIXIAO_MEMORY`` as it is when the command runs,
+else ``~/.local/share/jixiao/memory.sqlite``.
 """
 
 from __future__ import annotations
@@ -19,42 +23,64 @@ from pathlib import Path
 
 from ..repair.index import PassageRef, Trust
 from ..repair.layouts import layouts_in_force
-from ..repair.memory import DEFAULT_MEMORY, MemoryStoreError, RepairMemory, create_private
+from ..repair.memory import MemoryStoreError, RepairMemory, create_private
 
 _REBUILT = ("passages", "grams", "gram_df", "schema_migrations", "batches")
 
 
+SALVAGE_TEXT = ("the memory's SQLite file is damaged: move it aside and start a new one with the passages "
+                "and decisions that can still be read (this does not touch any filing's text)")
+ACTIONS = {"check": "integrity check of the memory's SQLite file; prints what it holds (exit 1 when damaged)",
+           "salvage": SALVAGE_TEXT}
+RENAMED = {"repair": "salvage"}  # old name → new: hidden from the help, still accepted, with a warning
+
+
 def add_commands(commands) -> None:
-    memory = commands.add_parser("memory", help="check or repair the repair memory",
-                                 description="Check the repair memory file, or repair a damaged one.")
+    memory = commands.add_parser(
+        "memory", help="check the repair memory's SQLite file, or salvage a damaged one",
+        description="Look after the repair memory (the SQLite file of passages and clerk decisions that "
+        "`convert --memory` draws on): check it, or salvage a damaged one.")
     actions = memory.add_subparsers(dest="memory_command", metavar="ACTION")
     actions.required = True
-    for name, text in (("check", "integrity check; prints what the memory holds (exit 1 when damaged)"),
-                       ("repair", "move a damaged memory aside and start a new one with what can still be read")):
-        action = actions.add_parser(name, help=text, description=text)
-        action.add_argument("--memory", metavar="PATH", default=str(DEFAULT_MEMORY),
-                            help="the SQLite repair memory (default: %(default)s, or $JIXIAO_MEMORY)")
+    for name, text in [*ACTIONS.items(), *((old, None) for old in RENAMED)]:
+        # an old name gets no help= so that the help does not list it
+        action = actions.add_parser(name, description=text or ACTIONS[RENAMED[name]],
+                                    **({"help": text} if text else {}))
+        action.add_argument("--memory", metavar="PATH", default=None,
+                            help="the repair memory's SQLite file (default: $JIXIAO_MEMORY, or "
+                            "~/.local/share/jixiao/memory.sqlite)")
 
 
 def run_memory(args: argparse.Namespace) -> int:
-    path = Path(args.memory)
+    from .options import OptionsError, default_memory
+
+    command = args.memory_command
+    if command in RENAMED:
+        print(f"jixiao: warning: `jixiao memory {command}` is now `jixiao memory {RENAMED[command]}` "
+              f"(it salvages the memory's file; it repairs no text); the old name will go", file=sys.stderr)
+        command = RENAMED[command]
+    try:
+        path = Path(args.memory) if args.memory else default_memory()  # read now, as convert reads it
+    except OptionsError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return 2
     if not path.exists():
         print(f"jixiao: repair memory {path}: no such file", file=sys.stderr)
         return 2
-    if args.memory_command == "check":
+    if command == "check":
         problems = integrity_problems(path)
         if problems:
             print(f"jixiao: repair memory {path} is damaged: {'; '.join(problems[:5])}. Ways on: convert with "
-                  f"--no-memory, move it aside, or `jixiao memory repair --memory {path}`", file=sys.stderr)
+                  f"--no-memory, move it aside, or `jixiao memory salvage --memory {path}`", file=sys.stderr)
             return 1
         with RepairMemory(path) as store:
             print(json.dumps({**store.state(), "layouts": len(layouts_in_force(store.conn))}, ensure_ascii=False))
         return 0
     problems = integrity_problems(path)
     if not problems:
-        print(f"jixiao: repair memory {path} is sound; nothing to repair")
+        print(f"jixiao: repair memory {path} is sound; nothing to salvage")
         return 0
-    aside, counts = repair(path)
+    aside, counts = salvage(path)
     print(f"jixiao: the damaged memory was moved to {aside}; the new {path} holds "
           f"{counts['passages']} passage(s) and {counts['rows']} other row(s) that could still be read "
           f"({counts['lost']} unreadable)")
@@ -74,7 +100,7 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def repair(path: Path) -> tuple[Path, dict]:
+def salvage(path: Path) -> tuple[Path, dict]:
     """Move ``path`` aside and rebuild a memory from what can be read of it."""
     aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
     os.replace(path, aside)
@@ -140,4 +166,6 @@ def _rows(conn: sqlite3.Connection, query: str, counts: dict):
                     counts["lost"] += 1
 
 
-__all__ = ["add_commands", "run_memory", "integrity_problems", "repair", "MemoryStoreError"]
+repair = salvage  # the old name of the function (callers outside jixiao may use it)
+
+__all__ = ["add_commands", "run_memory", "integrity_problems", "salvage", "MemoryStoreError"]

@@ -18,6 +18,7 @@ naming the option, the value and what is allowed (like pdfplumber's
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -40,6 +41,7 @@ from ..layout.vocabulary_file import VocabularyError, current as current_vocabul
 from ..model import LearnedLayout
 from ..reader.learned import current as learned_current
 from ..reader.settings import ReaderSettings
+from ..model.errors import ErrorCode, JixiaoError
 from ..repair.memory import DEFAULT_MEMORY
 from .engines import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, ENGINES
 from .task import TaskSettings
@@ -47,8 +49,26 @@ from .task import TaskSettings
 ENV_PREFIX = "JIXIAO_"
 
 
-class OptionsError(ValueError):
-    """An option or setting has a bad value; the message names it, the value and what is allowed."""
+@dataclass(frozen=True)
+class BadOption:
+    """One bad option as data: its name (``JIXIAO_…`` for a setting), the value given, and what is
+    allowed ('' when nothing narrower than its type is said; the known options for an unknown one)."""
+
+    name: str
+    value: Any
+    allowed: str
+    unknown: bool = False
+
+
+class OptionsError(JixiaoError, ValueError):
+    """An option or setting has a bad value; the message names it, the value and what is allowed,
+    and ``bad`` says the same as data (:class:`BadOption`)."""
+
+    default_code = ErrorCode.BAD_OPTION
+
+    def __init__(self, message: str, *, bad: Sequence[BadOption] = ()):
+        super().__init__(message)
+        self.bad = list(bad)
 
 
 class Settings(BaseSettings):
@@ -79,12 +99,31 @@ def settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        raise OptionsError(describe(error, Settings, env=True)) from None
+        raise options_error(error, Settings, env=True) from None
 
 
 def default_memory() -> Path:
     """``$JIXIAO_MEMORY``, or ``~/.local/share/jixiao/memory.sqlite``."""
     return settings().memory
+
+
+# Where `jixiao convert` and `convert()` differ, on purpose: the command line runs batches (a process
+# pool; the repair memory, which makes later runs restore more; only the outcomes that need attention
+# kept), the API is a library call (this process, nothing written outside OUT, every outcome returned).
+# Both helps and the README say so; `jixiao convert` builds its options from here.
+DEFAULTS_DIFFER = ("From Python, jixiao.pipeline.convert() takes the same options with other defaults: "
+                   "engine serial (this process) instead of local, no repair memory instead of $JIXIAO_MEMORY "
+                   "(memory=PATH to use one), and keep_results=True (every outcome, with its records, in "
+                   "the Result) instead of only those of inputs that are not ok.")
+
+
+COMMAND_LINE_DEFAULTS: dict[str, Any] = {"engine": "local", "keep_results": False}  # and memory: below
+
+
+def command_line_defaults() -> dict[str, Any]:
+    """The options whose default is not the API's when ``jixiao convert`` runs (see DEFAULTS_DIFFER):
+    the engine, keep_results, and the repair memory as $JIXIAO_MEMORY has it now."""
+    return {**COMMAND_LINE_DEFAULTS, "memory": default_memory()}
 
 
 def _from_settings(name: str) -> Any:
@@ -190,7 +229,7 @@ class ConvertOptions(BaseModel):
                 return cls(**changes)
             return cls(**{**options.model_dump(by_alias=True, exclude_unset=True), **changes})
         except ValidationError as error:
-            raise OptionsError(describe(error, cls)) from None
+            raise options_error(error, cls) from None
 
     def limits(self) -> ExtractionLimits:
         """What every extraction task of the batch runs under (sent with each task)."""
@@ -224,25 +263,46 @@ def _allowed(info) -> str:
 
 def describe(error: ValidationError, model: type[BaseModel], *, env: bool = False) -> str:
     """One line per bad option: its name, the value given, what went wrong and what is allowed."""
+    return "\n".join(line for line, _ in _problems(error, model, env=env))
+
+
+def options_error(error: ValidationError, model: type[BaseModel], *, env: bool = False) -> OptionsError:
+    """The :class:`OptionsError` of a validation error: the lines of :func:`describe`, and the same as data."""
+    problems = _problems(error, model, env=env)
+    return OptionsError("\n".join(line for line, _ in problems), bad=[bad for _, bad in problems])
+
+
+def _choices(name: str) -> str:
+    """The names an option takes, for one that takes names."""
+    if name == "engine":
+        return ", ".join(ENGINES)
+    if name == "formats":
+        from ..output.sinks import SINKS  # the registry: imported here, output builds on pipeline
+
+        return ", ".join(SINKS)
+    return ""
+
+
+def _problems(error: ValidationError, model: type[BaseModel], *, env: bool) -> list[tuple[str, BadOption]]:
     fields = model.model_fields
     by_alias = {info.alias: name for name, info in fields.items() if info.alias}
-    lines = []
+    problems = []
     for item in error.errors():
         key = str(item["loc"][0]) if item["loc"] else "?"
         name = by_alias.get(key, key)
         label = f"{ENV_PREFIX}{name.upper()}" if env else name
         if item["type"] == "extra_forbidden":
             known = ", ".join(info.alias or n for n, info in fields.items())
-            lines.append(f"unknown option {label!r}; options are: {known}")
+            problems.append((f"unknown option {label!r}; options are: {known}",
+                             BadOption(label, item.get("input"), known, unknown=True)))
             continue
         message = item["msg"].removeprefix("Value error, ")
         info = fields.get(name)
-        allowed = _allowed(info) if info is not None else ""
+        allowed = (_allowed(info) if info is not None else "") or _choices(name)
         detail = f"option {label} = {item.get('input')!r}: {message}"
-        if allowed:
+        if allowed and allowed not in detail:
             detail += f" (allowed: {allowed})"
         if info is not None and info.description:
             detail += f" [{label}: {info.description}]"
-        lines.append(detail)
-    return "\n".join(lines)
-
+        problems.append((detail, BadOption(label, item.get("input"), allowed)))
+    return problems

@@ -29,8 +29,10 @@ from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.layouts import layouts_in_force
 from ..repair.memory import MemoryStoreError, RepairMemory, store_error
+from ..extractors.pdf import document_text
 from ..repair.reference import load_references
 from ..model import (
+    ErrorCode,
     ErrorItem,
     Extracted,
     FieldStatus,
@@ -102,14 +104,16 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
     return [item.path for item in find_inputs(paths)]
 
 
-def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
+def failed_entry(source: str, message: str, *, code: ErrorCode, component: str = "extract") -> ManifestEntry:
+    """The manifest line of an input that failed: its message, and its code in ``errors``."""
     return ManifestEntry(source=source, filing=None, status=FilingStatus.FAILED, error=message,
-                         errors=[ErrorItem(component=component, message=message)])
+                         errors=[ErrorItem(code=code, component=component, message=message)])
 
 
-def skipped_entry(source: str, message: str, *, unrelated: bool = False) -> ManifestEntry:
+def skipped_entry(source: str, message: str, *, code: ErrorCode, unrelated: bool = False) -> ManifestEntry:
     return ManifestEntry(source=source, filing=None, status=FilingStatus.SKIPPED, error=message,
-                         errors=[ErrorItem(component="extract", severity=Severity.WARNING, message=message)],
+                         errors=[ErrorItem(code=code, component="extract", severity=Severity.WARNING,
+                                           message=message)],
                          unrelated=unrelated)
 
 
@@ -126,17 +130,18 @@ def read_source(path: str, source: Optional[str] = None) -> Union[bytes, Manifes
     source = display_name(path) if source is None else source
     problem = not_a_regular_file(path)
     if problem is not None:
-        return failed_entry(source, f"{source}: {problem}")
+        return failed_entry(source, f"{source}: {problem}", code=ErrorCode.NOT_A_REGULAR_FILE)
     try:
         if Path(path).is_dir() and Path(path).suffix == PAGE_SET_SUFFIX:
             return pack_page_set(Path(path))
         return Path(path).read_bytes()
     except FileNotFoundError:
-        return failed_entry(source, f"{source}: no such file")
+        return failed_entry(source, f"{source}: no such file", code=ErrorCode.NO_SUCH_FILE)
     except IsADirectoryError:
-        return failed_entry(source, f"{source}: is a folder with no filings in it")
+        return failed_entry(source, f"{source}: is a folder with no filings in it", code=ErrorCode.EMPTY_FOLDER)
     except OSError as error:
-        return failed_entry(source, f"{source}: cannot read: {error.strerror or error}")
+        return failed_entry(source, f"{source}: cannot read: {error.strerror or error}",
+                            code=ErrorCode.UNREADABLE_ENTRY)
 
 
 def extract_data(source: str, data: bytes,
@@ -148,12 +153,12 @@ def extract_data(source: str, data: bytes,
             extracted = extract(source, data, applied.limits)
             return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
     except UnsupportedFormat as error:
-        return skipped_entry(source, str(error), unrelated=error.unrelated)
+        return skipped_entry(source, str(error), code=error.code, unrelated=error.unrelated)
     except ExtractionError as error:
-        return failed_entry(source, str(error))
+        return failed_entry(source, str(error), code=error.code)
     except Exception as error:  # a bug or a hostile file must not end the batch
         return failed_entry(source, f"{source}: extractor crashed: {type(error).__name__}: {error}\n"
-                                    + traceback.format_exc(limit=3))
+                                    + traceback.format_exc(limit=3), code=ErrorCode.EXTRACTOR_CRASHED)
 
 
 def build_index(filings: Sequence[Filing]) -> PassageIndex:
@@ -170,7 +175,7 @@ def repair_and_join(filing: Filing, index) -> Outcome:
         result = join(filing, repair_filing(filing, index))
     except Exception as error:
         entry = failed_entry(filing.source, f"{filing.source}: repair crashed: {type(error).__name__}: {error}",
-                             component="repair")
+                             code=ErrorCode.REPAIR_CRASHED, component="repair")
         entry.filing = filing.filing
         return Outcome(entry)
     return Outcome(manifest_entry(result), result)
@@ -202,7 +207,7 @@ def capped_warnings(source: str, errors: list[ErrorItem]) -> list[ErrorItem]:
         return errors
     dropped = {id(e) for e in warnings[MAX_MANIFEST_WARNINGS:]}
     kept = [e for e in errors if id(e) not in dropped]
-    kept.append(ErrorItem(component="manifest", severity=Severity.WARNING,
+    kept.append(ErrorItem(code=ErrorCode.WARNINGS_CAPPED, component="manifest", severity=Severity.WARNING,
                           message=f"{source}: {len(dropped)} more warning(s) not listed here "
                           "(filings.jsonl lists every one)"))
     return kept
@@ -242,6 +247,14 @@ def convert(
     the outcomes of inputs that are not ok (without records), for bounded memory.
     ``max_pages``, ``max_ocr_pages``, ``max_inflated_mb`` and ``ocr_threads``
     bound each extraction; they default to the ``JIXIAO_*`` settings.
+
+    The defaults are a library call's, and three differ from ``jixiao convert``'s
+    (:data:`~.options.DEFAULTS_DIFFER`): ``engine="serial"`` (the command line: a
+    ``local`` pool), ``memory=None``, so no repair memory is read or written (the
+    command line: ``$JIXIAO_MEMORY`` or ``~/.local/share/jixiao/memory.sqlite``,
+    read and then taught the batch), and ``keep_results=True`` (the command line
+    keeps only the outcomes of inputs that are not ok).
+    :func:`~.options.command_line_defaults` gives the command line's values.
     """
     import tempfile
 
@@ -257,7 +270,8 @@ def convert(
     sources = find_inputs(paths)
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
-    reference_index = load_references(references) if references else None
+    # a reference PDF is read as the filings are: its fonts' own widths, whatever the machine has
+    reference_index = load_references(references, pdf_text=document_text) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
     store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None  # checked now: before any work
     writer = (OutputWriter(Path(out_dir), formats=opts.formats, validate=opts.validate_outputs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ..model.errors import NotAFiling
+from ..model.errors import ErrorCode, NotAFiling
 
 
 class LayoutNotUnderstood(NotAFiling):
     """No indicator table this reader understands: the message says what was seen and what is missing."""
+
+    default_code = ErrorCode.LAYOUT_NOT_UNDERSTOOD

@@ -16,6 +16,7 @@ from ..layout.values import level1_name
 from ..model import (
     Cell,
     ColumnReport,
+    ErrorCode,
     ErrorItem,
     Extracted,
     Filing,
@@ -235,7 +236,7 @@ def _dropped_errors(source: str, table: TableRead) -> list[ErrorItem]:
     where = "; ".join(f"line {d.line}: {reasons.get(d.reason, d.reason)}" if d.line is not None
                       else reasons.get(d.reason, d.reason) for d in dropped[:8])
     more = f" and {len(dropped) - 8} more" if len(dropped) > 8 else ""
-    return [ErrorItem(component="layout", severity=Severity.ERROR, line=dropped[0].line,
+    return [ErrorItem(code=ErrorCode.ROWS_DROPPED, component="layout", severity=Severity.ERROR, line=dropped[0].line,
                       message=f"{source}: {len(dropped)} row(s) of the table at line {table.header.line} gave no "
                       f"record ({where}{more}); see the reading report")]
 
@@ -264,9 +265,8 @@ def _check_levels(filing: Filing) -> None:
                if not (row.cells.get("level1") and level1_name(row.cells["level1"].text))]
     if unknown:
         filing.errors.append(ErrorItem(
-            component="layout", severity=Severity.WARNING,
-            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows "
-            "(unknown_level)"))
+            code=ErrorCode.UNKNOWN_LEVEL, component="layout", severity=Severity.WARNING, rows=unknown,
+            message=f"{filing.source}: rows {', '.join(map(str, unknown[:10]))} have no 一级指标 the taxonomy knows"))
 
 
 __all__ = ["TableRead", "look_grid", "read_grid", "read_layout", "read_tables", "settings_in_force"]

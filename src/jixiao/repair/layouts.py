@@ -24,6 +24,7 @@ from typing import Iterable, Optional
 from .. import __version__
 from ..layout.vocabulary import fields
 from ..model import LearnedLayout
+from ..model.errors import ErrorCode, JixiaoError
 from .memory import migrate, transaction
 
 COMPONENT = "layouts"
@@ -51,8 +52,10 @@ ACTIONS = ("teach", "forget", "undo")
 """teach: a layout is set for a signature; forget: it no longer stands; undo: a row is taken back."""
 
 
-class LayoutConflict(Exception):
+class LayoutConflict(JixiaoError):
     """Someone changed this header's layout since the writer looked at it."""
+
+    default_code = ErrorCode.DECISION_CONFLICT
 
     def __init__(self, signature: str, version: int):
         super().__init__(f"the layout of header {signature!r} changed since it was shown (now version {version})")
@@ -60,8 +63,10 @@ class LayoutConflict(Exception):
         self.version = version
 
 
-class UnknownLayout(LookupError):
+class UnknownLayout(JixiaoError, LookupError):
     """No layout in force has that name or signature."""
+
+    default_code = ErrorCode.NOT_FOUND
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from ..model.errors import ErrorCode, JixiaoError
 from .damage import Garbled
 from .index import (
     MAX_SLOT_CANDIDATES,
@@ -115,19 +116,25 @@ def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) 
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
-class MemoryStoreError(Exception):
-    """The repair memory cannot be used; the message names the file, what is wrong and the ways on."""
+class MemoryStoreError(JixiaoError):
+    """The repair memory cannot be used; the message names the file, what is wrong and the ways on.
+    ``path``, ``problem`` and ``damaged`` say it as data."""
+
+    default_code = ErrorCode.MEMORY_UNUSABLE
 
     def __init__(self, path: Path, problem: str, *, damaged: bool = False):
         self.path, self.problem, self.damaged = Path(path), problem, damaged
         ways = (f"convert without it (--no-memory), move it aside (mv {self.path} {self.path}.damaged) so that a "
-                f"new one is started, or try `jixiao memory repair --memory {self.path}`, which keeps what can "
+                f"new one is started, or try `jixiao memory salvage --memory {self.path}`, which keeps what can "
                 "still be read") if damaged else "convert without it (--no-memory) or give another --memory PATH"
-        super().__init__(f"repair memory {self.path}: {problem}. Ways on: {ways}")
+        super().__init__(f"repair memory {self.path}: {problem}. Ways on: {ways}",
+                         code=ErrorCode.MEMORY_DAMAGED if damaged else None)
 
 
 class MemoryDamaged(MemoryStoreError):
     """The memory file is not a sound SQLite database (truncated, overwritten, not SQLite at all)."""
+
+    default_code = ErrorCode.MEMORY_DAMAGED
 
     def __init__(self, path: Path, problem: str):
         super().__init__(path, problem, damaged=True)
@@ -199,6 +206,18 @@ def connect(path: Path, *, verify: bool = True) -> sqlite3.Connection:
     return conn
 
 
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6  # SQLite's primary result codes (sqlite3 names them from Python 3.11)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    """Another connection holds the file (SQLITE_BUSY or SQLITE_LOCKED): by SQLite's code where Python
+    gives it (3.11+); Python 3.10's error carries only SQLite's message."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)  # pragma: no cover - Python 3.10
+
+
 def _wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL. Changing the journal mode needs the file to itself, and SQLite does not call the
     busy handler for it when another connection is mid-way: wait here, up to the busy timeout."""
@@ -208,7 +227,7 @@ def _wal(conn: sqlite3.Connection) -> None:
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+            if not _busy(error) or time.monotonic() > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.2)

@@ -4,13 +4,18 @@
 text of every PDF page, to a passage index at REFERENCE trust. Lines are also
 split into their numbered items （一）… and sentences, because a duties list
 numbers its items the way a filing's duties cell does.
+
+A PDF's text is read by the ``pdf_text`` the caller gives (the batch gives the
+PDF extractor's, which reads a font the file does not embed from the file's own
+data: issue 20); without one, by pdfium's text page, which on a machine without
+the font may leave out a one-character text object.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from ..model.errors import ReferenceFileError
 from .index import PassageIndex, PassageRef, Trust
@@ -35,7 +40,15 @@ def reference_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
     return files
 
 
-def _read_text(path: Path) -> str:
+PdfText = Callable[[str, bytes], str]  # (source, bytes) → the document's text, line by line
+
+
+def _read_text(path: Path, pdf_text: Optional[PdfText] = None) -> str:
+    if path.suffix.lower() == ".pdf" and pdf_text is not None:
+        try:
+            return pdf_text(str(path), path.read_bytes())
+        except Exception as error:  # the reader raises its own error types
+            raise ReferenceFileError(f"{path}: cannot read the PDF: {error}") from None
     if path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium
 
@@ -56,9 +69,9 @@ def _read_text(path: Path) -> str:
     raise ReferenceFileError(f"{path}: not UTF-8 or GB18030 text")
 
 
-def reference_passages(path: Path) -> Iterator[tuple[str, PassageRef]]:
+def reference_passages(path: Path, pdf_text: Optional[PdfText] = None) -> Iterator[tuple[str, PassageRef]]:
     """Each line, each numbered item and each sentence of a reference document."""
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in enumerate(_read_text(path, pdf_text).splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
@@ -75,8 +88,9 @@ def reference_passages(path: Path) -> Iterator[tuple[str, PassageRef]]:
                 yield sentence.strip(), ref
 
 
-def load_references(paths: Iterable[Union[str, Path]]) -> PassageIndex:
+def load_references(paths: Iterable[Union[str, Path]], *, pdf_text: Optional[PdfText] = None) -> PassageIndex:
+    """The passage index of the reference documents; ``pdf_text`` reads a PDF's text (see above)."""
     index = PassageIndex()
     for path in reference_files(paths):
-        index.extend(reference_passages(path))
+        index.extend(reference_passages(path, pdf_text))
     return index

@@ -24,17 +24,21 @@ from urllib.parse import urlencode
 from flask import Request, redirect
 from werkzeug.wrappers import Response
 
+from ..model.errors import ErrorCode, JixiaoError
+
 TOKEN_HEADER = "X-Jixiao-Token"
 TOKEN_PARAMETER = "token"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARDS = frozenset({"0.0.0.0", "::", ""})
 
 
-class Refused(Exception):
+class Refused(JixiaoError):
     """The request may not be served; ``status`` is the HTTP status, the message says why."""
 
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
+    default_code = ErrorCode.REQUEST_REFUSED
+
+    def __init__(self, status: int, message: str, code: Optional[ErrorCode] = None):
+        super().__init__(message, code=code)
         self.status = status
 
 
@@ -79,14 +83,15 @@ class Access:
         """Raise :class:`Refused`, or return a response that ends the request (the token exchange)."""
         host = host_of(request.host or "")
         if self.hosts is not None and host not in self.hosts:
-            raise Refused(403, f"host {request.host} is not the address this server is bound to")
+            raise Refused(403, f"host {request.host} is not the address this server is bound to",
+                          ErrorCode.WRONG_HOST)
         origin = request.headers.get("Origin")
         if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
-            raise Refused(403, "requests from another origin are refused")
+            raise Refused(403, "requests from another origin are refused", ErrorCode.WRONG_ORIGIN)
         offered = request.args.get(TOKEN_PARAMETER)
         if offered is not None and request.method == "GET":
             if not _same(offered, self.token):
-                raise Refused(403, "wrong token: open the URL printed in the terminal")
+                raise Refused(403, "wrong token: open the URL printed in the terminal", ErrorCode.WRONG_TOKEN)
             rest = [(k, v) for k, v in request.args.items(multi=True) if k != TOKEN_PARAMETER]
             response = redirect(request.path + (f"?{urlencode(rest)}" if rest else ""), code=303)
             response.set_cookie(self.cookie, self.session, httponly=True, samesite="Strict", path="/")
@@ -96,7 +101,7 @@ class Access:
         if _same(request.headers.get(TOKEN_HEADER, ""), self.token):
             return None
         raise Refused(403, f"not signed in: open the URL with the token that `jixiao review` printed "
-                      f"(or send {TOKEN_HEADER})")
+                      f"(or send {TOKEN_HEADER})", ErrorCode.NOT_SIGNED_IN)
 
 
 def host_of(header: str) -> str:

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..model import GAP, ReviewItem
+from ..model.errors import ErrorCode
 from ..repair.damage import parse_garbled, render
 from ..repair.index import PassageRef, Trust
-from .log import Change, Conflict, DecisionLog, ItemState, field_kind
+from .log import Change, Conflict, DecisionError, DecisionLog, ItemState, field_kind
 
 
-class ActionError(ValueError):
+class ActionError(DecisionError):
     """The request makes no sense for this item (unknown action, no such candidate, empty edit)."""
+
+    default_code = ErrorCode.BAD_ACTION
 
 
 @dataclass

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import __version__
 from ..model import GAP, ReviewItem
+from ..model.errors import ErrorCategory, ErrorCode, JixiaoError
 from ..model.decision import SETTLING_VALUE, ReviewAction
 from ..repair.memory import RepairMemory
 from . import bodies
@@ -107,7 +108,7 @@ def guard() -> Optional[BaseResponse]:
     try:
         return _state().access.check(request)
     except Refused as refused:
-        return _error(refused.status, str(refused))
+        return _error(refused.status, str(refused), refused.code)
 
 
 @review.after_app_request
@@ -120,18 +121,26 @@ def harden(response: Response) -> Response:
     return response
 
 
+# The code of an HTTP error raised with abort(): what a client routes on (the message is for the clerk).
+_STATUS_CODES = {400: ErrorCode.BAD_REQUEST, 403: ErrorCode.REQUEST_REFUSED, 404: ErrorCode.NOT_FOUND,
+                 405: ErrorCode.BAD_REQUEST, 409: ErrorCode.DECISION_CONFLICT, 413: ErrorCode.BAD_REQUEST}
+
+
 @review.app_errorhandler(HTTPException)
 def as_json(error: HTTPException) -> Response:
-    return _error(error.code or 500, error.description or error.name)
+    status = error.code or 500
+    return _error(status, error.description or error.name, _STATUS_CODES.get(status, ErrorCode.INTERNAL))
 
 
-@review.app_errorhandler(bodies.BadBody)
-def bad_body(error: bodies.BadBody) -> Response:
-    return _error(400, str(error))
+@review.app_errorhandler(JixiaoError)
+def coded(error: JixiaoError) -> Response:
+    """An error of jixiao's: its code, and the HTTP status it means (a bad body is the client's)."""
+    status = getattr(error, "status", 400 if error.category is ErrorCategory.REVIEW else 500)
+    return _error(status, str(error), error.code)
 
 
-def _error(status: int, message: str) -> Response:
-    response = jsonify(error=message)
+def _error(status: int, message: str, code: ErrorCode) -> Response:
+    response = jsonify(error=message, code=code.value)
     response.status_code = status
     return response
 
@@ -142,7 +151,7 @@ def _body() -> dict[str, Any]:
         return {}
     payload = request.get_json(silent=True)
     if payload is None:
-        raise bodies.BadBody("the body is not JSON (send Content-Type: application/json)")
+        raise bodies.BadBody("the body is not JSON (send Content-Type: application/json)", code=ErrorCode.NOT_JSON)
     return bodies.json_object(payload)
 
 
@@ -284,16 +293,16 @@ def decide_item(item_id: str) -> Response | tuple[Response, int]:
                       if i.id != item.id and not (states.get(i.id) and states[i.id].decided)]
             if expected_count != len(others) + 1:
                 return jsonify(error="the number of identical items changed; look again",
-                               count=len(others) + 1), 409
+                               code=ErrorCode.DECISION_CONFLICT.value, count=len(others) + 1), 409
             targets += others
             versions.update({i.id: states[i.id].version if i.id in states else 0 for i in others})
         try:
             outcome = decide(log, targets, action, state.reviewer, versions=versions, value=value,
                              rank=rank, skip_conflicts=len(targets) > 1, memory=state.store)
         except ActionError as error:
-            abort(400, description=str(error))
+            return _error(400, str(error), error.code)
         except Conflict as conflict:
-            return jsonify(error="a colleague changed this item", item=conflict.item,
+            return jsonify(error="a colleague changed this item", code=conflict.code.value, item=conflict.item,
                            state=conflict.state.to_json()), 409
         now = log.state(item.id)
     return jsonify(written=outcome.written, skipped=[c.item for c in outcome.conflicts], state=now.to_json())
@@ -327,7 +336,7 @@ def undo() -> Response | tuple[Response, int]:
             undone = state.log.undo(state.reviewer)
         except Conflict as conflict:
             return jsonify(error="a colleague decided this item since; it cannot be undone",
-                           item=conflict.item, state=conflict.state.to_json()), 409
+                           code=conflict.code.value, item=conflict.item, state=conflict.state.to_json()), 409
         # an undone accept or edit is no longer a trusted passage for the next batch,
         # unless another decision in force still gives the same text
         in_force = {d.new_value for d in state.log.in_force() if d.action in SETTLING_VALUE}

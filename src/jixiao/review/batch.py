@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..model import FilingResult, Record, RepairedField, ReviewItem
+from ..model.errors import ErrorCode, JixiaoError
 from ..output.atomic import atomic_writer
 from ..output.sinks import writing_records
 from ..output.writers import recorded_formats
@@ -27,8 +28,10 @@ from ..repair.settle import item_id, settle, settle_result
 QUEUE_FILES = ("records.jsonl", "filings.jsonl", "review.jsonl")
 
 
-class BatchError(Exception):
+class BatchError(JixiaoError):
     """The folder is not a converted batch (says which file is missing or bad)."""
+
+    default_code = ErrorCode.BATCH_UNREADABLE
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional, TypeVar
 
 from ..model.decision import ACTIONS, ReviewAction
+from ..model.errors import ErrorCode, JixiaoError
 
 MAX_BODY_BYTES = 4 << 20
 """The largest request body the server reads (a bulk accept of a big batch, a decisions replay)."""
@@ -20,8 +21,10 @@ MAX_VALUE_CHARS = 10_000
 T = TypeVar("T")
 
 
-class BadBody(ValueError):
+class BadBody(JixiaoError, ValueError):
     """The request body is not what the endpoint takes; the message says which field and why."""
+
+    default_code = ErrorCode.BAD_REQUEST
 
 
 def json_object(payload: Any) -> dict[str, Any]:
@@ -42,7 +45,8 @@ def optional(body: dict[str, Any], name: str, kind: type[T], default: Optional[T
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise BadBody(f"{name} must be {_kind_name(kind)}, not {_kind(value)}")
     if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
-        raise BadBody(f"{name} is {len(value)} characters long; the limit is {MAX_VALUE_CHARS}")
+        raise BadBody(f"{name} is {len(value)} characters long; the limit is {MAX_VALUE_CHARS}",
+                      code=ErrorCode.VALUE_TOO_LONG)
     return value
 
 

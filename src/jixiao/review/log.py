@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import __version__
+from ..model.errors import ErrorCode, JixiaoError
 from ..model.decision import (
     ACTIONS,
     DECIDING,
@@ -71,8 +72,16 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     migrate(conn, "review", MIGRATIONS)
 
 
-class Conflict(Exception):
+class DecisionError(JixiaoError, ValueError):
+    """A decision that cannot be logged as asked (an unknown action)."""
+
+    default_code = ErrorCode.BAD_ACTION
+
+
+class Conflict(JixiaoError):
     """Someone else changed the item since this writer saw it."""
+
+    default_code = ErrorCode.DECISION_CONFLICT
 
     def __init__(self, item: str, state: ItemState):
         super().__init__(f"item {item} changed: now at version {state.version}")
@@ -140,7 +149,7 @@ class DecisionLog:
         reported. Returns the items written and the conflicts skipped.
         """
         if action not in ACTIONS or action == ReviewAction.UNDO:
-            raise ValueError(f"unknown decision action {action!r}")
+            raise DecisionError(f"unknown decision action {action!r}")
         op = uuid.uuid4().hex
         written, conflicts = [], []
         with transaction(self.conn):

@@ -15,14 +15,17 @@ from typing import Optional, Sequence
 
 from ..extractors.text import decode
 from ..model import Provenance
+from ..model.errors import ErrorCode, JixiaoError
 from ..pipeline.inputs import path_of
 
 CROP_MARGIN = 36.0  # PDF points around the cell: half an inch of the table around it
 CROP_SCALE = 2.0  # 144 dpi: small print stays legible at 1366×768
 
 
-class SourceError(Exception):
+class SourceError(JixiaoError):
     """The source cannot be shown (missing, unreadable, or no position recorded)."""
+
+    default_code = ErrorCode.SOURCE_UNAVAILABLE
 
 
 def resolve(source: str, roots: Sequence[Path]) -> Path:

@@ -25,7 +25,7 @@ from ..extractors.base import ExtractionError
 from ..layout.vocabulary import LABELS
 from ..layout.vocabulary_file import Vocabulary, VocabularyError, builtin, load_file
 from ..model import Extracted, Filing, LearnedLayout
-from ..model.errors import NotAFiling
+from ..model.errors import ErrorCode, JixiaoError, NotAFiling
 from ..pipeline.runner import build_index, repair_and_join
 from ..pipeline.task import TaskSettings
 from ..reader import read_layout
@@ -40,8 +40,10 @@ PREVIEW_FIELDS = ("row", "level1", "level2", "level3", "operator", "target", "un
 CACHED_SOURCES = 16
 
 
-class TeachError(Exception):
+class TeachError(JixiaoError):
     """A queued input cannot be shown or taught; the message names the file and what is wrong."""
+
+    default_code = ErrorCode.SOURCE_UNAVAILABLE
 
 
 def entry_id(source: str) -> str:
