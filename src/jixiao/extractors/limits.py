@@ -47,6 +47,10 @@ OcrThreads = Annotated[int, Field(
     "(`JIXIAO_OCR_THREADS`)")]
 
 
+UNHASHED = frozenset({"ocr_threads"})
+"""Limits that do not change what an input reads as (so a change keeps the cache)."""
+
+
 class ExtractionLimits(BaseModel):
     """What one extraction may cost. Immutable, picklable: it travels to workers with each task."""
 
@@ -58,9 +62,9 @@ class ExtractionLimits(BaseModel):
     ocr_threads: OcrThreads = 0
 
     def cache_parts(self) -> tuple[str, ...]:
-        """What the extraction cache key hashes: the limits that change what is read (not threads)."""
-        return (f"max_pages={self.max_pages}", f"max_ocr_pages={self.max_ocr_pages}",
-                f"max_inflated_mb={self.max_inflated_mb}")
+        """What the extraction cache key hashes: every limit (a new one is hashed without being listed
+        here), but the OCR threads, which change how fast a page is read, not what it reads as."""
+        return tuple(f"{name}={getattr(self, name)}" for name in type(self).model_fields if name not in UNHASHED)
 
 
 _CURRENT: ContextVar[ExtractionLimits] = ContextVar("jixiao_extraction_limits", default=ExtractionLimits())

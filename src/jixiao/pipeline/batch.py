@@ -18,8 +18,6 @@ read back when their turn comes, so memory does not grow with the batch
 from __future__ import annotations
 
 import functools
-import pickle
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +27,9 @@ from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
-from ..repair.memory import RepairMemory
+from ..repair.memory import RepairMemory, connect_read_only
 from ..repair.sources import CombinedIndex
-from .cache import Cache, digest, extraction_key
+from .cache import Cache, decode, digest, extraction_key
 from .inputs import Input
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
@@ -63,7 +61,7 @@ class ReadOnlyMemory(RepairMemory):
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"repair memory {path} is not readable on this worker")
-        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.conn = connect_read_only(self.path, check_same_thread=False)  # by its path: no URI formatting
 
 
 def install_context(context: Optional[Phase2Context]) -> None:
@@ -96,9 +94,12 @@ def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = 
     return runner.extract_data(source, data, limits)
 
 
-def repair_task(filing_blob: bytes, filing_id: str):
-    """Phase 2 on a worker: the pickled Filing, its batch-unique id → (ManifestEntry, FilingResult)."""
-    filing: Filing = pickle.loads(filing_blob)
+def repair_task(filing_json: bytes, filing_id: str):
+    """Phase 2 on a worker: the Filing as its cache entry's JSON (data, never a pickle), its batch-unique
+    id → (ManifestEntry, FilingResult)."""
+    filing = decode(filing_json)
+    if not isinstance(filing, Filing):
+        raise TypeError(f"phase 2 was given a {type(filing).__name__}, not a Filing")
     filing.filing = filing_id
     index = _index()
     outcome = runner.repair_and_join(filing, index)
@@ -241,7 +242,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
             if cached is not None:
                 order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
                 continue
-            blob = cache.get_bytes("extract", slot.key)
+            blob = cache.get_payload("extract", slot.key)
             if blob is None:
                 order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished"))
                 continue

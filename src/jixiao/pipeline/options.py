@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     memory: Path = Field(default=DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
+    cache_key: Path = Field(
+        default=DEFAULT_MEMORY.parent / "cache.key",
+        description="the file (0600, created on first use) holding the key that signs OUT/.cache entries: "
+        "an entry not signed with it is ignored and redone")
     max_pages: MaxPages = DEFAULT_MAX_PAGES
     max_ocr_pages: MaxOcrPages = DEFAULT_MAX_OCR_PAGES
     max_inflated_mb: MaxInflatedMb = DEFAULT_MAX_INFLATED_MB
@@ -64,6 +68,11 @@ def settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise OptionsError(describe(error, Settings, env=True)) from None
+
+
+def cache_key_file() -> Path:
+    """``$JIXIAO_CACHE_KEY``, or ``~/.local/share/jixiao/cache.key`` (see :mod:`.cache`)."""
+    return settings().cache_key
 
 
 def default_memory() -> Path:

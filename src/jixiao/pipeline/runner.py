@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import time
 import traceback
@@ -242,7 +243,8 @@ def convert(
     import tempfile
 
     from .batch import run_batch
-    from .cache import Cache, files_digest, memory_digest
+    from .cache import Cache, files_digest, memory_digest, open_cache
+    from .options import cache_key_file
     from .engines import make_engine
     from ..repair.reference import reference_files
 
@@ -260,10 +262,11 @@ def convert(
               if out_dir is not None else None)
     with contextlib.ExitStack() as stack:
         if opts.cache and out_dir is not None:
-            cache_root = Path(out_dir) / ".cache"
-        else:
-            cache_root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-")))
-        batch_cache = Cache(cache_root)
+            batch_cache = open_cache(Path(out_dir) / ".cache", cache_key_file())
+            if batch_cache.temporary:
+                stack.callback(shutil.rmtree, batch_cache.root, True)
+        else:  # a cache for this run alone: signed with a key that dies with the process
+            batch_cache = Cache(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-"))))
         if store is not None:
             stack.callback(store.close)
         runner = stack.enter_context(make_engine(opts.engine, workers=opts.workers, scheduler=opts.scheduler,
@@ -273,17 +276,28 @@ def convert(
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
                                learn=opts.learn, keep_results=opts.keep_results, notify=notify,
-                               limits=opts.limits(), memory_state=store.state() if store is not None else None)
+                               limits=opts.limits(), memory_state=memory_state(store))
         # the outputs are in place: only now is the memory taught, and its failure costs no output
         memory_warning = remember_batch(output.remember, store)
-        if opts.cache and out_dir is not None:
+        if opts.cache and out_dir is not None and not batch_cache.temporary:
             batch_cache.prune()
     result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
     result.summary = {**output.summary, "seconds": round(result.seconds, 3)}
-    if memory_warning:
-        result.summary["warnings"] = [memory_warning]
+    warnings = [*batch_cache.warnings, *([memory_warning] if memory_warning else [])]
+    if warnings:
+        result.summary["warnings"] = warnings
     return result
+
+
+def memory_state(store: Optional[RepairMemory]) -> Optional[dict]:
+    """What each manifest line records of the memory the batch draws on; its path as a display name
+    (a path that is not UTF-8 is written escaped, like every input's)."""
+    if store is None:
+        return None
+    state = store.state()
+    state["path"] = display_name(state["path"])
+    return state
 
 
 def remember_batch(remember: Optional[Callable[[], int]], store: Optional[RepairMemory]) -> Optional[str]:
