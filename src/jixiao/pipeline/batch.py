@@ -33,7 +33,7 @@ from .cache import Cache, decode, digest, extraction_key
 from .inputs import Input
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
-from .runner import Outcome, failed_entry, read_source
+from .runner import Outcome, failed_entry, read_source, skipped_entry
 
 IN_MEMORY_BUFFER = 256
 """Out-of-order results kept in memory; beyond this they are read back from the cache."""
@@ -118,6 +118,7 @@ class _Slot:
     source: str  # the input's name in every output (.inputs.display_name of its path)
     path: str = ""  # what the operating system calls it: only for reading
     problem: Optional[str] = None  # why an entry that looks like an input cannot be one
+    skip: Optional[str] = None  # why an entry is not read (an output folder)
     key: Optional[str] = None  # extraction cache key (content hash …)
     filing: Optional[str] = None  # batch-unique filing id, once extracted
     entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
@@ -169,7 +170,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
     total = len(sources)
     limits = limits if limits is not None else ExtractionLimits()
     inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
-    slots = [_Slot(item.name, item.path, item.problem) for item in inputs]
+    slots = [_Slot(item.name, item.path, item.problem, item.skip) for item in inputs]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
     batch_parts: list[str] = ["batch"]
@@ -179,6 +180,9 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
+            if slot.skip is not None:
+                order.put(position, skipped_entry(slot.source, f"{slot.source}: {slot.skip}"))
+                continue
             data = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
                 else read_source(slot.path, slot.source)
             if isinstance(data, ManifestEntry):

@@ -252,7 +252,7 @@ def convert(
     started = time.perf_counter()
     if out_dir is not None:
         prepare_out_dir(out_dir)  # OutputFolderError before any work: a file, a path under a file, read-only
-    sources = find_inputs(paths)
+    sources = find_inputs(paths, outputs=[out_dir] if out_dir is not None else [])
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
     reference_index = load_references(references) if references else None
