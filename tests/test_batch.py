@@ -124,7 +124,8 @@ def test_a_hanging_input_times_out_and_the_batch_goes_on(corpus, tmp_path):
     huge = tmp_path / "huge.txt"
     huge.write_text(render_text_dump(spec, make_garble(spec)), encoding="utf-8")
     inputs = [corpus[0], str(huge), corpus[1]]
-    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=8)
+    # its 3 MB pass the text budget's default (max_text_mb, 2 MB): raised, so that the timeout is what stops it
+    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=8, max_text_mb=8)
     manifest = read_jsonl(tmp_path / "out/manifest.jsonl")
     assert [m["source"] for m in manifest] == inputs
     assert manifest[1]["status"] == "failed" and "timed out after 8 s" in manifest[1]["error"]

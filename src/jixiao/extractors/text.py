@@ -23,7 +23,9 @@ from ..model import (
     Row,
     Severity,
 )
+from ..model.errors import CellTooLong, InputTooLarge, TooManyLines
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
+from .limits import allowed, require
 from .cells import split_indicator_line, split_scoring_cell
 from ..layout.vocabulary import header_fragment
 from .text_grid import extract_text_grids, segment_header
@@ -170,11 +172,27 @@ def is_split_layout(lines: list[str], headers: list[tuple[int, FragmentKind]]) -
     return any(line.strip() == SECTION_WORD for i, _ in headers for line in lines[max(0, i - 2):i])
 
 
+def _check_budget(source: str, data: bytes) -> None:
+    """A text dump's size, lines and longest line, before it is decoded: the text reader's slowest forms
+    take ~25 µs a character (issue 23: a 50 MB line and 2 million short lines ran past the timeout)."""
+    require(source, len(data), "max_text_mb", InputTooLarge, f"the text is {len(data) / (1 << 20):,.1f} MB")
+    lines = data.count(b"\n") + 1
+    require(source, lines, "max_lines", TooManyLines, f"the text has {lines:,} lines")
+    rows = data.split(b"\n")
+    number = max(range(len(rows)), key=lambda k: len(rows[k]))
+    # bytes first (cheap): a UTF-8 line holds no more characters than bytes
+    if len(rows[number]) > allowed("max_cell_chars"):
+        characters = len(rows[number].decode("utf-8", "replace"))
+        require(source, characters, "max_cell_chars", CellTooLong,
+                f"line {number + 1:,} holds {characters:,} characters")
+
+
 def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text dump: the seed's split layout into a Filing with its three fragments; any other
     layout into a grid (``Extracted``) for the layout reader."""
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty")
+    _check_budget(source, data)
     text, encoding = decode(data, source)
     warnings: list[ErrorItem] = []
     if encoding.startswith("mixed"):

@@ -29,11 +29,13 @@ from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
 from ..repair.memory import RepairMemory, connect_read_only
 from ..repair.sources import CombinedIndex
-from .cache import Cache, decode, digest, extraction_key
+from .cache import Cache, decode, digest, extraction_key_of
 from .inputs import Input
 from ..model import Filing, FilingStatus, ManifestEntry
 from . import runner
-from .runner import Outcome, failed_entry, read_source, skipped_entry
+from .entries import failed_entry, skipped_entry
+from .reading import Fingerprint, fingerprint, read_source
+from .runner import Outcome
 
 IN_MEMORY_BUFFER = 256
 """Out-of-order results kept in memory; beyond this they are read back from the cache."""
@@ -88,9 +90,19 @@ def _index() -> CombinedIndex:
     return CombinedIndex(batch=context.batch, memory=memory, references=context.reference)
 
 
-def extract_task(source: str, data: bytes, limits: Optional[ExtractionLimits] = None):
-    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``limits`` come with the task,
-    so a worker (a remote Dask one too) needs none of the parent's environment."""
+def extract_task(source: str, content: Union[bytes, tuple[str, Fingerprint]],
+                 limits: Optional[ExtractionLimits] = None):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``content`` is the input's bytes (for a
+    worker that shares no file system with the batch) or its path and fingerprint: the worker reads
+    the file itself, under ``max_input_mb``. ``limits`` come with the task, so a worker (a remote Dask
+    one too) needs none of the parent's environment."""
+    if isinstance(content, tuple):
+        path, expected = content
+        data = read_source(path, source, limits, expected)
+        if isinstance(data, ManifestEntry):
+            return data
+    else:
+        data = content
     return runner.extract_data(source, data, limits)
 
 
@@ -183,15 +195,22 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
             if slot.skip is not None:
                 order.put(position, skipped_entry(slot.source, f"{slot.source}: {slot.skip}"))
                 continue
-            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
-                else read_source(slot.path, slot.source)
-            if isinstance(data, ManifestEntry):
-                order.put(position, data)
+            known = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
+                else fingerprint(slot.path, slot.source)  # hashed in pieces: the input is never held whole
+            if isinstance(known, ManifestEntry):
+                order.put(position, known)
                 continue
-            slot.key = extraction_key(slot.source, data, limits)
+            slot.key = extraction_key_of(slot.source, known.sha256, limits)
             cached = cache.get("extract", slot.key)
             if cached is not None:
                 order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
+                continue
+            if getattr(engine, "shares_files", True):
+                yield position, (slot.source, (slot.path, known), limits)
+                continue
+            data = read_source(slot.path, slot.source, limits, known)  # a remote worker needs the bytes
+            if isinstance(data, ManifestEntry):
+                order.put(position, data)
                 continue
             yield position, (slot.source, data, limits)
 

@@ -13,15 +13,15 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import logging
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from .layout_reader import read_layout
-from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
+from ..extractors.base import ExtractionError, UnsupportedFormat
 from ..extractors.limits import ExtractionLimits
 from ..repair.feedback import decisions_applied
 from ..output.folder import prepare_out_dir
@@ -41,9 +41,14 @@ from ..model import (
     Record,
     Severity,
 )
+from .entries import MAX_MESSAGE_CHARS, bounded, failed_entry, skipped_entry  # noqa: F401 (re-exported)
 from .inputs import INPUT_SUFFIXES, display_name, find_inputs, not_a_regular_file  # noqa: F401 (re-exported)
+from .reading import read_source  # noqa: F401 (re-exported)
 from .joiner import join
 from .options import ConvertOptions, OptionsError  # noqa: F401 (OptionsError: part of the API)
+
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Outcome:
@@ -101,41 +106,10 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
     return [item.path for item in find_inputs(paths)]
 
 
-def failed_entry(source: str, message: str, component: str = "extract") -> ManifestEntry:
-    return ManifestEntry(source=source, filing=None, status=FilingStatus.FAILED, error=message,
-                         errors=[ErrorItem(component=component, message=message)])
-
-
-def skipped_entry(source: str, message: str, *, unrelated: bool = False) -> ManifestEntry:
-    return ManifestEntry(source=source, filing=None, status=FilingStatus.SKIPPED, error=message,
-                         errors=[ErrorItem(component="extract", severity=Severity.WARNING, message=message)],
-                         unrelated=unrelated)
-
-
 def extract_source(source: str, limits: Optional[ExtractionLimits] = None) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
-    data = read_source(source)
+    data = read_source(source, limits=limits)
     return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data, limits)
-
-
-def read_source(path: str, source: Optional[str] = None) -> Union[bytes, ManifestEntry]:
-    """An input's bytes, or a failed manifest entry saying why they cannot be read.
-
-    ``path`` is opened; ``source`` (by default its :func:`.inputs.display_name`) names it in messages."""
-    source = display_name(path) if source is None else source
-    problem = not_a_regular_file(path)
-    if problem is not None:
-        return failed_entry(source, f"{source}: {problem}")
-    try:
-        if Path(path).is_dir() and Path(path).suffix == PAGE_SET_SUFFIX:
-            return pack_page_set(Path(path))
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        return failed_entry(source, f"{source}: no such file")
-    except IsADirectoryError:
-        return failed_entry(source, f"{source}: is a folder with no filings in it")
-    except OSError as error:
-        return failed_entry(source, f"{source}: cannot read: {error.strerror or error}")
 
 
 def extract_data(source: str, data: bytes,
@@ -149,8 +123,15 @@ def extract_data(source: str, data: bytes,
     except ExtractionError as error:
         return failed_entry(source, str(error))
     except Exception as error:  # a bug or a hostile file must not end the batch
-        return failed_entry(source, f"{source}: extractor crashed: {type(error).__name__}: {error}\n"
-                                    + traceback.format_exc(limit=3))
+        return failed_entry(source, crash_message(source, "extractor", error))
+
+
+def crash_message(source: str, stage: str, error: Exception) -> str:
+    """The manifest's words for an unexpected exception: what and where, never a traceback (issue 23);
+    the traceback goes to the log (stderr), where a bug report can take it from."""
+    log.error("%s: %s crashed", source, stage, exc_info=error)
+    return (f"{source}: {stage} crashed: {type(error).__name__}: {error} (an error in jixiao, not in the file: "
+            "please report it with the traceback from the log)")
 
 
 def build_index(filings: Sequence[Filing]) -> PassageIndex:
@@ -166,8 +147,7 @@ def repair_and_join(filing: Filing, index) -> Outcome:
     try:
         result = join(filing, repair_filing(filing, index))
     except Exception as error:
-        entry = failed_entry(filing.source, f"{filing.source}: repair crashed: {type(error).__name__}: {error}",
-                             component="repair")
+        entry = failed_entry(filing.source, crash_message(filing.source, "repair", error), component="repair")
         entry.filing = filing.filing
         return Outcome(entry)
     return Outcome(manifest_entry(result), result)
@@ -179,7 +159,8 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     repaired = sum(1 for f in fields if f.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL) and f.evidence)
     repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
     flagged = sum(1 for f in (*fields, *headers) if f.needs_review)
-    errors = capped_warnings(result.source, result.errors)
+    errors = [e if len(e.message) <= MAX_MESSAGE_CHARS else e.model_copy(update={"message": bounded(e.message)})
+              for e in capped_warnings(result.source, result.errors)]
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
