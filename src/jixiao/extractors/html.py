@@ -20,6 +20,7 @@ from ..model import ErrorItem, Extracted, Severity
 from .base import ExtractionError, filing_id, year_from_name
 from ..model.errors import InputTooLarge, NestedTooDeep, TooManyTables
 from .blocks import Block, Table, check_spans, grids_from_blocks, join_lines, place
+from .controls import mark
 from .limits import require
 
 
@@ -206,6 +207,9 @@ def extract_html(source: str, data: bytes) -> Extracted:
     warnings: list[ErrorItem] = []
     text, encoding = decode_html(data, source, warnings)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
+    # libxml2 turns a NUL into U+FFFD (a header word with one was no longer the header): each control
+    # becomes a noncharacter it keeps, removed, counted and flagged with the cells (extractors/controls.py)
+    text = mark(text)
     try:
         # huge_tree: libxml2 otherwise drops what nests deeper than 256 elements, silently; our own
         # max_depth (at most 2000, below libxml2's limit with huge_tree) then decides

@@ -10,6 +10,7 @@ operators, units) in ``vocabulary.py``.
 
 from .filing import (
     ADDED_RECORD_FIELDS,
+    CONTROLS_FLAG,
     DOCUMENT_KINDS,
     NUMBER_FIELDS,
     RECORD_DETAIL_FIELDS,
@@ -20,6 +21,7 @@ from .filing import (
     RECORD_TEXT_FIELDS,
     Candidate,
     Cell,
+    Cleaned,
     ErrorItem,
     Evidence,
     FieldStatus,
@@ -40,6 +42,7 @@ from .filing import (
     REVIEW_STATUSES,
     Severity,
     filing_needs_review,
+    lost_characters,
     needs_review,
 )
 from .errors import (
@@ -56,10 +59,10 @@ from .grid import Extracted, Grid, GridCell
 __all__ = [
     "ADDED_RECORD_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
-    "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
+    "Candidate", "Cell", "Cleaned", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
     "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
-    "filing_needs_review", "needs_review",
+    "filing_needs_review", "lost_characters", "needs_review", "CONTROLS_FLAG",
     "EncryptedPdf", "ExtractionError", "JixiaoError", "NeedsOcr", "NotAFiling", "ReferenceFileError",
     "UnreadableFormat",
 ]

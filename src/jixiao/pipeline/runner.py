@@ -117,7 +117,11 @@ def extract_data(source: str, data: bytes,
     """Phase 1 for bytes already read, under ``limits``: a Filing, or a failed manifest entry saying why."""
     try:
         extracted = extract(source, data, limits)
-        return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
+        if not isinstance(extracted, Extracted):
+            return extracted
+        filing = read_layout(extracted)
+        filing.cleaned = list(extracted.cleaned)  # the reader makes a new Filing: the cleaned cells go with it
+        return filing
     except UnsupportedFormat as error:
         return skipped_entry(source, str(error), unrelated=error.unrelated)
     except ExtractionError as error:
