@@ -14,6 +14,11 @@ input order), so all engines give the same bytes for the same inputs.
 ``setup`` is a ``(function, argument)`` pair run once in each worker before its
 first task (and again in a replacement worker): that is how phase 2 ships the
 read-only batch index once per worker rather than once per task.
+
+``shares_files`` says whether the workers see the batch's files: then an
+extraction task names its input (path and fingerprint) and the worker reads it,
+so that the batch's process never holds an input whole; otherwise the task
+carries the bytes.
 """
 
 from __future__ import annotations

@@ -222,8 +222,10 @@ def convert(
     With ``cache`` (and an ``out_dir``), ``OUT/.cache`` lets a re-run or a
     killed run's restart skip unchanged inputs. ``keep_results=False`` keeps only
     the outcomes of inputs that are not ok (without records), for bounded memory.
-    ``max_pages``, ``max_ocr_pages``, ``max_inflated_mb`` and ``ocr_threads``
-    bound each extraction; they default to the ``JIXIAO_*`` settings.
+    The limits (``max_pages``, ``max_cells``, ``max_part_mb`` …, every field of
+    :class:`~jixiao.extractors.limits.ExtractionLimits`) and ``ocr_threads``
+    bound each extraction; they default to the ``JIXIAO_*`` settings. An engine
+    that cannot run at all raises :class:`~jixiao.model.errors.EngineError`.
     """
     import tempfile
 
