@@ -192,27 +192,9 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            if slot.skip is not None:
-                order.put(position, skipped_entry(slot.source, f"{slot.source}: {slot.skip}"))
-                continue
-            known = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
-                else fingerprint(slot.path, slot.source)  # hashed in pieces: the input is never held whole
-            if isinstance(known, ManifestEntry):
-                order.put(position, known)
-                continue
-            slot.key = extraction_key_of(slot.source, known.sha256, limits)
-            cached = cache.get("extract", slot.key)
-            if cached is not None:
-                order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
-                continue
-            if getattr(engine, "shares_files", True):
-                yield position, (slot.source, (slot.path, known), limits)
-                continue
-            data = read_source(slot.path, slot.source, limits, known)  # a remote worker needs the bytes
-            if isinstance(data, ManifestEntry):
-                order.put(position, data)
-                continue
-            yield position, (slot.source, data, limits)
+            task = _extraction_task(slot, position, cache, limits, engine, order)
+            if task is not None:
+                yield position, task
 
     def take_extracted(position: int, item) -> None:
         slot = slots[position]
@@ -257,19 +239,9 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def repair_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            if slot.entry is not None:
-                order.put(position, Outcome(slot.entry))
-                continue
-            key = repair_key(slot)
-            cached = cache.get("repair", key)
-            if cached is not None:
-                order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
-                continue
-            blob = cache.get_payload("extract", slot.key)
-            if blob is None:
-                order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished"))
-                continue
-            yield position, (blob, slot.filing)
+            task = _repair_task(slot, position, repair_key(slot) if slot.entry is None else "", cache, order)
+            if task is not None:
+                yield position, task
 
     validated: set[int] = set()  # inputs whose table was understood: only they may teach the memory
 
@@ -320,6 +292,49 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                     yield from _repaired_of(cache, repair_key(slot))
             return store.add(items(), batch=batch_digest)
     return BatchOutput(outcomes, summary, remember)
+
+
+def _extraction_task(slot: _Slot, position: int, cache: Cache, limits: ExtractionLimits, engine,
+                     order: _InOrder) -> Optional[tuple]:
+    """Phase 1 for one input: the arguments of its extraction task, or None when its outcome is known
+    already (skipped, unreadable, cached) and was put in ``order``."""
+    if slot.skip is not None:
+        order.put(position, skipped_entry(slot.source, f"{slot.source}: {slot.skip}"))
+        return None
+    known = failed_entry(slot.source, f"{slot.source}: {slot.problem}") if slot.problem is not None \
+        else fingerprint(slot.path, slot.source)  # hashed in pieces: the input is never held whole
+    if isinstance(known, ManifestEntry):
+        order.put(position, known)
+        return None
+    slot.key = extraction_key_of(slot.source, known.sha256, limits)
+    cached = cache.get("extract", slot.key)
+    if cached is not None:
+        order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
+        return None
+    if getattr(engine, "shares_files", True):
+        return slot.source, (slot.path, known), limits
+    data = read_source(slot.path, slot.source, limits, known)  # a remote worker needs the bytes
+    if isinstance(data, ManifestEntry):
+        order.put(position, data)
+        return None
+    return slot.source, data, limits
+
+
+def _repair_task(slot: _Slot, position: int, key: str, cache: Cache, order: _InOrder) -> Optional[tuple]:
+    """Phase 2 for one input: its repair task's arguments (the filing as its cache entry's JSON and its
+    id), or None when its outcome is known already (failed before, cached) and was put in ``order``."""
+    if slot.entry is not None:
+        order.put(position, Outcome(slot.entry))
+        return None
+    cached = cache.get("repair", key)
+    if cached is not None:
+        order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
+        return None
+    blob = cache.get_payload("extract", slot.key)
+    if blob is None:
+        order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished"))
+        return None
+    return blob, slot.filing
 
 
 def _repair_failed(slot: _Slot, reason: str) -> Outcome:
