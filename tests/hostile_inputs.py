@@ -26,6 +26,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,16 @@ def _csv_runs_nothing(out: Path) -> list[str]:
 # ---------------------------------------------------------------- scenarios
 
 def _plant_pickles(work: Path, full: bool) -> Verdict:
-    """Issue 23, item 1: another user replaces the cache entries with pickles of os.system."""
+    """Issue 23, item 1: another user replaces the cache entries with pickles of os.system. The other
+    user must reach the folder: it is made in /tmp, open to all, whatever ``work``'s parents allow."""
+    shared = Path(tempfile.mkdtemp(prefix="jixiao-plant-", dir="/tmp"))
+    try:
+        return _planted_in(shared)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _planted_in(work: Path) -> Verdict:
     out, marker = work / "out", work / "ran"
     payload = work / "payload"
     payload.write_bytes(pickle.dumps(_Planted(f"touch {marker}")))
