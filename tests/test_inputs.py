@@ -80,13 +80,12 @@ def deep_folder(tmp_path):
     subprocess.run(["rm", "-rf", str(tmp_path / "in")], check=True)
 
 
-def test_a_folder_nested_deeper_than_the_recursion_limit_is_walked(deep_folder, tmp_path):
+def test_a_folder_nested_deeper_than_the_recursion_limit_is_walked(deep_folder):
     folder, depth = deep_folder
     found = find_inputs([folder])
     assert [Path(item.path).name for item in found] == ["deep.txt", "top.txt"]  # name order: d/… before top.txt
     assert Path(found[0].path).relative_to(folder).parts.count("d") == depth
-    result = convert([str(folder)], tmp_path / "out", memory=None)
-    assert result.summary["ok"] == 2 and result.summary["records"] == 28
+    # converting such a folder end to end: tests/hostile_inputs.py, case 4
 
 
 def test_the_walk_keeps_name_order_depth_first(tmp_path):

@@ -36,8 +36,9 @@ def cli(*args) -> subprocess.CompletedProcess:
 def test_a_memory_with_uri_characters_in_its_name_is_that_file(tmp_path, name):
     memory = tmp_path / f"{name}.sqlite"
     for out in ("first", "second"):
+        # the serial engine opens the memory read-only for phase 2 as a worker does (batch.ReadOnlyMemory)
         run = cli("convert", os.fsencode(SEED), "-o", os.fsencode(tmp_path / out), "--memory", os.fsencode(memory),
-                  "-q", "--workers", "1")
+                  "-q", "--engine", "serial")
         assert run.returncode == 0, run.stderr.decode(errors="replace")
     (entry,) = read_jsonl(tmp_path / "second" / "manifest.jsonl")
     assert entry["status"] == "ok" and entry["records"] == 14
@@ -60,7 +61,7 @@ def test_input_and_output_paths_with_uri_characters(tmp_path, name):
     source = folder / f"{name}.txt"
     source.write_bytes(SEED.read_bytes())
     out = tmp_path / f"out {name}"
-    run = cli("convert", os.fsencode(folder), "-o", os.fsencode(out), "--no-memory", "-q", "--workers", "1")
+    run = cli("convert", os.fsencode(folder), "-o", os.fsencode(out), "--no-memory", "-q", "--engine", "serial")
     assert run.returncode == 0, run.stderr.decode(errors="replace")
     (entry,) = read_jsonl(out / "manifest.jsonl")
     assert entry["source"] == display_name(str(source)) and entry["records"] == 14
