@@ -9,7 +9,7 @@ OUT    ?= out
 # Benchmarks and evals import the sample generator (tools/) and the test corpora (tests/).
 TOOLS_PATH := PYTHONPATH=$(CURDIR)/tools:$(CURDIR)/tests
 
-.PHONY: run test test-without-fonts typecheck bench bench-robust fuzz eval install install-test schemas clean
+.PHONY: run test test-without-fonts test-slow typecheck bench bench-robust fuzz eval install install-test schemas clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test-without-fonts: install-test
 	@$(PY) tests/hidden_fonts.py $(PY) -m pytest -q $(PDF_TESTS); status=$$?; \
 	if [ $$status -eq 3 ]; then echo "make test-without-fonts: NOT RUN, fonts cannot be hidden here" >&2; exit 0; fi; \
 	exit $$status
+
+# The slow tests: issue 23's hostile inputs at the probe's own size, each held to 60 s and 1.5 GB.
+test-slow: install-test
+	@$(PY) -m pytest -m slow tests/test_hostile_inputs.py
 
 # Static types: strict on the data model, the baseline in pyproject.toml ([tool.mypy]) elsewhere.
 typecheck: install-test

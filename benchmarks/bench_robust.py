@@ -1,6 +1,14 @@
-"""Robustness numbers: bad inputs handled as expected, fuzz executions and crashes, kill points.
+"""Robustness numbers: issue 23's hostile inputs, bad inputs handled as expected, fuzz executions and
+crashes, kill points.
 
     make bench-robust          # FUZZ_SECONDS (default 20) per atheris target, JIXIAO_KILL_POINTS (default 8)
+    HOSTILE=7c,9a make bench-robust    # only these hostile cases (by number or name); HOSTILE=none skips them
+
+Hostile inputs: every case of tests/hostile_inputs.py (the probe of issue 23) at the probe's own size,
+run as a user runs it (`jixiao convert`, the local engine, good inputs beside it), each in its own
+process tree: its status against the expected one, its wall time and the peak memory of the whole
+tree, workers included (tests/process_tree.py: the sum of the processes' PSS, sampled every 50 ms).
+Acceptance: every case as expected, each under 60 s and 1.5 GB.
 
 Bad inputs: every case of tests/bad_inputs.py through one `convert()` batch, by kind (the folder
 cases, such as a name that is not UTF-8 or a symbolic link loop, are found by walking their folder).
@@ -27,7 +35,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 import bad_inputs  # noqa: E402
+import hostile_inputs  # noqa: E402
 from jixiao.pipeline import convert  # noqa: E402
+from process_tree import measure  # noqa: E402
+
+
+def hostile_numbers(work: Path) -> None:
+    """Issue 23's probe at full size, one case at a time (a case's input is made before it is timed)."""
+    wanted = os.environ.get("HOSTILE", "")
+    if wanted == "none":
+        return
+    chosen = [c for c in hostile_inputs.CASES if not wanted or c.number in wanted.split(",") or
+              c.name in wanted.split(",")]
+    env = {**os.environ, "JIXIAO_CACHE_KEY": str(work / "cache.key"), "JIXIAO_MEMORY": str(work / "memory.sqlite")}
+    print(f"hostile inputs (issue 23, at the probe's size; budget {hostile_inputs.TIME_BUDGET:.0f} s, "
+          f"{hostile_inputs.MEMORY_BUDGET / (1 << 30):.1f} GB for the process tree)")
+    print(f"  {'case':4} {'name':26} {'status':9} {'expected':9} {'seconds':>7} {'peak MB':>8}  verdict")
+    good = within = 0
+    for case in chosen:
+        folder = work / "hostile" / case.name
+        hostile_inputs.make(case, folder, full=True)
+        measured = measure([sys.executable, str(ROOT / "tests/hostile_inputs.py"), "run", case.name, str(folder),
+                            "--full"], env=env)
+        subprocess.run(["rm", "-rf", str(folder)], check=False)  # gigabytes: gone before the next case
+        try:
+            verdict = json.loads(measured.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            verdict = {"status": f"exit {measured.returncode}", "problems": [measured.stderr[-300:]]}
+        fits = measured.seconds < hostile_inputs.TIME_BUDGET and measured.peak_bytes < hostile_inputs.MEMORY_BUDGET
+        good += not verdict["problems"]
+        within += fits
+        note = "as expected" if not verdict["problems"] else "MISS " + "; ".join(verdict["problems"])[:200]
+        print(f"  {case.number:4} {case.name:26} {verdict['status']:9} {case.status:9} {measured.seconds:7.1f} "
+              f"{measured.peak_mb:8.0f}  {note}{'' if fits else '  OVER BUDGET'}", flush=True)
+    print(f"  {good}/{len(chosen)} as expected, {within}/{len(chosen)} within the budget")
 
 
 def bad_input_numbers(work: Path) -> None:
@@ -132,6 +173,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-robust-") as folder:
         work = Path(folder)
         (work / "kills").mkdir()
+        hostile_numbers(work)
         bad_input_numbers(work)
         hardening_numbers(work)
         fuzz_numbers()

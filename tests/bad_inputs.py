@@ -7,6 +7,9 @@ fly (nothing big is committed): ``build(folder)`` writes them all.
 
 Used by ``tests/test_bad_inputs.py`` (one batch of them all, plus a good
 filing) and ``benchmarks/bench_robust.py`` (how many are handled as expected).
+Issue 23's probe (hostile files that must stay within time and memory budgets,
+at the probe's own size or a small one, and the scenarios that are no file) is
+the second table of the corpus: ``tests/hostile_inputs.py``.
 Cases already covered in depth elsewhere are referenced rather than repeated:
 the joiner's no-shift guarantee for unequal row counts (tests/test_errors.py),
 encrypted PDFs' cell-for-cell agreement (tests/test_pdf.py), timeouts and OOM

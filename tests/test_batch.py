@@ -71,16 +71,16 @@ def test_rerun_uses_the_cache_and_redoes_a_changed_input(corpus, tmp_path):
     inputs = [p for p in corpus if Path(p).exists()][:4]
     out = tmp_path / "out"
     convert(inputs, out, engine="serial")
-    before = {p: p.stat().st_mtime_ns for p in (out / ".cache").rglob("*.pkl")}
+    before = {p: p.stat().st_mtime_ns for p in (out / ".cache").rglob("*.json")}
     first = outputs(out)
     convert(inputs, out, engine="serial")
     assert outputs(out) == first
-    assert {p: p.stat().st_mtime_ns for p in (out / ".cache").rglob("*.pkl")} == before  # nothing redone
+    assert {p: p.stat().st_mtime_ns for p in (out / ".cache").rglob("*.json")} == before  # nothing redone
 
     changed = tmp_path / "changed.txt"
     changed.write_bytes(Path(inputs[1]).read_bytes().replace("。".encode(), "；".encode(), 1))
     convert([inputs[0], str(changed), *inputs[2:]], out, engine="serial")
-    extract_entries = list((out / ".cache/extract").rglob("*.pkl"))
+    extract_entries = list((out / ".cache/extract").rglob("*.json"))
     assert len(extract_entries) == 4  # the old version's entry was pruned
     unchanged = [p for p in extract_entries if p in before]
     assert len(unchanged) == 3 and all(before[p] == p.stat().st_mtime_ns for p in unchanged)
@@ -99,11 +99,11 @@ def test_a_killed_run_resumes_to_the_same_outputs(tmp_path):
     process = subprocess.Popen([*command, "-o", str(killed)], start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while len(list((killed / ".cache/repair").rglob("*.pkl"))) < 6 and time.monotonic() < deadline:
+    while len(list((killed / ".cache/repair").rglob("*.json"))) < 6 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)  # the whole run, workers included, mid phase 2
     process.wait()
-    cached = len(list((killed / ".cache/repair").rglob("*.pkl")))
+    cached = len(list((killed / ".cache/repair").rglob("*.json")))
     assert 6 <= cached < 24, "the kill should land mid-batch"
     assert not (killed / "records.jsonl").exists()  # nothing half-written in place
 
@@ -124,7 +124,8 @@ def test_a_hanging_input_times_out_and_the_batch_goes_on(corpus, tmp_path):
     huge = tmp_path / "huge.txt"
     huge.write_text(render_text_dump(spec, make_garble(spec)), encoding="utf-8")
     inputs = [corpus[0], str(huge), corpus[1]]
-    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=8)
+    # its 3 MB pass the text budget's default (max_text_mb, 2 MB): raised, so that the timeout is what stops it
+    result = convert(inputs, tmp_path / "out", engine="local", workers=2, timeout=8, max_text_mb=8)
     manifest = read_jsonl(tmp_path / "out/manifest.jsonl")
     assert [m["source"] for m in manifest] == inputs
     assert manifest[1]["status"] == "failed" and codes(manifest[1]) == ["timed_out"]

@@ -19,7 +19,6 @@ from jixiao.extractors.html import declared_charset
 from jixiao.extractors.sheets import display
 from jixiao.model import SCHEMA_VERSION
 from jixiao.pipeline import convert
-from jixiao.model import SCHEMA_VERSION
 from jixiao.pipeline.cli import main as cli_main
 from jixiao.reader import read_layout
 

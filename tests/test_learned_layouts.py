@@ -19,7 +19,7 @@ from jixiao.model import LearnedLayout
 from jixiao.pipeline import convert
 from jixiao.pipeline.cli import main as cli_main
 from jixiao.reader import learned
-from jixiao.repair.layouts import LayoutConflict, LayoutStore, UnknownLayout
+from jixiao.repair.layouts import LayoutConflict, UnknownLayout
 from jixiao.repair.memory import RepairMemory
 
 from helpers import read_jsonl

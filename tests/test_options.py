@@ -18,7 +18,7 @@ from jixiao.pipeline.options import ConvertOptions, OptionsError, Settings, sett
 from helpers import SAMPLES, codes, read_jsonl
 
 PDF = SAMPLES / "generated" / "hengyang-yingji-2022.pdf"  # 5 pages, the table on pages 3-5
-LIMIT_VARIABLES = ("JIXIAO_MAX_PAGES", "JIXIAO_MAX_OCR_PAGES", "JIXIAO_MAX_INFLATED_MB", "JIXIAO_OCR_THREADS")
+LIMIT_VARIABLES = tuple(f"JIXIAO_{name.upper()}" for name in ExtractionLimits.model_fields)
 
 
 @pytest.fixture
@@ -31,6 +31,16 @@ def test_every_option_and_setting_is_described():
     for model in (ConvertOptions, Settings, ExtractionLimits):
         for name, info in model.model_fields.items():
             assert info.description, f"{model.__name__}.{name} has no description"
+
+
+def test_every_limit_is_an_option_and_a_setting_with_the_same_range():
+    """A limit added to ExtractionLimits reaches ConvertOptions, JIXIAO_<LIMIT> and every worker."""
+    for name, info in ExtractionLimits.model_fields.items():
+        for model in (ConvertOptions, Settings):
+            assert name in model.model_fields, f"{model.__name__} lacks the limit {name}"
+            assert model.model_fields[name].metadata == info.metadata, name
+    changed = {name: getattr(ExtractionLimits(), name) + 1 for name in ExtractionLimits.model_fields}
+    assert ConvertOptions(**changed).limits() == ExtractionLimits(**changed)
 
 
 def test_settings_come_from_jixiao_variables(monkeypatch, clean_env):

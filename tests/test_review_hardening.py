@@ -164,6 +164,23 @@ def test_every_bad_body_is_a_400_with_a_json_error(out, tmp_path, path, body):
     assert clerk.item(item["id"])["version"] == 0
 
 
+@pytest.mark.parametrize("raw", [
+    "[" * 100_000 + "]" * 100_000,  # deeper than the JSON parser's recursion
+    '{"action": "edit", "version": 0, "value": ' + "[" * 40 + "]" * 40 + "}",  # deeper than the API's bodies
+    '{"action": "edit", "version": 0, "value": "\\ud800"}',  # a lone surrogate: not text
+    '{"action": "edit", "version": 0, "value": "ok", "\\udfff": 1}',  # in a key too
+], ids=["100000-deep", "40-deep", "lone-surrogate", "surrogate-key"])
+def test_a_body_that_is_not_text_or_nests_too_deep_is_a_400_not_a_500(out, tmp_path, raw):
+    """Issue 23, item 11: both were a 500 (a RecursionError, and a UnicodeEncodeError when stored)."""
+    clerk = Clerk(make(out, tmp_path))
+    item = clerk.items()["items"][0]
+    response = clerk.client.post(url(item["id"], "/decide"), data=raw, content_type="application/json",
+                                 headers={"X-Jixiao-Token": clerk.token})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert isinstance(response.get_json()["error"], str)
+    assert clerk.item(item["id"])["version"] == 0
+
+
 def test_a_body_that_is_not_json_is_a_400(out, tmp_path):
     clerk = Clerk(make(out, tmp_path))
     item = clerk.items()["items"][0]

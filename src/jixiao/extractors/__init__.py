@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Optional, Union
 
 from ..model import Extracted, Filing
+from .controls import clean
 from .base import ExtractionError, Extractor, UnsupportedFormat, choose_extractor, unrelated_file, unsupported_file
 from .docx import extract_docx, legacy_failure
 from .html import extract_html
@@ -52,7 +53,8 @@ def extract(source: str, data: bytes, limits: Optional[ExtractionLimits] = None)
     """Extract a filing from a source's bytes with the extractor its content calls for,
     under ``limits`` (see :mod:`.limits`; None: the limits already in force)."""
     with applied(limits):
-        return EXTRACTORS[choose_extractor(source, data)](source, data)
+        # control characters leave every format the same way: removed, counted, their cells flagged
+        return clean(EXTRACTORS[choose_extractor(source, data)](source, data))
 
 
 __all__ = ["EXTRACTORS", "ExtractionError", "ExtractionLimits", "UnsupportedFormat", "extract"]

@@ -73,6 +73,11 @@ def _zip_kind(data: bytes) -> Optional[str]:
     import io
     import zipfile
 
+    from .zip_limits import MAX_PARTS, _entry_count
+
+    parts = _entry_count(data)
+    if parts is not None and parts > MAX_PARTS:
+        return None  # its directory alone would fill memory; the suffix decides, the reader refuses it
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -133,7 +138,9 @@ def choose_extractor(path: str, data: bytes) -> str:
             return "xlsx"
         return "unsupported"
     if data.startswith(OLE2_MAGIC):
-        return "xls" if _ole2_kind(data) == "xls" else "legacy"
+        # a damaged .xls may not show its Workbook stream: its name still says it is one, and xlrd's
+        # failure then gives the advice that fits (save it as .xlsx), not a Word document's (issue 23)
+        return "xls" if _ole2_kind(data) == "xls" or suffix in (".xls", ".xlt") else "legacy"
     if suffix in HTML_SUFFIXES or (suffix not in ASSET_SUFFIXES and looks_like_html(data)):
         return "html"
     if suffix in DOCX_SUFFIXES:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..model import Grid, GridCell, Provenance
+from ..model.errors import MergedAreaTooLarge, TableTooLarge, TooManyLines, TooManyTables
+from .limits import require
 
 _CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -53,9 +55,42 @@ def join_lines(text: str) -> str:
     return out
 
 
+MAX_SPAN = 1000
+"""The most columns one cell spans: HTML's own cap on colspan (browsers apply it), and ours on gridSpan."""
+
+
+def check_spans(source: str, rows: list[list[tuple[str, int, int]]], what: str) -> None:
+    """The budgets of a table given as rows of (text, row_span, col_span), before :func:`place` lays it
+    out: its rows × columns (``max_cells``) and the cells its spans cover (``max_merged_cells``), spans
+    capped as :func:`place` caps them. Issue 23: 2,000 cells of rowspan=colspan=100000 took 3.6 GB."""
+    n_rows = len(rows)
+    width = merged = 0
+    for r, row in enumerate(rows):
+        spans = [(max(1, min(rs, n_rows - r)), max(1, min(cs, MAX_SPAN))) for _, rs, cs in row]
+        width = max(width, sum(cs for _, cs in spans))
+        merged += sum(rs * cs for rs, cs in spans if rs * cs > 1)
+    _require_table(source, n_rows, width, merged, what)
+
+
+def check_table(source: str, cells: list[TableCell], what: str) -> None:
+    """:func:`check_spans` for a table already laid out (a Word table: its cells know their place)."""
+    rows = max((c.row + c.row_span for c in cells), default=0)
+    width = max((c.col + c.col_span for c in cells), default=0)
+    merged = sum(c.row_span * c.col_span for c in cells if c.row_span * c.col_span > 1)
+    _require_table(source, rows, width, merged, what)
+
+
+def _require_table(source: str, rows: int, width: int, merged: int, what: str) -> None:
+    require(source, rows * width, "max_cells", TableTooLarge,
+            f"{what} spans {rows:,} rows × {width:,} columns = {rows * width:,} cells")
+    require(source, merged, "max_merged_cells", MergedAreaTooLarge,
+            f"the merged cells of {what} cover {merged:,} cells")
+
+
 def place(rows: list[list[tuple[str, int, int]]]) -> list[TableCell]:
     """Rows of (text, row_span, col_span) as a table lays them out (HTML's algorithm): a cell
-    goes to the first column its row has free, spans reserve the cells they cover."""
+    goes to the first column its row has free, spans reserve the cells they cover (check the
+    table's budget first: :func:`check_spans`)."""
     occupied: set[tuple[int, int]] = set()
     out: list[TableCell] = []
     n_rows = len(rows)
@@ -65,7 +100,7 @@ def place(rows: list[list[tuple[str, int, int]]]) -> list[TableCell]:
             while (r, c) in occupied:
                 c += 1
             row_span = max(1, min(row_span, n_rows - r))
-            col_span = max(1, min(col_span, 1000))
+            col_span = max(1, min(col_span, MAX_SPAN))
             for rr in range(r, r + row_span):
                 for cc in range(c, c + col_span):
                     occupied.add((rr, cc))
@@ -96,6 +131,12 @@ def grids_from_blocks(source: str, form: str, blocks: list[Block]) -> list[Grid]
             if text:
                 lines.append((number, text))
         placed.append((block, row_lines))
+    require(source, number, "max_lines", TooManyLines,
+            f"the document has {number:,} lines (paragraphs and table rows)")
+    require(source, len(placed), "max_tables", TooManyTables, f"the document has {len(placed):,} tables")
+    # every grid carries every line, as one list validated once and shared (read only): a copy per grid
+    # was tables × lines tuples
+    shared = Grid(source=source, form=form, lines=lines).lines
     grids = []
     for table, row_lines in placed:
         cells = [GridCell(text=c.text, row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span,
@@ -103,6 +144,7 @@ def grids_from_blocks(source: str, form: str, blocks: list[Block]) -> list[Grid]
                           at_capacity=False)  # the document holds the whole cell: nothing is cut off
                  for c in table.cells if c.text]
         if cells:
-            grids.append(Grid(source=source, form=form, cells=cells, positional=True, lines=lines,
-                              name=table.caption))
+            grid = Grid(source=source, form=form, cells=cells, positional=True, name=table.caption)
+            grid.lines = shared
+            grids.append(grid)
     return grids

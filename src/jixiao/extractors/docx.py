@@ -14,11 +14,13 @@ to convert it to: no maintained converter ships with jixiao's install.
 from __future__ import annotations
 
 import io
+from collections import deque
 from typing import Optional
 
 from ..model import ErrorCode, Extracted
 from .base import ExtractionError, filing_id, year_from_name
-from .blocks import Block, Table, TableCell, grids_from_blocks, join_lines
+from .blocks import MAX_SPAN, Block, Table, TableCell, check_table, grids_from_blocks, join_lines
+from .zip_limits import check_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -52,7 +54,7 @@ def _own_text(tc) -> str:
     return join_lines("\n".join(_text(p) for p in paragraphs))
 
 
-def _table(tbl, nested: list) -> Table:
+def _table(source: str, tbl, nested: list) -> Table:
     cells: list[TableCell] = []
     open_cells: dict[int, TableCell] = {}  # column → the cell a vMerge continues
     for r, tr in enumerate(tr for tr in tbl if tr.tag == f"{W}tr"):
@@ -70,7 +72,9 @@ def _table(tbl, nested: list) -> Table:
             for cell in tcs:
                 nested.extend(cell.findall(f"{W}tbl"))
                 grid_span = cell.find(f"{W}tcPr/{W}gridSpan")
-                span = max(1, _int(grid_span.get(f"{W}val")) if grid_span is not None else 1)
+                # a span past any grid is capped as a browser caps colspan (issue 23: fifty cells of
+                # gridSpan="100000000" took two minutes)
+                span = min(MAX_SPAN, max(1, _int(grid_span.get(f"{W}val")) if grid_span is not None else 1))
                 vmerge = cell.find(f"{W}tcPr/{W}vMerge")
                 if vmerge is not None and vmerge.get(f"{W}val") != "restart" and col in open_cells:
                     open_cells[col].row_span += 1
@@ -84,6 +88,7 @@ def _table(tbl, nested: list) -> Table:
                     else:
                         open_cells.pop(col, None)
                 col += span
+    check_table(source, cells, "a table of the Word document")
     return Table(cells)
 
 
@@ -93,25 +98,26 @@ def extract_docx(source: str, data: bytes) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_package(source, data)  # every part's size, nesting, paragraphs, tables: before python-docx
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise ExtractionError(f"{source}: not a readable .docx document ({type(error).__name__}: {error}); "
                               "open and save it again in Word, WPS or LibreOffice", code=ErrorCode.CORRUPT_FILE) from None
     blocks: list[Block] = []
-    pending = list(document.element.body)
+    pending = deque(document.element.body)  # popped from the left: a list's pop(0) is quadratic
     while pending:
-        element = pending.pop(0)
+        element = pending.popleft()
         if element.tag == f"{W}p":
             blocks.append(_text(element))
         elif element.tag == f"{W}tbl":
             nested: list = []
-            blocks.append(_table(element, nested))
-            pending[0:0] = nested
+            blocks.append(_table(source, element, nested))
+            pending.extendleft(reversed(nested))
         elif element.tag == f"{W}sdt":  # a content control: read what it holds
             content = element.find(f"{W}sdtContent")
             if content is not None:
-                pending[0:0] = list(content)
+                pending.extendleft(reversed(list(content)))
     grids = grids_from_blocks(source, "docx", blocks)
     if not grids:
         raise ExtractionError(f"{source}: the Word document holds no table; "
@@ -122,6 +128,8 @@ def extract_docx(source: str, data: bytes) -> Extracted:
 
 LEGACY = {
     ".doc": ("a legacy Word 97-2003 document (.doc)", ".docx"),
+    ".xls": ("a legacy Excel 97-2003 workbook (.xls)", ".xlsx"),
+    ".xlt": ("a legacy Excel 97-2003 template (.xlt)", ".xlsx"),
     ".wps": ("a WPS Writer document (.wps)", ".docx"),
     ".et": ("a WPS Spreadsheets workbook (.et)", ".xlsx"),
     ".dps": ("a WPS Presentation (.dps)", ".pdf"),

@@ -18,7 +18,10 @@ from typing import Optional
 
 from ..model import ErrorCode, ErrorItem, Extracted, Severity
 from .base import ExtractionError, filing_id, year_from_name
-from .blocks import Block, Table, grids_from_blocks, join_lines, place
+from ..model.errors import InputTooLarge, NestedTooDeep, TooManyTables
+from .blocks import Block, Table, check_spans, grids_from_blocks, join_lines, place
+from .controls import mark
+from .limits import require
 
 
 _SKIP = {"script", "style", "noscript", "template", "head", "nav", "header", "footer", "select", "button",
@@ -47,9 +50,12 @@ def declared_charset(data: bytes) -> Optional[str]:
     if name in _GB:
         return "gb18030"
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    # rot13, base64, zlib … are codecs but not text encodings: bytes.decode refuses them (issue 23:
+    # charset=rot13 crashed); such a page is read as if it declared nothing
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_html(data: bytes, source: str, errors: list[ErrorItem]) -> tuple[str, str]:
@@ -82,9 +88,13 @@ def _tag(element) -> str:
 
 
 class _Walker:
-    """Blocks in reading order: text outside tables, and every table (nested ones after their parent)."""
+    """Blocks in reading order: text outside tables, and every table (nested ones after their parent).
 
-    def __init__(self) -> None:
+    Iterative, with a stack of what is left to do, so that a page nested hundreds of elements deep
+    reads like any other (issue 23: a real table under 253 nested elements was lost)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.blocks: list[Block] = []
         self._line: list[str] = []
 
@@ -98,64 +108,92 @@ class _Walker:
         if text:
             self._line.append(text)
 
-    def walk(self, element) -> None:
+    def walk(self, root) -> None:
+        pending: list[tuple[str, object]] = [("enter", root)]
+        while pending:
+            action, value = pending.pop()
+            if action == "text":
+                self.add(value)  # type: ignore[arg-type]
+            elif action == "flush":
+                self.flush()
+            else:
+                pending.extend(reversed(self._enter(value)))
+
+    def _enter(self, element) -> list[tuple[str, object]]:
+        """Read ``element`` up to its children; what is left to do, in order."""
         tag = _tag(element)
         if not tag or tag in _SKIP:
-            return
+            return []
         if tag == "table":
             self.flush()
             nested: list = []
-            self.blocks.append(_table(element, nested))
-            for inner in nested:
-                self.walk(inner)
-            return
+            self.blocks.append(_table(self.source, element, nested))
+            return [("enter", inner) for inner in nested]
         if tag == "br":
             self.flush()
-            return
+            return []
         block = tag in _BLOCK
         if block:
             self.flush()
         self.add(element.text)
+        todo: list[tuple[str, object]] = []
         for child in element:
-            self.walk(child)
-            self.add(child.tail)
-        if block:
-            self.flush()
+            todo += [("enter", child), ("text", child.tail)]
+        return todo + ([("flush", None)] if block else [])
 
 
 def _cell_text(element, nested: list) -> str:
-    """A cell's text, its own: a table nested in it is collected apart."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
+    """A cell's text, its own: a table nested in it is collected apart (iterative, as :class:`_Walker`)."""
+    parts: list[str] = [element.text or ""]
+    pending: list[tuple[str, object]] = []
+    for child in reversed(element):
+        pending += [("text", child.tail or ""), ("enter", child)]
+    while pending:
+        action, node = pending.pop()
+        if action == "text":
+            parts.append(node)  # type: ignore[arg-type]
+            continue
         tag = _tag(node)
         if not tag or tag in _SKIP:
-            return
+            continue
         if tag == "table":
             nested.append(node)
-            return
+            continue
         if tag in ("br", "p", "div", "li") and parts:
             parts.append("\n")
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-
-    parts.append(element.text or "")
-    for child in element:
-        walk(child)
-        parts.append(child.tail or "")
+        parts.append(node.text or "")  # type: ignore[attr-defined]
+        for child in reversed(node):  # type: ignore[call-overload]
+            pending += [("text", child.tail or ""), ("enter", child)]
     return join_lines("".join(parts))
 
 
-def _table(element, nested: list) -> Table:
+def _table(source: str, element, nested: list) -> Table:
     rows = []
     for tr in element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
         rows.append([(_cell_text(td, nested), _span(td.get("rowspan")), _span(td.get("colspan")))
                      for td in tr if _tag(td) in ("td", "th")])
+    check_spans(source, rows, "a table of the page")  # before place() visits every cell a span covers
     captions = element.xpath("./caption")
     caption = _cell_text(captions[0], nested) if captions else None
     return Table(place(rows), caption or None)
+
+
+def _depth(root) -> int:
+    """How deep elements nest under ``root`` (iteratively)."""
+    deepest, pending = 0, [(root, 1)]
+    while pending:
+        element, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def _check_page(source: str, root) -> None:
+    """The page's budgets, before it is walked: nesting (``max_depth``) and tables (``max_tables``)."""
+    depth = _depth(root)
+    require(source, depth, "max_depth", NestedTooDeep, f"its elements nest {depth:,} deep")
+    tables = sum(1 for _ in root.iter("table"))
+    require(source, tables, "max_tables", TooManyTables, f"the page has {tables:,} tables")
 
 
 def extract_html(source: str, data: bytes) -> Extracted:
@@ -165,14 +203,21 @@ def extract_html(source: str, data: bytes) -> Extracted:
 
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
+    require(source, len(data), "max_page_mb", InputTooLarge, f"the page is {len(data) / (1 << 20):,.1f} MB")
     warnings: list[ErrorItem] = []
     text, encoding = decode_html(data, source, warnings)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
+    # libxml2 turns a NUL into U+FFFD (a header word with one was no longer the header): each control
+    # becomes a noncharacter it keeps, removed, counted and flagged with the cells (extractors/controls.py)
+    text = mark(text)
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: libxml2 otherwise drops what nests deeper than 256 elements, silently; our own
+        # max_depth (at most 2000, below libxml2's limit with huge_tree) then decides
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"{source}: not a readable HTML page: {error}", code=ErrorCode.CORRUPT_FILE) from None
-    walker = _Walker()
+    _check_page(source, root)
+    walker = _Walker(source)
     title = root.find("head/title")
     if title is not None and title.text_content().strip():
         walker.blocks.append(join_lines(title.text_content()))  # the page title often names kind and year

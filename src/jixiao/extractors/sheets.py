@@ -18,6 +18,9 @@ from typing import Any, Iterable, Optional
 from ..model import ErrorCode, Extracted, Grid, GridCell, Provenance
 from .base import ExtractionError, filing_id, year_from_name
 from .blocks import join_lines
+from .limits import require
+from .zip_limits import check_package
+from ..model.errors import MergedAreaTooLarge, NumberFormatTooLong, TableTooLarge
 
 
 _QUOTED = re.compile(r'"([^"]*)"|\\(.)')
@@ -108,31 +111,32 @@ def extract_xlsx(source: str, data: bytes) -> Extracted:
 
     from openpyxl import load_workbook
 
+    check_package(source, data)  # every part's size, cells, merged areas, formats: before openpyxl
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
+    except IndexError as error:  # a cell's style (s="999") or string the workbook does not define (issue 23)
+        raise ExtractionError(f"{source}: a damaged .xlsx workbook: a cell refers to a style or shared string "
+                              f"the workbook does not define ({type(error).__name__}: {error}); open and save it "
+                              "again in Excel, WPS or LibreOffice") from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise ExtractionError(f"{source}: not a readable .xlsx workbook ({type(error).__name__}: {error}); "
                               "open and save it again in Excel, WPS or LibreOffice", code=ErrorCode.CORRUPT_FILE) from None
     grids = []
     for sheet_no, sheet in enumerate(book.worksheets, start=1):
-        spans: dict[tuple[int, int], tuple[int, int]] = {}
-        covered: set[tuple[int, int]] = set()
-        for merged in sheet.merged_cells.ranges:
-            spans[(merged.min_row, merged.min_col)] = (merged.max_row - merged.min_row + 1,
-                                                       merged.max_col - merged.min_col + 1)
-            covered.update((r, c) for r in range(merged.min_row, merged.max_row + 1)
-                           for c in range(merged.min_col, merged.max_col + 1))
+        spans, covered = _merged(source, sheet.title, ((m.min_row, m.max_row, m.min_col, m.max_col)
+                                                        for m in sheet.merged_cells.ranges))
 
         def cells():
-            for row in sheet.iter_rows():
-                for cell in row:
-                    key = (cell.row, cell.column)
-                    if key in covered and key not in spans:
-                        continue
-                    if cell.value is None:
-                        continue
-                    rs, cs = spans.get(key, (1, 1))
-                    yield cell.row - 1, cell.column - 1, cell.value, cell.number_format, rs, cs
+            # the cells the sheet holds, in row order: iter_rows() would visit (and create) every
+            # position of the used range, 17 billion for one stray cell at XFD1048576
+            for (row, column), cell in sorted(sheet._cells.items()):
+                key = (row, column)
+                if key in covered and key not in spans:
+                    continue
+                if cell.value is None:
+                    continue
+                rs, cs = spans.get(key, (1, 1))
+                yield row - 1, column - 1, cell.value, cell.number_format, rs, cs
 
         grid = _grid(source, "xlsx", sheet_no, sheet.title, cells())
         if grid is not None:
@@ -144,7 +148,9 @@ def extract_xls(source: str, data: bytes) -> Extracted:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+        # xlrd prints its complaints ("*** xf #14 …") to its logfile, stdout by default (issue 23)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False,
+                                  logfile=io.StringIO(), verbosity=0)
     except Exception as error:  # xlrd raises XLRDError, CompDocError, AssertionError, struct errors …
         raise ExtractionError(f"{source}: not a readable .xls workbook ({type(error).__name__}: {error}); "
                               "open and save it as .xlsx in Excel, WPS or LibreOffice",
@@ -152,41 +158,67 @@ def extract_xls(source: str, data: bytes) -> Extracted:
     grids = []
     for sheet_no in range(book.nsheets):
         sheet = book.sheet_by_index(sheet_no)
-        spans: dict[tuple[int, int], tuple[int, int]] = {}
-        covered: set[tuple[int, int]] = set()
-        for r0, r1, c0, c1 in sheet.merged_cells:
-            spans[(r0, c0)] = (r1 - r0, c1 - c0)
-            covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
-
-        def cells():
-            for r in range(sheet.nrows):
-                for c in range(sheet.ncols):
-                    if (r, c) in covered and (r, c) not in spans:
-                        continue
-                    cell = sheet.cell(r, c)
-                    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                        continue
-                    number_format = None
-                    try:
-                        xf = book.xf_list[cell.xf_index]
-                        number_format = book.format_map[xf.format_key].format_str
-                    except (IndexError, KeyError, TypeError, AttributeError):
-                        pass
-                    value = cell.value
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        try:
-                            value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                            pass
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        value = bool(value)
-                    rs, cs = spans.get((r, c), (1, 1))
-                    yield r, c, value, number_format, rs, cs
-
-        grid = _grid(source, "xls", sheet_no + 1, sheet.name, cells())
+        _check_xls_sheet(source, book, sheet)
+        spans, covered = _merged(source, sheet.name, ((r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells))
+        grid = _grid(source, "xls", sheet_no + 1, sheet.name, _xls_cells(book, sheet, spans, covered))
         if grid is not None:
             grids.append(grid)
     return _workbook(source, data, "xls", grids)
+
+
+def _check_xls_sheet(source: str, book, sheet) -> None:
+    """The budgets of one .xls sheet, before its cells are read: xlrd has loaded the workbook (a BIFF
+    file is at most 65,536 × 256 cells a sheet), but showing each value is the work they bound."""
+    area = sheet.nrows * sheet.ncols
+    require(source, area, "max_cells", TableTooLarge,
+            f"sheet {sheet.name!r} spans {sheet.nrows:,} rows × {sheet.ncols:,} columns = {area:,} cells")
+    for fmt in book.format_map.values():
+        length = len(fmt.format_str or "")
+        require(source, length, "max_format_chars", NumberFormatTooLong,
+                f"its number format {fmt.format_key} is {length:,} characters long")
+
+
+def _merged(source: str, sheet: str, ranges) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """Spans of the top-left cells and the cells the merged ranges cover, from (first row, last row,
+    first column, last column) ranges; their area is checked before the cells are listed."""
+    ranges = list(ranges)
+    area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, r1, c0, c1 in ranges)
+    require(source, area, "max_merged_cells", MergedAreaTooLarge,
+            f"the merged ranges of sheet {sheet!r} cover {area:,} cells")
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for r0, r1, c0, c1 in ranges:
+        spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+    return spans, covered
+
+
+def _xls_cells(book, sheet, spans, covered):
+    import xlrd
+
+    for r in range(sheet.nrows):
+        for c in range(sheet.ncols):
+            if (r, c) in covered and (r, c) not in spans:
+                continue
+            cell = sheet.cell(r, c)
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                continue
+            number_format = None
+            try:
+                xf = book.xf_list[cell.xf_index]
+                number_format = book.format_map[xf.format_key].format_str
+            except (IndexError, KeyError, TypeError, AttributeError):
+                pass
+            value = cell.value
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    pass
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            rs, cs = spans.get((r, c), (1, 1))
+            yield r, c, value, number_format, rs, cs
 
 
 def _workbook(source: str, data: bytes, route: str, grids: list[Grid]) -> Extracted:

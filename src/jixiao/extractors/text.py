@@ -16,6 +16,7 @@ from ..model import (
     ErrorCode,
     Extracted,
     Cell,
+    Cleaned,
     ErrorItem,
     Filing,
     Fragment,
@@ -24,7 +25,10 @@ from ..model import (
     Row,
     Severity,
 )
+from ..model.errors import CellTooLong, InputTooLarge, TooManyLines
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
+from .controls import CONTROLS, strip, warning
+from .limits import allowed, require
 from .cells import split_indicator_line, split_scoring_cell
 from ..layout.vocabulary import header_fragment
 from .text_forms import extract_text_grids
@@ -116,24 +120,22 @@ def _mixed_lines(data: bytes) -> Optional[tuple[str, str]]:
     return "\n".join(decoded), f"mixed: lines {number_ranges(other)} GB18030, the rest UTF-8"
 
 
-INVISIBLE_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
-"""Bidirectional controls: invisible, and a right-to-left override shows a cell reversed
-(the "Trojan Source" trick). They carry no meaning in a Chinese filing."""
-
-
-def _strip_controls(text: str, source: str, errors: list[ErrorItem]) -> str:
-    """Drop NULs and bidirectional controls, with a warning naming the lines they were on."""
-    for pattern, what in ((re.compile("\x00"), "NUL characters"),
-                          (INVISIBLE_CONTROLS, "bidirectional control characters (U+200E/U+202E…)")):
-        if not pattern.search(text):
-            continue
-        lines = [n for n, line in enumerate(text.split("\n"), start=1) if pattern.search(line)]
-        count = len(pattern.findall(text))
-        text = pattern.sub("", text)
-        errors.append(ErrorItem(code=ErrorCode.CONTROLS_REMOVED, component="extract", severity=Severity.WARNING,
-                                line=lines[0],
-                                message=f"{source}: {count} {what} removed, on line(s) {number_ranges(lines)}"))
-    return text
+def _strip_controls(text: str, source: str, errors: list[ErrorItem], cleaned: list[Cleaned]) -> str:
+    """Drop NULs, other control characters and bidirectional controls (:mod:`.controls`), before the
+    lines are read: one warning naming the lines, and each line that lost any in ``cleaned``."""
+    if not CONTROLS.search(text):
+        return text
+    lines = text.split("\n")
+    places, total = [], 0
+    for number, line in enumerate(lines, start=1):
+        kept, count = strip(line)
+        if count:
+            lines[number - 1] = kept
+            total += count
+            places.append(Provenance(file=source, line=number))
+            cleaned.append(Cleaned(provenance=places[-1], text=kept, removed=count))
+    errors.append(warning(source, total, places))
+    return "\n".join(lines)
 
 
 _FRAGMENT_KINDS = {kind.value: kind for kind in FragmentKind}
@@ -173,18 +175,35 @@ def is_split_layout(lines: list[str], headers: list[tuple[int, FragmentKind]]) -
     return any(line.strip() == SECTION_WORD for i, _ in headers for line in lines[max(0, i - 2):i])
 
 
+def _check_budget(source: str, data: bytes) -> None:
+    """A text dump's size, lines and longest line, before it is decoded: the text reader's slowest forms
+    take ~25 µs a character (issue 23: a 50 MB line and 2 million short lines ran past the timeout)."""
+    require(source, len(data), "max_text_mb", InputTooLarge, f"the text is {len(data) / (1 << 20):,.1f} MB")
+    lines = data.count(b"\n") + 1
+    require(source, lines, "max_lines", TooManyLines, f"the text has {lines:,} lines")
+    rows = data.split(b"\n")
+    number = max(range(len(rows)), key=lambda k: len(rows[k]))
+    # bytes first (cheap): a UTF-8 line holds no more characters than bytes
+    if len(rows[number]) > allowed("max_cell_chars"):
+        characters = len(rows[number].decode("utf-8", "replace"))
+        require(source, characters, "max_cell_chars", CellTooLong,
+                f"line {number + 1:,} holds {characters:,} characters")
+
+
 def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
     """Read a text dump: the seed's split layout into a Filing with its three fragments; any other
     layout into a grid (``Extracted``) for the layout reader."""
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
+    _check_budget(source, data)
     text, encoding = decode(data, source)
     warnings: list[ErrorItem] = []
     if encoding.startswith("mixed"):
         warnings.append(ErrorItem(code=ErrorCode.MIXED_ENCODINGS, component="extract", severity=Severity.WARNING,
                                   message=f"{source}: mixed encodings ({encoding.removeprefix('mixed: ')}); "
                                   "check those lines"))
-    text = _strip_controls(text, source, warnings)
+    cleaned: list[Cleaned] = []
+    text = _strip_controls(text, source, warnings, cleaned)
     lines = text.splitlines()
     if not CJK.search(text):
         raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing",
@@ -193,10 +212,13 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
     headers = [(i, kind) for i, line in enumerate(lines) if (kind := column_header_kind(line))]
     if not is_split_layout(lines, headers):
         # one table with every column, in whatever text form: the layout reader's job
-        return extract_text_grids(source, text, filing_id(data), encoding=encoding, errors=warnings,
-                                  year_hint=year_from_name(source))
+        extracted = extract_text_grids(source, text, filing_id(data), encoding=encoding, errors=warnings,
+                                       year_hint=year_from_name(source))
+        extracted.cleaned = cleaned
+        return extracted
 
-    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding, errors=warnings)
+    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding, errors=warnings,
+                    cleaned=cleaned)
     # Each fragment: its header block, its section line and its column-header line.
     spans = []
     for header_line, kind in headers:

@@ -11,6 +11,7 @@ operators, units) in ``vocabulary.py``.
 from .filing import (
     ADDED_RECORD_FIELDS,
     NATIONAL_FIELDS,
+    CONTROLS_FLAG,
     DOCUMENT_KINDS,
     NUMBER_FIELDS,
     RECORD_DETAIL_FIELDS,
@@ -21,6 +22,7 @@ from .filing import (
     RECORD_TEXT_FIELDS,
     Candidate,
     Cell,
+    Cleaned,
     ErrorItem,
     Evidence,
     FieldStatus,
@@ -41,6 +43,7 @@ from .filing import (
     REVIEW_STATUSES,
     Severity,
     filing_needs_review,
+    lost_characters,
     needs_review,
 )
 from .errors import (
@@ -61,10 +64,10 @@ from .report import ColumnReport, DroppedRow, LearnedLayout, ReadingReport, Skip
 __all__ = [
     "ADDED_RECORD_FIELDS", "NATIONAL_FIELDS", "DOCUMENT_KINDS", "NUMBER_FIELDS", "RECORD_DETAIL_FIELDS", "SCHEMA_VERSION", "BudgetItem",
     "GAP", "INDICATOR_COLUMNS", "RECORD_TEXT_FIELDS", "REVIEW_STATUSES",
-    "Candidate", "Cell", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
+    "Candidate", "Cell", "Cleaned", "ErrorItem", "Evidence", "FieldStatus", "Filing", "FilingResult",
     "FilingStatus", "Fragment", "FragmentKind", "HeaderItem", "HeaderValue", "ManifestEntry", "PageRoute",
     "Provenance", "Record", "Extracted", "Grid", "GridCell", "RepairedField", "ReviewItem", "Row", "Severity",
-    "filing_needs_review", "needs_review",
+    "filing_needs_review", "lost_characters", "needs_review", "CONTROLS_FLAG",
     "EncryptedPdf", "ErrorCategory", "ErrorCode", "ExtractionError", "InternalError", "JixiaoError", "NeedsOcr",
     "NotAFiling", "ReferenceFileError", "UnreadableFormat",
     "ColumnReport", "DroppedRow", "LearnedLayout", "ReadingReport", "SkippedTable", "TableReport",

@@ -42,12 +42,22 @@ class ErrorCode(str, Enum):
     EMPTY_FOLDER = "empty_folder"
     UNSUPPORTED_FORMAT = "unsupported_format"
     UNRELATED_FILE = "unrelated_file"  # a stylesheet, script or page image beside the filings
+    OUTPUT_FOLDER = "output_folder"  # a convert's output folder met while walking the inputs: never an input
+    INPUT_CHANGED = "input_changed"  # the file changed between being hashed and being read
     LEGACY_FORMAT = "legacy_format"  # .doc, .wps, .et: to be saved as .docx or .xlsx first
     EMPTY_FILE = "empty_file"
     CORRUPT_FILE = "corrupt_file"
     TRUNCATED_FILE = "truncated_file"
     ENCRYPTED = "encrypted"
     DECOMPRESSION_BOMB = "decompression_bomb"
+    INPUT_TOO_LARGE = "input_too_large"  # issue 23's budgets: each names the limit and how to raise it
+    TABLE_TOO_LARGE = "table_too_large"
+    MERGED_AREA_TOO_LARGE = "merged_area_too_large"
+    TOO_MANY_TABLES = "too_many_tables"
+    NESTED_TOO_DEEP = "nested_too_deep"
+    CELL_TOO_LONG = "cell_too_long"
+    NUMBER_FORMAT_TOO_LONG = "number_format_too_long"
+    TOO_MANY_LINES = "too_many_lines"
     UNDECODABLE_TEXT = "undecodable_text"
     BAD_OPTION = "bad_option"
     BAD_VOCABULARY = "bad_vocabulary"  # a vocabulary file that is not TOML, or has an unknown key or a bad value
@@ -185,6 +195,82 @@ class NotAFiling(ExtractionError):
     default_code = ErrorCode.NO_TABLE
 
 
+CLI_FLAGS = {"max_pages": "--max-pages"}
+"""The limits that ``jixiao convert`` also takes as a flag."""
+
+
+class LimitExceeded(UnreadableFormat):
+    """The source passes one of the extraction's limits (issue 23): it is not read further.
+
+    ``limit`` names the setting (a ``ConvertOptions`` field and the ``JIXIAO_<LIMIT>`` variable),
+    ``allowed`` its value; the message says what was found and how to raise the limit. One subclass
+    per kind of limit, so that callers (and error codes) can tell them apart by type.
+    """
+
+    def __init__(self, source: str, what: str, *, limit: str, allowed: int) -> None:
+        self.source, self.what, self.limit, self.allowed = source, what, limit, allowed
+        unit = " MB" if limit.endswith("_mb") else ""
+        ways = [f"ConvertOptions({limit}=…)", f"JIXIAO_{limit.upper()}=…"]
+        if limit in CLI_FLAGS:
+            ways.insert(0, CLI_FLAGS[limit])
+        super().__init__(f"{source}: {what}, more than the limit {limit} = {allowed:,}{unit}; not read "
+                         f"(to read it anyway, raise the limit: {', '.join(ways)})")
+
+
+class InputTooLarge(LimitExceeded):
+    """The file is larger than an input of its kind may be (``max_input_mb``, ``max_text_mb``)."""
+
+    default_code = ErrorCode.INPUT_TOO_LARGE
+
+
+class DecompressionBomb(LimitExceeded):
+    """A compressed PDF stream or zip part inflates past its limit (``max_inflated_mb``, ``max_part_mb``)."""
+
+    default_code = ErrorCode.DECOMPRESSION_BOMB
+
+
+class TableTooLarge(LimitExceeded):
+    """A table or sheet spans more rows × columns than ``max_cells``."""
+
+    default_code = ErrorCode.TABLE_TOO_LARGE
+
+
+class MergedAreaTooLarge(LimitExceeded):
+    """The merged ranges or spans of a table cover more cells than ``max_merged_cells``."""
+
+    default_code = ErrorCode.MERGED_AREA_TOO_LARGE
+
+
+class TooManyTables(LimitExceeded):
+    """A page or document holds more tables than ``max_tables``."""
+
+    default_code = ErrorCode.TOO_MANY_TABLES
+
+
+class NestedTooDeep(LimitExceeded):
+    """Elements nest deeper than ``max_depth``."""
+
+    default_code = ErrorCode.NESTED_TOO_DEEP
+
+
+class CellTooLong(LimitExceeded):
+    """A cell holds more characters than ``max_cell_chars``."""
+
+    default_code = ErrorCode.CELL_TOO_LONG
+
+
+class NumberFormatTooLong(LimitExceeded):
+    """A number format of a workbook is longer than ``max_format_chars``."""
+
+    default_code = ErrorCode.NUMBER_FORMAT_TOO_LONG
+
+
+class TooManyLines(LimitExceeded):
+    """A document has more lines (paragraphs, table rows) than ``max_lines``."""
+
+    default_code = ErrorCode.TOO_MANY_LINES
+
+
 class ReferenceFileError(JixiaoError):
     """A reference document given with ``--reference`` cannot be read."""
 
@@ -197,7 +283,17 @@ class InternalError(JixiaoError):
     default_code = ErrorCode.INTERNAL
 
 
+class EngineError(JixiaoError):
+    """The engine cannot run the batch at all: its workers die as they start (a ``--worker-memory``
+    below what a worker needs), or the Dask scheduler cannot be reached. The message says which and
+    the way on; no input was converted."""
+
+    default_code = ErrorCode.WORKERS_CANNOT_START
+
+
 __all__ = [
-    "EncryptedPdf", "ErrorCategory", "ErrorCode", "ExtractionError", "InternalError", "JixiaoError", "NeedsOcr",
-    "NotAFiling", "ReferenceFileError", "UnreadableFormat",
+    "CellTooLong", "DecompressionBomb", "EncryptedPdf", "EngineError", "ErrorCategory", "ErrorCode",
+    "ExtractionError", "InputTooLarge", "InternalError", "JixiaoError", "LimitExceeded", "MergedAreaTooLarge",
+    "NeedsOcr", "NestedTooDeep", "NotAFiling", "NumberFormatTooLong", "ReferenceFileError", "TableTooLarge",
+    "TooManyLines", "TooManyTables", "UnreadableFormat",
 ]

@@ -10,7 +10,7 @@ text, and status and errors are data, never exceptions that end a batch.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Iterable, Literal, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Literal, Optional, Sequence, Union
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -141,6 +141,22 @@ class ErrorItem(_Model):
         return cls(code=error.code, component=component, message=str(error), severity=severity, page=page)
 
 
+class Cleaned(_Model):
+    """Where characters that carry no text (NUL and other control characters, bidirectional controls,
+    noncharacters) were removed from what an extractor read: a field read there is flagged
+    ``control_characters_removed`` (issue 23), whatever the format."""
+
+    provenance: Provenance
+    text: str = Field(description="the cell (or, in a text dump, the line) as it reads after the removal")
+    removed: int = Field(ge=1, description="how many characters were removed")
+    siblings: list[str] = Field(default_factory=list, description="the texts of the other cells read at the same "
+                                "place (a row of a sheet or page): a field reading one of them came from there")
+
+
+CONTROLS_FLAG = "control_characters_removed"
+"""The flag of a field read from a cell that lost characters (see :class:`Cleaned`)."""
+
+
 class Cell(_Model):
     """One cell as read from the source, before repair."""
 
@@ -160,6 +176,32 @@ class Cell(_Model):
         if text == self.text:
             return self
         return self.model_copy(update={"text": text, "raw": self.raw if self.raw is not None else self.text})
+
+
+def lost_characters(cleaned: Sequence[Cleaned]) -> Callable[[Optional[Cell]], bool]:
+    """A test for a cell: whether it lost characters, i.e. its provenance is one of ``cleaned``'s and
+    its text is the cleaned cell's or a part of the cleaned line's (a text dump's cells are cut from
+    lines)."""
+    by_place: dict[tuple[object, ...], list[Cleaned]] = {}
+    for item in cleaned:
+        by_place.setdefault(_place(item.provenance), []).append(item)
+
+    def lost(cell: Optional[Cell]) -> bool:
+        if cell is None or not cell.text or not by_place:
+            return False
+        for item in by_place.get(_place(cell.provenance), []):
+            if cell.text == item.text:
+                return True
+            # a part of the cleaned text (a value split in operator, target and unit; a cell of a line)
+            # unless it is a whole other cell of the same row ("批次" beside "…抽检批次")
+            if (cell.text in item.text or item.text in cell.text) and cell.text not in item.siblings:
+                return True
+        return False
+    return lost
+
+
+def _place(provenance: Provenance) -> tuple[object, ...]:
+    return provenance.file, provenance.page, provenance.line, provenance.bbox
 
 
 class Row(_Model):
@@ -246,6 +288,8 @@ class Filing(_Model):
     budget: list[BudgetItem] = Field(default_factory=list)
     period: Optional[Cell] = Field(None, description="实施期 / 建设周期 of a project")
     report: Optional[ReadingReport] = Field(None, description="how the reader read it")
+    cleaned: list[Cleaned] = Field(default_factory=list, description="cells that lost control characters "
+                                   "(see Cleaned); not written out: their fields carry a flag")
 
 
 class Evidence(_Model):

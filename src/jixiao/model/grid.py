@@ -14,7 +14,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .filing import ErrorItem, PageRoute, Provenance
+from .filing import Cleaned, ErrorItem, PageRoute, Provenance
 
 
 class GridCell(BaseModel):
@@ -90,3 +90,4 @@ class Extracted(BaseModel):
     encoding: Optional[str] = None
     year_hint: Optional[int] = Field(None, description="a year from the file name, used when the text names none")
     pages: list[PageRoute] = Field(default_factory=list, description="per page of a PDF: its number and the route it took")
+    cleaned: list[Cleaned] = Field(default_factory=list, description="cells that lost control characters")

@@ -25,6 +25,9 @@ class OutputFolderError(JixiaoError, ValueError):
 
 def prepare_out_dir(out_dir: Union[str, os.PathLike]) -> Path:
     """Create ``out_dir`` if needed and check that files can be written in it."""
+    if not os.fspath(out_dir):
+        # Path("") is ".": `-o ""` (an unset shell variable) wrote the outputs into the current folder
+        raise OutputFolderError("the output folder is empty (-o \"\"); give -o the name of a folder")
     path = Path(out_dir)
     shown = os.fsdecode(os.fsencode(path)).encode("utf-8", "backslashreplace").decode("utf-8")
     if path.exists() and not path.is_dir():

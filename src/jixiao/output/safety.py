@@ -6,7 +6,8 @@ DDE). A hostile filing could put one in any text cell, and the clerk who opens
 records.csv or records.xlsx would run it. The rule jixiao applies:
 
 * **CSV** (records.csv): such a value is written with a single quote ``'`` in
-  front. Full-width ``＝ ＋ － ＠`` are treated the same, because some spreadsheet
+  front, and so is each piece of a value after a ``;`` or a line break (a locale
+  whose list separator is ``;`` splits the cell there). Full-width ``＝ ＋ － ＠`` are treated the same, because some spreadsheet
   versions with Chinese input settings normalise them to their ASCII forms.
   Exceptions, because they cannot run: a value of one character (a lone ``=``
   operator or ``-`` placeholder has nothing after the sign), and a plain
@@ -40,9 +41,23 @@ def runs_as_formula(value: Any) -> bool:
             and PLAIN_NUMBER.fullmatch(value) is None)
 
 
+_SPLITS = re.compile(r"([;\n])")
+
+
 def csv_safe(value: Any) -> Any:
-    """The value to write into a CSV cell: quoted with ``'`` when it could run as a formula."""
-    return "'" + value if runs_as_formula(value) else value
+    """The value to write into a CSV cell: quoted with ``'`` when it could run as a formula, and so is
+    each piece after a ``;`` or a line break. Excel in a locale whose list separator is ``;`` (much of
+    Europe) splits ``完成;=cmd|' /C calc'!A0`` into two cells and runs the second, quotes or not (a quote
+    in the middle of its field is a character); a line break inside a value ends its row there
+    (issue 23)."""
+    if not isinstance(value, str):
+        return value
+    value = "'" + value if runs_as_formula(value) else value
+    if not _SPLITS.search(value):
+        return value
+    pieces = _SPLITS.split(value)  # text, separator, text, separator, …
+    return "".join(("'" + piece if k and k % 2 == 0 and runs_as_formula(piece) else piece)
+                   for k, piece in enumerate(pieces))
 
 
 EXCEL_CELL_LIMIT = 32_767

@@ -19,7 +19,7 @@ previous outputs whole.
 from __future__ import annotations
 
 import contextlib
-import csv
+import re
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,15 +152,30 @@ def csv_row(record: dict) -> list:
     return ["" if values.get(column) is None else csv_safe(values[column]) for column in CSV_COLUMNS]
 
 
+_QUOTED = re.compile(r'[,;"\r\n\t]')
+
+
+def csv_line(values: Iterable[Any]) -> str:
+    """One CSV line as the csv module writes it (RFC 4180, ``\\r\\n``), but a field holding ``;`` or a tab
+    is quoted too: Excel in a locale whose list separator is ``;`` splits an unquoted ``x;=cmd|…`` into
+    two cells and runs the second (issue 23). Every reader parses the extra quotes away."""
+    fields = []
+    for value in values:
+        text = "" if value is None else str(value)
+        fields.append(f'"{text.replace(chr(34), chr(34) * 2)}"' if _QUOTED.search(text) else text)
+    return ",".join(fields) + "\r\n"
+
+
 class CsvSink:
-    """records.csv: the flat columns, formula-safe; the handle is UTF-8 with a BOM for Excel."""
+    """records.csv: the flat columns, formula-safe in either list separator; the handle is UTF-8 with a
+    BOM for Excel."""
 
     def __init__(self, handle: IO[str]):
-        self._writer = csv.writer(handle)
-        self._writer.writerow(CSV_COLUMNS)
+        self._handle = handle
+        handle.write(csv_line(CSV_COLUMNS))
 
     def add(self, record: dict) -> None:
-        self._writer.writerow(csv_row(record))
+        self._handle.write(csv_line(csv_row(record)))
 
     def close(self) -> None:
         return None

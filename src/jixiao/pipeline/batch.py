@@ -18,8 +18,6 @@ read back when their turn comes, so memory does not grow with the batch
 from __future__ import annotations
 
 import functools
-import pickle
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +27,15 @@ from .task import TaskSettings
 from ..repair.feedback import apply_decisions
 from ..repair.filing import passages_of, repaired_passages
 from ..repair.index import PassageIndex
-from ..repair.memory import RepairMemory
+from ..repair.memory import RepairMemory, connect_read_only
 from ..repair.sources import CombinedIndex
-from .cache import Cache, digest, extraction_key
+from .cache import Cache, decode, digest, extraction_key_of
 from .inputs import Input
 from ..model import ErrorCode, Filing, FilingStatus, InternalError, ManifestEntry
 from . import runner
-from .runner import Outcome, failed_entry, read_source
+from .entries import failed_entry, skipped_entry
+from .reading import Fingerprint, fingerprint, read_source
+from .runner import Outcome
 
 IN_MEMORY_BUFFER = 256
 """Out-of-order results kept in memory; beyond this they are read back from the cache."""
@@ -63,7 +63,7 @@ class ReadOnlyMemory(RepairMemory):
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"repair memory {path} is not readable on this worker")
-        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.conn = connect_read_only(self.path, check_same_thread=False)  # by its path: no URI formatting
 
 
 def install_context(context: Optional[Phase2Context]) -> None:
@@ -90,16 +90,29 @@ def _index() -> CombinedIndex:
     return CombinedIndex(batch=context.batch, memory=memory, references=context.reference)
 
 
-def extract_task(source: str, data: bytes, task: Optional[TaskSettings] = None):
-    """Phase 1 on a worker: a Filing or a failed ManifestEntry. The task's settings (limits, vocabulary,
-    reader settings, text form) come with it, so a worker (a remote Dask one too) needs none of the
+def extract_task(source: str, content: Union[bytes, tuple[str, Fingerprint]], task: Optional[TaskSettings] = None):
+    """Phase 1 on a worker: a Filing or a failed ManifestEntry. ``content`` is the input's bytes (for a
+    worker that shares no file system with the batch) or its path and fingerprint: the worker reads
+    the file itself, under ``max_input_mb``. The task's settings (limits, vocabulary, reader settings,
+    text form, learned layouts) come with it, so a worker (a remote Dask one too) needs none of the
     parent's environment or state."""
+    task = task if task is not None else TaskSettings()
+    if isinstance(content, tuple):
+        path, expected = content
+        data = read_source(path, source, task.limits, expected)
+        if isinstance(data, ManifestEntry):
+            return data
+    else:
+        data = content
     return runner.extract_data(source, data, task)
 
 
-def repair_task(filing_blob: bytes, filing_id: str):
-    """Phase 2 on a worker: the pickled Filing, its batch-unique id → (ManifestEntry, FilingResult)."""
-    filing: Filing = pickle.loads(filing_blob)
+def repair_task(filing_json: bytes, filing_id: str):
+    """Phase 2 on a worker: the Filing as its cache entry's JSON (data, never a pickle), its batch-unique
+    id → (ManifestEntry, FilingResult)."""
+    filing = decode(filing_json)
+    if not isinstance(filing, Filing):
+        raise TypeError(f"phase 2 was given a {type(filing).__name__}, not a Filing")
     filing.filing = filing_id
     index = _index()
     outcome = runner.repair_and_join(filing, index)
@@ -119,6 +132,7 @@ class _Slot:
     path: str = ""  # what the operating system calls it: only for reading
     problem: Optional[str] = None  # why an entry that looks like an input cannot be one
     code: ErrorCode = ErrorCode.UNREADABLE_ENTRY  # … and what that is
+    skip: Optional[str] = None  # why an entry is not read (an output folder)
     key: Optional[str] = None  # extraction cache key (content hash …)
     filing: Optional[str] = None  # batch-unique filing id, once extracted
     entry: Optional[ManifestEntry] = None  # set when the input failed before phase 2
@@ -176,7 +190,7 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                         "files": [{"path": path, "sha256": sha} for path, sha in task.vocabulary.files]
                         } if task.vocabulary.files else None
     inputs = [item if isinstance(item, Input) else Input(item) for item in sources]
-    slots = [_Slot(item.name, item.path, item.problem, item.code) for item in inputs]
+    slots = [_Slot(item.name, item.path, item.problem, item.code, item.skip) for item in inputs]
     batch_index = PassageIndex()
     seen_ids: dict[str, int] = {}
     batch_parts: list[str] = ["batch"]
@@ -186,18 +200,9 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def extraction_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            data = failed_entry(slot.source, f"{slot.source}: {slot.problem}", code=slot.code) \
-                if slot.problem is not None \
-                else read_source(slot.path, slot.source)
-            if isinstance(data, ManifestEntry):
-                order.put(position, data)
-                continue
-            slot.key = extraction_key(slot.source, data, task)
-            cached = cache.get("extract", slot.key)
-            if cached is not None:
-                order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
-                continue
-            yield position, (slot.source, data, task)
+            arguments = _extraction_task(slot, position, cache, task, engine, order)
+            if arguments is not None:
+                yield position, arguments
 
     def take_extracted(position: int, item) -> None:
         slot = slots[position]
@@ -243,20 +248,9 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
 
     def repair_tasks() -> Iterator[tuple[int, tuple]]:
         for position, slot in enumerate(slots):
-            if slot.entry is not None:
-                order.put(position, Outcome(slot.entry))
-                continue
-            key = repair_key(slot)
-            cached = cache.get("repair", key)
-            if cached is not None:
-                order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
-                continue
-            blob = cache.get_bytes("extract", slot.key)
-            if blob is None:
-                order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished",
-                                                   ErrorCode.INTERNAL))
-                continue
-            yield position, (blob, slot.filing)
+            task = _repair_task(slot, position, repair_key(slot) if slot.entry is None else "", cache, order)
+            if task is not None:
+                yield position, task
 
     validated: set[int] = set()  # inputs whose table was understood: only they may teach the memory
 
@@ -308,6 +302,50 @@ def run_batch(sources: list[Union[str, Input]], engine, cache: Cache, *, writer=
                     yield from _repaired_of(cache, repair_key(slot))
             return store.add(items(), batch=batch_digest)
     return BatchOutput(outcomes, summary, remember)
+
+
+def _extraction_task(slot: _Slot, position: int, cache: Cache, task: TaskSettings, engine,
+                     order: _InOrder) -> Optional[tuple]:
+    """Phase 1 for one input: the arguments of its extraction task, or None when its outcome is known
+    already (skipped, unreadable, cached) and was put in ``order``."""
+    if slot.skip is not None:
+        order.put(position, skipped_entry(slot.source, f"{slot.source}: {slot.skip}", code=ErrorCode.OUTPUT_FOLDER))
+        return None
+    known = failed_entry(slot.source, f"{slot.source}: {slot.problem}", code=slot.code) \
+        if slot.problem is not None else fingerprint(slot.path, slot.source)  # hashed in pieces: the input is never held whole
+    if isinstance(known, ManifestEntry):
+        order.put(position, known)
+        return None
+    slot.key = extraction_key_of(slot.source, known.sha256, task)
+    cached = cache.get("extract", slot.key)
+    if cached is not None:
+        order.put(position, cached, functools.partial(cache.get, "extract", slot.key))
+        return None
+    if getattr(engine, "shares_files", True):
+        return slot.source, (slot.path, known), task
+    data = read_source(slot.path, slot.source, task.limits, known)  # a remote worker needs the bytes
+    if isinstance(data, ManifestEntry):
+        order.put(position, data)
+        return None
+    return slot.source, data, task
+
+
+def _repair_task(slot: _Slot, position: int, key: str, cache: Cache, order: _InOrder) -> Optional[tuple]:
+    """Phase 2 for one input: its repair task's arguments (the filing as its cache entry's JSON and its
+    id), or None when its outcome is known already (failed before, cached) and was put in ``order``."""
+    if slot.entry is not None:
+        order.put(position, Outcome(slot.entry))
+        return None
+    cached = cache.get("repair", key)
+    if cached is not None:
+        order.put(position, Outcome(*cached), functools.partial(_reload_outcome, cache, key))
+        return None
+    blob = cache.get_payload("extract", slot.key)
+    if blob is None:
+        order.put(position, _repair_failed(slot, "could not start: its extraction cache entry vanished",
+                                               ErrorCode.INTERNAL))
+        return None
+    return blob, slot.filing
 
 
 def _repair_failed(slot: _Slot, reason: str, code: ErrorCode) -> Outcome:

@@ -7,8 +7,10 @@ failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import logging
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -16,7 +18,7 @@ from typing import Optional, Sequence
 from .. import __version__
 from ..output.sinks import DEFAULT_FORMATS, SINKS, UnknownFormatError, check_formats
 from ..output.folder import OutputFolderError
-from ..model.errors import ReferenceFileError
+from ..model.errors import EngineError, ReferenceFileError
 from ..repair.memory import MemoryStoreError
 from ..review import cli as review_cli
 from . import layouts_cli, memory_cli
@@ -157,11 +159,18 @@ def _text_forms() -> tuple[str, ...]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    _log_to_stderr()
     try:
         return _dispatch(args)
     except MemoryStoreError as error:  # a damaged or unusable repair memory: say which, and the ways on
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _log_to_stderr() -> None:
+    """The log is stderr: warnings, and the traceback of an unexpected error (the manifest only names
+    it). Libraries' own loggers stay at WARNING."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="jixiao: %(levelname)s: %(message)s")
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -194,10 +203,13 @@ def run_convert(args: argparse.Namespace) -> int:
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with reporter(quiet=args.quiet, log_json=args.log_json) as progress:
+        with reporter(quiet=args.quiet, log_json=args.log_json) as progress, \
+                contextlib.redirect_stdout(sys.stderr):
+            # stdout carries the summary (or --log-json's lines, written by the reporter made above) and
+            # nothing else: what a library prints while the batch runs goes to stderr (issue 23)
             # the options travel to every worker with its tasks: nothing is passed through os.environ
             result = convert(args.inputs, args.out, options, progress=progress)
-    except (ReferenceFileError, OutputFolderError) as error:  # raised before any work starts
+    except (ReferenceFileError, OutputFolderError, EngineError) as error:  # no input was converted
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.log_json:

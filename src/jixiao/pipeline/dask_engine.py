@@ -10,7 +10,7 @@ import itertools
 import time
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from ..model.errors import ErrorCode
+from ..model.errors import EngineError, ErrorCode
 from .engines import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIMEOUT,
@@ -21,6 +21,9 @@ from .engines import (
     _without_main,
     default_workers,
 )
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a scheduler given with ``--scheduler`` before the batch stops with an EngineError."""
 
 _DASK_CONTEXT: dict[str, Any] = {}
 
@@ -58,12 +61,14 @@ class DaskEngine:
         self.client = None
         self.cluster = None
         self.workers = workers or 1
+        # a LocalCluster's workers read the inputs themselves; a remote cluster's get their bytes
+        self.shares_files = not scheduler
 
     def __enter__(self) -> "DaskEngine":
         from distributed import Client, LocalCluster
 
         if self.scheduler:
-            self.client = Client(self.scheduler)
+            self.client = _connect(Client, self.scheduler)
         else:
             with _without_main():  # see _without_main: the nannies spawn worker processes
                 self.cluster = LocalCluster(n_workers=self.requested or default_workers(), threads_per_worker=1,
@@ -151,3 +156,20 @@ class DaskEngine:
                     client.restart_workers(holders, timeout=60)
             except Exception:  # pragma: no cover - e.g. workers without a nanny
                 pass
+
+
+def _connect(client_class: Callable[..., Any], scheduler: str):
+    """A client of the scheduler at ``scheduler``, or an :class:`EngineError` naming it (issue 23: an
+    unreachable scheduler gave a traceback after 30 s)."""
+    client = None
+    try:
+        client = client_class(scheduler, timeout=CONNECT_TIMEOUT)
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT * 3)
+        return client
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        if client is not None:
+            client.close()
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise EngineError(f"the Dask scheduler {scheduler} cannot be reached or has no workers ({detail}); "
+                          "check the address (tcp://host:8786) and that its workers run, or leave out "
+                          "--scheduler to start a cluster here") from None

@@ -14,6 +14,11 @@ input order), so all engines give the same bytes for the same inputs.
 ``setup`` is a ``(function, argument)`` pair run once in each worker before its
 first task (and again in a replacement worker): that is how phase 2 ships the
 read-only batch index once per worker rather than once per task.
+
+``shares_files`` says whether the workers see the batch's files: then an
+extraction task names its input (path and fingerprint) and the worker reads it,
+so that the batch's process never holds an input whole; otherwise the task
+carries the bytes.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from ..model.errors import ErrorCode, JixiaoError
+from ..model.errors import EngineError, ErrorCode, JixiaoError
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_LIMIT = 4 << 30  # bytes of address space per worker; OCR models need a few GiB
@@ -45,12 +50,6 @@ class Done:
     error: Optional[str] = None
     seconds: float = 0.0
     code: Optional[ErrorCode] = None
-
-
-class EngineError(JixiaoError):
-    """The engine cannot run the batch at all (its workers die while starting)."""
-
-    default_code = ErrorCode.WORKERS_CANNOT_START
 
 
 class UnknownEngine(JixiaoError, ValueError):
@@ -78,6 +77,7 @@ class SerialEngine:
     """Everything in the calling process: no isolation, no timeout; for the API and debugging."""
 
     name = "serial"
+    shares_files = True  # tasks may name input files instead of carrying their bytes
 
     def __init__(self, **_: Any) -> None:
         self.workers = 1
@@ -176,10 +176,38 @@ def _one_malloc_arena() -> None:
         pass
 
 
+def _quiet_stdout() -> None:
+    """Send whatever this worker prints to stderr: stdout is the user's (``--log-json`` writes JSON
+    lines there), and libraries chatter (issue 23: xlrd's ``*** xf #14 …`` landed in the JSON)."""
+    try:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # C code writing to fd 1 too
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no real file descriptors
+        pass
+    sys.stdout = sys.stderr
+
+
+WORK_ROOM = 128 << 20
+"""Address space a worker needs beyond what it has at start, to do anything at all."""
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return 0
+
+
 def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes],
                  parent: Optional[int] = None) -> None:
     """A pool worker: run setup, then answer (fn, args) messages until told to stop."""
+    _quiet_stdout()
     _die_with(parent)
+    if memory_limit and _address_space() + WORK_ROOM > memory_limit:
+        conn.send(("unfit", _address_space()))  # the cap would leave it no room to work: say so and stop
+        return
     _limit_memory(memory_limit)
     if setup_blob is not None:
         function, argument = pickle.loads(setup_blob)
@@ -239,6 +267,7 @@ class LocalEngine:
     """
 
     name = "local"
+    shares_files = True
 
     def __init__(self, workers: Optional[int] = None, *, timeout: Optional[float] = DEFAULT_TIMEOUT,
                  memory_limit: Optional[int] = DEFAULT_MEMORY_LIMIT, **_: Any) -> None:
@@ -312,10 +341,7 @@ class LocalEngine:
                         if not worker.ready and finished is None:
                             setup_failures += 1
                             if setup_failures > 3 * self.workers:
-                                raise EngineError(
-                                    "local engine: workers keep dying during setup (exit code "
-                                    f"{worker.process.exitcode}); a script that converts with worker "
-                                    "processes must do it under `if __name__ == '__main__':`")
+                                raise EngineError(self._setup_failure(worker.process.exitcode))
                         self._stop(worker, kill=True)
                         workers[position] = self._start(setup_blob)
                     if finished is not None:
@@ -323,6 +349,16 @@ class LocalEngine:
         finally:
             for worker in workers:
                 self._stop(worker, kill=worker.task is not None)
+
+    def _setup_failure(self, code: Optional[int]) -> str:
+        """Why no worker starts, in the words of the setting to change (issue 23: `--memory-limit 20M`
+        gave a RuntimeError about ``__main__``)."""
+        if self.memory_limit:
+            return (f"the local engine's workers die as they start (exit code {code}): a worker needs more "
+                    f"address space than --memory-limit {_mb(self.memory_limit)} allows (about 600 MB to start, "
+                    "a few GB for OCR); raise --memory-limit (e.g. 4G, the default) or give 0 for no limit")
+        return (f"the local engine's workers die as they start (exit code {code}); a script that converts "
+                "with worker processes must do it under `if __name__ == '__main__':`")
 
     def _next_deadline(self, workers: list[_Worker]) -> Optional[float]:
         busy = [w.started for w in workers if w.task is not None]
@@ -341,6 +377,11 @@ class LocalEngine:
             if kind == "ready":
                 worker.ready = True
                 return None, False
+            if kind == "unfit":
+                raise EngineError(
+                    f"a local worker already takes {payload >> 20} MB of address space before any work; "
+                    f"--memory-limit {_mb(self.memory_limit or 0)} leaves it no room: raise it (e.g. 4G, the "
+                    "default) or give 0 for no limit")
             if kind in ("ok", "error"):
                 key, seconds = worker.task[0], time.monotonic() - worker.started
                 worker.task = None
@@ -369,6 +410,10 @@ class LocalEngine:
         if task is None:
             return None
         return task[0], Done(error=reason, code=code, seconds=time.monotonic() - worker.started)
+
+
+def _mb(size: int) -> str:
+    return f"{size >> 20}M" if size % (1 << 20) == 0 else f"{size} bytes"
 
 
 def _dask_engine(**options: Any):

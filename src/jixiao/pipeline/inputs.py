@@ -10,21 +10,23 @@ which no UTF-8 output can hold. So each input has two names:
 
 :func:`path_of` turns a name back into the path (the review app opens sources by it).
 
-A folder is searched the way :func:`find_inputs` says; an entry that looks like
-an input but cannot be one (a dangling or looping symbolic link, a folder that
-cannot be read, a FIFO named ``x.txt``) becomes an :class:`Input` with a
-``problem``, so it gets its own ``failed`` manifest line instead of vanishing.
+A folder is searched the way :func:`find_inputs` says; an entry that cannot be
+an input (a dangling or looping symbolic link, a folder that cannot be read, a
+FIFO, whatever its name) becomes an :class:`Input` with a ``problem``, so it gets
+its own ``failed`` manifest line instead of vanishing; an output folder (this
+convert's, or any holding a jixiao manifest) one with a ``skip``: a ``skipped`` line.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Iterable, Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from ..extractors.base import PAGE_SET_SUFFIX
 from ..model.errors import ErrorCode
@@ -110,11 +112,13 @@ def _utf8_pieces(raw: bytes):
 
 @dataclass(frozen=True)
 class Input:
-    """One input of a batch: where it is, what it is called in the outputs, and why it cannot be read."""
+    """One input of a batch: where it is, what it is called in the outputs, and why it cannot be read
+    (``problem``: a failed line) or is not read (``skip``: a skipped line, e.g. an output folder)."""
 
     path: str
     problem: Optional[str] = None  # set when the entry looks like an input but cannot be one
     code: ErrorCode = ErrorCode.UNREADABLE_ENTRY  # what the problem is
+    skip: Optional[str] = None  # set when the entry is deliberately not read
 
     @property
     def name(self) -> str:
@@ -126,64 +130,133 @@ def looks_like_input(name: str) -> bool:
     return suffix in INPUT_SUFFIXES or suffix == PAGE_SET_SUFFIX
 
 
-def find_inputs(paths: Iterable[Union[str, bytes, os.PathLike]]) -> list[Input]:
+MANIFEST = "manifest.jsonl"
+
+
+def holds_jixiao_output(folder: str) -> bool:
+    """Whether ``folder`` is the output of a convert: it holds a ``manifest.jsonl`` whose first line is
+    a manifest line (read in one bounded piece: this runs on every folder of a walk)."""
+    try:
+        with open(os.path.join(folder, MANIFEST), "rb") as handle:
+            first = handle.read(1 << 16).split(b"\n", 1)[0]
+    except OSError:
+        return False
+    try:
+        line = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(line, dict) and {"source", "status"} <= line.keys()
+
+
+def find_inputs(paths: Iterable[Union[str, bytes, os.PathLike]], *,
+                outputs: Iterable[Union[str, os.PathLike]] = ()) -> list[Input]:
     """Expand folders into the filings they hold; files are taken as given (a missing one included,
     so that it gets its own manifest line). Folders are searched recursively in name order, hidden
     entries skipped, symbolic links followed unless they loop. A folder named ``<name>.pages`` is one
-    input: the page images of one scan."""
+    input: the page images of one scan.
+
+    Outputs are never inputs (issue 23: ``convert in -o in/out`` read its own records.xlsx on every
+    rerun): a folder in ``outputs`` (this convert's ``-o``) or holding a jixiao manifest is not searched,
+    and gets a ``skip`` saying so."""
+    own = {os.path.realpath(os.fspath(path)) for path in outputs}
     found: list[Input] = []
     for raw in paths:
         path = os.fsdecode(raw) if isinstance(raw, bytes) else os.fspath(raw)
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         if os.path.isdir(path) and PurePath(path).suffix != PAGE_SET_SUFFIX:
-            _walk(path, found, (os.path.realpath(path),))
+            _walk(path, found, own)
         else:
             found.append(Input(path))
     return list({item.path: item for item in reversed(found)}.values())[::-1]
 
 
-def _walk(folder: str, found: list[Input], ancestors: tuple[str, ...]) -> None:
+def _output_folder(path: str, real: str, own: set[str]) -> Optional[Input]:
+    if real in own:
+        return Input(path, skip="the output folder of this convert; not read as input (outputs are never inputs)")
+    if holds_jixiao_output(path):
+        return Input(path, skip="the output folder of an earlier convert (it holds a jixiao manifest.jsonl); "
+                                "not read as input")
+    return None
+
+
+def _walk(top: str, found: list[Input], own: set[str]) -> None:
+    """Depth first, in name order (a folder's entries before its next sibling), without recursion
+    (issue 23: a folder nested ~990 deep raised RecursionError and lost the whole batch): a stack of
+    the folders being listed, each with its ancestors' real paths, to tell a link loop."""
+    real_top = os.path.realpath(top)
+    skipped = _output_folder(top, real_top, own)
+    if skipped is not None:
+        found.append(skipped)
+        return
+    stack: list[tuple[Iterator[os.DirEntry], str, tuple[str, ...]]] = []
+    listing = _listing(top, found)
+    if listing is not None:
+        stack.append((iter(listing), top, (real_top,)))
+    while stack:
+        entries, folder, ancestors = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        deeper = _entry(os.path.join(folder, entry.name), entry, found, ancestors, own)
+        if deeper is not None:
+            path, real = deeper
+            listing = _listing(path, found)
+            if listing is not None:
+                stack.append((iter(listing), path, ancestors + (real,)))
+
+
+def _listing(folder: str, found: list[Input]) -> Optional[list[os.DirEntry]]:
+    """A folder's entries in name order, or None (and a failed line) when it cannot be listed."""
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            return sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
         found.append(Input(folder, f"the folder cannot be read ({_reason(error)}); "
                                    "the filings in it, if any, were not converted", ErrorCode.UNREADABLE_ENTRY))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = os.path.join(folder, entry.name)
-        try:
-            info = os.stat(path)  # follows links
-        except OSError as error:
-            if entry.is_symlink():
-                if error.errno == errno.ELOOP:
-                    found.append(Input(path, "a symbolic link loop (the link resolves to itself); not followed",
-                                       ErrorCode.LINK_LOOP))
-                elif looks_like_input(entry.name):
-                    found.append(Input(path, f"a dangling symbolic link (its target "
-                                             f"{display_name(_link_target(path))} does not exist)",
-                                       ErrorCode.DANGLING_LINK))
-            elif looks_like_input(entry.name):
-                found.append(Input(path, f"cannot be examined ({_reason(error)})", ErrorCode.UNREADABLE_ENTRY))
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            if PurePath(entry.name).suffix == PAGE_SET_SUFFIX:
-                found.append(Input(path))  # a folder of page images is one scanned filing
-                continue
-            real = os.path.realpath(path)
-            if real in ancestors:
-                found.append(Input(path, f"a symbolic link loop (it leads back to {display_name(real)}, "
-                                         "a folder being searched); not followed", ErrorCode.LINK_LOOP))
-                continue
-            _walk(path, found, ancestors + (real,))
-        elif stat.S_ISREG(info.st_mode):
-            found.append(Input(path))  # every file: one the extractors do not read is listed as skipped
-        elif looks_like_input(entry.name):
-            found.append(Input(path, f"not a regular file ({_file_type(info.st_mode)}); not read",
-                               ErrorCode.NOT_A_REGULAR_FILE))
+        return None
+
+
+def _entry(path: str, entry: os.DirEntry, found: list[Input], ancestors: tuple[str, ...],
+           own: set[str]) -> Optional[tuple[str, str]]:
+    """Account for one entry of a folder; a folder to search is returned as (path, real path)."""
+    try:
+        info = os.stat(path)  # follows links
+    except OSError as error:
+        if entry.is_symlink():
+            if error.errno == errno.ELOOP:
+                found.append(Input(path, "a symbolic link loop (the link resolves to itself); not followed",
+                                   ErrorCode.LINK_LOOP))
+            else:
+                found.append(Input(path, f"a dangling symbolic link (its target "
+                                         f"{display_name(_link_target(path))} does not exist)", ErrorCode.DANGLING_LINK))
+        else:
+            found.append(Input(path, f"cannot be examined ({_reason(error)})", ErrorCode.UNREADABLE_ENTRY))
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        if PurePath(entry.name).suffix == PAGE_SET_SUFFIX:
+            found.append(Input(path))  # a folder of page images is one scanned filing
+            return None
+        real = os.path.realpath(path)
+        if real in ancestors:
+            found.append(Input(path, f"a symbolic link loop (it leads back to {display_name(real)}, "
+                                     "a folder being searched); not followed", ErrorCode.LINK_LOOP))
+            return None
+        skipped = _output_folder(path, real, own)
+        if skipped is not None:
+            found.append(skipped)
+            return None
+        return path, real
+    if stat.S_ISREG(info.st_mode):
+        found.append(Input(path))  # every file: one the extractors do not read is listed as skipped
+    else:
+        # whatever its name (issue 23: a FIFO or a dangling link without an input suffix was left out)
+        found.append(Input(path, f"not a regular file ({_file_type(info.st_mode)}); not read",
+                           ErrorCode.NOT_A_REGULAR_FILE))
+    return None
 
 
 def not_a_regular_file(path: str) -> Optional[str]:

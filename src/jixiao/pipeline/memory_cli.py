@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..repair.index import PassageRef, Trust
 from ..repair.layouts import layouts_in_force
-from ..repair.memory import MemoryStoreError, RepairMemory, create_private
+from ..repair.memory import MemoryStoreError, RepairMemory, connect_read_only, create_private
 
 _REBUILT = ("passages", "grams", "gram_df", "schema_migrations", "batches")
 
@@ -80,6 +80,10 @@ def run_memory(args: argparse.Namespace) -> int:
     if not problems:
         print(f"jixiao: repair memory {path} is sound; nothing to salvage")
         return 0
+    if not integrity_problems(path, "quick_check"):
+        # every page and record reads: only an index disagrees with its table. Rebuild the indexes in
+        # place; a memory quick_check calls healthy is never moved aside (issue 23)
+        return reindex(path, problems)
     aside, counts = salvage(path)
     print(f"jixiao: the damaged memory was moved to {aside}; the new {path} holds "
           f"{counts['passages']} passage(s) and {counts['rows']} other row(s) that could still be read "
@@ -87,17 +91,36 @@ def run_memory(args: argparse.Namespace) -> int:
     return 0
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """What ``PRAGMA integrity_check`` finds (an empty list when sound)."""
+def integrity_problems(path: Path, check: str = "integrity_check") -> list[str]:
+    """What ``PRAGMA integrity_check`` (or ``quick_check``) finds (an empty list when sound)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
         try:
-            rows = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            rows = [row[0] for row in conn.execute(f"PRAGMA {check}(20)")]
         finally:
             conn.close()
     except sqlite3.Error as error:
         return [str(error)]
     return [] if rows == ["ok"] else rows
+
+
+def reindex(path: Path, problems: list[str]) -> int:
+    """Rebuild the indexes of a memory whose records are sound (``REINDEX``), in place."""
+    try:
+        with RepairMemory(path) as store:
+            store.conn.execute("REINDEX")
+    except (sqlite3.Error, MemoryStoreError) as error:
+        print(f"jixiao: repair memory {path}: its indexes disagree with its tables ({'; '.join(problems[:3])}) "
+              f"and could not be rebuilt ({error}); the file was left as it is", file=sys.stderr)
+        return 1
+    left = integrity_problems(path)
+    if left:
+        print(f"jixiao: repair memory {path}: REINDEX did not clear {'; '.join(left[:3])}; the file was left "
+              "in place (its records are sound: quick_check)", file=sys.stderr)
+        return 1
+    print(f"jixiao: repair memory {path}: its records were sound; its indexes were rebuilt in place "
+          f"({'; '.join(problems[:3])})")
+    return 0
 
 
 def salvage(path: Path) -> tuple[Path, dict]:
@@ -109,7 +132,7 @@ def salvage(path: Path) -> tuple[Path, dict]:
             os.replace(f"{path}{suffix}", f"{aside}{suffix}")
     counts = {"passages": 0, "rows": 0, "lost": 0}
     try:
-        old = sqlite3.connect(f"file:{aside}?mode=ro", uri=True)
+        old = connect_read_only(aside)
     except sqlite3.Error:
         old = None
     create_private(path)

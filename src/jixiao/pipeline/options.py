@@ -26,14 +26,23 @@ from typing import Any, Optional, Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..extractors import limits as _defaults
 from ..extractors.limits import (
-    DEFAULT_MAX_INFLATED_MB,
-    DEFAULT_MAX_OCR_PAGES,
-    DEFAULT_MAX_PAGES,
     ExtractionLimits,
+    MaxCellChars,
+    MaxCells,
+    MaxDepth,
+    MaxFormatChars,
     MaxInflatedMb,
+    MaxInputMb,
+    MaxLines,
+    MaxMergedCells,
     MaxOcrPages,
+    MaxPageMb,
     MaxPages,
+    MaxPartMb,
+    MaxTables,
+    MaxTextMb,
     OcrThreads,
 )
 from ..extractors.text_forms import UnknownTextForm, check_form
@@ -72,15 +81,20 @@ class OptionsError(JixiaoError, ValueError):
 
 
 class Settings(BaseSettings):
-    """jixiao's environment: ``JIXIAO_MEMORY``, ``JIXIAO_MAX_PAGES``, ``JIXIAO_MAX_OCR_PAGES``,
-    ``JIXIAO_MAX_INFLATED_MB``, ``JIXIAO_OCR_THREADS``. Read afresh by :func:`settings`."""
+    """jixiao's environment: ``JIXIAO_MEMORY``, ``JIXIAO_CACHE_KEY`` and one ``JIXIAO_<LIMIT>`` per
+    extraction limit (``JIXIAO_MAX_PAGES``, ``JIXIAO_MAX_CELLS`` …: every field of
+    :class:`~jixiao.extractors.limits.ExtractionLimits`). Read afresh by :func:`settings`."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     memory: Path = Field(default=DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
-    max_pages: MaxPages = DEFAULT_MAX_PAGES
-    max_ocr_pages: MaxOcrPages = DEFAULT_MAX_OCR_PAGES
-    max_inflated_mb: MaxInflatedMb = DEFAULT_MAX_INFLATED_MB
+    cache_key: Path = Field(
+        default=DEFAULT_MEMORY.parent / "cache.key",
+        description="the file (0600, created on first use) holding the key that signs OUT/.cache entries: "
+        "an entry not signed with it is ignored and redone")
+    max_pages: MaxPages = _defaults.DEFAULT_MAX_PAGES
+    max_ocr_pages: MaxOcrPages = _defaults.DEFAULT_MAX_OCR_PAGES
+    max_inflated_mb: MaxInflatedMb = _defaults.DEFAULT_MAX_INFLATED_MB
     ocr_threads: OcrThreads = 0
     vocabulary: tuple[Path, ...] = Field(
         (), description="vocabulary files added to the built-in one (`--vocabulary`); "
@@ -92,6 +106,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part for part in value.split(os.pathsep) if part)
         return value
+    max_input_mb: MaxInputMb = _defaults.DEFAULT_MAX_INPUT_MB
+    max_text_mb: MaxTextMb = _defaults.DEFAULT_MAX_TEXT_MB
+    max_page_mb: MaxPageMb = _defaults.DEFAULT_MAX_PAGE_MB
+    max_part_mb: MaxPartMb = _defaults.DEFAULT_MAX_PART_MB
+    max_cells: MaxCells = _defaults.DEFAULT_MAX_CELLS
+    max_merged_cells: MaxMergedCells = _defaults.DEFAULT_MAX_MERGED_CELLS
+    max_tables: MaxTables = _defaults.DEFAULT_MAX_TABLES
+    max_depth: MaxDepth = _defaults.DEFAULT_MAX_DEPTH
+    max_cell_chars: MaxCellChars = _defaults.DEFAULT_MAX_CELL_CHARS
+    max_format_chars: MaxFormatChars = _defaults.DEFAULT_MAX_FORMAT_CHARS
+    max_lines: MaxLines = _defaults.DEFAULT_MAX_LINES
 
 
 def settings() -> Settings:
@@ -100,6 +125,11 @@ def settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise options_error(error, Settings, env=True) from None
+
+
+def cache_key_file() -> Path:
+    """``$JIXIAO_CACHE_KEY``, or ``~/.local/share/jixiao/cache.key`` (see :mod:`.cache`)."""
+    return settings().cache_key
 
 
 def default_memory() -> Path:
@@ -179,6 +209,18 @@ class ConvertOptions(BaseModel):
         "one of jixiao.extractors.text_forms.FORMS")
     reader: ReaderSettings = Field(default_factory=ReaderSettings,
                                    description="the reader's costs and thresholds (jixiao.reader.settings)")
+    # the budgets of issue 23: each checked before the work it bounds (extractors/limits.py)
+    max_input_mb: MaxInputMb = Field(default_factory=partial(_from_settings, "max_input_mb"))
+    max_text_mb: MaxTextMb = Field(default_factory=partial(_from_settings, "max_text_mb"))
+    max_page_mb: MaxPageMb = Field(default_factory=partial(_from_settings, "max_page_mb"))
+    max_part_mb: MaxPartMb = Field(default_factory=partial(_from_settings, "max_part_mb"))
+    max_cells: MaxCells = Field(default_factory=partial(_from_settings, "max_cells"))
+    max_merged_cells: MaxMergedCells = Field(default_factory=partial(_from_settings, "max_merged_cells"))
+    max_tables: MaxTables = Field(default_factory=partial(_from_settings, "max_tables"))
+    max_depth: MaxDepth = Field(default_factory=partial(_from_settings, "max_depth"))
+    max_cell_chars: MaxCellChars = Field(default_factory=partial(_from_settings, "max_cell_chars"))
+    max_format_chars: MaxFormatChars = Field(default_factory=partial(_from_settings, "max_format_chars"))
+    max_lines: MaxLines = Field(default_factory=partial(_from_settings, "max_lines"))
 
     @field_validator("formats", mode="before")
     @classmethod
@@ -233,8 +275,7 @@ class ConvertOptions(BaseModel):
 
     def limits(self) -> ExtractionLimits:
         """What every extraction task of the batch runs under (sent with each task)."""
-        return ExtractionLimits(max_pages=self.max_pages, max_ocr_pages=self.max_ocr_pages,
-                                max_inflated_mb=self.max_inflated_mb, ocr_threads=self.ocr_threads)
+        return ExtractionLimits(**{name: getattr(self, name) for name in ExtractionLimits.model_fields})
 
     def task(self, learned: Sequence[LearnedLayout] = ()) -> TaskSettings:
         """Everything each extraction-and-reading task runs under, sent with it to the worker: the

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import logging
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..extractors import extract
 from ..reader import read_layout
-from ..extractors.base import PAGE_SET_SUFFIX, ExtractionError, UnsupportedFormat, pack_page_set
+from ..extractors.base import ExtractionError, UnsupportedFormat
+from ..extractors.limits import ExtractionLimits
 from .task import TaskSettings
 from ..repair.feedback import decisions_applied
 from ..output.folder import prepare_out_dir
@@ -44,9 +46,14 @@ from ..model import (
     Record,
     Severity,
 )
+from .entries import MAX_MESSAGE_CHARS, bounded, failed_entry, skipped_entry  # noqa: F401 (re-exported)
 from .inputs import INPUT_SUFFIXES, display_name, find_inputs, not_a_regular_file  # noqa: F401 (re-exported)
+from .reading import read_source  # noqa: F401 (re-exported)
 from .joiner import join
 from .options import ConvertOptions, OptionsError  # noqa: F401 (OptionsError: part of the API)
+
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Outcome:
@@ -104,44 +111,11 @@ def discover(paths: Iterable[Union[str, os.PathLike]]) -> list[str]:
     return [item.path for item in find_inputs(paths)]
 
 
-def failed_entry(source: str, message: str, *, code: ErrorCode, component: str = "extract") -> ManifestEntry:
-    """The manifest line of an input that failed: its message, and its code in ``errors``."""
-    return ManifestEntry(source=source, filing=None, status=FilingStatus.FAILED, error=message,
-                         errors=[ErrorItem(code=code, component=component, message=message)])
-
-
-def skipped_entry(source: str, message: str, *, code: ErrorCode, unrelated: bool = False) -> ManifestEntry:
-    return ManifestEntry(source=source, filing=None, status=FilingStatus.SKIPPED, error=message,
-                         errors=[ErrorItem(code=code, component="extract", severity=Severity.WARNING,
-                                           message=message)],
-                         unrelated=unrelated)
-
-
 def extract_source(source: str, task: Optional[TaskSettings] = None) -> Union[Filing, ManifestEntry]:
     """Phase 1 for one input: a Filing, or a failed manifest entry saying why."""
-    data = read_source(source)
+    task = task if task is not None else TaskSettings()
+    data = read_source(source, limits=task.limits)
     return data if isinstance(data, ManifestEntry) else extract_data(display_name(source), data, task)
-
-
-def read_source(path: str, source: Optional[str] = None) -> Union[bytes, ManifestEntry]:
-    """An input's bytes, or a failed manifest entry saying why they cannot be read.
-
-    ``path`` is opened; ``source`` (by default its :func:`.inputs.display_name`) names it in messages."""
-    source = display_name(path) if source is None else source
-    problem = not_a_regular_file(path)
-    if problem is not None:
-        return failed_entry(source, f"{source}: {problem}", code=ErrorCode.NOT_A_REGULAR_FILE)
-    try:
-        if Path(path).is_dir() and Path(path).suffix == PAGE_SET_SUFFIX:
-            return pack_page_set(Path(path))
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        return failed_entry(source, f"{source}: no such file", code=ErrorCode.NO_SUCH_FILE)
-    except IsADirectoryError:
-        return failed_entry(source, f"{source}: is a folder with no filings in it", code=ErrorCode.EMPTY_FOLDER)
-    except OSError as error:
-        return failed_entry(source, f"{source}: cannot read: {error.strerror or error}",
-                            code=ErrorCode.UNREADABLE_ENTRY)
 
 
 def extract_data(source: str, data: bytes,
@@ -149,16 +123,34 @@ def extract_data(source: str, data: bytes,
     """Phase 1 for bytes already read, under ``task`` (None: the settings in force in this process): a
     Filing, or a failed manifest entry saying why."""
     try:
-        with (task or TaskSettings()).applied() as applied:
+        with as_task(task).applied() as applied:
             extracted = extract(source, data, applied.limits)
-            return read_layout(extracted) if isinstance(extracted, Extracted) else extracted
+            if not isinstance(extracted, Extracted):
+                return extracted
+            filing = read_layout(extracted)
+        filing.cleaned = list(extracted.cleaned)  # the reader makes a new Filing: the cleaned cells go with it
+        return filing
     except UnsupportedFormat as error:
         return skipped_entry(source, str(error), code=error.code, unrelated=error.unrelated)
     except ExtractionError as error:
         return failed_entry(source, str(error), code=error.code)
     except Exception as error:  # a bug or a hostile file must not end the batch
-        return failed_entry(source, f"{source}: extractor crashed: {type(error).__name__}: {error}\n"
-                                    + traceback.format_exc(limit=3), code=ErrorCode.EXTRACTOR_CRASHED)
+        return failed_entry(source, crash_message(source, "extractor", error), code=ErrorCode.EXTRACTOR_CRASHED)
+
+
+def as_task(task: Union[TaskSettings, ExtractionLimits, None]) -> TaskSettings:
+    """The settings a task runs under: given, or made of bare extraction limits, or those in force."""
+    if isinstance(task, TaskSettings):
+        return task
+    return TaskSettings(limits=task) if task is not None else TaskSettings()
+
+
+def crash_message(source: str, stage: str, error: Exception) -> str:
+    """The manifest's words for an unexpected exception: what and where, never a traceback (issue 23);
+    the traceback goes to the log (stderr), where a bug report can take it from."""
+    log.error("%s: %s crashed", source, stage, exc_info=error)
+    return (f"{source}: {stage} crashed: {type(error).__name__}: {error} (an error in jixiao, not in the file: "
+            "please report it with the traceback from the log)")
 
 
 def build_index(filings: Sequence[Filing]) -> PassageIndex:
@@ -174,7 +166,7 @@ def repair_and_join(filing: Filing, index) -> Outcome:
     try:
         result = join(filing, repair_filing(filing, index))
     except Exception as error:
-        entry = failed_entry(filing.source, f"{filing.source}: repair crashed: {type(error).__name__}: {error}",
+        entry = failed_entry(filing.source, crash_message(filing.source, "repair", error),
                              code=ErrorCode.REPAIR_CRASHED, component="repair")
         entry.filing = filing.filing
         return Outcome(entry)
@@ -187,7 +179,8 @@ def manifest_entry(result: FilingResult) -> ManifestEntry:
     repaired = sum(1 for f in fields if f.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL) and f.evidence)
     repaired += sum(1 for h in headers if h.status in (FieldStatus.REPAIRED, FieldStatus.PARTIAL))
     flagged = sum(1 for f in (*fields, *headers) if f.needs_review)
-    errors = capped_warnings(result.source, result.errors)
+    errors = [e if len(e.message) <= MAX_MESSAGE_CHARS else e.model_copy(update={"message": bounded(e.message)})
+              for e in capped_warnings(result.source, result.errors)]
     first_error = next((e.message for e in errors if e.severity.value == "error"), None)
     return ManifestEntry(source=result.source, filing=result.filing, status=result.status, error=first_error,
                          errors=errors, records=len(result.records), fields_repaired=repaired,
@@ -245,21 +238,16 @@ def convert(
     With ``cache`` (and an ``out_dir``), ``OUT/.cache`` lets a re-run or a
     killed run's restart skip unchanged inputs. ``keep_results=False`` keeps only
     the outcomes of inputs that are not ok (without records), for bounded memory.
-    ``max_pages``, ``max_ocr_pages``, ``max_inflated_mb`` and ``ocr_threads``
-    bound each extraction; they default to the ``JIXIAO_*`` settings.
-
-    The defaults are a library call's, and three differ from ``jixiao convert``'s
-    (:data:`~.options.DEFAULTS_DIFFER`): ``engine="serial"`` (the command line: a
-    ``local`` pool), ``memory=None``, so no repair memory is read or written (the
-    command line: ``$JIXIAO_MEMORY`` or ``~/.local/share/jixiao/memory.sqlite``,
-    read and then taught the batch), and ``keep_results=True`` (the command line
-    keeps only the outcomes of inputs that are not ok).
-    :func:`~.options.command_line_defaults` gives the command line's values.
+    The limits (``max_pages``, ``max_cells``, ``max_part_mb`` …, every field of
+    :class:`~jixiao.extractors.limits.ExtractionLimits`) and ``ocr_threads``
+    bound each extraction; they default to the ``JIXIAO_*`` settings. An engine
+    that cannot run at all raises :class:`~jixiao.model.errors.EngineError`.
     """
     import tempfile
 
     from .batch import run_batch
-    from .cache import Cache, files_digest, memory_digest
+    from .cache import Cache, files_digest, memory_digest, open_cache
+    from .options import cache_key_file
     from .engines import make_engine
     from ..repair.reference import reference_files
 
@@ -267,7 +255,7 @@ def convert(
     started = time.perf_counter()
     if out_dir is not None:
         prepare_out_dir(out_dir)  # OutputFolderError before any work: a file, a path under a file, read-only
-    sources = find_inputs(paths)
+    sources = find_inputs(paths, outputs=[out_dir] if out_dir is not None else [])
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
     # a reference PDF is read as the filings are: its fonts' own widths, whatever the machine has
@@ -278,10 +266,11 @@ def convert(
               if out_dir is not None else None)
     with contextlib.ExitStack() as stack:
         if opts.cache and out_dir is not None:
-            cache_root = Path(out_dir) / ".cache"
-        else:
-            cache_root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-")))
-        batch_cache = Cache(cache_root)
+            batch_cache = open_cache(Path(out_dir) / ".cache", cache_key_file())
+            if batch_cache.temporary:
+                stack.callback(shutil.rmtree, batch_cache.root, True)
+        else:  # a cache for this run alone: signed with a key that dies with the process
+            batch_cache = Cache(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-cache-"))))
         if store is not None:
             stack.callback(store.close)
         runner = stack.enter_context(make_engine(opts.engine, workers=opts.workers, scheduler=opts.scheduler,
@@ -291,17 +280,17 @@ def convert(
                                reference=reference_index, reference_digest=reference_digest,
                                memory_digest=memory_digest(store.path) if store is not None else "none",
                                learn=opts.learn, keep_results=opts.keep_results, notify=notify,
-                               task=opts.task(learned_layouts(store)),
-                               memory_state=store.state() if store is not None else None)
+                               task=opts.task(learned_layouts(store)), memory_state=memory_state(store))
         # the outputs are in place: only now is the memory taught, and its failure costs no output
         memory_warning = remember_batch(output.remember, store)
-        if opts.cache and out_dir is not None:
+        if opts.cache and out_dir is not None and not batch_cache.temporary:
             batch_cache.prune()
     result = Result(outcomes=output.outcomes, out_dir=Path(out_dir) if out_dir is not None else None,
                     seconds=time.perf_counter() - started)
     result.summary = {**output.summary, "seconds": round(result.seconds, 3)}
-    if memory_warning:
-        result.summary["warnings"] = [memory_warning]
+    warnings = [*batch_cache.warnings, *([memory_warning] if memory_warning else [])]
+    if warnings:
+        result.summary["warnings"] = warnings
     return result
 
 
@@ -314,6 +303,16 @@ def learned_layouts(store: Optional[RepairMemory]) -> tuple[LearnedLayout, ...]:
         return tuple(layouts_in_force(store.conn))
     except (sqlite3.Error, ValueError) as error:  # a layout row that does not parse is a damaged memory
         raise store_error(store.path, error) from None
+
+
+def memory_state(store: Optional[RepairMemory]) -> Optional[dict]:
+    """What each manifest line records of the memory the batch draws on; its path as a display name
+    (a path that is not UTF-8 is written escaped, like every input's)."""
+    if store is None:
+        return None
+    state = store.state()
+    state["path"] = display_name(state["path"])
+    return state
 
 
 def remember_batch(remember: Optional[Callable[[], int]], store: Optional[RepairMemory]) -> Optional[str]:

@@ -128,10 +128,11 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
         if start:
             raise  # below a table read: only a header opens another
         # no row names the columns: a page that starts mid-table is read from its cells, if they are sure
-        header = headerless_header(grid, rows, from_cells=settings.role_from_cells,
-                                   min_rows=settings.headerless_min_rows)
-        if header is None:
+        found = headerless_header(grid, rows, from_cells=settings.role_from_cells,
+                                  min_rows=settings.headerless_min_rows)
+        if found is None:
             raise
+        header = found
     if not header.understood and any(c.row_label for c in header.columns):
         # 指标 over the names, or 绩效指标 over a block label: when the header is not understood with it
         # as a block label, the column is read as one whose role its cells tell

@@ -524,8 +524,8 @@ def _unstacked(row_cells: dict[str, Cell], anchor: dict[int, GridCell], columns:
     """Two indicators printed in one cell on two lines ('服务老干部人数' / '服务长青老龄大学学员数' beside
     '102' / '120') are two rows: where the 三级 cell holds several lines and a value cell as many, each
     line is a row; a cell of one line (or of another count) is shared by them."""
-    stacked = {columns[k].spec.name: cell.lines for k, cell in anchor.items()
-               if k < len(columns) and columns[k].spec is not None and cell.lines}
+    stacked = {spec.name: cell.lines for k, cell in anchor.items()
+               if k < len(columns) and (spec := columns[k].spec) is not None and cell.lines}
     names = stacked.get("level3")
     if not names or not any(len(stacked.get(f) or ()) == len(names) for f in ("target", "actual")):
         return [row_cells]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..layout.vocabulary import FREE_TEXT_FIELDS
 from ..model import (
+    CONTROLS_FLAG,
     Cell,
     Evidence,
     FieldStatus,
@@ -15,6 +16,7 @@ from ..model import (
     HeaderItem,
     HeaderValue,
     RepairedField,
+    lost_characters,
 )
 from ..model.text import chinese_numeral
 from .engine import MAX_REPAIR_CHARS, repair_field
@@ -104,12 +106,21 @@ def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.
     def exclude(name: str) -> PassageRef:
         return PassageRef(source=filing.source, filing=filing.filing, field=name, trust=trust, group=group)
 
+    lost = lost_characters(filing.cleaned)
+
+    def checked(field_: RepairedField, cell: Optional[Cell]) -> RepairedField:
+        """A field is only as sure as its cell: OCR confidence, and characters removed (issue 23)."""
+        field_ = _ocr_checked(field_, cell)
+        if lost(cell) and CONTROLS_FLAG not in field_.flags:
+            field_ = field_.model_copy(update={"flags": [*field_.flags, CONTROLS_FLAG]})
+        return field_
+
     def free_text(cell: Optional[Cell], name: str) -> RepairedField:
         if cell is None:
             return RepairedField(value=None, raw=None, status=FieldStatus.INTACT, confidence=1.0)
         repaired = repair_field(cell.text, index, at_capacity=cell.at_capacity, exclude=exclude(name),
                                 filing=filing.filing, provenance=cell.provenance)
-        return _with_ocr_confidence(repaired, cell)
+        return checked(repaired, cell)
 
     duties = [_header_value(item, "duties", k, free_text, _duty_label)
               for k, item in enumerate(filing.duties, start=1)]
@@ -123,13 +134,13 @@ def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.
             cells = row.cells
             repaired: dict[str, RepairedField] = {}
             if kind is FragmentKind.INDICATORS:
-                repaired["level1"] = _ocr_checked(repair_level1(cells.get("level1")), cells.get("level1"))
-                repaired["level2"] = _ocr_checked(repair_level2(cells.get("level2"), repaired["level1"].value),
+                repaired["level1"] = checked(repair_level1(cells.get("level1")), cells.get("level1"))
+                repaired["level2"] = checked(repair_level2(cells.get("level2"), repaired["level1"].value),
                                                   cells.get("level2"))
                 repaired["level3"] = free_text(cells.get("level3"), row_field_name(kind, row.index, "level3"))
-                repaired["operator"] = _ocr_checked(repair_operator(cells.get("operator")), cells.get("operator"))
-                repaired["target"] = _ocr_checked(repair_plain(cells.get("target")), cells.get("target"))
-                repaired["unit"] = _ocr_checked(repair_unit(cells.get("unit")), cells.get("unit"))
+                repaired["operator"] = checked(repair_operator(cells.get("operator")), cells.get("operator"))
+                repaired["target"] = checked(repair_plain(cells.get("target")), cells.get("target"))
+                repaired["unit"] = checked(repair_unit(cells.get("unit")), cells.get("unit"))
             elif kind is FragmentKind.EXPLANATIONS:
                 repaired["explanation"] = free_text(
                     cells.get("explanation"), row_field_name(kind, row.index, "explanation"))
@@ -137,13 +148,13 @@ def repair_filing(filing: Filing, index: WitnessSource, *, trust: Trust = Trust.
                 repaired["scoring_rule"] = free_text(
                     cells.get("scoring_rule"), row_field_name(kind, row.index, "scoring_rule"))
                 repaired["remark"] = free_text(cells.get("remark"), row_field_name(kind, row.index, "remark"))
-                repaired["score"] = _ocr_checked(repair_plain(cells.get("score")), cells.get("score"))
+                repaired["score"] = checked(repair_plain(cells.get("score")), cells.get("score"))
             # a single table holds every column in one row: the other fields, by their kind
             for name, cell in cells.items():
                 if name not in repaired:
                     repaired[name] = (free_text(cell, row_field_name(kind, row.index, name))
                                       if name in FREE_TEXT_FIELDS
-                                      else _ocr_checked(repair_plain(cell), cell))
+                                      else checked(repair_plain(cell), cell))
             repaired_rows.append(_as_printed(repaired, cells))
         rows[kind] = repaired_rows
 

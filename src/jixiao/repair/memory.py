@@ -158,6 +158,17 @@ def store_error(path: Path, error: BaseException) -> MemoryStoreError:
     return MemoryStoreError(path, f"cannot be used: {text}")
 
 
+def connect_read_only(path: Path, **options) -> sqlite3.Connection:
+    """An SQLite file opened read-only, by a URI escaped from its path, never formatted into one
+    (issue 23: ``f"file:{path}?mode=ro"`` read ``h#h.sqlite`` as a new, empty file ``h``). Every byte
+    but letters, digits, ``-._~`` and ``/`` is percent-encoded, so ``#``, ``?``, ``%``, spaces and
+    names that are not UTF-8 reach SQLite as the bytes they are."""
+    from urllib.parse import quote
+
+    absolute = os.path.abspath(os.fspath(path))
+    return sqlite3.connect(f"file:{quote(os.fsencode(absolute), safe='/')}?mode=ro", uri=True, **options)
+
+
 def create_private(path: Path) -> None:
     """Create ``path`` empty with mode 0600 unless it exists: it holds the clerks' decisions. SQLite
     gives the -wal and -shm files the database's mode, so they are private too."""

@@ -149,7 +149,10 @@ def _body() -> dict[str, Any]:
     """The request's JSON object: a body that is not JSON, or not an object, is a 400."""
     if not request.get_data(cache=True):
         return {}
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # a body nested 100,000 deep: the JSON parser's own limit (issue 23: a 500)
+        raise bodies.BadBody(f"the body nests more than {bodies.MAX_DEPTH} levels deep") from None
     if payload is None:
         raise bodies.BadBody("the body is not JSON (send Content-Type: application/json)", code=ErrorCode.NOT_JSON)
     return bodies.json_object(payload)

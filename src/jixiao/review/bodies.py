@@ -27,12 +27,44 @@ class BadBody(JixiaoError, ValueError):
     default_code = ErrorCode.BAD_REQUEST
 
 
+MAX_DEPTH = 32
+"""The deepest nesting a body may have (the API's bodies nest three levels at most)."""
+
+
 def json_object(payload: Any) -> dict[str, Any]:
     if payload is None:
         return {}
     if not isinstance(payload, dict):
         raise BadBody(f"the body must be a JSON object, not {_kind(payload)}")
+    _check_text(payload)
     return payload
+
+
+def _check_text(payload: Any) -> None:
+    """Every string of the body is text (issue 23: a lone surrogate ``"\\ud800"`` in an edit gave a 500
+    when it was stored), and the body nests at most :data:`MAX_DEPTH` levels. Iterative: the check
+    itself must not recurse."""
+    pending: list[tuple[Any, str, int]] = [(payload, "body", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise BadBody(f"the body nests more than {MAX_DEPTH} levels deep (at {where})")
+        if isinstance(value, str):
+            _text(value, where)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _text(key, f"{where} key")
+                pending.append((item, f"{where}.{key}", depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{where}[{n}]", depth + 1) for n, item in enumerate(value))
+
+
+def _text(value: str, where: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadBody(f"{where} is not text: it holds a lone surrogate (U+{ord(value[error.start]):04X}) "
+                      f"at character {error.start}") from None
 
 
 def optional(body: dict[str, Any], name: str, kind: type[T], default: Optional[T] = None) -> Optional[T]:
