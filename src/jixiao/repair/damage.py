@@ -21,7 +21,8 @@ from functools import lru_cache
 from typing import Optional
 
 from ..model import GAP
-from ..model.text import is_cjk, is_word_char, word_starts
+from ..model.text import is_cjk, is_word_char
+from ..model.words import alone_frequency, cut, word_starts
 
 HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
 LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter
@@ -170,18 +171,15 @@ def dangling_word(text: str) -> bool:
     jieba segments the tail; "…强化应急队伍建" ends in 建, which on its own is
     far rarer than as the start of 建设/建立/建成, so the cell was likely cut.
     """
-    import jieba
-
     stripped = text.rstrip()
     if len(stripped) < 6 or not is_cjk(stripped[-1]):
         return False
-    tail = stripped[-12:]
-    words = list(jieba.cut(tail, HMM=False))
-    if len(words) < 2 or len(words[-1]) != 1 or not is_cjk(words[-2][-1]):
-        return False  # "扣1分": a measure word after a number ends a clause properly
-    last = words[-1]
-    if last in CLAUSE_FINAL:
+    last = stripped[-1]
+    # The tests on the last character come first: they need only the small character table, and
+    # most endings fail them, so jieba's dictionary is loaded only when its split can decide
+    # (issue 22). The answer is the same: a lone last word is the last character.
+    if last in CLAUSE_FINAL or word_starts().get(last, 0) <= 3 * max(alone_frequency(last), 1):
         return False
-    alone = jieba.dt.FREQ.get(last, 0)
-    return word_starts().get(last, 0) > 3 * max(alone, 1)
-
+    words = list(cut(stripped[-12:]))
+    # "扣1分": a measure word after a number ends a clause properly
+    return len(words) >= 2 and len(words[-1]) == 1 and is_cjk(words[-2][-1])
