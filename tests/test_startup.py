@@ -1,0 +1,84 @@
+"""Start-up imports only what a command runs (issue 22): checked in fresh processes, by the modules
+they import, never by how long they take (speed lives in `make bench`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# the libraries of the PDF, OCR, spreadsheet, Word, web-page, Parquet, Dask, review and word-split paths
+HEAVY = ("pandas", "pyarrow", "openpyxl", "xlrd", "docx", "lxml", "pdfplumber", "pdfminer", "camelot",
+         "pypdfium2", "playa", "rapidocr_onnxruntime", "onnxruntime", "cv2", "numpy", "PIL", "dask",
+         "distributed", "flask", "reportlab", "jieba")
+
+
+def imported_by(code: str, tmp_path: Path) -> set[str]:
+    """The top-level packages a fresh interpreter has imported after running ``code``."""
+    script = code + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_version_imports_nothing_heavy(tmp_path):
+    # what the `jixiao` console script runs
+    modules = imported_by("import sys\nsys.argv = ['jixiao', '--version']\nfrom jixiao.pipeline.cli import main\n"
+                          "assert main() == 0", tmp_path)
+    assert not modules & set(HEAVY)
+    assert not modules & {"pydantic", "pydantic_settings", "rapidfuzz", "sqlite3", "multiprocessing"}
+
+
+def test_version_answers_as_the_parser_did(capsys):
+    from jixiao import __version__
+    from jixiao.pipeline.cli import main
+
+    for arguments in (["--version"], ["--vers"], ["--version", "convert", "x"]):
+        assert main(arguments) == 0
+        assert capsys.readouterr().out == f"jixiao {__version__}\n"
+
+
+def test_text_convert_imports_no_pdf_ocr_sheet_or_dask_library(tmp_path):
+    source = ROOT / "samples" / "real" / "01-ningde-dangshi-2019.txt"
+    modules = imported_by(
+        "from jixiao.pipeline.cli import main\n"
+        f"status = main(['convert', {str(source)!r}, '-o', {str(tmp_path / 'out')!r}, '--engine', 'serial', "
+        "'--no-memory', '--no-cache', '-q'])\nassert status == 0, status", tmp_path)
+    assert (tmp_path / "out" / "records.jsonl").stat().st_size > 0
+    # jieba is left out here: it is loaded when a cell's ending needs a word split (test below)
+    assert not modules & (set(HEAVY) - {"jieba"})
+    assert "pydantic_settings" not in modules or any(k.upper().startswith("JIXIAO_") for k in os.environ)
+
+
+def test_a_word_split_loads_jieba_only_when_the_last_character_can_begin_a_word(tmp_path):
+    # 。 ends no word: settled without jieba; 建 begins 建设, 建立 …: jieba splits the tail
+    code = ("import sys\nfrom jixiao.repair.damage import dangling_word\n"
+            "assert not dangling_word('完成年度工作任务的。')\nassert 'jieba' not in sys.modules\n"
+            "assert not dangling_word('确保全年安全生产无事故发生率')\nassert 'jieba' not in sys.modules\n"
+            "assert dangling_word('…强化应急队伍建')\nassert 'jieba' in sys.modules\n")
+    imported_by(code, tmp_path)
+    folder = tmp_path / "cache" / "jixiao"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    names = {p.name for p in folder.iterdir()}
+    assert "word-starts.json" in names and any(n.startswith("jieba-") and n.endswith(".cache") for n in names)
+    # the next process reads both files back (jieba's own cache and the table) and answers the same
+    imported_by(code, tmp_path)
+
+
+def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+    from jixiao.model import words
+
+    shared = tmp_path / "shared"
+    (shared / "jixiao").mkdir(parents=True)
+    os.chmod(shared / "jixiao", 0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+    folder = words.cache_folder()
+    assert folder != shared / "jixiao"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
