@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..model import GAP
 from ..model.text import is_cjk, is_word_char
@@ -33,9 +33,11 @@ CLAUSE_FINAL = frozenset("分的了等率性者")  # single characters that end 
 GAP_KINDS = ("collapsed_run", "clipped_end", "dangling_word", "marked_gap", "numbering")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A visible character (``char``) or a gap (``gap`` is HARD, LOOSE or SOFT)."""
+class Token(NamedTuple):
+    """A visible character (``char``) or a gap (``gap`` is HARD, LOOSE or SOFT).
+
+    A named tuple, not a frozen dataclass: every passage a repair may draw on is parsed into one
+    token per character, and a tuple is made in C (issue 22: parsing was a fifth of repair)."""
 
     char: Optional[str] = None
     gap: Optional[str] = None
