@@ -67,9 +67,30 @@ def test_a_word_split_loads_jieba_only_when_the_last_character_can_begin_a_word(
     folder = tmp_path / "cache" / "jixiao"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     names = {p.name for p in folder.iterdir()}
-    assert "word-starts.json" in names and any(n.startswith("jieba-") and n.endswith(".cache") for n in names)
-    # the next process reads both files back (jieba's own cache and the table) and answers the same
-    imported_by(code, tmp_path)
+    assert "jieba-words.sqlite" in names and any(n.startswith("jieba-") and n.endswith(".cache") for n in names)
+    # the next process reads the word table back, loads no dictionary, and answers the same
+    (folder / next(n for n in names if n.endswith(".cache"))).unlink()
+    imported_by(code + "import jieba\nassert not jieba.dt.initialized\n", tmp_path)
+
+
+def test_a_split_from_the_word_table_is_jiebas_split(tmp_path, monkeypatch):
+    """The split over the table's words that are substrings of the text is jieba's split over its
+    whole dictionary, for tails of real cells and made-up ones."""
+    import random
+
+    import jieba
+
+    from jixiao.model import words
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(words, "_CONNECTION", {})
+    jieba.setLogLevel(60)
+    rng = random.Random(22)
+    alphabet = "强化应急队伍建设提高防灾减灾救灾能力确保安全生产完成市委政府交办的其他任务工作扣1分。，、"
+    texts = ["…强化应急队伍建", "无重特大事故发生得5分，发生一起扣1分", "完成市委、市政府交办的其他任务"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    for text in texts:
+        assert list(words.cut(text)) == list(jieba.cut(text, HMM=False)), text
 
 
 def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):

@@ -1,29 +1,36 @@
-"""jieba's word dictionary, loaded once and only when a word split is needed (issue 22).
+"""jieba's word dictionary, loaded once per machine, and looked up only where a word split needs it.
 
 Repair asks of a cell that ends in a lone character whether that character
-usually begins a longer word (建 of 建设): the cell was then likely cut. Two
-things answer it, both from jieba's dictionary:
+usually begins a longer word (建 of 建设): the cell was then likely cut. Both
+answers come from jieba's dictionary (issue 22):
 
-* a small table per character: the total frequency of the longer words it
-  begins, and its own frequency as a word (:func:`character_table`). It is
-  computed from the dictionary once per jieba version and kept as JSON in a
-  private cache folder, so most questions are settled without jieba at all;
-* jieba's word split of the cell's tail (:func:`cut`), for the few endings the
-  table does not settle. jieba's dictionary takes about half a second to load
-  from the cache file jieba writes; that file is kept in the same private folder.
+* per character, the total frequency of the longer words it begins and its
+  own frequency as a word (:func:`word_starts`, :func:`alone_frequency`),
+  which settle most endings;
+* jieba's own split of the cell's tail (:func:`cut`), for the few they do not.
 
-The private folder is ``$XDG_CACHE_HOME/jixiao`` (``~/.cache/jixiao``), 0700. jieba's
-own default is a shared ``jieba.cache`` in the temporary folder, which it loads
-without checking who wrote it: another user's file would change which cells
-count as cut. A folder that is not private (another owner, writable by others)
-is not used; a private temporary folder stands in for this process.
+jieba keeps its dictionary as one marshalled dict of half a million words
+that takes half a second to load, in every process, for a split of twelve
+characters. So the dictionary is loaded once per machine and jieba version
+(by jieba, from the cache file it writes), and its words are kept in a SQLite
+table beside that file (:func:`word_table`). A split then reads from the table
+the words that are substrings of the text (at most 78 for 12 characters) and
+runs jieba's own split (``Tokenizer.cut``, no HMM) over them: jieba never looks
+at any other word for that text, so the split is the same.
+
+Both files live in a private folder, ``$XDG_CACHE_HOME/jixiao``
+(``~/.cache/jixiao``), 0700. jieba's own default is a shared ``jieba.cache`` in
+the temporary folder, which it loads without checking who wrote it: another
+user's file would change which cells count as cut. A folder that is not private
+(another owner, writable by others) is not used; a private temporary folder
+stands in for this process.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import sqlite3
 import stat
 import tempfile
 import threading
@@ -31,13 +38,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-_LOCK = threading.Lock()
 TABLE_FORMAT = 1
-"""Bump when what the character table holds changes, so an old file is computed again."""
+"""Bump when what the word table holds changes, so that an old file is made again."""
+
+_LOCK = threading.RLock()
+_CONNECTION: dict[int, sqlite3.Connection] = {}  # per process id: a forked child opens its own
 
 
 def cache_folder() -> Path:
-    """The private folder for jieba's cache and the character table; made 0700 if missing."""
+    """The private folder for jieba's cache and the word table; made 0700 if missing."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(root) / "jixiao"
     try:
@@ -61,17 +70,6 @@ def _fallback_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="jixiao-words-"))  # 0700, this process's own
 
 
-def _jieba_dictionary_file() -> Optional[Path]:
-    """jieba's bundled dictionary, found without importing jieba (which takes tens of ms)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return None
-    path = Path(spec.origin).parent / "dict.txt"
-    return path if path.is_file() else None
-
-
 def _jieba_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -83,85 +81,141 @@ def _jieba_version() -> str:
 
 @lru_cache(maxsize=1)
 def _table_key() -> str:
-    """What the character table was computed from: jieba's version and its dictionary file."""
-    path = _jieba_dictionary_file()
-    where = f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}" if path is not None else "none"
+    """What the word table was made from: jieba's version and its dictionary file (found without
+    importing jieba, which takes tens of milliseconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "dict.txt" if spec is not None and spec.origin else None
+    where = f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}" if path and path.is_file() else "none"
     return f"{TABLE_FORMAT}:{_jieba_version()}:{where}"
 
 
-@lru_cache(maxsize=1)
 def tokenizer() -> Any:
-    """jieba's default tokenizer with its dictionary loaded, from the cache file it keeps in
+    """jieba's default tokenizer with its whole dictionary loaded, from the cache file jieba keeps in
     :func:`cache_folder` (written there the first time, as jieba writes it: atomically)."""
     import jieba
 
     with _LOCK:
-        jieba.setLogLevel(60)  # jieba prints its loading times on stderr, which is the user's log
-        jieba.dt.cache_file = str(cache_folder() / f"jieba-{_jieba_version()}.cache")
-        jieba.dt.initialize()
+        if not jieba.dt.initialized:
+            jieba.setLogLevel(60)  # jieba prints its loading times on stderr, which is the user's log
+            jieba.dt.cache_file = str(cache_folder() / f"jieba-{_jieba_version()}.cache")
+            jieba.dt.initialize()
     return jieba.dt
 
 
-def cut(text: str) -> Iterator[str]:
-    """jieba's split of ``text`` into dictionary words (no HMM: only words jieba knows)."""
-    words: Iterator[str] = tokenizer().cut(text, HMM=False)
-    return words
+def word_table() -> sqlite3.Connection:
+    """The word table of this process: ``words(word, freq)`` (jieba's dictionary: every word, and
+    every prefix of one with frequency 0, as jieba keeps them), ``chars(char, starts, alone)`` and
+    ``meta(key, total)``; made from jieba's dictionary when missing or made from another."""
+    with _LOCK:
+        connection = _CONNECTION.get(os.getpid())
+        if connection is None:
+            path = cache_folder() / "jieba-words.sqlite"
+            connection = _open_table(path)
+            if connection is None:
+                _write_table(path)
+                connection = _open_table(path)
+            if connection is None:  # a folder that keeps nothing: the table in memory
+                connection = sqlite3.connect(":memory:", check_same_thread=False)
+                _fill(connection)
+            _CONNECTION.clear()
+            _CONNECTION[os.getpid()] = connection
+        return connection
 
 
-@lru_cache(maxsize=1)
-def character_table() -> tuple[dict[str, int], dict[str, int]]:
-    """Per character: the total jieba frequency of the longer words it begins, and its own
-    frequency as a one-character word. Read from the table file, or computed from jieba's
-    dictionary (about a second, once per jieba version) and written there."""
-    path = cache_folder() / "word-starts.json"
-    key = _table_key()
+def _open_table(path: Path) -> Optional[sqlite3.Connection]:
+    """The table at ``path`` when it was made from this jieba's dictionary, else None."""
+    if not path.is_file():
+        return None
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if stored.get("key") == key:
-            starts: dict[str, int] = stored["starts"]
-            alone: dict[str, int] = stored["alone"]
-            return starts, alone
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass  # missing, unreadable or another version's: computed again below
-    starts, alone = _compute_table()
-    _write_atomically(path, json.dumps({"key": key, "starts": starts, "alone": alone}, ensure_ascii=False))
-    return starts, alone
+        connection = sqlite3.connect(str(path), check_same_thread=False)
+        row = connection.execute("SELECT key FROM meta").fetchone()
+        if row is not None and row[0] == _table_key():
+            return connection
+        connection.close()
+    except sqlite3.Error:
+        pass  # unreadable or of another form: made again
+    return None
 
 
-def _compute_table() -> tuple[dict[str, int], dict[str, int]]:
-    starts: dict[str, int] = {}
-    alone: dict[str, int] = {}
-    for word, freq in tokenizer().FREQ.items():
-        if freq <= 0:
-            continue  # jieba keeps every prefix of a word with frequency 0: no word
-        if len(word) >= 2:
-            starts[word[0]] = starts.get(word[0], 0) + freq
-        elif len(word) == 1:
-            alone[word] = freq
-    return starts, alone
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write the table where the next process finds it; a folder that refuses only costs the
-    next process the computation again."""
+def _write_table(path: Path) -> None:
+    """Make the table in a temporary file beside ``path`` and move it into place, so that a process
+    reading it never sees half a table; a folder that refuses only costs the next process this again."""
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        os.close(handle)
     except OSError:
         return
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        connection = sqlite3.connect(temporary)
+        try:
+            _fill(connection)
+        finally:
+            connection.close()
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
 
 
-def word_starts() -> dict[str, int]:
-    """For each character, the total jieba frequency of longer words it begins."""
-    return character_table()[0]
+def _fill(connection: sqlite3.Connection) -> None:
+    dictionary = tokenizer()
+    starts: dict[str, int] = {}
+    alone: dict[str, int] = {}
+    for word, freq in dictionary.FREQ.items():
+        if freq <= 0:
+            continue  # a prefix of a longer word: no word of its own
+        if len(word) >= 2:
+            starts[word[0]] = starts.get(word[0], 0) + freq
+        elif len(word) == 1:
+            alone[word] = freq
+    with connection:
+        connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
+        connection.execute("CREATE TABLE chars (char TEXT PRIMARY KEY, starts INTEGER NOT NULL, "
+                           "alone INTEGER NOT NULL) WITHOUT ROWID")
+        connection.execute("CREATE TABLE meta (key TEXT NOT NULL, total INTEGER NOT NULL)")
+        connection.executemany("INSERT INTO words VALUES (?, ?)", dictionary.FREQ.items())
+        connection.executemany("INSERT INTO chars VALUES (?, ?, ?)",
+                               ((c, starts.get(c, 0), alone.get(c, 0)) for c in sorted({*starts, *alone})))
+        connection.execute("INSERT INTO meta VALUES (?, ?)", (_table_key(), dictionary.total))
+
+
+@lru_cache(maxsize=65536)
+def _char_row(char: str) -> tuple[int, int]:
+    row = word_table().execute("SELECT starts, alone FROM chars WHERE char = ?", (char,)).fetchone()
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)
+
+
+def starts_frequency(char: str) -> int:
+    """The total jieba frequency of the longer words ``char`` begins (0 when it begins none)."""
+    return _char_row(char)[0]
 
 
 def alone_frequency(char: str) -> int:
     """jieba's frequency of ``char`` as a word of its own (0 when it is none)."""
-    return character_table()[1].get(char, 0)
+    return _char_row(char)[1]
+
+
+@lru_cache(maxsize=1)
+def _total() -> int:
+    return int(word_table().execute("SELECT total FROM meta").fetchone()[0])
+
+
+def cut(text: str) -> Iterator[str]:
+    """jieba's split of ``text`` into dictionary words (no HMM: only words jieba knows): jieba's own
+    ``Tokenizer.cut`` over the dictionary's words that are substrings of ``text``, the only words
+    its split of ``text`` ever looks up."""
+    import jieba
+
+    pieces = sorted({text[a:b] for a in range(len(text)) for b in range(a + 1, len(text) + 1)})
+    freq: dict[str, int] = {}
+    table = word_table()
+    for start in range(0, len(pieces), 500):  # under SQLite's limit on a statement's parameters
+        chunk = pieces[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        freq.update(table.execute(f"SELECT word, freq FROM words WHERE word IN ({marks})", chunk).fetchall())
+    split = jieba.Tokenizer()
+    split.FREQ, split.total, split.initialized = freq, _total(), True
+    words: Iterator[str] = split.cut(text, HMM=False)
+    return words

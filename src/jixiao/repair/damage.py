@@ -22,7 +22,7 @@ from typing import NamedTuple, Optional
 
 from ..model import GAP
 from ..model.text import is_cjk, is_word_char
-from ..model.words import alone_frequency, cut, word_starts
+from ..model.words import alone_frequency, cut, starts_frequency
 
 HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
 LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter
@@ -177,10 +177,10 @@ def dangling_word(text: str) -> bool:
     if len(stripped) < 6 or not is_cjk(stripped[-1]):
         return False
     last = stripped[-1]
-    # The tests on the last character come first: they need only the small character table, and
-    # most endings fail them, so jieba's dictionary is loaded only when its split can decide
-    # (issue 22). The answer is the same: a lone last word is the last character.
-    if last in CLAUSE_FINAL or word_starts().get(last, 0) <= 3 * max(alone_frequency(last), 1):
+    # The tests on the last character come first: they need one row of the word table, and most
+    # endings fail them, so jieba splits only where its split can decide (issue 22). The answer is
+    # the same: a lone last word is the last character.
+    if last in CLAUSE_FINAL or starts_frequency(last) <= 3 * max(alone_frequency(last), 1):
         return False
     words = list(cut(stripped[-12:]))
     # "扣1分": a measure word after a number ends a clause properly
