@@ -33,7 +33,7 @@ def _same(garbled, witness) -> None:
         assert align_module._align_once(garbled, witness, prefer_more=prefer_more) == expected
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(garbled_strings(), garbled_strings(), st.sampled_from([None, True, False]),
        st.sampled_from([None, True, False]), st.booleans())
 def test_random_garbled_strings_align_as_before(p, w, p_capacity, w_capacity, unusual):

@@ -95,30 +95,33 @@ _GAP_CODES = {None: _CHAR, HARD: _HARD, LOOSE: _LOOSE, SOFT: _SOFT}
 
 
 class _Side:
-    """Per token of one side: gap code, character, is Chinese, is terminal punctuation (computed
-    once); and where each character stands and where the gaps are, so that a row of the garbled
-    text's character visits only the columns where it can move (the same character, or a gap)."""
+    """Per token of one side: gap code and character (None for a gap). Whether a character is
+    Chinese or terminal punctuation is asked of :func:`_info` for the states reached only."""
 
-    __slots__ = ("kind", "char", "cjk", "term", "at", "gaps")
+    __slots__ = ("kind", "char", "_cjk")
 
     def __init__(self, tokens: list[Token]):
-        self.char = chars = [t.char for t in tokens]
+        self.char = [t.char for t in tokens]
         self.kind = [_GAP_CODES[t.gap] for t in tokens]
-        info = [_CHAR_INFO.get(c) or _char_info(c) for c in chars]
-        self.cjk = [cjk for cjk, _ in info]
-        self.term = [term for _, term in info]
-        self.at: dict[Optional[str], list[int]] = {}
-        for j, c in enumerate(chars):
-            self.at.setdefault(c, []).append(j)  # None: the gaps
-        self.gaps = self.at.pop(None, [])
+        self._cjk: Optional[list[bool]] = None
+
+    @property
+    def cjk(self) -> list[bool]:
+        """Per token, whether it is a Chinese character: for the garbled side, whose every row is
+        asked, and which is aligned against many witnesses."""
+        if self._cjk is None:
+            self._cjk = [_info(c)[0] for c in self.char]
+        return self._cjk
 
 
-_CHAR_INFO: dict[Optional[str], tuple[bool, bool]] = {None: (False, False)}
+_INFO: dict[Optional[str], tuple[bool, bool]] = {None: (False, False)}
 
 
-def _char_info(char: Optional[str]) -> tuple[bool, bool]:
+def _info(char: Optional[str]) -> tuple[bool, bool]:
     """Whether a character is Chinese, and whether it is terminal punctuation (remembered)."""
-    info = _CHAR_INFO[char] = (char is not None and is_cjk(char), char is not None and char in TERMINAL_PUNCTUATION)
+    info = _INFO.get(char)
+    if info is None:
+        info = _INFO[char] = (is_cjk(char), char in TERMINAL_PUNCTUATION)
     return info
 
 
@@ -186,8 +189,10 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
     table = _Table(m)
     _starts(table, p, w, m, n)
     tie = 1 if prefer_more else -1
+    rows = table.score
     for i in range(m):  # the last row only ends alignments: nothing moves out of it
-        _relax_row(table, i, p, w, n, tie)
+        if rows[i]:  # most rows are never reached
+            _relax_row(table, i, p, w, n, tie)
     end = _best_end(table, m, n)
     if end is None:
         return None
@@ -195,71 +200,84 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
 
 
 def _starts(table: _Table, p: _Side, w: _Side, m: int, n: int) -> None:
-    for j in range(n + 1):
+    """The start states: the garbled text starting inside the witness (row 0), or the witness
+    starting inside the garbled text (column 0). A start where a character of the garbled text
+    meets another character of the witness is left out: nothing moves out of it, and no
+    alignment ends there, so it changes nothing (and most rows then have no state at all)."""
+    first = p.char[0] if p.kind[0] == _CHAR else None
+    chars = w.char
+    columns = range(n + 1) if first is None else [j for j, c in enumerate(chars) if c == first or c is None]
+    for j in columns:
         # the garbled text starts at a run boundary of the witness, never inside a run:
         # "产 ，" is the start of a run, so it cannot be the second 产 of "产产，"
-        if not (0 < j < n and w.cjk[j - 1] and w.cjk[j]):
+        if not (0 < j < n and _info(chars[j - 1])[0] and _info(chars[j])[0]):
             table.score[0][j] = 0
             table.move[0][j] = _START_SKIP
+    opens = w.kind[0] != _CHAR  # a gap first in the witness: any character may move there
+    cjk = p.cjk
     for i in range(1, m + 1):
         # likewise the witness starts at a run boundary of the garbled text: "产 " cannot
         # hang before a witness whose first run "作产" would then continue it
-        if not (i < m and p.cjk[i - 1] and (p.cjk[i] or p.kind[i] != _CHAR)):
-            table.score[i][0] = 0
-            table.move[i][0] = _START_HANG
+        if i < m and (cjk[i - 1] and (cjk[i] or p.kind[i] != _CHAR)
+                      or p.kind[i] == _CHAR and not opens and p.char[i] != w.char[0]):
+            continue
+        table.score[i][0] = 0
+        table.move[i][0] = _START_HANG
 
 
 def _relax_row(table: _Table, i: int, p: _Side, w: _Side, n: int, tie: int) -> None:
     """Every move out of the reached states of row i, columns in ascending order (moves along the
     row reach columns that are relaxed in their turn)."""
+    if p.kind[i] == _CHAR:
+        _relax_character_row(table, i, p.char[i], w, n)
+    else:
+        _relax_gap_row(table, i, p.kind[i], w, n, tie)
+
+
+def _relax_character_row(table: _Table, i: int, char: Optional[str], w: _Side, n: int) -> None:
+    """A visible character of the garbled text moves only where the witness shows the same
+    character (a match) or a gap (which swallows it, or ends before it); at any other column, and
+    at the witness's end, nothing moves out, so those columns are not visited."""
     row = table.score[i]
-    if not row:
-        return
-    pk = p.kind[i]
-    table.order, table.k = _columns(row, pk, p.char[i], w, n), 0
+    chars, kinds = w.char, w.kind
+    table.order, table.k = sorted(j for j in row if j < n and (chars[j] == char or chars[j] is None)), 0
+    p_is_cjk, p_is_term = _info(char)
+    while table.k < len(table.order):
+        j = table.order[table.k]
+        table.k += 1
+        if j == n:
+            continue  # reached along the row: the witness's end, where nothing moves on
+        s = row[j]
+        wk = kinds[j]
+        if wk == _CHAR:
+            if chars[j] == char:  # a column reached along the row may hold another character
+                table.relax(i + 1, j + 1, s + _MATCH_WEIGHT, _MATCH)
+            continue
+        # the witness gap swallows this character, or ends before it
+        if wk == _SOFT or (wk == _HARD and p_is_cjk) or (wk == _LOOSE and not p_is_term):
+            table.relax(i + 1, j, s, _W_ABSORBS)
+        if wk == _SOFT or (wk == _HARD and not p_is_cjk) or wk == _LOOSE:
+            table.relax_right(i, j + 1, s, _W_CLOSE)
+
+
+def _relax_gap_row(table: _Table, i: int, pk: int, w: _Side, n: int, tie: int) -> None:
+    row = table.score[i]
     moves = table.move[i]
+    table.order, table.k = sorted(row), 0
     while table.k < len(table.order):
         j = table.order[table.k]
         table.k += 1
         s = row[j]
         # a SOFT gap that just swallowed the witness's sentence end is finished
         soft_done = (pk == _SOFT and moves[j] == _P_ABSORBS and j > 0
-                     and w.kind[j - 1] == _CHAR and w.term[j - 1])
+                     and w.kind[j - 1] == _CHAR and _info(w.char[j - 1])[1])
         if j == n:
             if soft_done:
                 table.relax(i + 1, j, s, _P_CLOSE)
-        elif pk == _CHAR:
-            _from_character(table, i, j, s, p, w)
         elif w.kind[j] != _CHAR:
             _gap_meets_gap(table, i, j, s, pk, w.kind[j], soft_done)
         else:
             _gap_meets_character(table, i, j, s, pk, w, soft_done, tie)
-
-
-def _columns(row: dict[int, int], pk: int, char: Optional[str], w: _Side, n: int) -> list[int]:
-    """The reached columns of a row that can move, ascending. A character of the garbled text moves
-    only where the witness shows the same character or a gap, or where the witness ends; at any
-    other column nothing moves, so leaving it out changes nothing."""
-    if pk != _CHAR:
-        return sorted(row)
-    candidates = [*w.at.get(char, ()), *w.gaps, n]
-    if len(candidates) < len(row):
-        return sorted(j for j in candidates if j in row)
-    return sorted(j for j in row if j == n or w.char[j] == char or w.kind[j] != _CHAR)
-
-
-def _from_character(table: _Table, i: int, j: int, s: int, p: _Side, w: _Side) -> None:
-    wk = w.kind[j]
-    if wk == _CHAR:
-        if p.char[i] == w.char[j]:
-            table.relax(i + 1, j + 1, s + _MATCH_WEIGHT, _MATCH)
-        return
-    # the witness gap swallows this character, or ends before it
-    p_is_cjk = p.cjk[i]
-    if wk == _SOFT or (wk == _HARD and p_is_cjk) or (wk == _LOOSE and not p.term[i]):
-        table.relax(i + 1, j, s, _W_ABSORBS)
-    if wk == _SOFT or (wk == _HARD and not p_is_cjk) or wk == _LOOSE:
-        table.relax_right(i, j + 1, s, _W_CLOSE)
 
 
 def _gap_meets_gap(table: _Table, i: int, j: int, s: int, pk: int, wk: int, soft_done: bool) -> None:
@@ -276,8 +294,8 @@ def _gap_meets_gap(table: _Table, i: int, j: int, s: int, pk: int, wk: int, soft
 
 def _gap_meets_character(table: _Table, i: int, j: int, s: int, pk: int, w: _Side, soft_done: bool,
                          tie: int) -> None:
-    w_is_cjk = w.cjk[j]
-    if not soft_done and (pk == _SOFT or (pk == _HARD and w_is_cjk) or (pk == _LOOSE and not w.term[j])):
+    w_is_cjk, w_is_term = _info(w.char[j])
+    if not soft_done and (pk == _SOFT or (pk == _HARD and w_is_cjk) or (pk == _LOOSE and not w_is_term)):
         table.relax_right(i, j + 1, s + tie, _P_ABSORBS)
     if soft_done or (pk == _HARD and not w_is_cjk) or pk == _LOOSE:
         table.relax(i + 1, j, s, _P_CLOSE)

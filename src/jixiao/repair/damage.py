@@ -16,8 +16,10 @@ can point back at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import count, repeat
 from typing import NamedTuple, Optional
 
 from ..model import GAP
@@ -101,6 +103,14 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
     text = raw.rstrip("\r\n")
     i = 0
     while i < len(text):
+        plain = _PLAIN.match(text, i)
+        if plain is not None:
+            # a run of visible characters, one token each, made at C speed (issue 22: every passage a
+            # repair may draw on is parsed); the same tokens as Token(char=…, offset=…)
+            end = plain.end()
+            tokens.extend(map(_new_token, repeat(Token), zip(text[i:end], repeat(None), count(i), repeat(None))))
+            i = end
+            continue
         char = text[i]
         if char == GAP:
             _append_gap(tokens, LOOSE, i)
@@ -138,6 +148,10 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
             tokens.append(Token(gap=SOFT, offset=len(text)))
             _note(damage, reason)
     return Garbled(raw=raw, tokens=tokens, damage=damage)
+
+
+_PLAIN = re.compile(r"[^\s" + GAP + "]+")  # \s is exactly str.isspace() for text patterns
+_new_token = tuple.__new__
 
 
 def _run_length(tokens: list[Token]) -> int:
