@@ -15,8 +15,9 @@ characters. So the dictionary is loaded once per machine and jieba version
 (by jieba, from the cache file it writes), and its words are kept in a SQLite
 table beside that file (:func:`word_table`). A split then reads from the table
 the words that are substrings of the text (at most 78 for 12 characters) and
-runs jieba's own split (``Tokenizer.cut``, no HMM) over them: jieba never looks
-at any other word for that text, so the split is the same.
+runs jieba's split (``Tokenizer.cut``, no HMM, written out in :func:`_jieba_split`
+so that jieba is not even imported) over them: jieba never looks at any other
+word for that text, so the split is the same.
 
 Both files live in a private folder, ``$XDG_CACHE_HOME/jixiao``
 (``~/.cache/jixiao``), 0700. jieba's own default is a shared ``jieba.cache`` in
@@ -29,7 +30,9 @@ stands in for this process.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import re
 import sqlite3
 import stat
 import tempfile
@@ -203,11 +206,9 @@ def _total() -> int:
 
 
 def cut(text: str) -> Iterator[str]:
-    """jieba's split of ``text`` into dictionary words (no HMM: only words jieba knows): jieba's own
-    ``Tokenizer.cut`` over the dictionary's words that are substrings of ``text``, the only words
-    its split of ``text`` ever looks up."""
-    import jieba
-
+    """jieba's split of ``text`` into dictionary words (``jieba.cut(text, HMM=False)``), over the
+    dictionary's words that are substrings of ``text``: the only words its split of ``text``
+    ever looks up."""
     pieces = sorted({text[a:b] for a in range(len(text)) for b in range(a + 1, len(text) + 1)})
     freq: dict[str, int] = {}
     table = word_table()
@@ -215,7 +216,75 @@ def cut(text: str) -> Iterator[str]:
         chunk = pieces[start:start + 500]
         marks = ",".join("?" * len(chunk))
         freq.update(table.execute(f"SELECT word, freq FROM words WHERE word IN ({marks})", chunk).fetchall())
-    split = jieba.Tokenizer()
-    split.FREQ, split.total, split.initialized = freq, _total(), True
-    words: Iterator[str] = split.cut(text, HMM=False)
-    return words
+    return _jieba_split(text, freq, _total())
+
+
+# jieba 0.42's own expressions (jieba/__init__.py: re_han_default, re_skip_default, re_eng)
+_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_SKIP = re.compile("(\r\n|\\s)", re.U)
+_ENG = re.compile("[a-zA-Z0-9]", re.U)
+
+
+def _jieba_split(sentence: str, freq: dict[str, int], total: int) -> Iterator[str]:
+    """``jieba.Tokenizer.cut(sentence, HMM=False)``, written out here so that a split does not
+    import jieba (its module imports pkg_resources: a tenth of a second in every process that
+    splits a word). tests/test_startup.py checks it against jieba itself."""
+    for block in _HAN.split(sentence):
+        if not block:
+            continue
+        if _HAN.match(block):
+            yield from _dag_words(block, freq, total)
+            continue
+        for piece in _SKIP.split(block):
+            if _SKIP.match(piece):
+                yield piece
+            else:
+                yield from piece  # one character at a time, as jieba gives them
+
+
+def _dag_words(sentence: str, freq: dict[str, int], total: int) -> Iterator[str]:
+    """jieba's ``__cut_DAG_NO_HMM``: the most probable route through the words of the dictionary
+    (``get_DAG`` and ``calc``), runs of single Latin letters and digits kept together."""
+    route = _route(sentence, _dag(sentence, freq), freq, total)
+    x, buffer = 0, ""
+    while x < len(sentence):
+        y = route[x][1] + 1
+        word = sentence[x:y]
+        if _ENG.match(word) and len(word) == 1:
+            buffer += word
+        else:
+            if buffer:
+                yield buffer
+                buffer = ""
+            yield word
+        x = y
+    if buffer:
+        yield buffer
+
+
+def _dag(sentence: str, freq: dict[str, int]) -> dict[int, list[int]]:
+    """jieba's ``get_DAG``: for each position, the ends of the dictionary words starting there."""
+    dag: dict[int, list[int]] = {}
+    n = len(sentence)
+    for k in range(n):
+        ends = []
+        i, fragment = k, sentence[k]
+        while i < n and fragment in freq:  # a prefix of some word (frequency 0) lets the scan go on
+            if freq[fragment]:
+                ends.append(i)
+            i += 1
+            fragment = sentence[k:i + 1]
+        dag[k] = ends or [k]
+    return dag
+
+
+def _route(sentence: str, dag: dict[int, list[int]], freq: dict[str, int],
+           total: int) -> dict[int, tuple[float, int]]:
+    """jieba's ``calc``: from the end backwards, the best log probability and the word's end."""
+    n = len(sentence)
+    route: dict[int, tuple[float, int]] = {n: (0, 0)}
+    logtotal = math.log(total)
+    for idx in range(n - 1, -1, -1):
+        route[idx] = max((math.log(freq.get(sentence[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x)
+                         for x in dag[idx])
+    return route
