@@ -98,12 +98,40 @@ class _Side:
     """Per token of one side: gap code and character (None for a gap). Whether a character is
     Chinese or terminal punctuation is asked of :func:`_info` for the states reached only."""
 
-    __slots__ = ("kind", "char", "_cjk")
+    __slots__ = ("kind", "char", "_cjk", "_hangs", "_columns")
 
     def __init__(self, tokens: list[Token]):
         self.char = [t.char for t in tokens]
         self.kind = [_GAP_CODES[t.gap] for t in tokens]
         self._cjk: Optional[list[bool]] = None
+        self._hangs: Optional[dict[Optional[str], list[int]]] = None
+        self._columns: Optional[dict[Optional[str], list[int]]] = None
+
+    def hang_rows(self, first: Optional[str]) -> list[int]:
+        """As the garbled side: the rows 1 … m where a witness starting with ``first`` (None: with a
+        gap) may start, ascending (see :func:`_starts`); remembered per first character."""
+        if self._hangs is None:
+            cjk, kind, m = self.cjk, self.kind, len(self.char)
+            # the witness starts at a run boundary of the garbled text
+            self._hangs = {None: [i for i in range(1, m + 1)
+                                  if not (i < m and cjk[i - 1] and (cjk[i] or kind[i] != _CHAR))]}
+        rows = self._hangs.get(first)
+        if rows is None:
+            m, kind, char = len(self.char), self.kind, self.char
+            rows = self._hangs[first] = [i for i in self._hangs[None]
+                                         if i == m or kind[i] != _CHAR or char[i] == first]
+        return rows
+
+    def columns(self, first: Optional[str]) -> list[int]:
+        """As the witness: the columns 0 … n-1 that hold ``first`` or a gap, ascending (where the
+        garbled text, starting with ``first``, may start); remembered per character."""
+        if self._columns is None:
+            self._columns = {None: [j for j, c in enumerate(self.char) if c is None]}
+        columns = self._columns.get(first)
+        if columns is None:
+            columns = self._columns[first] = sorted(
+                [j for j, c in enumerate(self.char) if c == first] + self._columns[None])
+        return columns
 
     @property
     def cjk(self) -> list[bool]:
@@ -154,21 +182,31 @@ class _Table:
 
     __slots__ = ("score", "move", "order", "k")
 
-    def __init__(self, m: int):
-        self.score: list[dict[int, int]] = [{} for _ in range(m + 1)]
-        self.move: list[dict[int, int]] = [{} for _ in range(m + 1)]
+    def __init__(self) -> None:
+        # rows by index, made when first reached: most of a long passage's rows never are
+        self.score: dict[int, dict[int, int]] = {}
+        self.move: dict[int, dict[int, int]] = {}
         self.order: list[int] = []  # the columns of the row being relaxed, ascending
         self.k = 0  # the position in ``order`` of the next column to relax
 
+    def start(self, i: int, j: int, move: int) -> None:
+        if i not in self.score:
+            self.score[i], self.move[i] = {}, {}
+        self.score[i][j] = 0
+        self.move[i][j] = move
+
     def relax(self, i: int, j: int, value: int, move: int) -> None:
         """A move into (i, j) that counts only if strictly better: the first of equals stays."""
-        row = self.score[i]
-        if j not in row or value > row[j]:
+        row = self.score.get(i)
+        if row is None:
+            row = self.score[i] = {j: value}
+            self.move[i] = {j: move}
+        elif j not in row or value > row[j]:
             row[j] = value
             self.move[i][j] = move
 
     def relax_right(self, i: int, j: int, value: int, move: int) -> None:
-        """A move along the row being relaxed, into column j, which is then relaxed in its turn."""
+        """A move along the row being relaxed (which exists), into column j, then relaxed in its turn."""
         row = self.score[i]
         if j not in row:
             row[j] = value
@@ -186,13 +224,20 @@ def _align_once(P: list[Token], W: list[Token], *, prefer_more: bool) -> Optiona
     if m == 0 or n == 0:
         return None
     p, w = _side(P), _side(W)
-    table = _Table(m)
+    table = _Table()
     _starts(table, p, w, m, n)
     tie = 1 if prefer_more else -1
     rows = table.score
-    for i in range(m):  # the last row only ends alignments: nothing moves out of it
-        if rows[i]:  # most rows are never reached
-            _relax_row(table, i, p, w, n, tie)
+    starts = sorted(rows)  # the rows with a start state; any other row is reached from the one above
+    k, i = 0, starts[0] if starts else m
+    while i < m:  # the last row only ends alignments: nothing moves out of it
+        _relax_row(table, i, p, w, n, tie)
+        if i + 1 in rows:
+            i += 1
+        else:  # the next row with a start state (rows in between are never reached)
+            while k < len(starts) and starts[k] <= i:
+                k += 1
+            i = starts[k] if k < len(starts) else m
     end = _best_end(table, m, n)
     if end is None:
         return None
@@ -206,23 +251,17 @@ def _starts(table: _Table, p: _Side, w: _Side, m: int, n: int) -> None:
     alignment ends there, so it changes nothing (and most rows then have no state at all)."""
     first = p.char[0] if p.kind[0] == _CHAR else None
     chars = w.char
-    columns = range(n + 1) if first is None else [j for j, c in enumerate(chars) if c == first or c is None]
+    columns = range(n + 1) if first is None else w.columns(first)
     for j in columns:
         # the garbled text starts at a run boundary of the witness, never inside a run:
         # "产 ，" is the start of a run, so it cannot be the second 产 of "产产，"
         if not (0 < j < n and _info(chars[j - 1])[0] and _info(chars[j])[0]):
-            table.score[0][j] = 0
-            table.move[0][j] = _START_SKIP
-    opens = w.kind[0] != _CHAR  # a gap first in the witness: any character may move there
-    cjk = p.cjk
-    for i in range(1, m + 1):
-        # likewise the witness starts at a run boundary of the garbled text: "产 " cannot
-        # hang before a witness whose first run "作产" would then continue it
-        if i < m and (cjk[i - 1] and (cjk[i] or p.kind[i] != _CHAR)
-                      or p.kind[i] == _CHAR and not opens and p.char[i] != w.char[0]):
-            continue
-        table.score[i][0] = 0
-        table.move[i][0] = _START_HANG
+            table.start(0, j, _START_SKIP)
+    # likewise the witness starts at a run boundary of the garbled text: "产 " cannot hang before
+    # a witness whose first run "作产" would then continue it; a gap first in the witness lets any
+    # character move there, else a character of the garbled text must be the witness's first
+    for i in p.hang_rows(None if w.kind[0] != _CHAR else w.char[0]):
+        table.start(i, 0, _START_HANG)
 
 
 def _relax_row(table: _Table, i: int, p: _Side, w: _Side, n: int, tie: int) -> None:
@@ -305,11 +344,13 @@ def _best_end(table: _Table, m: int, n: int) -> Optional[tuple[int, int]]:
     """The best end state: the garbled text used up (row m), or the witness (column n); the first
     of equals in row m from the left, then in column n from the top. None below one match."""
     end, end_score = None, None
-    last = table.score[m]
+    last = table.score.get(m, {})
     for j in sorted(last):
         if end_score is None or last[j] > end_score:
             end, end_score = (m, j), last[j]
-    for i in range(m):
+    for i in sorted(table.score):
+        if i == m:
+            continue
         score = table.score[i].get(n)
         if score is not None and (end_score is None or score > end_score):
             end, end_score = (i, n), score
@@ -318,7 +359,7 @@ def _best_end(table: _Table, m: int, n: int) -> Optional[tuple[int, int]]:
     return end
 
 
-def _trace(P: list[Token], W: list[Token], moves: list[dict[int, int]], end: tuple[int, int]) -> Alignment:
+def _trace(P: list[Token], W: list[Token], moves: dict[int, dict[int, int]], end: tuple[int, int]) -> Alignment:
     i, j = end
     witness_skipped = len(W) - j
     # the hanging suffix of the garbled text, kept as it is
@@ -334,7 +375,7 @@ def _trace(P: list[Token], W: list[Token], moves: list[dict[int, int]], end: tup
                      spans=spans, witness_skipped=counts["witness_skipped"])
 
 
-def _walk_back(P: list[Token], W: list[Token], moves: list[dict[int, int]], i: int, j: int,
+def _walk_back(P: list[Token], W: list[Token], moves: dict[int, dict[int, int]], i: int, j: int,
                counts: dict[str, int]) -> list[tuple[Token, Optional[int]]]:
     """The moves from the end state back to the start: each output token (reversed) with the
     witness index it came from."""
