@@ -156,6 +156,39 @@ def test_empty_template_rows_give_no_record_and_no_error(tmp_path):
     assert table["rows_dropped"] == [] and table["empty_rows"] == 2 and table["rows_read"] == 3
 
 
+NAMELESS_FIGURE = """2023年部门整体支出绩效目标表
+| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |
+| 产出指标 | 数量指标 | 培训人次 | ≥500人次 | 10 |
+| 产出指标 | 质量指标 | | ≥98% | 10 |
+| 效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | 10 |
+"""
+
+
+def test_a_figure_with_no_third_level_beside_it_is_dropped_and_named_not_taken_for_a_blank_row(tmp_path):
+    """一级/二级 and nothing else is a template's blank row; with a figure beside them a row was lost."""
+    manifest, records, filing = _convert(tmp_path, "nameless.txt", NAMELESS_FIGURE)
+    assert [r["level3"] for r in records] == ["培训人次", "群众知晓率"]
+    assert manifest["status"] == "partial"
+    table = filing["report"]["tables"][0]
+    assert [(d["line"], d["reason"]) for d in table["rows_dropped"]] == [(4, "no_name")]
+    assert table["empty_rows"] == 0
+
+
+GLUED_GOALS = (
+    "项目绩效目标完成情况如下:评价内容绩效内容绩效目标值实际完成值累计完成率"
+    "产出目标数量目标全年培训人次>=500人次620人次124%质量目标培训合格率>=95%98%103%"
+    "(二)项目财务管理状况本项目安排资金10万元,实际支出9.8万元。\n")
+
+
+def test_a_table_run_into_a_reports_sentences_is_read_between_them(tmp_path):
+    """A page that lost its line breaks: the sentence before the header, the 一级 over a 二级 in a header
+    with one group column (评价内容), groups worded as goals (产出目标), and the next section after it."""
+    manifest, records, _ = _convert(tmp_path, "glued.txt", GLUED_GOALS)
+    assert [(r["national_level2"], r["level3"], r["operator"], r["target"], r["unit"], r["actual"])
+            for r in records] == [("数量指标", "全年培训人次", "≥", "500", "人次", "620人次"),
+                                  ("质量指标", "培训合格率", "≥", "95", "%", "98%")]
+
+
 def test_the_report_says_form_header_roles_rows_and_end(tmp_path):
     _, _, filing = _convert(tmp_path, "empty.txt", EMPTY_TEMPLATE_ROWS)
     report = filing["report"]

@@ -53,7 +53,9 @@ _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | |||" closing the row
 
 
-_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2}, key=len, reverse=True)
+# the group names as printed: a 自评表 words its groups as goals (产出目标, 数量目标) as often as indicators
+_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2, *(n[:-2] + "目标" for n in {*LEVEL1_NAMES, *ALL_LEVEL2}
+                                                if n.endswith("指标") and len(n) > 3)}, key=len, reverse=True)
 
 
 def segment_header(line: str) -> list[str]:
@@ -268,6 +270,14 @@ def _line_unit(pieces: list[str]) -> list[str]:
 
 # The form's closing note ('注:1、其他资金包括…'): below the table, whatever ran into it on the line.
 _NOTE = re.compile(r"注\s*[:：](?=\s*\d)")
+# The next section of a report ('(二)项目财务管理状况…') run on after the table: prose, below the table.
+_SECTION = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）](?=[\u4e00-\u9fff])")
+
+
+def _closing(line: str) -> "re.Match[str] | None":
+    """Where the text below a glued table starts on its line: a closing note or the next section."""
+    found = [m for m in (_NOTE.search(line), _SECTION.search(line)) if m is not None and m.start() > 0]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 def cut_glued_row(line: str) -> list[str]:
@@ -276,8 +286,8 @@ def cut_glued_row(line: str) -> list[str]:
     dates, percent signs, operators (signs, words before a number, suffixes after it), a scoring
     rule whole, and a closing value type (定量/定性); a closing note stays whole. No character is
     dropped or added."""
-    note = _NOTE.search(line)
-    if note is not None and note.start() > 0:
+    note = _closing(line)
+    if note is not None:
         return [*cut_glued_row(line[:note.start()]), line[note.start():].strip()]
     pieces: list[str] = []
     position = 0
@@ -309,7 +319,7 @@ def _at_totals(parts: list[str]) -> list[list[str]]:
     """A glued line's pieces, cut before each total row's label and before the closing note."""
     out: list[list[str]] = [[]]
     for part in parts:
-        if (_TOTAL.match(part) or _NOTE.match(part)) and out[-1]:
+        if (_TOTAL.match(part) or _NOTE.match(part) or _SECTION.match(part)) and out[-1]:
             out.append([])
         out[-1].append(part)
     return [cut for cut in out if cut]
@@ -1055,6 +1065,25 @@ def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     return rows
 
 
+def _header_run_start(parts: list[str], end: int) -> int:
+    """Where the run of column names that ends at ``end`` starts."""
+    names = printed_header_names()
+    start = end
+    while start > 0 and parts[start - 1] in names:
+        start -= 1
+    return start
+
+
+def _glued_header_rows(stripped: str) -> list[list[str]]:
+    """A glued header line's rows: the text before the header's names (a report's sentence leading
+    into the table: a row of its own), then the header with what runs on after it."""
+    parts = segment_header(stripped)
+    start = _header_run_start(parts, _header_run_end(parts))
+    if start > 0 and len(parts) - start >= 3 and any(ch in "".join(parts[:start]) for ch in ",，:：。"):
+        return [parts[:start], _glued_header_parts("".join(parts[start:]))]
+    return [_glued_header_parts(stripped)]
+
+
 def _glued_header_parts(stripped: str) -> list[str]:
     parts = segment_header(stripped)
     # rows run on after the header's names on the same line (a flattened page): cut them as rows
@@ -1086,15 +1115,14 @@ def glued_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
         if _glued_header(stripped):
             page = 1 if not in_table and marker and marker.group(1) == "1" else page
             in_table = True
-            parts = _glued_header_parts(stripped)
-        elif in_table:
-            parts = cut_glued_row(stripped)
+            line_rows = _glued_header_rows(stripped)
         else:
-            parts = [stripped]
+            line_rows = [cut_glued_row(stripped) if in_table else [stripped]]
         # a flattened table runs its total row ('……总分100100') and the notes below it on: they
         # are a row of their own, which ends the table
-        for cut in _at_totals([part for part in parts if part]):
-            rows.append([(part, number) for part in cut])
+        for parts in line_rows:
+            for cut in _at_totals([part for part in parts if part]):
+                rows.append([(part, number) for part in cut])
     return _join_wrapped_names(rows)
 
 

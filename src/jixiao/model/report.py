@@ -41,7 +41,7 @@ class DroppedRow(_Model):
     page: Optional[int] = None
     text: str = Field(description="the row's cells as read, joined by ' | ', at most 200 characters")
     reason: str = Field(description="no_fit (its cells fit no column), run_together (several rows' cells "
-                        "in one), not_a_row (a note or a name with nothing else)")
+                        "in one), not_a_row (a note or a name with nothing else), no_name (a figure with no 三级 beside it)")
 
 
 class TableReport(_Model):

@@ -118,7 +118,19 @@ def _body(grid: Grid, rows: list[list[GridCell]], header: Header) -> list[list[G
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
         body = [part for cells in body for part in _split_packed_row(columns, cells, grid.tokenised)]
+    if "level1" not in names and "level2" in names and not grid.positional:
+        body = [part for cells in body for part in _level1_apart(cells, len(columns))]
     return body
+
+
+def _level1_apart(cells: list[GridCell], width: int) -> list[list[GridCell]]:
+    """A row opening with a 一级 name then a 二级 one, more cells than the header has columns, under a
+    header with no 一级 column (评价内容 over both: 产出目标 | 数量目标 | 当年…): the 一级 is a group row of
+    its own, the rest the indicator's row. (A row as wide as the header holds its cells in its columns.)"""
+    if len(cells) > max(2, width) and level1_name(cells[0].text) and not level2_name(cells[0].text) \
+            and level2_name(cells[1].text) and not level1_name(cells[1].text):
+        return [cells[:1], cells[1:]]
+    return [cells]
 
 
 def _ends_table(cells: list[GridCell], header: Header) -> Optional[str]:
@@ -277,8 +289,8 @@ def _read_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool
         reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
         reading.pending.clear()
         reading.prose = 0
-    elif outcome == "run_together":
-        reading.dropped.append(_dropped(cells, "run_together"))
+    elif outcome in ("run_together", "no_name"):
+        reading.dropped.append(_dropped(cells, outcome))
     elif outcome == "empty":
         reading.empty_rows += 1
     return False
@@ -468,6 +480,9 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
     if not has_indicator:
+        if "level3" in names and any(re.search(r"\d", cells[name].text) for name in ("target", "actual")
+                                     if name in cells):
+            return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
     if level3 is not None and _NOTE.search(level3.text) and all(
