@@ -33,13 +33,16 @@ Forms recognised (by what the lines look like, never by the file name):
   are cut into taxonomy names, text, numbers, percent signs and operators, and
   the layout reader joins the pieces of a cell again without spaces.
 
-Empty cells are dropped: in all three forms a merged cell leaves no trace, so
-the layout reader aligns each row to the header by what its cells hold.
+The tree, outline and prose forms print no header: they know which cell is which, and say so in
+each cell's role (:func:`hinted`); the reader takes those roles as the columns'. In the other forms
+empty cells are dropped (a merged cell leaves no trace), so the reader aligns each row to the header
+by what its cells hold.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Optional, Union
 
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
@@ -54,6 +57,16 @@ _CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | 
 
 
 # the group names as printed: a 自评表 words its groups as goals (产出目标, 数量目标) as often as indicators
+Piece = Union[tuple[str, int], tuple[str, int, str]]
+"""A row's cell as a form cuts it: (text, line), or (text, line, role) where the form knows the field
+the cell holds (a tree's, an outline's or prose's 一级 / 二级 / 三级 / 指标值)."""
+
+
+def hinted(line: int, **cells: Optional[str]) -> list[Piece]:
+    """One row of cells whose roles the form knows, in the order given; a role with no text is left out."""
+    return [(text, line, role) for role, text in cells.items() if text]
+
+
 _TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2, *(n[:-2] + "目标" for n in {*LEVEL1_NAMES, *ALL_LEVEL2}
                                                 if n.endswith("指标") and len(n) > 3)}, key=len, reverse=True)
 
@@ -346,22 +359,21 @@ _OUTLINE_HEAD = re.compile(r"^【\s*([\u4e00-\u9fff]+指标)\s*[-－—]\s*([\u4
 _OUTLINE_ITEM = re.compile(r"^指标\s*\d+\s*[:：]\s*(.+?)\s*[(（](.+)[)）]\s*$")
 
 
-def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
-    """Rows of an outline: the page's other lines as they are, then one header row made of the
-    vocabulary's own names, then a row per indicator line under its heading's 一级/二级."""
-    rows: list[list[tuple[str, int]]] = []
+def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of an outline: the page's other lines as they are, then a row per indicator line under its
+    heading's 一级/二级, each cell with the role the outline gives it (no header is printed)."""
+    rows: list[list[Piece]] = []
     heading: tuple[str, str] | None = None
-    table: list[list[tuple[str, int]]] = []
+    table: list[list[Piece]] = []
     for number, line in numbered:
         head = _OUTLINE_HEAD.match(line)
         item = _OUTLINE_ITEM.match(line)
         if head:
-            if not table:
-                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
             heading = (head.group(1), head.group(2))
         elif item and heading is not None:
-            table.append([(heading[0], number), (heading[1], number), (item.group(1), number), (item.group(2), number)])
-        elif not table:
+            table.append(hinted(number, level1=heading[0], level2=heading[1], level3=item.group(1),
+                                target=item.group(2)))
+        elif not table and heading is None:
             rows.append([(line, number)])
         # lines between and after the headings (a project's 【项目概况】, amounts) hold no indicator
     return rows + table
@@ -494,8 +506,8 @@ _NAMED_FIELDS = ("target", "actual", "score", "points")  # the columns a sentenc
 def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A sentence naming its fields ('…金额(万元),目标值200,完成值200,分值10,得分10'): the name before the
     first labelled clause and (column, value) for each clause that is a column name of the vocabulary
-    followed by its value. The column is the vocabulary's own label for the field (目标值 → 指标值), so
-    the grid's header reads like any table's. None when no clause is labelled."""
+    followed by its value. The column is the field the clause names (目标值 → target). None when no
+    clause is labelled."""
     clauses = [m for m in re.finditer(r"[^,，]+", text)]
     fields: list[tuple[str, str]] = []
     start: int | None = None
@@ -511,7 +523,7 @@ def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
             continue
         if start is None:
             start = clause.start()
-        fields.append((found[1].spec.label, body[found[0]:].strip()))
+        fields.append((found[1].spec.name, body[found[0]:].strip()))
     if start is None or not fields or any(not value for _, value in fields):
         return None
     name = text[:start].rstrip(",， ").strip()
@@ -535,35 +547,34 @@ def _outline_item(line: str) -> tuple[str, list[tuple[str, str]]] | None:
         return labelled
     at = _prose_value(text)
     if at is not None and re.search(r"[\u4e00-\u9fff]", text[:at]):
-        return text[:at].strip(), [("指标值", text[at:].strip())]
+        return text[:at].strip(), [("target", text[at:].strip())]
     if not closed:
         return None
     comma = max(text.rfind(","), text.rfind("，"))
     if comma > 0 and text[comma + 1:].strip() and re.search(r"[\u4e00-\u9fff]", text[:comma]):
-        return text[:comma].strip(), [("指标值", text[comma + 1:].strip())]
+        return text[:comma].strip(), [("target", text[comma + 1:].strip())]
     return text, []
 
 
-def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
-    """Rows of a prose form: the page's lines above the first heading as they are, then one header row
-    made of the vocabulary's own names, then a row per indicator under its heading's 一级 and its label's
-    (or sub-heading's) 二级. A line under a heading that is neither a label line nor an indicator of its
+def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of a prose form: the page's lines above the first heading as they are, then a row per
+    indicator under its heading's 一级 and its label's (or sub-heading's) 二级, each cell with the role
+    the prose gives it. A line under a heading that is neither a label line nor an indicator of its
     own ends the list (附件, the signature)."""
     if _prose_outline([line for _, line in numbered]):
         return _prose_outline_rows(numbered)
-    rows: list[list[tuple[str, int]]] = []
-    table: list[list[tuple[str, int]]] = []
+    rows: list[list[Piece]] = []
+    table: list[list[Piece]] = []
     level1: str | None = None
     level2: str | None = None
+    opened = False
     for number, line in numbered:
         head = _prose_head(line)
         if head is not None:
-            if not table:
-                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
-            level1, level2 = head, None
+            level1, level2, opened = head, None, True
             continue
         if level1 is None:
-            if not table:
+            if not opened:
                 rows.append([(line, number)])
             continue
         if not _opens_with_label(line):
@@ -577,16 +588,15 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
                     continue  # the heading's own 一级 again ('效益指标:经济效益指标:…')
                 level2 = label
                 continue
-            cells = [level1, *([level2] if level2 else []), name, *([value] if value else [])]
-            table.append([(cell, number) for cell in cells])
+            table.append(hinted(number, level1=level1, level2=level2, level3=name, target=value))
     return rows + table
 
 
-def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
+def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
     """Rows of the outline kind of prose: numbered 一级 headings, 二级 sub-headings of another ordinal
-    style, one indicator a line. The header holds 一级指标/二级指标/三级指标 and the value columns the
-    lines give (指标值, and 实际完成值/分值/得分 where the sentences name them), in the order first met."""
-    rows: list[list[tuple[str, int]]] = []
+    style, one indicator a line, each cell with its role: 一级/二级/三级 and the value fields the lines
+    give (指标值, and 实际完成值/分值/得分 where the sentences name them)."""
+    rows: list[list[Piece]] = []
     items: list[tuple[int, str | None, str | None, str, list[tuple[str, str]]]] = []
     first: int | None = None
     style: str | None = None
@@ -612,17 +622,10 @@ def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str,
             level1 = None  # the list has ended; a later heading may open it again
             continue
         items.append((number, level1, level2, *item))
-    columns: list[str] = ["一级指标", "二级指标", "三级指标"]
-    for *_, fields in items:
-        columns.extend(column for column, _ in fields if column not in columns)
     if first is None:
         return rows
-    table = [[(name, first) for name in columns]]
-    for number, one, two, name, fields in items:
-        values = dict(fields)
-        cells = [one, *([two] if two else []), name, *(values[c] for c in columns[3:] if c in values)]
-        table.append([(cell, number) for cell in cells if cell])
-    return rows + table
+    return rows + [hinted(number, level1=one, level2=two, level3=name, **dict(fields))
+                   for number, one, two, name, fields in items]
 
 
 def _name_broken_before(text: str) -> bool:
@@ -938,12 +941,12 @@ def _is_tree(lines: list[str]) -> bool:
     return len(nested) >= 2
 
 
-def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
-    """Rows of a tree export: the page's lines before it as they are, a header of the vocabulary's own
-    names, then a row per 三级 node under the 一级 and 二级 nodes it is indented below, with the
-    unindented value line that follows it. Lines after the tree go on as rows of their own (the
-    reader ends the table at them)."""
-    rows: list[list[tuple[str, int]]] = []
+def _tree_rows(lines: list[str]) -> list[list[Piece]]:
+    """Rows of a tree export: the page's lines before it as they are, then a row per 三级 node under
+    the 一级 and 二级 nodes it is indented below, with the unindented value line that follows it, each
+    cell with the role the tree gives it. Lines after the tree go on as rows of their own (the reader
+    ends the table at them)."""
+    rows: list[list[Piece]] = []
     level1: tuple[str, int, int] | None = None  # text, line, indent
     level2: tuple[str, int, int] | None = None
     name: tuple[str, int] | None = None
@@ -955,14 +958,12 @@ def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
             # deeper than its 一级: a 二级, even one named like a 一级 elsewhere (成本指标 under 产出指标)
             level2, name = (text, number, indent), None
         elif indent and level1_name(text):
-            if level1 is None:
-                rows.append([(header, number) for header in ("一级指标", "二级指标", "三级指标", "指标值")])
             level1, level2, name = (text, number, indent), None, None
         elif level1 is not None and level2 is not None and indent > level2[2]:
             name = (text, number)  # a 三级 node: its value comes on the next line
         elif name is not None and not indent and _TREE_VALUE.match(text):
             assert level1 is not None and level2 is not None
-            rows.append([level1[:2], level2[:2], name, (text, number)])
+            rows.append([(*level1[:2], "level1"), (*level2[:2], "level2"), (*name, "level3"), (text, number, "target")])
             name = None
         else:
             rows.append([(text, number)])
@@ -1008,11 +1009,11 @@ def _numbered(lines: list[str]) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
-def outline_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+def outline_rows(lines: list[str]) -> list[list[Piece]]:
     return _outline_rows(_numbered(lines))
 
 
-def prose_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+def prose_rows(lines: list[str]) -> list[list[Piece]]:
     return _prose_rows(_numbered(lines))
 
 

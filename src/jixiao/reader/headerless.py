@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Optional
 
 from ..model import Grid, GridCell, Provenance
+from ..layout.vocabulary import spec_named
 from .header import Column, Header
 from .roles import assign_roles
 
@@ -60,3 +61,23 @@ def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: flo
     cells = [GridCell(text="", row=0, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
     # row -1: the body starts at the grid's first row; first 0: nothing above it is the header block
     return Header(row=-1, columns=columns, line=None, cells=cells, first=0)
+
+
+def hinted_header(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> Optional[Header]:
+    """The header a form gives by its cells' roles (a tree export, an outline, prose: no header printed,
+    each cell's field known), from row ``start`` on: every column ``decided_by`` form. None when no cell
+    from there on has a role."""
+    first = next((r for r in range(start, len(rows)) if any(c.role for c in rows[r])), None)
+    if first is None:
+        return None
+    roles: dict[int, str] = {}
+    for row in rows[first:]:
+        for cell in row:
+            if cell.role:
+                roles.setdefault(cell.col, cell.role)
+    width = max(roles) + 1
+    columns = [Column(spec_named(roles[k]), "", decided_by="form") if k in roles else Column(None, "")
+               for k in range(width)]
+    cells = [GridCell(text="", row=first, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
+    # the body starts at the first row with roles; the rows above it are the page's (the header block)
+    return Header(row=first - 1, columns=columns, line=None, cells=cells, first=first)

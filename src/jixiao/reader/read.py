@@ -37,7 +37,7 @@ from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
 from .header import Header, _describe, _understood as understood, find_header, not_understood
 from . import learned
-from .headerless import headerless_header
+from .headerless import headerless_header, hinted_header
 from .roles import assign_roles
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
@@ -122,6 +122,9 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     how it was decided, and the rows read (none when the header is not understood). A clerk teaching a
     table starts from this. Raises LayoutNotUnderstood only when no row names two indicator columns."""
     settings = settings_in_force()
+    hinted = hinted_header(grid, rows, start)
+    if hinted is not None:  # the form says what each cell is: nothing to find
+        return hinted, read_table(grid, rows, hinted)
     try:
         header = find_header(grid, rows, start)
     except LayoutNotUnderstood:
@@ -191,7 +194,8 @@ def read_layout(extracted: Extracted) -> Filing:
     for table in tables:
         filing.errors.extend(table.reading.errors)
         filing.errors.extend(_dropped_errors(extracted.source, table))
-    filing.report = ReadingReport(form=first.grid.form, tables=[_table_report(t) for t in tables], skipped=skipped)
+    filing.report = ReadingReport(form=first.grid.form, form_scores=first.grid.form_scores,
+                                  tables=[_table_report(t) for t in tables], skipped=skipped)
     return filing
 
 

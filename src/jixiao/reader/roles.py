@@ -185,8 +185,8 @@ def _confirm_headers(columns: list[Column], scored: dict[int, dict[str, float]])
 def _override_headers(columns: list[Column], scored: dict[int, dict[str, float]], override: float) -> None:
     """A header name its cells plainly contradict yields to the role the cells are sure of."""
     for k, column in enumerate(columns):
-        if column.spec is None or k not in scored or column.decided_by == "learned":
-            continue  # a clerk's role is not overruled by the cells
+        if column.spec is None or k not in scored or column.decided_by in ("learned", "form"):
+            continue  # a clerk's role, or the one the source's form gives, is not overruled by the cells
         said = column.spec.name
         if scored[k].get(said, 0.0) >= 0.2 or said not in _ROLES:
             continue
