@@ -31,6 +31,7 @@ from .controls import CONTROLS, strip, warning
 from .limits import allowed, require
 from .cells import split_indicator_line, split_scoring_cell
 from ..layout.vocabulary import header_fragment
+from .mirror import unmirrored
 from .text_forms import extract_text_grids
 from .text_grid import segment_header
 from .header import (
@@ -204,6 +205,7 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
                                   "check those lines"))
     cleaned: list[Cleaned] = []
     text = _strip_controls(text, source, warnings, cleaned)
+    text = unmirrored(text, source, warnings)
     lines = text.splitlines()
     if not CJK.search(text):
         raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing",

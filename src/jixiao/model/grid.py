@@ -31,6 +31,9 @@ class GridCell(BaseModel):
     at_capacity: Optional[bool] = Field(
         None, description="the text filled the cell: its end may be clipped. None = unknown")
     ocr_confidence: Optional[float] = Field(None, ge=0.0, le=1.0)
+    role: Optional[str] = Field(
+        None, description="the field the source's form says the cell holds (a tree export's, an outline's or "
+        "prose's 一级 / 二级 / 三级 / 指标值): the reader takes it as its column's role. None: the reader decides")
     lines: Optional[list[str]] = Field(
         None, description="the cell's lines as the source broke them, when it holds several ('服务老干部人数' / "
         "'服务长青老龄大学学员数'): ``text`` joins them; the reader may read each line as a row of its own")
@@ -64,6 +67,9 @@ class Grid(BaseModel):
         default_factory=list, description="the text around the table (line number, text): "
         "where the header block (department, project, goals) is read from")
     name: Optional[str] = Field(None, description="sheet name or table caption, when the source has one")
+    form_scores: dict[str, float] = Field(
+        default_factory=dict, description="how well each text form explained the text, 0-1 (a text dump's "
+        "grid; empty for other sources): the form read is the best, or the one the user named")
 
     def rows(self) -> list[list[GridCell]]:
         """Cells grouped by row, each row sorted by column; empty rows are kept as []."""
