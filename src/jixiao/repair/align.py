@@ -279,7 +279,13 @@ def _relax_character_row(table: _Table, i: int, char: Optional[str], w: _Side, n
     at the witness's end, nothing moves out, so those columns are not visited."""
     row = table.score[i]
     chars, kinds = w.char, w.kind
-    table.order, table.k = sorted(j for j in row if j < n and (chars[j] == char or chars[j] is None)), 0
+    order = sorted(j for j in row if j < n and (chars[j] == char or chars[j] is None))
+    if not order:
+        return
+    if all(chars[j] is not None for j in order):
+        _match_row(table, i, row, order)
+        return
+    table.order, table.k = order, 0
     p_is_cjk, p_is_term = _info(char)
     while table.k < len(table.order):
         j = table.order[table.k]
@@ -297,6 +303,24 @@ def _relax_character_row(table: _Table, i: int, char: Optional[str], w: _Side, n
             table.relax(i + 1, j, s, _W_ABSORBS)
         if wk == _SOFT or (wk == _HARD and not p_is_cjk) or wk == _LOOSE:
             table.relax_right(i, j + 1, s, _W_CLOSE)
+
+
+def _match_row(table: _Table, i: int, row: dict[int, int], order: list[int]) -> None:
+    """A character row whose columns all show that character: every move is a match, into the row
+    below, one column on (no move along the row, so no column is added); :meth:`_Table.relax`
+    written out, in the same order."""
+    below = table.score.get(i + 1)
+    if below is None:
+        below = table.score[i + 1] = {}
+        moves = table.move[i + 1] = {}
+    else:
+        moves = table.move[i + 1]
+    for j in order:
+        value = row[j] + _MATCH_WEIGHT
+        old = below.get(j + 1)
+        if old is None or value > old:
+            below[j + 1] = value
+            moves[j + 1] = _MATCH
 
 
 def _relax_gap_row(table: _Table, i: int, pk: int, w: _Side, n: int, tie: int) -> None:
