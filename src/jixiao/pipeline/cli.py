@@ -182,7 +182,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"jixiao {__version__}")  # what the parser's --version prints, before any command is built
         return EXIT_OK
     from ..repair.memory import MemoryStoreError
+    from .engines import collect_garbage_less_often
 
+    collect_garbage_less_often()
     args = build_parser().parse_args(arguments)
     _log_to_stderr()
     try:
