@@ -36,6 +36,7 @@ from ..layout.values import (
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
 from ..layout.vocabulary import (
+    ValueKind,
     match_header,
     normalise,
 )
@@ -285,6 +286,8 @@ def _read_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool
     outcome = ""
     for part in _unstacked(row_cells, anchor, columns):
         outcome = _assign_row(part, walk.carry, reading, fit, names)
+    if outcome in ("note", "empty") and _shadowed_figures(columns, values):
+        outcome = "no_name"  # its figures went to a column that is not read: lost, so said
     if outcome == "record":
         reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
         reading.pending.clear()
@@ -297,6 +300,13 @@ def _read_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
+
+
+def _shadowed_figures(columns: list[Column], values: dict[int, str]) -> bool:
+    """Whether a row put a value in a repeated value field's second column (aligned there, never read)."""
+    return any(columns[k].spec is None and columns[k].shadow is not None and text.strip()
+               and columns[k].kind in (ValueKind.VALUE, ValueKind.NUMBER)
+               for k, text in values.items() if k < len(columns))
 
 
 def _placeholder_row(cells: list[GridCell]) -> bool:
@@ -331,7 +341,8 @@ def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: 
     """A row that names a 一级 and a 二级 and holds values but placed no 三级 was read one column
     too far left ('成本指标 | 社会成本指标 | 定量 | 100 | %', where 成本指标 is the 二级 and 社会成本指标
     the 三级): an indicator row always has a 三级, so the best alignment that fills it is taken
-    when it puts a name there (not a number)."""
+    when it puts a name there (not a number). (A row that put its value in a repeated field's second
+    column is not moved: it is reported as dropped, see _shadowed_figures.)"""
     names = {k: columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
     level3 = next((k for k, c in enumerate(columns) if c.spec is not None and c.spec.name == "level3"), None)
     if (fit == float("-inf") or level3 is None or level3 in placed
