@@ -301,3 +301,52 @@ def test_label_and_value_pairs_are_no_table_without_a_header(tmp_path):
 """
     manifest, records, _ = _convert(tmp_path, "block.txt", text)
     assert manifest["status"] == "failed" and records == []
+
+
+# ------------------------------------------------------------------ batches 7 and 8: shapes they brought
+
+TWO_LEVEL = """项目名称: | 绿化养护经费 |
+指标类型 | 指标名称 | 指标值 | 指标描述 |
+产出指标 | 数量指标 | 375万平方米 | 完成全市375万平方米的绿地养护 |
+质量指标 | 100% | 达到绿化绿地全覆盖 |
+时效指标 | 全年 | 全年 |
+效益指标 | 社会效益指标 | 是 | 满足市民生存环境的需求 |
+满意度指标 | 服务对象满意度指标 | ≥95% | 服务对象满意率应该在95%以上 |
+最近年度绩效评价情况 | 优秀□ 良好□ 合格□ 不合格□ |
+"""
+
+
+def test_a_table_whose_names_are_second_level_groups_has_no_third_level(tmp_path):
+    """指标类型 over 一级 names is no operator column, and 指标名称 over 二级 groups in full is the 二级: the
+    rows have no 三级 rather than group words for names; a choice field (优秀□ 良好□) is no row."""
+    manifest, records, filing = _convert(tmp_path, "two.txt", TWO_LEVEL)
+    assert [(r["level1"], r["level2"], r["level3"], r["target"], r["unit"]) for r in records] == [
+        ("产出指标", "数量指标", None, "375", "万平方米"), ("产出指标", "质量指标", None, "100", "%"),
+        ("产出指标", "时效指标", None, "全年", None), ("效益指标", "社会效益指标", None, "是", None),
+        ("满意度指标", "服务对象满意度指标", None, "95", "%")]
+    columns = filing["report"]["tables"][0]["columns"]
+    assert [(c["role"], c["decided_by"]) for c in columns[:2]] == [("level1", "cells"), ("level2", "cells")]
+    assert manifest["status"] == "ok"
+
+
+MID_TABLE_RESULTS = """安全警示标志设置及时率 | = | 100 | % | 100 | 5 |
+成本指标 | 安全隐患排查成本预算 | = | 6 | 万元 | 6 | 5 |
+警示标志设置成本预算 | = | 5 | 万元 | 5 | 5 |
+清理垃圾成本预算 | = | 4 | 万元 | 4 | 5 |
+效益指标 | 社会效益指标 | 环境治理亮化美化率 | ≥ | 90 | % | 93 | 10 |
+安全隐患排查有效处置率 | ≥ | 90 | % | 91 | 10 |
+满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥ | 95 | % | 96 | 10 |
+"""
+
+
+def test_a_page_starting_mid_table_with_merged_groups_lost_is_read_by_its_cells_in_context(tmp_path):
+    """No header, rows as long as the widest but for their dropped group cells: read from the right.
+    Figures after the operator are the target; figures after it that echo it row by row are the result,
+    not a score; the row above the first printed group is kept (成本 is no table's first group)."""
+    _, records, filing = _convert(tmp_path, "tail.txt", MID_TABLE_RESULTS)
+    assert [(r["level3"], r["operator"], r["target"], r["unit"], r["actual"], r["score"]) for r in records] == [
+        ("安全警示标志设置及时率", "=", "100", "%", "100", 5), ("安全隐患排查成本预算", "=", "6", "万元", "6", 5),
+        ("警示标志设置成本预算", "=", "5", "万元", "5", 5), ("清理垃圾成本预算", "=", "4", "万元", "4", 5),
+        ("环境治理亮化美化率", "≥", "90", "%", "93", 10), ("安全隐患排查有效处置率", "≥", "90", "%", "91", 10),
+        ("群众满意度", "≥", "95", "%", "96", 10)]
+    assert {c["decided_by"] for c in filing["report"]["tables"][0]["columns"] if c["role"]} == {"cells"}

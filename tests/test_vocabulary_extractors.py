@@ -115,16 +115,29 @@ PIPE_TABLE = f"""2023年度部门整体支出绩效目标表
 """
 
 
-def test_a_new_header_name_reaches_the_text_dump(tmp_path, vocabulary_restored):
+def _target_column(tmp_path, name: str) -> tuple[list, dict]:
+    """(records as (operator, target, unit, score), the report's column under NEW_NAME) of PIPE_TABLE."""
+    import json
+
     path = tmp_path / "plan.txt"
     path.write_text(PIPE_TABLE, encoding="utf-8")
-    (before,) = convert([str(path)]).manifest
-    assert before.status.value == "failed" and codes(before) == ["layout_not_understood"]
+    result = convert([str(path)], tmp_path / name)
+    assert result.manifest[0].status.value == "ok"
+    filing = json.loads((tmp_path / name / "filings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    column = next(c for c in filing["report"]["tables"][0]["columns"] if c["header"] == NEW_NAME)
+    return [(r.operator, r.target, r.unit, r.score) for r in result.records], column
+
+
+def test_a_new_header_name_reaches_the_text_dump(tmp_path, vocabulary_restored):
+    """Unknown, the column is read by its cells (figures after the operator: the target); taught, by
+    its header, which the cells confirm. The records are the same."""
+    records, column = _target_column(tmp_path, "before")
+    assert (column["role"], column["decided_by"]) == ("target", "cells") and NEW_NAME in column["note"]
 
     extend_headers("target", NEW_NAME)  # the one-line change
-    result = convert([str(path)])
-    assert result.manifest[0].status.value == "ok"
-    assert [(r.operator, r.target, r.unit, r.score) for r in result.records] == [
+    taught, column = _target_column(tmp_path, "after")
+    assert (column["role"], column["decided_by"]) == ("target", "header+cells")
+    assert records == taught == [
         ("≥", "500", "人次", 10), ("=", "100", "%", 10), ("≥", "90", "%", 10), ("≥", "95", "%", 10)]
 
 

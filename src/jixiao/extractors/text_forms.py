@@ -76,6 +76,7 @@ def _pipe_counts(lines: list[str]) -> dict[str, int]:
     return {
         "lines": len(stripped),
         "ends": sum(1 for line in stripped if line.endswith("|")),
+        "text_ends": sum(1 for line in stripped if line.endswith("|") and line.strip("| ")),  # cells, not fillers
         "inner": sum(1 for line in stripped if line.rstrip("|").count("|") >= 2),
         "closing": sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line)),  # lines that close a row
         "lone": sum(1 for line in stripped if line == "|"),  # an empty cell, or the end of a row
@@ -92,7 +93,9 @@ def _lead_pipe(lines: list[str]) -> float:
 
 def _cell_lines(lines: list[str]) -> float:
     c = _pipe_counts(lines)
-    if (c["closing"] >= 3 or c["lone"] >= 3) and c["ends"] >= 10 and c["inner"] < 0.3 * c["ends"]:
+    # one cell a line: the lines that hold text hold one cell (a pipe table's rows, each followed by
+    # lines of empty cells, hold many)
+    if (c["closing"] >= 3 or c["lone"] >= 3) and c["ends"] >= 10 and c["inner"] < 0.3 * max(1, c["text_ends"], c["lone"]):
         return 0.65
     return 0.0
 

@@ -137,7 +137,9 @@ _PIECE = re.compile(
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
 # where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')
-_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS)))
+# the kinds of standard a 绩效标准 column names (计划标准 …): a cell of their own wherever they stand
+_STANDARD_KINDS = tuple(f"{kind}标准" for kind in ("计划", "历史", "行业", "其他", "国家", "地方"))
+_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS, *_STANDARD_KINDS)))
 
 # A scoring rule (评(扣)分标准) printed in a row: '得10分', '扣1分' with the words between them. Its
 # numbers are the rule's, not cells of their own ('按期完成得10分,每超出10天扣1分' is one cell).
@@ -219,7 +221,24 @@ _EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=反映|达到(?:预计|目�
 
 
 def _explained(text: str) -> list[str]:
-    return [part for part in _EXPLAINED.split(text) if part]
+    return [part for part in _EXPLAINED.split(text) for part in _restated(part) if part]
+
+
+def _restated(text: str) -> list[str]:
+    """A name and the sentence restating it, run together: the restatement ends as the name does
+    ('补贴覆盖率' + '对符合条件的对象发放解困工资的覆盖率', '补助人数' + '实际发放解困工资人数': cut after the
+    first opening that ends with the text's last two characters), or names it again ('预算成本' +
+    '项目预算成本,预算成本明细…': cut after the longest opening found again after it). The name is Han
+    text of three characters or more, the restatement longer; the reader joins the pieces again
+    where the table has no column for the restatement."""
+    if len(text) < 7 or not re.match(r"[\u4e00-\u9fff]{3}", text):
+        return [text]
+    cut = text.find(text[-2:], 1) + 2
+    if not (3 <= cut <= len(text) - 3 and re.fullmatch(r"[\u4e00-\u9fff]+", text)):
+        cut = max((k for k in range(3, len(text) // 2) if text[:k] in text[k:]), default=0)
+    if cut and re.fullmatch(r"[\u4e00-\u9fff]+", text[:cut]) and len(text) - cut > cut - 2:
+        return [text[:cut], text[cut:]]
+    return [text]
 
 
 def _echoed(text: str) -> list[str]:
@@ -403,9 +422,10 @@ _PROSE_SIGN = re.compile("|".join(re.escape(op) for op in sorted(
 
 
 def _prose_head(line: str) -> str | None:
-    """The 一级 name a prose heading line ('一、 产出指标') gives, as printed, or None."""
-    match = _PROSE_HEAD.match(line)
-    return match.group(1) if match and level1_name(match.group(1)) else None
+    """The 一级 name a prose heading line ('一、 产出指标', '(一)产出指标') gives, as printed, or None."""
+    match = _PROSE_HEAD.match(line) or _PROSE_ORDINAL.match(line)
+    name = match.group(1) if match is not None and match.re is _PROSE_HEAD else match and match.group("name")
+    return name if name and level1_name(name) and not level2_name(name) else None
 
 
 def _prose_group(text: str) -> bool:
@@ -421,16 +441,27 @@ def _prose_label(clause: str) -> str | None:
     return name if clause != name and _prose_group(name) else None
 
 
+# a figure closing a clause with no sign before it ('…贫困子女1966人', '资助标准100%达标'): its unit, and a
+# word saying it is met, are the value's
+_PLAIN_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|[\u4e00-\u9fff/]{0,4}?)(?:达标|以上|以内|以下)?$")
+
+
 def _prose_value(text: str) -> int | None:
     """Where the value closing an indicator's text begins ('…(≥**株)>=17600株' → at '>='): a sign, a
-    number and what split_value reads as its unit, up to the clause's end. A template hint ('≥**株')
-    is no value: its sign has no number."""
+    number and what split_value reads as its unit, up to the clause's end; or, with no sign, a figure
+    with its unit closing the clause ('…子女1966人' → at '1966'). A template hint ('≥**株') is no
+    value: its sign has no number."""
     body = text.rstrip(_SENTENCE_END).rstrip()
     for sign in _PROSE_SIGN.finditer(body):
         split = split_value(body[sign.start():])
         if split.operator and split.target is not None and is_number(split.target) \
                 and body[sign.end():].lstrip()[:1].isdigit():
             return sign.start()
+    plain = _PLAIN_FIGURE.search(body)
+    if plain is not None and plain.start() >= 2 and not body[plain.start() - 1].isdigit():
+        unit = re.sub(r"(达标|以上|以内|以下)$", "", body[plain.start():]).lstrip("0123456789. ")
+        if not unit or unit == "%" or is_unit(unit):
+            return plain.start()
     return None
 
 
@@ -467,15 +498,22 @@ def _prose_items(line: str) -> list[tuple[str | None, str, str | None]]:
     return items
 
 
+def _unnumbered(line: str) -> str:
+    """A prose line without the numbering of its list ('1、数量指标:…' → '数量指标:…')."""
+    return _PROSE_ITEM_NUMBER.sub("", line)
+
+
 def _opens_with_label(line: str) -> bool:
-    first = _PROSE_CLAUSE.match(line)
+    first = _PROSE_CLAUSE.match(_unnumbered(line))
     return first is not None and _prose_label(first.group(0).strip()) is not None
 
 
 def _prose_lines(stripped: list[str]) -> bool:
-    """Two or more 一级 headings each followed by a line that opens with a group label: the prose form."""
-    return sum(1 for k, line in enumerate(stripped[:-1])
-               if _prose_head(line) and _opens_with_label(stripped[k + 1])) >= 2
+    """一级 headings each followed by a line that opens with a group label: two such, or one followed by
+    three label lines (a notice cut after its first group): the prose form."""
+    heads = [k for k, line in enumerate(stripped[:-1]) if _prose_head(line) and _opens_with_label(stripped[k + 1])]
+    return len(heads) >= 2 or bool(heads) and all(_opens_with_label(line) for line in stripped[heads[0] + 1:heads[0] + 4]) \
+        and len(stripped) >= heads[0] + 4
 
 
 def _numbered_heading(line: str) -> tuple[str, str] | None:
@@ -580,7 +618,7 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
         if not _opens_with_label(line):
             level1 = None  # the list has ended; a later heading may open it again
             continue
-        for label, name, value in _prose_items(line):
+        for label, name, value in _prose_items(_unnumbered(line)):
             if label is not None:
                 if level1_name(label) and not level2_name(label):
                     if level1_name(label) != level1_name(level1):  # a new 一级 named in the line

@@ -176,6 +176,19 @@ def _inner_value_cost(column: Column, sep: str) -> float:
     return 1.5
 
 
+def _pieces_cost(column: Column, part: list[str], sep: str) -> float:
+    """What joining several pieces into one cell of ``column`` costs, beyond their fit."""
+    if column.kind is not ValueKind.VALUE or sep:
+        return _inner_value_cost(column, sep) * sum(
+            1 for k, text in enumerate(part[1:], start=1) if _VALUE_LIKE.match(text) and not _year_in_text(part, k))
+    # a glued value takes its unit ('≥266' '米', '1130' '元/月/人'), not the sentence after it, nor a second
+    # value ('≥266' '米' '≥266' '米': a target and the actual value after it)
+    sentences = sum(1 for text in part[1:] if len(text) > 4 and not _VALUE_LIKE.match(text) and not is_unit(text))
+    values = sum(1 for k, text in enumerate(part) if k and _VALUE_LIKE.match(text)
+                 and any(re.search(r"\d", before) for before in part[:k]))
+    return 3.0 * (sentences + values)
+
+
 def _skip_cost(column: Column) -> float:
     if column.spec is not None and column.spec.name == "remark":
         return 0.0  # 备注 is the column a filer most often leaves blank: text goes to the columns before it
@@ -216,15 +229,7 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                     if column.spec is not None and column.spec.name == "explanation" and any(
                             _EXPLANATION_OPENS.match(t) for t in part[1:]):
                         score -= 1.5  # the text before '反映…' is the 三级 name's, not the explanation's
-                    if column.kind is not ValueKind.VALUE or sep:
-                        score -= _inner_value_cost(column, sep) * sum(
-                            1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
-                            and not _year_in_text(part, k_))
-                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it, nor a
-                        # second value ('≥266' '米' '≥266' '米': a target and the actual value after it)
-                        score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))
-                        score -= 3.0 * sum(1 for k_, t in enumerate(part) if k_ and _VALUE_LIKE.match(t)
-                                           and any(re.search(r"\d", u) for u in part[:k_]))
+                    score -= _pieces_cost(column, part, sep)
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)

@@ -39,7 +39,7 @@ from .fragments import read_fragments
 from .header import Header, _describe, _understood as understood, find_header, not_understood
 from . import learned
 from .headerless import headerless_header, hinted_header
-from .roles import assign_roles
+from .roles import assign_roles, two_level
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
 from .values import clean_rows, split_targets
@@ -146,15 +146,31 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
         header = replace(header, columns=learned.apply(header.columns, layout))
         header.understood = understood([c.spec.name for c in header.columns if c.spec])
     reading = read_table(grid, rows, header)
-    columns = assign_roles(header.columns, reading.column_texts, from_cells=settings.role_from_cells,
-                           override=settings.role_override, min_rows=settings.headerless_min_rows)
+    columns = assign_roles(header.columns, _role_texts(grid, rows, header, reading),
+                           from_cells=settings.role_from_cells, override=settings.role_override,
+                           min_rows=settings.headerless_min_rows)
     fields = [c.spec.name if c.spec else None for c in columns]
     if fields == [c.spec.name if c.spec else None for c in header.columns]:
         header.columns = columns  # the same roles, now saying how they were decided
     else:
-        header = replace(header, columns=columns, understood=understood([f for f in fields if f]))
+        header = replace(header, columns=columns, understood=understood([f for f in fields if f]) or two_level(columns))
         reading = read_table(grid, rows, header) if header.understood else reading
     return header, reading
+
+
+def _role_texts(grid: Grid, rows: list[list[GridCell]], header: Header, reading: TableReading) -> dict[int, list[str]]:
+    """What each column holds, to tell its role: where a dump's rows mostly hold one cell per column (a
+    pipe table that lost no merged cell), the cells by their place, which a header naming the wrong field
+    cannot have bent (指标类型 over 产出指标 is no operator column); else what the first reading placed."""
+    if grid.positional:
+        return reading.column_texts
+    width = len(header.columns)
+    body = [row for row in rows[header.row + 1:]
+            if reading.end_line is None or (row and (row[0].provenance.line or 0) < reading.end_line)]
+    full = [row for row in body if len(row) == width]
+    if len(full) < max(3, len(reading.rows) // 2):
+        return reading.column_texts
+    return {k: [row[k].text for row in full if row[k].text.strip()] for k in range(width)}
 
 
 def _row_key(row: Row) -> tuple[str, ...]:

@@ -362,11 +362,19 @@ def _project_row(cells: list[GridCell]) -> Optional[Cell]:
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)$")
 
 
+# a form's choice field: options each with its box ('优秀□ 良好□ 合格□', '1、持续性项目 □ 2、新增性项目 □')
+_BOXED_OPTION = re.compile(r"[\u4e00-\u9fff]\s*[□☐]|[□☐]\s*[\u4e00-\u9fff]")
+
+
+def _choice_field(text: str) -> bool:
+    return len(_BOXED_OPTION.findall(text)) >= 2
+
+
 def _block_row(cells: list[GridCell]) -> bool:
     """A row of a header block between two tables: it opens with a block label standing alone
-    (绩效目标 | …, 预算数 | 20.00) or holds a unit note (单位:万元)."""
+    (绩效目标 | …, 预算数 | 20.00), holds a unit note (单位:万元) or a form's choice field (优秀□ 良好□)."""
     first = re.sub(r"[:：]\s*$", "", normalise(cells[0].text))
-    if any(_UNIT_NOTE.match(normalise(c.text)) for c in cells):
+    if any(_UNIT_NOTE.match(normalise(c.text)) or _choice_field(c.text) for c in cells):
         return True
     if len(cells) > 1 and (level1_name(cells[1].text) or level2_name(cells[1].text)):
         return False  # 年度绩效目标 | 产出指标 | …: the block label of the indicator rows, then a row of them
@@ -560,12 +568,13 @@ _SIGNED_VALUE = re.compile(r"^\s*(?:[≥≤<>=≧≦＞＜]|>=|<=)|[%％]|^\s*\d
 
 
 def _plain_indicator(cells: dict[str, Cell]) -> bool:
-    """A name that is no code or heading, beside a value with its sign or unit ('≥1个', '100%')."""
+    """A name that is no code or heading, beside a value with its sign or unit ('≥1个', '100%'), in the
+    value's cell or in columns of their own (= | 100 | %)."""
     level3 = cells.get("level3")
     value = cells.get("target") or cells.get("actual")
     if level3 is None or value is None or re.match(r"^\s*\d", level3.text) or match_header(level3.text):
         return False
-    return bool(_SIGNED_VALUE.search(value.text))
+    return bool(_SIGNED_VALUE.search(value.text)) or "operator" in cells or "unit" in cells
 
 
 def _not_applicable(cells: dict[str, Cell]) -> bool:
