@@ -103,3 +103,23 @@ def kind_of(text: str) -> Optional[str]:
         return "self_evaluation"
     found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
     return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------------------- the seed's split layout
+
+# Each fragment of the split layout repeats a block of label | value lines (部门(单位)名称, 部门(单位)职责,
+# 年度履职目标). The labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each pattern
+# accepts any prefix that still identifies the label.
+DEPARTMENT_LABEL = re.compile(r"^\s*(?:部门\s*[（(]?\s*单位\s*[）)]?\s*名称?|单位名称|部门名称)\s*[:：]?")
+DUTIES_LABEL = re.compile(r"^\s*部门\s*[（(]?\s*单位\s*[）)]?\s*职责?\s*[:：]?")
+GOALS_LABEL = re.compile(r"^\s*年度(?:总体|履职)?目标?\s*[:：]?")
+TITLE_WORDS = ("年度履职目标", "绩效目标表")
+"""Words of the title line that opens a split fragment's header block."""
+
+
+def strip_label(text: str, label: re.Pattern) -> tuple[str, bool]:
+    """``text`` without the split layout's ``label`` at its start, and whether it had one."""
+    match = label.match(text)
+    if not match or match.end() == 0:
+        return text, False
+    return text[match.end():], True

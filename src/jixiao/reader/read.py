@@ -35,6 +35,7 @@ from ..layout.clean import clean_text
 from ..layout.vocabulary import normalise
 from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
+from .fragments import read_fragments
 from .header import Header, _describe, _understood as understood, find_header, not_understood
 from . import learned
 from .headerless import headerless_header, hinted_header
@@ -184,7 +185,10 @@ def _repeats(tables: list[TableRead], reading: TableReading) -> bool:
 
 
 def read_layout(extracted: Extracted) -> Filing:
-    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why."""
+    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why. Grids tagged
+    with a fragment are the seed's split layout, read by its family (:mod:`.fragments`)."""
+    if any(grid.fragment is not None for grid in extracted.grids):
+        return read_fragments(extracted)
     tables, skipped = read_tables(extracted)
     if not tables:
         raise LayoutNotUnderstood("; ".join(s.reason for s in skipped) if skipped
