@@ -1173,15 +1173,42 @@ def _line_parts(form: str, stripped: str) -> list[str]:
     return _keep_score_ranges(stripped.split())
 
 
-def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
-    """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
-    dump broke over lines is joined again."""
-    rows: list[list[tuple[str, int]]] = []
-    pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
+_ONE_CHARACTER = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _vertical_names(lines: list[str]) -> list[tuple[int, str]]:
+    """The lines (numbered, stripped, blank ones left out) with a group name printed down a narrow merged
+    cell joined again: lines of one character each ('产' / '出' / '指') whose run, with the first token
+    of the line after them ('标 数量指标 …'), spells a 一级 or 二级 name, become that line ('产出指标 数量指标
+    …'), numbered as it is. Nothing is joined that does not spell a group name (no character added)."""
+    out: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
+        if _ONE_CHARACTER.match(stripped):
+            run.append((number, stripped))
+            continue
+        head, _, rest = stripped.partition(" ")
+        joined = "".join(text for _, text in run) + head
+        if len(run) >= 2 and (joined in _TAXONOMY or level1_name(joined) or level2_name(joined)):
+            out.append((number, f"{joined} {rest}".strip()))
+        else:
+            out += run + [(number, stripped)]
+        run = []
+    return out + run
+
+
+def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
+    """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
+    dump broke over lines is joined again, and in a spaced dump a group name printed down a merged cell
+    or wrapped onto the next line ('经济效益' / '指标 …')."""
+    rows: list[list[tuple[str, int]]] = []
+    pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
+    numbered = _vertical_names(lines) if form == "spaced" else \
+        [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    for number, stripped in numbered:
         parts = _line_parts(form, stripped)
         if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _broken_name(rows[-1][-1][0], "指标"):
             rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
@@ -1199,4 +1226,4 @@ def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
             rows.append(row_cells)
     if pending:
         rows.append(pending)
-    return rows
+    return _join_wrapped_names(rows) if form == "spaced" else rows

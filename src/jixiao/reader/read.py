@@ -65,6 +65,12 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
     for grid in extracted.grids:
         rows = grid.rows()
         start, first = 0, True
+        above = _mid_table_start(grid, rows)
+        if above is not None:  # a page that starts mid-table, with another table's header below
+            table = _table_read(grid, rows, *above, tables, skipped, since=0)
+            if table is not None:
+                tables.append(table)
+                first = False
         while start < len(rows):
             try:
                 header, reading = read_grid(grid, rows, start)
@@ -78,6 +84,28 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
             first = False
             start = _after(rows, header, reading)
     return tables, skipped
+
+
+def _mid_table_start(grid: Grid, rows: list[list[GridCell]]) -> Optional[tuple[Header, TableReading]]:
+    """The table a page starts in the middle of (its header on the page before), when a header further
+    down opens another table: the rows above that header, read from their cells as a table with no
+    header is (:func:`headerless_header`), if they make an indicator table beyond doubt. None otherwise."""
+    settings = settings_in_force()
+    if hinted_header(grid, rows) is not None:
+        return None
+    try:
+        below = find_header(grid, rows, 0)
+    except LayoutNotUnderstood:
+        return None
+    top = below.top
+    if top < settings.headerless_min_rows:
+        return None
+    above = rows[:top]
+    found = headerless_header(grid, above, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    if found is None:
+        return None
+    reading = read_table(grid, above, found)
+    return (found, reading) if reading.rows else None
 
 
 def _table_read(grid: Grid, rows: list[list[GridCell]], header: Header, reading: TableReading,
