@@ -56,7 +56,9 @@ def _outline(lines: list[str]) -> float:
 
 def _prose(lines: list[str]) -> float:
     stripped = _stripped(lines)
-    return 0.85 if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped)) else 0.0
+    if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped)):
+        return 0.85
+    return 0.6 if any(tg._goal_list(line) for line in stripped) else 0.0
 
 
 def _stream(lines: list[str]) -> float:

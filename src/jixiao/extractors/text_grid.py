@@ -516,6 +516,36 @@ def _prose_lines(stripped: list[str]) -> bool:
         and len(stripped) >= heads[0] + 4
 
 
+# a line that states a project's goals as a list of indicators ('(二)绩效目标:道路硬化≥0.565km;…')
+_GOAL_LIST = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])?\s*"
+                        r"(?:年度|项目|整体)?绩效(?:目标|指标)\s*[:：]")
+
+
+def _goal_list(line: str) -> list[tuple[str, str]]:
+    """The (name, value) of each indicator a goal-list line states with a value (three or more, else
+    none): a report or notice that gives its goals as one sentence of indicators, with no 一级/二级. A
+    clause with no value is a statement of the goal, no indicator."""
+    match = _GOAL_LIST.match(line)
+    if match is None:
+        return []
+    items = [(name, value) for _, name, value in _prose_items(line[match.end():]) if name and value]
+    return items if len(items) >= 3 else []
+
+
+def _goal_list_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of a goal-list page: the page's lines above the first goal-list line as they are (its header
+    block), then a row per indicator each goal-list line states (三级 and 指标值; the list names no group).
+    The report's prose below the list is no part of the table."""
+    rows: list[list[Piece]] = []
+    table: list[list[Piece]] = []
+    for number, line in numbered:
+        items = _goal_list(line)
+        table += [hinted(number, level3=name, target=value) for name, value in items]
+        if not table:
+            rows.append([(line, number)])
+    return rows + table
+
+
 def _numbered_heading(line: str) -> tuple[str, str] | None:
     """(ordinal style, group name) of an outline heading ('(一)数量指标' → ('paren', '数量指标')), or None
     when the line is no ordinal and a group name of the taxonomy alone."""
@@ -601,6 +631,8 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
     own ends the list (附件, the signature)."""
     if _prose_outline([line for _, line in numbered]):
         return _prose_outline_rows(numbered)
+    if not _prose_lines([line for _, line in numbered]):
+        return _goal_list_rows(numbered)
     rows: list[list[Piece]] = []
     table: list[list[Piece]] = []
     level1: str | None = None
