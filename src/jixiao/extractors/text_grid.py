@@ -1232,6 +1232,20 @@ def _vertical_names(lines: list[str]) -> list[tuple[int, str]]:
     return out + run
 
 
+_NUMBERED_LABEL = re.compile(r"^指标\d{1,2}[:：]")
+
+
+def _at_numbered_labels(row: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """A spreadsheet flattened into one line of tokens whose indicators are numbered ('指标6:举办…活动 12次
+    96次 1 1 指标7:…'): a row at each numbered label (four or more on the line), the tokens before the
+    first as a row of their own. Any other line is one row."""
+    starts = [k for k, (text, _) in enumerate(row) if _NUMBERED_LABEL.match(text)]
+    if len(starts) < 4:
+        return [row]
+    bounds = [0, *starts, len(row)] if starts[0] else [*starts, len(row)]
+    return [row[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+
+
 def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
     """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
     dump broke over lines is joined again, and in a spaced dump a group name printed down a merged cell
@@ -1255,7 +1269,7 @@ def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
             pending = row_cells  # "一级 指标 |" then "二级 指标 |": one header row over several lines
             continue
         if row_cells:
-            rows.append(row_cells)
+            rows += _at_numbered_labels(row_cells) if form == "spaced" else [row_cells]
     if pending:
         rows.append(pending)
     return _join_wrapped_names(rows) if form == "spaced" else rows

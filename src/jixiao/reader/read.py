@@ -142,8 +142,26 @@ def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     cells give no 三级指标 or value column."""
     header, reading = look_grid(grid, rows, start)
     if not header.understood:
-        raise not_understood(grid, header)
+        below = _from_cells_below(grid, rows, header)
+        if below is None:
+            raise not_understood(grid, header)
+        return below
     return header, reading
+
+
+def _from_cells_below(grid: Grid, rows: list[list[GridCell]], header: Header) -> Optional[tuple[Header, TableReading]]:
+    """A header row that names some indicator columns but not enough, even with its cells' help (a sheet
+    flattened with its header cells out of order): the rows below it read from their cells alone, as a
+    table with no header is, when they make an indicator table beyond doubt; else None."""
+    settings = settings_in_force()
+    below = rows[header.row + 1:]
+    found = headerless_header(grid, below, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    if found is None:
+        return None
+    # the body starts below the header row that was not understood (headerless rows count from 0)
+    found = replace(found, row=header.row, first=header.row + 1)
+    reading = read_table(grid, rows, found)
+    return (found, reading) if reading.rows else None
 
 
 def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[Header, TableReading]:

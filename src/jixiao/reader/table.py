@@ -48,7 +48,7 @@ from ..model import (
     Row,
 )
 
-from ..layout.values import classify, level1_name, level2_name
+from ..layout.values import classify, is_unit, level1_name, level2_name
 from ..layout.vocabulary_file import current as current_vocabulary
 from ..model import DroppedRow
 from .align import _align, _fit, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
@@ -494,6 +494,19 @@ def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> N
         carry["level2"] = level2.retext(strip_score_range(level2.text)[0])
 
 
+_FIGURE = re.compile(r"[\d.%%,，、]+")
+
+
+def _figures_only(text: str) -> bool:
+    """Whether a 三级 cell holds several rows' figures and units only ('种 116次', '14种 1 1 28种'), no
+    name: more than one figure, or a unit standing apart from any figure. A single figure ('0', '20万元')
+    is what some filings print in the 三级 place, and is kept as printed."""
+    words = [w for w in _FIGURE.sub(" ", text).split() if w]
+    figures = re.findall(r"\d+(?:\.\d+)?", text)
+    apart = any(is_unit(token) for token in text.split())
+    return bool(figures) and all(is_unit(w) for w in words) and (len(figures) > 1 or apart)
+
+
 def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], names: list[str]) -> Optional[str]:
     """What a row that makes no record is (note, empty, run_together), or None for an indicator row."""
     has_indicator = ("level3" in cells if "level3" in names
@@ -504,6 +517,8 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
             return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
+    if level3 is not None and _figures_only(level3.text):
+        return "no_name"  # '种 116次': figures and units in the name's place, a row's values that lost it
     if level3 is not None and _NOTE.search(level3.text) and all(
             _NOTE.search(cell.text) for name, cell in cells.items() if name in _VALUE_FIELDS):
         return "note"  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…')
