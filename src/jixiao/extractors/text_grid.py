@@ -1111,6 +1111,13 @@ def _stream_header_cells(numbered: list[tuple[int, str]], start: int) -> tuple[l
     return header, k
 
 
+def _empty_group(body: list[tuple[int, str]], k: int) -> bool:
+    """A 二级 name followed at once by another group name ('经济效益指标' / '社会效益指标'): a group of the
+    template the filing left without indicators."""
+    return body[k][1] in ALL_LEVEL2 and body[k][1] not in LEVEL1_NAMES and k + 1 < len(body) \
+        and body[k + 1][1] in _TAXONOMY
+
+
 def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     """A cell stream: the page's lines, the header (one column name a line), then rows opened at each
     一级 name (or 二级 where no 一级 is printed)."""
@@ -1122,15 +1129,19 @@ def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     body = _join_broken_names(numbered[k:])
     starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
     current_row: list[tuple[str, int]] = []
-    for number, line in body:
+    for k, (number, line) in enumerate(body):
         if FURNITURE.match(line):
             break
         # 成本指标 is a 一级 and a 二级 name: a row starts only once the current one holds
         # more than taxonomy names
-        if line in starts_at and any(text not in _TAXONOMY for text, _ in current_row):
+        if line in _TAXONOMY and any(text not in _TAXONOMY for text, _ in current_row) and (
+                line in starts_at or _empty_group(body, k)):
             rows.append(current_row)
             current_row = []
         current_row.append((line, number))
+        if _empty_group(body, k):
+            rows.append(current_row)  # a group the filing left empty: a row of its own, no record
+            current_row = []
     if current_row:
         rows.append(current_row)
     return rows

@@ -198,6 +198,20 @@ def _dropped(cells: list[GridCell], reason: str) -> DroppedRow:
                       text=text[:200], reason=reason)
 
 
+_FIGURE_WITH_MARK = re.compile(r"\d\s*(?:%|[\u4e00-\u9fff])|[≥≤><=]\s*\d")
+
+
+def _keep_lost_indicators(reading: TableReading) -> None:
+    """Rows after the last row read that fit no column are the page going on (a footer, the report's
+    prose), unless one holds what only indicator rows hold: a group name of the taxonomy and a figure
+    with its unit or sign ('效益指标 | 社会效益指标 | 服务周期内…满意程度 | 85% | …'). Such a row is dropped
+    and named, never lost without a word."""
+    lost = [row for row in reading.pending if _FIGURE_WITH_MARK.search(row.text) and any(
+        level1_name(part) or level2_name(part) for part in row.text.split(" | "))]
+    reading.dropped.extend(lost)
+    reading.pending[:] = [row for row in reading.pending if row not in lost]
+
+
 def _misfit(reading: TableReading, grid: Grid, header: Header, cells: list[GridCell], reason: str) -> bool:
     """A row that fits no column: dropped if a row is read after it, the page going on if none is
     (and nothing before the first row read: a subtotal, a note under the header). True when enough
@@ -245,6 +259,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableR
         if _read_row(walk, reading, cells):
             reading.end, reading.end_line = "misfits", reading.pending[0].line
             break
+    _keep_lost_indicators(reading)
     reading.trailing = len(reading.pending)
     reading.pending.clear()
     settle_rows_before_groups(reading)
