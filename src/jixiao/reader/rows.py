@@ -235,7 +235,9 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
     n = len(texts)
     # a row opens with a name, never with a number, a sign or a unit; a row of cells is at most a
     # little longer than its header (a wrapped cell): both bound the search
-    opens = [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING) for k, t in enumerate(texts)]
+    # in a tokenised line a word of two characters (完成, 达标, 优良) is a status, not an indicator's name
+    opens = [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING or tokenised and len(t) <= 2)
+             for k, t in enumerate(texts)]
     longest = _MAX_ROW_TOKENS if tokenised else len(columns) + 2
 
     def piece_fit(start: int, end: int) -> Optional[float]:
