@@ -2,7 +2,7 @@
 
 A table reaches us as text in many shapes: a pipe table, one cell per line, whitespace-separated
 tokens, cells run together, ``pdftotext -layout`` columns, a budget system's indented tree, an
-outline or prose. Each shape is a :class:`TextForm` registered here by name (as camelot registers
+outline, prose or CSV. Each shape is a :class:`TextForm` registered here by name (as camelot registers
 its parsers): ``detect(lines)`` says how well the form explains the text (0–1), ``rows(lines)``
 cuts it into rows of cells (text, line number). The form with the best score reads the text; a
 user who knows better says ``--text-form NAME`` (``forced_form``), and the reading report names
@@ -22,6 +22,7 @@ from typing import Callable, Iterator, Optional, Sequence
 from ..model import Extracted, Grid, GridCell, Provenance
 from ..model.errors import ErrorCode, JixiaoError
 from . import text_grid as tg
+from .text_csv import csv_rows, csv_score
 from .text_layout import layout_rows, layout_score
 
 Rows = Sequence[Sequence[tg.Piece]]  # covariant: a form's rows may be plain (text, line) pieces
@@ -121,6 +122,8 @@ FORMS: dict[str, TextForm] = {form.name: form for form in (
              tokenised=True, glued=True),
     TextForm("pdftotext", "pdftotext -layout: columns by character offset, wrapped cells on lines of "
              "their own", layout_score, layout_rows, positional=True),
+    TextForm("csv", "a sheet saved as comma-separated values, quoted cells", csv_score, csv_rows,
+             positional=True),
     TextForm("lead_pipe", "one cell per line led by blanks and '| '", _lead_pipe, tg._lead_pipe_rows),
     TextForm("cell_lines", "one cell per line ending in '|', rows closed by lines of pipes", _cell_lines,
              tg._cell_line_rows),

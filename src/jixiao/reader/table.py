@@ -207,7 +207,7 @@ def _keep_lost_indicators(reading: TableReading) -> None:
     with its unit or sign ('效益指标 | 社会效益指标 | 服务周期内…满意程度 | 85% | …'). Such a row is dropped
     and named, never lost without a word."""
     lost = [row for row in reading.pending if _FIGURE_WITH_MARK.search(row.text) and any(
-        level1_name(part) or level2_name(part) for part in row.text.split(" | "))]
+        level1_name(part) or level2_name(part) for part in re.split(r"\s*\|\s*|\s+", row.text))]
     reading.dropped.extend(lost)
     reading.pending[:] = [row for row in reading.pending if row not in lost]
 
