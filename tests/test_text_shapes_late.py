@@ -165,3 +165,30 @@ def test_python_api_and_the_reader_agree_on_csv(tmp_path):
     (tmp_path / "a.txt").write_text(CSV_SHEET, encoding="utf-8")
     result = convert([str(tmp_path / "a.txt")], tmp_path / "o", memory=None, cache=False)
     assert [e.status.value for e in result.manifest] == ["ok"]
+
+
+REPORT = """某区残联2023年度绩效自评报告
+一、绩效目标分解下达情况
+2023年下达资金29.6万元,用于残疾人基本康复。
+(四)绩效指标完成情况分析。
+1、产出数量指标:第一,得到基本康复服务比例年初指标值为不低于85%,全年实际完成值100%。第二,资助托养服务人次数年初指标值为不低于105人,全年实际完成值116人。
+2、产出时效指标:项目完成时间年初指标值为2023年12月底,实际在规定时间内完成。
+3、社会效益指标:残疾人康复服务水平有所提高;社会氛围有所改善。
+三、存在的问题
+"""
+
+
+def test_a_report_telling_its_indicators_in_numbered_paragraphs_is_prose(tmp_path):
+    from jixiao.extractors.text_report import group_of
+
+    assert group_of("产出数量指标") == ("产出指标", "数量指标") and group_of("社会效益指标") == ("效益指标", "社会效益指标")
+    assert group_of("项目概况") is None
+    assert detect_form(REPORT.splitlines()) == "prose"
+    records = convert_text(tmp_path, REPORT)
+    assert [(r["level1"], r["level2"], r["level3"], r["operator"], r["target"], r["unit"], r["actual"])
+            for r in records] == [
+        ("产出指标", "数量指标", "得到基本康复服务比例", "≥", "85", "%", "100%"),
+        ("产出指标", "数量指标", "资助托养服务人次数", "≥", "105", "人", "116人"),
+        ("产出指标", "时效指标", "项目完成时间", "定性", "2023年12月底", None, "在规定时间内完成"),
+        ("效益指标", "社会效益指标", "残疾人康复服务水平", "定性", "有所提高", None, None),
+        ("效益指标", "社会效益指标", "社会氛围", "定性", "有所改善", None, None)]

@@ -24,6 +24,7 @@ from ..model.errors import ErrorCode, JixiaoError
 from . import text_grid as tg
 from .text_csv import csv_rows, csv_score
 from .text_layout import layout_rows, layout_score
+from .text_report import is_report, report_rows
 
 Rows = Sequence[Sequence[tg.Piece]]  # covariant: a form's rows may be plain (text, line) pieces
 
@@ -57,9 +58,15 @@ def _outline(lines: list[str]) -> float:
 
 def _prose(lines: list[str]) -> float:
     stripped = _stripped(lines)
-    if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped)):
+    if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped) or is_report(stripped)):
         return 0.85
     return 0.6 if any(tg._goal_list(line) for line in stripped) else 0.0
+
+
+def _prose_rows(lines: list[str]) -> Rows:
+    """A report's numbered indicator paragraphs (:mod:`.text_report`), or the other kinds of prose."""
+    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    return report_rows(numbered) if is_report([line for _, line in numbered]) else tg.prose_rows(lines)
 
 
 def _stream(lines: list[str]) -> float:
@@ -115,7 +122,8 @@ def _spaced(lines: list[str]) -> float:
 FORMS: dict[str, TextForm] = {form.name: form for form in (
     TextForm("tree", "a budget system's tree export: levels shown only by the indent", _tree, tg._tree_rows),
     TextForm("outline", "【一级-二级】 headings over '指标1:name(value)' lines", _outline, tg.outline_rows),
-    TextForm("prose", "numbered 一级 headings over clauses or one indicator a line", _prose, tg.prose_rows),
+    TextForm("prose", "numbered 一级 headings over clauses or one indicator a line, a goal sentence, "
+             "a report's numbered indicator paragraphs", _prose, _prose_rows),
     TextForm("cell_stream", "one cell per line, no pipes: a header of one column name a line", _stream,
              tg.stream_rows),
     TextForm("glued", "one row a line, cells run together with no separator", _glued, tg.glued_rows,
