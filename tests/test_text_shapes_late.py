@@ -192,3 +192,11 @@ def test_a_report_telling_its_indicators_in_numbered_paragraphs_is_prose(tmp_pat
         ("产出指标", "时效指标", "项目完成时间", "定性", "2023年12月底", None, "在规定时间内完成"),
         ("效益指标", "社会效益指标", "残疾人康复服务水平", "定性", "有所提高", None, None),
         ("效益指标", "社会效益指标", "社会氛围", "定性", "有所改善", None, None)]
+
+
+def test_a_column_headed_by_a_town_and_its_village_is_a_place_column():
+    from jixiao.layout.vocabulary import place_columns
+
+    assert place_columns("西坪镇尧山村") == ["西坪镇尧山村"]
+    assert place_columns("笏石街道办埭头镇") == ["笏石街道办", "埭头镇"]
+    assert place_columns("指标解释") == [] and place_columns("村级组织") == []
