@@ -200,3 +200,34 @@ def test_a_column_headed_by_a_town_and_its_village_is_a_place_column():
     assert place_columns("西坪镇尧山村") == ["西坪镇尧山村"]
     assert place_columns("笏石街道办埭头镇") == ["笏石街道办", "埭头镇"]
     assert place_columns("指标解释") == [] and place_columns("村级组织") == []
+
+
+STREAM_OWN_GROUPS = """一级指标
+二级指标
+三级指标
+指标值
+管理类指标
+资金管理
+资金到位率
+100%
+产出类指标
+数量指标
+培训人数
+120人
+"""
+
+
+def test_a_users_group_names_reach_the_text_forms(tmp_path):
+    """[levels] of a vocabulary file cut a cell stream's rows as the built-in names do (issue 19): the
+    group names the text forms cut by are the vocabulary's in force, not those known at import."""
+    from jixiao.extractors.text_grid import group_names
+    from jixiao.layout.vocabulary_file import load_file, using
+
+    path = tmp_path / "v.toml"
+    path.write_text('[levels]\nlevel1 = ["管理类指标"]\nlevel2 = ["资金管理"]\n', encoding="utf-8")
+    lines = STREAM_OWN_GROUPS.splitlines()
+    assert "管理类指标" not in group_names().every
+    with using(load_file(path)):
+        assert {"管理类指标", "资金管理"} <= group_names().every
+        rows = [[text for text, _ in row] for row in stream_rows(lines)]
+    assert rows[-2:] == [["管理类指标", "资金管理", "资金到位率", "100%"], ["产出类指标", "数量指标", "培训人数", "120人"]]
