@@ -509,6 +509,8 @@ def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> N
         carry["level2"] = level2.retext(strip_score_range(level2.text)[0])
 
 
+# the ordinal of a list item ('2.部门绩效评价结果。', '(3)…'): no figure of the row's
+_LIST_ORDINAL = re.compile(r"^\s*[(（]?\d{1,2}\s*[.、．)）](?!\d)")
 _FIGURE = re.compile(r"[\d.%%,，、]+")
 
 
@@ -527,8 +529,8 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
     if not has_indicator:
-        if "level3" in names and any(re.search(r"\d", cells[name].text) for name in ("target", "actual")
-                                     if name in cells):
+        if "level3" in names and any(re.search(r"\d", _LIST_ORDINAL.sub("", cells[name].text))
+                                     for name in ("target", "actual") if name in cells):
             return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
