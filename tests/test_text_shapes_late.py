@@ -246,3 +246,12 @@ def test_numbered_notes_below_a_table_are_no_lost_rows(tmp_path):
     indicator row that lost its name (a false alarm for a clerk to chase)."""
     records, entry = _converted(tmp_path, NOTES_BELOW)
     assert len(records) == 2 and entry["status"] == "ok", entry
+
+
+def test_a_groups_score_or_a_blank_numbered_row_is_no_figure_of_a_lost_row():
+    from jixiao.layout.values import is_score_range
+    from jixiao.reader.table import _holds_figure
+
+    assert is_score_range("(50分)") and is_score_range("(40-50)分") and not is_score_range("产出指标 (40-50)分")
+    assert not _holds_figure("(50分)") and not _holds_figure("指标2") and not _holds_figure("2.部门绩效评价结果。")
+    assert _holds_figure("95%") and _holds_figure("1.5万元") and _holds_figure("≥120人")
