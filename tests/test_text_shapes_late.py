@@ -255,3 +255,11 @@ def test_a_groups_score_or_a_blank_numbered_row_is_no_figure_of_a_lost_row():
     assert is_score_range("(50分)") and is_score_range("(40-50)分") and not is_score_range("产出指标 (40-50)分")
     assert not _holds_figure("(50分)") and not _holds_figure("指标2") and not _holds_figure("2.部门绩效评价结果。")
     assert _holds_figure("95%") and _holds_figure("1.5万元") and _holds_figure("≥120人")
+
+
+def test_a_templates_numbered_slot_is_one_piece_of_a_glued_row():
+    from jixiao.extractors.text_grid import cut_glued_row
+
+    # '指标1:' / '指标2:' left blank stay whole: empty template rows, never a 三级 named 指标 with value 1
+    assert cut_glued_row("合格合格2020指标2:时效指标指标1:指标2:成本指标") == [
+        "合格", "合格", "2020", "指标2:", "时效指标", "指标1:", "指标2:", "成本指标"]
