@@ -80,10 +80,16 @@ class Columns:
     names: list[str]
     header_lines: list[int] = field(default_factory=list)
 
-    def index(self, run: Run) -> int:
-        """The column a run lies in (the one holding most of it)."""
-        overlaps = [min(run.end, end) - max(run.start, start) for start, end in zip(self.starts, self.ends)]
-        return max(range(len(overlaps)), key=lambda k: (overlaps[k], -k))
+    def index(self, start: int, end: int) -> int:
+        """The column the text at [start, end) lies in: the one holding most of it; text standing in a
+        gutter, in none, belongs to the column whose start is nearest its own (pdftotext now and then
+        sets a row's cells a few characters off their columns, and a cell's text starts at its column's
+        start)."""
+        overlaps = [min(end, right) - max(start, left) for left, right in zip(self.starts, self.ends)]
+        best = max(range(len(overlaps)), key=lambda k: (overlaps[k], -k))
+        if overlaps[best] > 0:
+            return best
+        return min(range(len(self.starts)), key=lambda k: (abs(self.starts[k] - start), k))
 
 
 def _find_header(lines: list[list[Run]], start: int = 0) -> Optional[int]:
@@ -99,11 +105,21 @@ def _header_fragment(runs: list[Run]) -> bool:
     return bool(runs) and all(len(r.text) <= 8 and not re.search(r"\d", r.text) for r in runs)
 
 
+def _ends_paragraph(lines: list[list[Run]], k: int) -> bool:
+    """Line ``k`` is the last line of the paragraph above it ('故发生。' under the goals' text): one run,
+    starting where a longer run of the line above starts. A header name's wrapped part does not line
+    up with a paragraph over it."""
+    if len(lines[k]) != 1 or k == 0:
+        return False
+    return any(run.start == lines[k][0].start and not _header_fragment([run]) for run in lines[k - 1])
+
+
 def _band(lines: list[list[Run]], k: int) -> tuple[int, int]:
     """The header's lines: the header line and the lines right above and below it that hold the rest
     of names wrapped in narrow columns ('一级指' / '标', '指标值类' / '型'). Returns [first, last + 1)."""
     top = k
-    while top - 1 >= 0 and k - (top - 1) <= 3 and _header_fragment(lines[top - 1]):
+    while top - 1 >= 0 and k - (top - 1) <= 3 and _header_fragment(lines[top - 1]) \
+            and not _ends_paragraph(lines, top - 1):
         top -= 1
     bottom = k + 1
     while bottom < len(lines) and bottom - k <= 3 and _header_fragment(lines[bottom]):
@@ -353,13 +369,25 @@ def _table_rows(columns: Columns, body: Body) -> Rows:
 
 
 def _body_cells(columns: Columns, line: str, number: int) -> dict[int, Run]:
-    """A body line cut at the table's columns: column → its text there."""
+    """A body line cut at the table's columns: column → its text there, from where it starts to where
+    it ends. Words are never cut: each goes whole to the column holding most of it (a name that runs a
+    character past its column's edge, '65岁以上老年人健康管理人数', stays whole), and the words of one
+    column that stand together keep the blanks between them."""
     line = line.replace("\t", "  ")
+    pieces: list[tuple[int, int, int]] = []  # (column, start, end) of each stretch of one column's words
+    for word in re.finditer(r"\S+", line):
+        column = columns.index(word.start(), word.end())
+        if pieces and pieces[-1][0] == column:
+            pieces[-1] = (column, pieces[-1][1], word.end())
+        else:
+            pieces.append((column, word.start(), word.end()))
     cells: dict[int, Run] = {}
-    for k, (start, end) in enumerate(zip(columns.starts, columns.ends)):
-        text = _slice(line, start, end)
-        if text:
-            cells[k] = Run(start, end, text, number)
+    for column, start, end in pieces:
+        if column in cells:  # a column's words parted by another's (rare): joined with a blank
+            first = cells[column]
+            cells[column] = Run(first.start, end, first.text + " " + line[start:end], number)
+        else:
+            cells[column] = Run(start, end, line[start:end], number)
     return cells
 
 
