@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..layout.values import level1_name, level2_name
+from ..layout.vocabulary_file import current
 from .text_layout_rows import Body, Owners, blank_bands
 
 
@@ -67,20 +68,25 @@ class Stripe:
     high: int
     height: int
     empty: bool = False
+    group: str = ""  # the name of the innermost merged column's cell over it (its 二级)
 
 
 def stripes(body: Body, owner: Owners, rows: int, merged: set[int]) -> list[Stripe]:
-    """Each row's stripe, from the lines holding its own (not merged) cells."""
+    """Each row's stripe, from the lines holding its own (not merged) cells; a row with none (an empty
+    template row set apart by blank lines) from the lines of its group names."""
     lines: dict[int, list[int]] = {}
+    anywhere: dict[int, list[int]] = {}
     counts: dict[tuple[int, int], int] = {}
     for k, (line, cells) in enumerate(body):
         for column in cells:
+            row = owner[k][column]
+            anywhere.setdefault(row, []).append(line)
             if column not in merged:
-                row = owner[k][column]
                 lines.setdefault(row, []).append(line)
                 counts[row, column] = counts.get((row, column), 0) + 1
     heights = {row: count for (row, _), count in sorted(counts.items(), key=lambda item: item[1])}
-    return [Stripe(min(lines.get(r, [0])), max(lines.get(r, [0])), heights.get(r, 1)) for r in range(rows)]
+    own = [lines.get(r) or anywhere.get(r) or [0] for r in range(rows)]
+    return [Stripe(min(own[r]), max(own[r]), heights.get(r, 1)) for r in range(rows)]
 
 
 def _spare(lines: list[int], stripes: list[Stripe]) -> bool:
@@ -92,17 +98,21 @@ def with_empty_rows(stripes: list[Stripe], cells: list[tuple[list[int], str]], c
     """The stripes with one more for each cell of the innermost merged column that covers none: an
     empty template row (经济效益指标 with no 三级 and no value), which pdftotext prints on lines of its
     own between the rows around it."""
-    spare = [Stripe(lines[0], lines[-1], len(lines), empty=True)
-             for k, (lines, _) in enumerate(cells) if k not in covered]
+    spare = [Stripe(lines[0], lines[-1], len(lines), empty=True, group=text)
+             for k, (lines, text) in enumerate(cells) if k not in covered]
     return sorted([*stripes, *spare], key=lambda s: (s.low, s.high))
 
 
-def _heights(stripes: list[Stripe]) -> tuple[Callable[[float], float], list[float]]:
-    """Line → height on the page, in text lines from the table's top: each stripe is as high as its
-    tallest cell, and a line between two stripes' middles lies in proportion between them."""
+def _heights(stripes: list[Stripe], printed: set[int]) -> tuple[Callable[[float], float], list[float]]:
+    """Line → height on the page, in text lines from the table's top, and each stripe's top: a stripe
+    is as high as its tallest cell and the blank lines under it (a page that spaces its rows; the
+    lines of a row's cells of different heights interleave, so its lines count for less), and a line
+    between two stripes' middles lies in proportion between them."""
     tops = [0.0]
-    for stripe in stripes:
-        tops.append(tops[-1] + stripe.height)
+    for k, stripe in enumerate(stripes):
+        following = stripes[k + 1].low if k + 1 < len(stripes) else stripe.high + 1
+        blank = sum(1 for line in range(stripe.high + 1, following) if line not in printed)
+        tops.append(tops[-1] + stripe.height + blank)
     known = [((s.low + s.high) / 2, (tops[i] + tops[i + 1]) / 2) for i, s in enumerate(stripes)]
 
     def height(line: float) -> float:
@@ -115,16 +125,31 @@ def _heights(stripes: list[Stripe]) -> tuple[Callable[[float], float], list[floa
     return height, tops
 
 
-def merged_spans(cells: list[tuple[list[int], str]], stripes: list[Stripe]) -> dict[int, int]:
+def merged_spans(cells: list[tuple[list[int], str]], stripes: list[Stripe],
+                 printed: set[int]) -> dict[int, int]:
     """Stripe → the cell covering it, for a column of merged cells. A merged cell stands at the middle
     of the rows it covers, in height on the page: the cells part the stripes among them in order, from
     the first down, each covering the stripes whose middle lies nearest its own (_part_rows). A cell
     that stands in no stripe's lines may cover none."""
-    height, tops = _heights(stripes)
+    height, tops = _heights(stripes, printed)
     places = [Place((height(lines[0]) + height(lines[-1])) / 2, _spare(lines, stripes),
-                    {k for k, s in enumerate(stripes) if s.low <= lines[-1] and lines[0] <= s.high})
-              for lines, _ in cells]
+                    {k for k, s in enumerate(stripes) if s.low <= lines[-1] and lines[0] <= s.high},
+                    _foreign(text, stripes))
+              for lines, text in cells]
     return {row: index for index, top, bottom in _part_rows(places, tops) for row in range(top, bottom + 1)}
+
+
+def _foreign(text: str, stripes: list[Stripe]) -> list[int]:
+    """For a 一级 cell, how many of the stripes up to each (a running count) hold a 二级 group that the
+    vocabulary puts under another 一级 (经济效益指标 under 效益指标, not under 产出指标): where the page
+    cannot tell which rows a group name covers, its groups can."""
+    outer = level1_name(text, bare_stem=False)
+    counts = [0]
+    for stripe in stripes:
+        inner = level2_name(stripe.group, bare_stem=False) if stripe.group and outer else None
+        parents = {top for top, groups in current().taxonomy.items() if inner in groups}
+        counts.append(counts[-1] + (1 if parents and outer not in parents else 0))
+    return counts
 
 
 @dataclass
@@ -135,12 +160,15 @@ class Place:
     middle: float
     spare: bool
     within: set[int]
+    foreign: list[int]  # stripes [0, k) holding another 一级's 二级 (_foreign)
 
     def cost(self, tops: list[float], first: int, last: int) -> float:
-        """How ill the cell sits over stripes [first, last]: its distance from their middle; and a cell
-        over one row stands in that row's lines (a cell between two rows covers both)."""
+        """How ill the cell sits over stripes [first, last]: its distance from their middle; a cell
+        over one row stands in that row's lines (a cell between two rows covers both); and it covers
+        no 二级 group of another 一级."""
         alone = first == last and first not in self.within
-        return abs((tops[first] + tops[last + 1]) / 2 - self.middle) + (_SPARE_COST if alone else 0.0)
+        foreign = self.foreign[last + 1] - self.foreign[first]
+        return abs((tops[first] + tops[last + 1]) / 2 - self.middle) + _SPARE_COST * (alone + foreign)
 
 
 _SPARE_COST = 1.5  # in text lines: a cell between rows left out, rather than set that far off its rows' middle
@@ -171,14 +199,17 @@ def _part_rows(places: list[Place], tops: list[float]) -> list[tuple[int, int, i
 def spread(body: Body, owner: Owners, texts: list[list[str]], merged: set[int]) -> None:
     """Fills the merged columns of ``texts`` (one list per row) with the cells that cover each row."""
     stripes_ = stripes(body, owner, len(texts), merged)
+    printed = {line for line, _ in body}
     rows = list(range(len(texts)))
     # the innermost merged column (二级) first: its cells that cover no row are empty template rows,
     # which the columns outside it (一级) cover too
     for column in sorted(merged, reverse=True):
         cells = merged_cells(body, column)
-        spans = merged_spans(cells, stripes_)
+        spans = merged_spans(cells, stripes_, printed)
         for row, stripe in enumerate(rows):
             texts[row][column] = cells[spans[stripe]][1] if stripe in spans else ""
         if column == max(merged):
+            for stripe, cell in spans.items():
+                stripes_[stripe].group = cells[cell][1]
             stripes_ = with_empty_rows(stripes_, cells, set(spans.values()))
             rows = [k for k, stripe in enumerate(stripes_) if not stripe.empty]
