@@ -224,10 +224,11 @@ def _table_rows(columns: Columns, body: Body) -> Rows:
     texts = body_rows.texts(body, owner, len(cores), width)
     merged = body_rows.merged_columns(texts, anchor)
     more = sorted(set(cores) | set(body_rows.empty_rows(body, anchor, merged)))
-    if more != cores:  # group names alone beside a merged column: rows the filer left empty
+    if more != cores:  # group names alone in a column of no merged cells: rows the filer left empty
         cores = more
         owner = body_rows.owners(body, cores, width)
         texts = body_rows.texts(body, owner, len(cores), width)
+        merged = body_rows.merged_columns(texts, anchor)
     merged_rows.spread(body, owner, texts, merged)
     return [[(text, body[cores[r]][0]) for text in row] for r, row in enumerate(texts)]
 

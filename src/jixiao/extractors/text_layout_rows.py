@@ -86,7 +86,7 @@ def cores(body: Body, anchor: int, width: int) -> list[int]:
         near = any(abs(body[a][0] - line) <= 1 for a in anchored)
         if not near:
             lines.add(k)
-    lines.update(empty_rows(body, anchor, set()))
+    lines.update(empty_rows(body, anchor, None))
     # a band of its own with no such line but cells in two columns or more: a row the filer left empty
     # (经济效益指标 and nothing else), not the wrapped part of a row
     bands = blank_bands(body)
@@ -98,17 +98,17 @@ def cores(body: Body, anchor: int, width: int) -> list[int]:
     return sorted(lines)
 
 
-def empty_rows(body: Body, anchor: int, merged: set[int]) -> list[int]:
+def empty_rows(body: Body, anchor: int, merged: Optional[set[int]]) -> list[int]:
     """Lines that open a row the filer left empty where no blank line sets rows apart: cells in the
     first two columns, the group names, and nothing else (经济效益指标, under its 一级), more than two
     lines from any line of the anchor column (a wrapped cell's first line stands at most two lines
-    above its row's). A group name alone opens such a row too when its column holds no merged cells
-    (else it is a merged cell between rows, _with_empty_rows). Lines right under such a line are its
+    above its row's). Once the merged columns are known (``merged``), a group name alone opens such a
+    row too when its column holds no merged cells (else it is a merged cell between rows). Lines right under such a line are its
     own (wrapped names), not new rows."""
     anchored = [line for line, cells in body if anchor in cells]
     out: list[int] = []
     for k, (line, cells) in enumerate(body):
-        alone = len(cells) == 1 and not set(cells) & merged and bool(merged)
+        alone = len(cells) == 1 and merged is not None and not set(cells) & merged
         if max(cells) >= min(2, anchor) or (len(cells) < 2 and not alone) \
                 or any(abs(a - line) <= 2 for a in anchored):
             continue
