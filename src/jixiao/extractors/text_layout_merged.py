@@ -168,10 +168,11 @@ class Place:
         no 二级 group of another 一级."""
         alone = first == last and first not in self.within
         foreign = self.foreign[last + 1] - self.foreign[first]
-        return abs((tops[first] + tops[last + 1]) / 2 - self.middle) + _SPARE_COST * (alone + foreign)
+        return abs((tops[first] + tops[last + 1]) / 2 - self.middle) + _SPARE_COST * alone + _FOREIGN_COST * foreign
 
 
 _SPARE_COST = 1.5  # in text lines: a cell between rows left out, rather than set that far off its rows' middle
+_FOREIGN_COST = 3.0  # in text lines: a 二级 group of another 一级 covered, rather than set that far off
 
 
 def _part_rows(places: list[Place], tops: list[float]) -> list[tuple[int, int, int]]:

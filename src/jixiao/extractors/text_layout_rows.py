@@ -103,8 +103,8 @@ def empty_rows(body: Body, anchor: int, merged: Optional[set[int]]) -> list[int]
     first two columns, the group names, and nothing else (经济效益指标, under its 一级), more than two
     lines from any line of the anchor column (a wrapped cell's first line stands at most two lines
     above its row's). Once the merged columns are known (``merged``), a group name alone opens such a
-    row too when its column holds no merged cells (else it is a merged cell between rows). Lines right under such a line are its
-    own (wrapped names), not new rows."""
+    row too when its column holds no merged cells (else it is a merged cell between rows). Lines
+    right under such a line are its own (wrapped names), not new rows."""
     anchored = [line for line, cells in body if anchor in cells]
     out: list[int] = []
     for k, (line, cells) in enumerate(body):
