@@ -150,3 +150,18 @@ def test_a_group_name_covers_no_row_whose_group_the_vocabulary_puts_under_anothe
         ["产出指标", "数量指标"], ["产出指标", "数量指标"], ["产出指标", "数量指标"], ["产出指标", "时效指标"],
         ["效益指标", "经济效益指标"], ["效益指标", "社会效益指标"], ["效益指标", "生态效益指标"],
     ]
+
+
+def test_a_long_wrapped_table_is_cut_into_rows_in_time_linear_in_its_lines():
+    # each column is cut by a search over the places between two rows' lines, and merged names over
+    # the runs of rows near them: a thousand rows take well under a second, not minutes
+    import time
+
+    lines = [HEADER]
+    for k in range(1000):
+        lines += [{20: "适龄儿童免疫规划疫"}, {34: "≥90%", 42: "5"}, {20: "苗接种率", 48: "受资金拨付进度"}]
+        lines += [{0: "产出指标", 10: "数量指标"}] if k % 7 == 3 else []
+    started = time.monotonic()
+    rows = _body(_page(*lines))
+    assert len(rows) == 1000 and rows[500][2] == "适龄儿童免疫规划疫苗接种率"
+    assert time.monotonic() - started < 30

@@ -11,6 +11,7 @@ row of the table.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
@@ -132,23 +133,28 @@ def merged_spans(cells: list[tuple[list[int], str]], stripes: list[Stripe],
     the first down, each covering the stripes whose middle lies nearest its own (_part_rows). A cell
     that stands in no stripe's lines may cover none."""
     height, tops = _heights(stripes, printed)
+    parents = [_parents(stripe.group) for stripe in stripes]
     places = [Place((height(lines[0]) + height(lines[-1])) / 2, _spare(lines, stripes),
                     {k for k, s in enumerate(stripes) if s.low <= lines[-1] and lines[0] <= s.high},
-                    _foreign(text, stripes))
+                    _foreign(text, parents))
               for lines, text in cells]
     return {row: index for index, top, bottom in _part_rows(places, tops) for row in range(top, bottom + 1)}
 
 
-def _foreign(text: str, stripes: list[Stripe]) -> list[int]:
+def _parents(group: str) -> set[str]:
+    """The 一级 groups the vocabulary puts a 二级 group under (none for a name it does not know)."""
+    inner = level2_name(group, bare_stem=False) if group else None
+    return {top for top, groups in current().taxonomy.items() if inner in groups} if inner else set()
+
+
+def _foreign(text: str, parents: list[set[str]]) -> list[int]:
     """For a 一级 cell, how many of the stripes up to each (a running count) hold a 二级 group that the
-    vocabulary puts under another 一级 (经济效益指标 under 效益指标, not under 产出指标): where the page
-    cannot tell which rows a group name covers, its groups can."""
+    vocabulary puts under another 一级 (经济效益指标 under 效益指标, not under 产出指标), given each
+    stripe's ``parents``: where the page cannot tell which rows a group name covers, its groups can."""
     outer = level1_name(text, bare_stem=False)
     counts = [0]
-    for stripe in stripes:
-        inner = level2_name(stripe.group, bare_stem=False) if stripe.group and outer else None
-        parents = {top for top, groups in current().taxonomy.items() if inner in groups}
-        counts.append(counts[-1] + (1 if parents and outer not in parents else 0))
+    for groups in parents:
+        counts.append(counts[-1] + (1 if outer and groups and outer not in groups else 0))
     return counts
 
 
@@ -173,6 +179,8 @@ class Place:
 
 _SPARE_COST = 1.5  # in text lines: a cell between rows left out, rather than set that far off its rows' middle
 _FOREIGN_COST = 3.0  # in text lines: a 二级 group of another 一级 covered, rather than set that far off
+_REACH = _SPARE_COST + _FOREIGN_COST  # a run whose middle lies further off its cell's never costs less
+_BEHIND = 4 * _REACH
 
 
 def _part_rows(places: list[Place], tops: list[float]) -> list[tuple[int, int, int]]:
@@ -189,12 +197,26 @@ def _part_rows(places: list[Place], tops: list[float]) -> list[tuple[int, int, i
         for first, (cost, runs) in best.items():
             options = [(cost + _SPARE_COST, first, runs)] if place.spare or first >= rows else []
             options += [(cost + place.cost(tops, first, last), last + 1, [*runs, (index, first, last)])
-                        for last in range(first, rows)]
+                        for last in _reachable(place.middle, tops, first)]
             for total, free, chosen in options:
                 if free not in following or total < following[free][0]:
                     following[free] = (total, chosen)
-        best = following
+        # a way of parting the rows that costs that much more than the best so far never catches up
+        least = min((total for total, _ in following.values()), default=0.0)
+        best = {free: item for free, item in following.items() if item[0] <= least + _BEHIND}
     return min(best.values(), key=lambda item: item[0])[1] if best else []
+
+
+def _reachable(middle: float, tops: list[float], first: int) -> range:
+    """The last stripes of the runs from ``first`` worth trying for a cell at ``middle``: those whose
+    middle lies within _REACH of the cell's (or the one nearest, when none does)."""
+    rows = len(tops) - 1
+    if first >= rows:
+        return range(0)
+    low = bisect_left(tops, 2 * (middle - _REACH) - tops[first], first + 1, rows + 1) - 1
+    high = bisect_right(tops, 2 * (middle + _REACH) - tops[first], first + 1, rows + 1) - 1
+    low = min(max(low, first), rows - 1)
+    return range(low, max(low + 1, high))
 
 
 def spread(body: Body, owner: Owners, texts: list[list[str]], merged: set[int]) -> None:

@@ -11,6 +11,7 @@ another column). A row the filer left empty (its group names alone) opens a row 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
@@ -105,12 +106,12 @@ def empty_rows(body: Body, anchor: int, merged: Optional[set[int]]) -> list[int]
     above its row's). Once the merged columns are known (``merged``), a group name alone opens such a
     row too when its column holds no merged cells (else it is a merged cell between rows). Lines
     right under such a line are its own (wrapped names), not new rows."""
-    anchored = [line for line, cells in body if anchor in cells]
+    anchored = {line for line, cells in body if anchor in cells}
     out: list[int] = []
     for k, (line, cells) in enumerate(body):
         alone = len(cells) == 1 and merged is not None and not set(cells) & merged
         if max(cells) >= min(2, anchor) or (len(cells) < 2 and not alone) \
-                or any(abs(a - line) <= 2 for a in anchored):
+                or any(line + step in anchored for step in range(-2, 3)):
             continue
         if not out or line - body[out[-1]][0] > 1:
             out.append(k)
@@ -139,12 +140,14 @@ def owners(body: Body, cores: list[int], width: int) -> Owners:
     centres = [_centre(body, k) for k in cores]
     cuts = {column: _column_cuts([line for line, cells in body if column in cells], centres)
             for column in range(width)}
+    opened: dict[int, list[int]] = {}  # band → the rows opened in it
+    for row, k in enumerate(cores):
+        opened.setdefault(bands[k], []).append(row)
     owner: Owners = []
     for k, (line, cells) in enumerate(body):
-        in_band = [i for i, c in enumerate(cores) if bands[c] == bands[k]]
+        in_band = opened.get(bands[k], [])
         owner.append({column: in_band[0] if len(in_band) == 1 else
-                      next((row for row, cut in enumerate(cuts[column]) if line < cut), len(cores) - 1)
-                      for column in cells})
+                      min(bisect_right(cuts[column], line), len(cores) - 1) for column in cells})
     return owner
 
 
@@ -169,19 +172,35 @@ def _cell_cost(lines: list[int], centre: float) -> float:
     return abs((lines[0] + lines[-1]) / 2 - centre)
 
 
+def _cut_places(lines: list[int], centre: float, following: float) -> list[float]:
+    """Where a cut between rows opened at lines ``centre`` and ``following`` may go: right after the
+    first, or right after one of the column's lines between them (cuts with no line between them part
+    the column's lines alike)."""
+    first, last = int(centre) + 1, int(following)
+    inside = lines[bisect_left(lines, first):bisect_left(lines, last)]
+    return [float(first), *(float(x + 1) for x in inside if x + 1 > first)]
+
+
 def _column_cuts(lines: list[int], centres: list[float]) -> list[float]:
     """Where one column's lines part into rows: between two rows' opening lines one cut (a ruling line
     pdftotext does not print), the cuts taken being those that set the column's cell in every row best
     centred on its opening line (_cell_cost). Returns each row's end (its next row's first line)."""
     def cost(row: int, low: float, high: float) -> float:
-        return _cell_cost([x for x in lines if low <= x < high], centres[row])
+        return _cell_cost(lines[bisect_left(lines, low):bisect_left(lines, high)], centres[row])
 
-    best: dict[float, tuple[float, list[float]]] = {float("-inf"): (0.0, [])}
+    # for each row, each cut after it → (cost of the rows so far, the cut before it)
+    layers: list[dict[float, tuple[float, float]]] = []
+    totals: dict[float, float] = {float("-inf"): 0.0}
     for row, centre in enumerate(centres):
-        after = range(int(centre) + 1, int(centres[row + 1]) + 1) if row + 1 < len(centres) else [float("inf")]
-        best = {cut: min((total + cost(row, low, cut), [*cuts, cut]) for low, (total, cuts) in best.items())
-                for cut in after}
-    return min(best.values())[1] if best else []
+        after = _cut_places(lines, centre, centres[row + 1]) if row + 1 < len(centres) else [float("inf")]
+        layers.append({cut: min((total + cost(row, low, cut), low) for low, total in totals.items()) for cut in after})
+        totals = {cut: total for cut, (total, _) in layers[-1].items()}
+    cut = min(totals, key=lambda end: (totals[end], end))
+    cuts: list[float] = []
+    for layer in reversed(layers):
+        cuts.append(cut)
+        cut = layer[cut][1]
+    return cuts[::-1]
 
 
 def texts(body: Body, owner: Owners, rows: int, width: int) -> list[list[str]]:
