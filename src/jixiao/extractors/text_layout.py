@@ -229,7 +229,7 @@ def _table_rows(columns: Columns, body: Body) -> Rows:
         owner = body_rows.owners(body, cores, width)
         texts = body_rows.texts(body, owner, len(cores), width)
         merged = body_rows.merged_columns(texts, anchor)
-    merged_rows.spread(body, owner, texts, merged)
+    merged_rows.spread(body, owner, [body[k][0] for k in cores], texts, merged)
     return [[(text, body[cores[r]][0]) for text in row] for r, row in enumerate(texts)]
 
 

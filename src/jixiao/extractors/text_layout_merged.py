@@ -72,9 +72,10 @@ class Stripe:
     group: str = ""  # the name of the innermost merged column's cell over it (its 二级)
 
 
-def stripes(body: Body, owner: Owners, rows: int, merged: set[int]) -> list[Stripe]:
+def stripes(body: Body, owner: Owners, opening: list[int], merged: set[int]) -> list[Stripe]:
     """Each row's stripe, from the lines holding its own (not merged) cells; a row with none (an empty
-    template row set apart by blank lines) from the lines of its group names."""
+    template row set apart by blank lines) from the lines of its group names, or its opening line."""
+    rows = len(opening)
     lines: dict[int, list[int]] = {}
     anywhere: dict[int, list[int]] = {}
     counts: dict[tuple[int, int], int] = {}
@@ -86,7 +87,7 @@ def stripes(body: Body, owner: Owners, rows: int, merged: set[int]) -> list[Stri
                 lines.setdefault(row, []).append(line)
                 counts[row, column] = counts.get((row, column), 0) + 1
     heights = {row: count for (row, _), count in sorted(counts.items(), key=lambda item: item[1])}
-    own = [lines.get(r) or anywhere.get(r) or [0] for r in range(rows)]
+    own = [lines.get(r) or anywhere.get(r) or [opening[r]] for r in range(rows)]
     return [Stripe(min(own[r]), max(own[r]), heights.get(r, 1)) for r in range(rows)]
 
 
@@ -219,9 +220,10 @@ def _reachable(middle: float, tops: list[float], first: int) -> range:
     return range(low, max(low + 1, high))
 
 
-def spread(body: Body, owner: Owners, texts: list[list[str]], merged: set[int]) -> None:
-    """Fills the merged columns of ``texts`` (one list per row) with the cells that cover each row."""
-    stripes_ = stripes(body, owner, len(texts), merged)
+def spread(body: Body, owner: Owners, opening: list[int], texts: list[list[str]], merged: set[int]) -> None:
+    """Fills the merged columns of ``texts`` (one list per row, opened at the lines ``opening``) with
+    the cells that cover each row."""
+    stripes_ = stripes(body, owner, opening, merged)
     printed = {line for line, _ in body}
     rows = list(range(len(texts)))
     # the innermost merged column (二级) first: its cells that cover no row are empty template rows,

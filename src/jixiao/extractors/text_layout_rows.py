@@ -80,12 +80,12 @@ def cores(body: Body, anchor: int, width: int) -> list[int]:
     """The body lines that open rows: those with a cell in the anchor column, and busy lines without one
     (a row that left its value empty) unless a wrapped cell's line of the row next to them."""
     anchored = [k for k, (_, cells) in enumerate(body) if anchor in cells]
+    anchored_lines = {body[k][0] for k in anchored}
     lines = set(anchored)
     for k, (line, cells) in enumerate(body):
         if k in lines or not _busy(cells, width):
             continue
-        near = any(abs(body[a][0] - line) <= 1 for a in anchored)
-        if not near:
+        if not any(line + step in anchored_lines for step in (-1, 0, 1)):
             lines.add(k)
     lines.update(empty_rows(body, anchor, None))
     # a band of its own with no such line but cells in two columns or more: a row the filer left empty
