@@ -350,3 +350,21 @@ def test_a_page_starting_mid_table_with_merged_groups_lost_is_read_by_its_cells_
         ("环境治理亮化美化率", "≥", "90", "%", "93", 10), ("安全隐患排查有效处置率", "≥", "90", "%", "91", 10),
         ("群众满意度", "≥", "95", "%", "96", 10)]
     assert {c["decided_by"] for c in filing["report"]["tables"][0]["columns"] if c["role"]} == {"cells"}
+
+
+TWO_GROUPS = """项目名称: | 城管执法车辆维修燃油费 |
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 | |
+产出指标 | 数量指标 | 完成修理养护的设施数量 | ≥90辆 | 数量指标 | ||||
+质量指标 | 经费支出合规性 | 较高 | 质量指标 | |||||
+项目验收合格率 | ≥100百分比 | |||||||
+时效指标 | 项目完成及时性 | 程度较高 | 时效指标 | |||||
+"""
+
+
+def test_a_row_whose_value_lands_in_a_column_that_is_not_read_is_dropped_and_named(tmp_path):
+    """A header that repeats 二级 | 三级 | 指标值 (a second group no row fills): a short row's value may
+    align to the second 指标值, which is not read; the row then gives no record, and says so."""
+    manifest, records, filing = _convert(tmp_path, "groups.txt", TWO_GROUPS)
+    assert [r["level3"] for r in records] == ["完成修理养护的设施数量", "经费支出合规性", "项目完成及时性"]
+    assert manifest["status"] == "partial"
+    assert [(d["line"], d["reason"]) for d in filing["report"]["tables"][0]["rows_dropped"]] == [(5, "no_name")]

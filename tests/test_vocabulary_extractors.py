@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extractors import extract
 from jixiao.layout import vocabulary
 from jixiao.layout.vocabulary import column_fields, extend_headers, header_fragment, match_header, remark_holds_scores
 from jixiao.model import FragmentKind
 from jixiao.pipeline import convert
 
-from helpers import SAMPLES, codes
+from helpers import SAMPLES, codes, read_filing
 
 CASE = "hengyang-yingji-2022"  # 16 rows on one page, merged 一级指标 cells
 NEW_NAME = "计划达成数"  # a plausible target header that the vocabulary does not know (nor ends like a name it knows)
@@ -76,7 +75,7 @@ def test_pdf_with_the_seeds_own_header_cells(tmp_path):
     path, truth, layout = _render(tmp_path, "seed-headers.pdf", seed_headers=True)
     header_rows = {p["kind"] for p in layout["pages"]}
     assert {"fragment1", "fragment2", "fragment3"} <= header_rows
-    filing = extract(str(path), path.read_bytes())
+    filing = read_filing(str(path), path.read_bytes())
     garbled = truth["garbled"]["rows"]
     indicators = filing.fragments[FragmentKind.INDICATORS].rows
     scoring = filing.fragments[FragmentKind.SCORING].rows
@@ -145,11 +144,11 @@ def test_a_new_header_name_reaches_the_text_dump(tmp_path, vocabulary_restored):
 def test_a_new_header_name_reaches_the_pdf_reader(tmp_path, vocabulary_restored):
     labels = ["一级指标", "二级指标", "三级指标", "指标值类型", NEW_NAME, "计量单位"]
     path, truth, _ = _render(tmp_path, "plan.pdf", frag1_labels=labels)
-    before = extract(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
+    before = read_filing(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
     assert not any("target" in row.cells for row in before)
 
     extend_headers("target", NEW_NAME)
-    after = extract(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
+    after = read_filing(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
     assert [row.cells["target"].text.strip() for row in after] == \
         [row["target"].strip() for row in truth["garbled"]["rows"]]
 

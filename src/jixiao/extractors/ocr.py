@@ -7,7 +7,8 @@ a row whose cells say 一级指标 / 指标解释 / 评（扣）分标准 is the
 row that tells which fragment the page holds, and every row below it is a
 table row. Pages without such a row are skipped after reading only the top of
 their table. The header block (department, duties, goals) is read once per
-filing: on later fragment pages only the department is read, to check it.
+filing: on later fragment pages only the department is read, for the reader
+to check it. Each page gives a grid tagged with its fragment (``ocr_assemble``).
 
 Entry points:
 - :func:`extract_image` — the registered "image" extractor, ``(source, data)``;
@@ -31,17 +32,17 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence
 
 import cv2
 import numpy as np
 
-from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
+from ..model import Cell, ErrorCode, Extracted, FragmentKind, PageRoute, Provenance
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
-from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
-from .ocr_assemble import FragmentBuilder, apply_header, column_names
+from ..layout.header_block import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR, strip_label
+from .ocr_assemble import column_names, page_grid
 from .ocr_engine import OcrEngine
 from ..layout.vocabulary import remark_holds_scores
 from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
@@ -66,9 +67,10 @@ class PageRead:
     number: int
     kind: Optional[FragmentKind] = None
     header: dict[str, Cell] = field(default_factory=dict)  # department / duties / goals
+    header_at: dict[str, GridCell] = field(default_factory=dict)  # the lattice cell each of them was read from
     columns: list[tuple[GridCell, str]] = field(default_factory=list)  # the column-header row
+    column_cells: list[Cell] = field(default_factory=list)  # the column-header row's cells as read
     names: list[str] = field(default_factory=list)  # the field of each elementary column ("" for none)
-    header_bbox: Optional[tuple[float, float, float, float]] = None
     rows: list[list[tuple[GridCell, Cell]]] = field(default_factory=list)
     skew: float = 0.0
     note: str = ""
@@ -157,7 +159,7 @@ class PageReader(WholeTableReading):
         self._read_table(table, result, need_header, columns)
         if result.part is not None:
             result.part.above = self._lines_above(gray, boxes, table)
-            years = [m for m in map(YEAR_PATTERN.search, result.part.above) if m]
+            years = [m for m in map(YEAR.search, result.part.above) if m]
             result.year = int(years[0].group(1)) if years else None
         elif need_year:
             result.year = self._title_year(gray, boxes, table)
@@ -167,7 +169,7 @@ class PageReader(WholeTableReading):
         """The （2023年度） line above the first fragment's table, if there is one."""
         above = [b for b in boxes if b[3] <= table.ys[0] and b[1] >= table.ys[0] - 150 * 200 / 72]
         for text in (r.text for r in self.engine.recognise(gray, above)):
-            match = YEAR_PATTERN.search(text)
+            match = YEAR.search(text)
             if match:
                 return int(match.group(1))
         return None
@@ -254,7 +256,7 @@ class PageReader(WholeTableReading):
             if kind is not None:
                 result.kind = kind
                 result.columns = list(zip(row, [t.text for t in texts]))
-                result.header_bbox = texts[0].provenance.bbox
+                result.column_cells = texts
                 header_at = r
                 break
         if header_at is not None:
@@ -270,6 +272,7 @@ class PageReader(WholeTableReading):
         self._recognise(wanted.values())
         for name, cell in wanted.items():
             result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
+            result.header_at[name] = cell
         if header_at is None:
             result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
             return
@@ -323,71 +326,69 @@ def _point_mapper(shape, angle: float, dpi: float):
 # ---------------------------------------------------------------- filings
 
 def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
-                  engine: Optional[OcrEngine] = None) -> Union[Filing, Extracted]:
-    """OCR page images into one Filing (the seed's fragments, located by their header words), or,
-    for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
+                  engine: Optional[OcrEngine] = None) -> Extracted:
+    """OCR page images into grids for the layout reader: a page of the seed's split layout as a grid tagged
+    with its fragment (:func:`.ocr_assemble.page_grid`), a table of any other layout as the grids of its
+    tables (``ocr_table``)."""
     reader = PageReader(source, engine)
-    filing = Filing(filing=filing_id(data), source=source, route="ocr")
-    builder = FragmentBuilder(filing, source)
-    header: dict[str, Cell] = {}
+    found = Extracted(filing=filing_id(data), source=source, route="ocr")
+    header: set[str] = set()  # the header block's values read so far: duties and goals are read once
     years: list[int] = []
     parts: list[tuple[TablePart, bool]] = []
     columns: Optional[list[ColumnName]] = None  # the whole table the next page may continue
     tolerance = 6.0 * DEFAULT_DPI / 72
     for page in pages:
-        read = reader.read(page, need_header=not ("duties" in header and "goals" in header),
-                           need_year=not years, columns=columns)
+        read = reader.read(page, need_header=not {"duties", "goals"} <= header, need_year=not years, columns=columns)
         columns = read.part.columns if read.part is not None else None
         if read.part is not None:
             parts.append((read.part, read.has_header))
             tolerance = 6.0 * page.dpi / 72
-            filing.pages.append(PageRoute(page=page.number, route="ocr", dpi=round(page.dpi, 1), skew=read.skew,
-                                          fragment="table", rows=len({c.row for c in read.part.table.cells})))
+            found.pages.append(PageRoute(page=page.number, route="ocr", dpi=round(page.dpi, 1), skew=read.skew,
+                                         fragment="table", rows=len({c.row for c in read.part.table.cells})))
             continue
-        for name, cell in read.header.items():
-            if name == "department" and "department" in header and cell.text != header[name].text:
-                filing.errors.append(ErrorItem(
-                    code=ErrorCode.DEPARTMENTS_DIFFER, component="extract", severity=Severity.WARNING,
-                    page=page.number,
-                    message=f"{source}: page {page.number} names department {cell.text!r}, "
-                    f"page {header[name].provenance.page} {header[name].text!r}"))
-            header.setdefault(name, cell)
+        header |= set(read.header)
         if read.year:
             years.append(read.year)
-        entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
-        if read.kind is not None:
-            entry["fragment"] = read.kind.value
-            builder.add(read, continuation=not read.header)
-            entry["rows"] = len(read.rows)
-        elif read.note:
-            entry["note"] = read.note
-        filing.pages.append(entry)
-    if not filing.fragments and parts:
+        grid = page_grid(source, read)
+        if grid is not None:
+            found.grids.append(grid)
+        found.pages.append(_page_route(page, read))
+    if not any(grid.fragment is not None for grid in found.grids) and parts:
         chains = chains_of(parts, tolerance)
         if chains:
-            return extracted(source, filing.filing, chains, filing.pages, filing.errors, tolerance)
-    if not filing.fragments:
-        seen = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
+            return extracted(source, found.filing, chains, found.pages, found.errors, tolerance)
+    if not any(grid.fragment is not None for grid in found.grids):
+        seen = "; ".join(f"page {p['page']}: {p['note']}" for p in found.pages if p.get("note"))
         raise ExtractionError(
-            f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
+            f"{source}: OCR found no performance-goal table on {len(found.pages)} page(s): none of the "
             "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""),
             code=ErrorCode.NO_TABLE)
-    apply_header(filing, header)
-    filing.year = years[0] if years else year_from_name(source)
-    return filing
+    found.year_hint = years[0] if years else year_from_name(source)
+    return found
 
 
-def extract_image(source: str, data: bytes) -> Union[Filing, Extracted]:
+def _page_route(page: PageImage, read: PageRead) -> PageRoute:
+    """The manifest's line for a page of the split layout: its fragment and rows, or why it gave none."""
+    entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+    if read.kind is not None:
+        entry["fragment"] = read.kind.value
+        entry["rows"] = len(read.rows)
+    elif read.note:
+        entry["note"] = read.note
+    return entry
+
+
+def extract_image(source: str, data: bytes) -> Extracted:
     """The "image" extractor: a PNG/JPEG/TIFF page (or multi-page TIFF) of a scanned filing."""
     return extract_pages(source, data, image_pages(data, source))
 
 
 def extract_ocr_pages(source: str, data: bytes, pages: Optional[list[int]], *,
-                      dpi: float = DEFAULT_DPI) -> Union[Filing, Extracted]:
+                      dpi: float = DEFAULT_DPI) -> Extracted:
     """OCR the given 1-based pages of a PDF (None = all), or every page of an image.
 
     For the PDF extractor: call it with the pages whose text layer is unusable
-    (see ``route.page_routes``), then merge its fragments; ``Filing.pages``
+    (see ``route.page_routes``), then merge its fragment grids; ``Extracted.pages``
     says per page that it took the "ocr" route.
     """
     if data.startswith(b"%PDF"):

@@ -40,7 +40,7 @@ FURNITURE = re.compile(
 )
 """Page furniture and sign-off lines: never indicator rows."""
 
-SIGN_OFF = re.compile(r"其他需要说明|审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章|绩效目标表|绩效自评表|目标申报表|目标审批表|返回】|【关闭")
+SIGN_OFF = re.compile(r"其他需要?说明|审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章|绩效目标表|绩效自评表|目标申报表|目标审批表|返回】|【关闭")
 """Approval boxes below the table (财政部门支出股室初审意见 (盖章)) or the title of the next table:
 the table has ended."""
 
@@ -103,3 +103,23 @@ def kind_of(text: str) -> Optional[str]:
         return "self_evaluation"
     found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
     return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------------------- the seed's split layout
+
+# Each fragment of the split layout repeats a block of label | value lines (部门(单位)名称, 部门(单位)职责,
+# 年度履职目标). The labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each pattern
+# accepts any prefix that still identifies the label.
+DEPARTMENT_LABEL = re.compile(r"^\s*(?:部门\s*[（(]?\s*单位\s*[）)]?\s*名称?|单位名称|部门名称)\s*[:：]?")
+DUTIES_LABEL = re.compile(r"^\s*部门\s*[（(]?\s*单位\s*[）)]?\s*职责?\s*[:：]?")
+GOALS_LABEL = re.compile(r"^\s*年度(?:总体|履职)?目标?\s*[:：]?")
+TITLE_WORDS = ("年度履职目标", "绩效目标表")
+"""Words of the title line that opens a split fragment's header block."""
+
+
+def strip_label(text: str, label: re.Pattern) -> tuple[str, bool]:
+    """``text`` without the split layout's ``label`` at its start, and whether it had one."""
+    match = label.match(text)
+    if not match or match.end() == 0:
+        return text, False
+    return text[match.end():], True

@@ -26,7 +26,7 @@ from typing import Any, Optional
 from ..extractors import extract
 from ..extractors.base import ExtractionError, choose_extractor
 from ..extractors.pdf import extract_pdf
-from ..model import Extracted, Filing, FragmentKind, Grid, GridCell, ManifestEntry
+from ..model import Filing, FragmentKind, Grid, GridCell, ManifestEntry
 from ..model.errors import JixiaoError
 from ..reader import read_layout
 from .inputs import display_name
@@ -43,9 +43,7 @@ def inspect_pdf(path: str, out_dir: str) -> list[Path]:
     from PIL import ImageDraw
 
     data = Path(path).read_bytes()
-    read = extract_pdf(path, data)
-    # a ruled table other than the seed's split layout comes as grids: the layout reader reads them
-    filing: Filing = read_layout(read) if isinstance(read, Extracted) else read
+    filing = read_layout(extract_pdf(path, data))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     by_page: dict[int, list] = {}
@@ -115,11 +113,8 @@ def inspect_file(path: str, task: Optional[TaskSettings] = None, *, rows: int = 
         with task.applied():
             extracted = extract(source, data, task.limits)
             out["route"] = extracted.route
-            if isinstance(extracted, Extracted):
-                out["grids"] = [_grid_summary(grid, rows) for grid in extracted.grids]
-                filing = read_layout(extracted)
-            else:
-                filing = extracted
+            out["grids"] = [_grid_summary(grid, rows) for grid in extracted.grids]
+            filing = read_layout(extracted)
     except JixiaoError as error:
         out["failed"] = {"step": "read" if "grids" in out else "extract", "code": error.code.value,
                          "message": str(error)}
@@ -135,7 +130,8 @@ def _code(entry: ManifestEntry) -> Optional[str]:
 def _grid_summary(grid: Grid, rows: int) -> dict[str, Any]:
     cells = grid.rows()
     return {
-        "name": grid.name, "form": grid.form, "rows": len(cells),
+        "name": grid.name, "form": grid.form, "fragment": grid.fragment.value if grid.fragment else None,
+        "rows": len(cells),
         "columns": max((c.col + c.col_span for c in grid.cells), default=0) if grid.positional else None,
         "positional": grid.positional, "tokenised": grid.tokenised, "glued": grid.glued,
         "form_scores": dict(sorted(grid.form_scores.items(), key=lambda item: -item[1])),
@@ -204,7 +200,9 @@ def _render_grid(k: int, grid: dict[str, Any], console) -> None:
 
     size = f"{grid['rows']} rows" + (f" × {grid['columns']} columns" if grid["columns"] else "")
     flags = ", ".join(flag for flag in ("positional", "tokenised", "glued") if grid[flag])
-    console.print(f"[bold]grid {k}[/bold] {escape(grid['name'] or '')} form {grid['form']}: {size} ({flags or 'rows of cells'})")
+    fragment = f" fragment {grid['fragment']}" if grid.get("fragment") else ""
+    console.print(f"[bold]grid {k}[/bold] {escape(grid['name'] or '')} form {grid['form']}{fragment}: {size} "
+                  f"({flags or 'rows of cells'})")
     if grid["form_scores"]:
         console.print("  form scores: " + ", ".join(f"{name} {score}" for name, score in grid["form_scores"].items()))
     for row in grid["first_rows"]:

@@ -164,16 +164,31 @@ def assign_roles(columns: list[Column], texts: dict[int, list[str]], *, from_cel
     """The header's columns with roles completed and checked by their cells (``texts``: each column's
     cell texts as a first reading placed them). Returns new Column objects; see the module docstring."""
     out = [Column(c.spec, c.header, c.row_label, c.shadow, c.decided_by, c.score, c.note) for c in columns]
-    scored: dict[int, dict[str, float]] = {}
-    for k in range(len(out)):
-        p = profile(texts.get(k, []))
-        if p is not None and p.count >= min_rows:
-            scored[k] = content_scores(p)
+    scored = _scored(texts, len(out), min_rows)
     _confirm_headers(out, scored)
     _override_headers(out, scored, override)
     _fill_unknown(out, scored, from_cells, texts)
     _names_are_groups(out, texts, override)
     return out
+
+
+def confirm_roles(columns: list[Column], texts: dict[int, list[str]], *, min_rows: int) -> list[Column]:
+    """The columns with each role their cells bear out marked ``header+cells`` (and its score), no role
+    changed: for a family whose columns are known by their header and place (the split fragments), where
+    the cells are a second witness for the report, never a reason to read a column otherwise."""
+    out = [Column(c.spec, c.header, c.row_label, c.shadow, c.decided_by, c.score, c.note) for c in columns]
+    _confirm_headers(out, _scored(texts, len(out), min_rows))
+    return out
+
+
+def _scored(texts: dict[int, list[str]], width: int, min_rows: int) -> dict[int, dict[str, float]]:
+    """Each column's role scores from its cells, for the columns with at least ``min_rows`` filled cells."""
+    scored: dict[int, dict[str, float]] = {}
+    for k in range(width):
+        p = profile(texts.get(k, []))
+        if p is not None and p.count >= min_rows:
+            scored[k] = content_scores(p)
+    return scored
 
 
 TWO_LEVEL_NOTE = "the names are 二级 groups, each once: the table prints no 三级"
