@@ -336,3 +336,20 @@ def test_limits_reach_the_manifest_with_the_batch(tmp_path):
     convert([str(tmp_path / "rows.xlsx")], tmp_path / "out", memory=None, engine="local", workers=1, max_cells=200)
     (entry,) = read_jsonl(tmp_path / "out" / "manifest.jsonl")
     assert entry["status"] == "failed" and "max_cells = 200" in entry["error"]
+
+
+def test_ascii85_decodes_as_the_standard_library():
+    """The stream filters' ASCII85 decoder (no NumPy since issue 22) gives base64's bytes, z groups,
+    white space and partial last groups included, and refuses what is not ASCII85."""
+    import random
+
+    from jixiao.extractors.pdf_limits import a85decode
+
+    rng = random.Random(22)
+    for _ in range(2000):
+        data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 40))) + b"\0" * rng.choice([0, 0, 4, 9])
+        encoded = base64.a85encode(data, wrapcol=rng.choice([0, 0, 17]))
+        assert a85decode(encoded + rng.choice([b"", b"~>"])) == data
+    for bad in (b"ab{cd", b"s8W-\""):  # a byte outside ! … u; a group above 2**32 - 1
+        with pytest.raises(ValueError):
+            a85decode(bad)

@@ -140,8 +140,10 @@ def _fragment(spec: dict, fragment: int, g: Geometry, measure: Measure) -> list[
         xs.append(xs[-1] + share * (right - left))
     xs[-1] = right
     labels = [label for label, _ in COLUMNS[fragment]]
-    block = [(HEADER_LABELS[0], spec["department"]), (HEADER_LABELS[1], duties_text(spec["duties"])),
-             (HEADER_LABELS[2], goals_text(spec["goals"]))]
+    drawn = spec.get("cells", {})  # the header block's long cells as a garbled spec draws them (.garble)
+    block = [(HEADER_LABELS[0], spec["department"]),
+             (HEADER_LABELS[1], drawn.get("duties") or duties_text(spec["duties"])),
+             (HEADER_LABELS[2], drawn.get("goals") or goals_text(spec["goals"]))]
     body = fragment_rows(spec, fragment)
     pages, k = [], 0
     while k < len(body) or not pages:

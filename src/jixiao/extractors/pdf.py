@@ -112,6 +112,13 @@ def scan_pages(document, *, keep: Optional["PdfFile"] = None) -> list[PageText]:
     ``keep``, when given, rather than closed, for :func:`~.pdf_page.read_page` to read without
     parsing it again.
     """
+    from .pdfium_fonts import machine_fonts_hidden
+
+    with machine_fonts_hidden():  # pdfium need not load a substitute font to give the page's text
+        return _scan_pages(document, keep)
+
+
+def _scan_pages(document, keep: Optional["PdfFile"]) -> list[PageText]:
     import pypdfium2 as pdfium
 
     from .pdf_table import TABLE_WORD

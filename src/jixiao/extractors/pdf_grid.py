@@ -189,6 +189,13 @@ def pdfium_chars(document, page_index: int, page_height: float) -> list[dict]:
     """
     import pypdfium2.raw as pdfium_c
 
+    from .pdfium_fonts import machine_fonts_hidden
+
+    with machine_fonts_hidden():
+        return _pdfium_chars(pdfium_c, document, page_index, page_height)
+
+
+def _pdfium_chars(pdfium_c, document, page_index: int, page_height: float) -> list[dict]:
     page = document[page_index]
     textpage = page.get_textpage()
     chars = []

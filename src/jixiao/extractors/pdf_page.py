@@ -100,6 +100,13 @@ class _Objects:
 def read_page(pdf: PdfFile, index: int, *, edges: bool = True) -> PageContent:
     """The page's characters (pdfium's generated spaces and line breaks left out) and, when
     ``edges``, its horizontal and vertical ruling segments."""
+    from .pdfium_fonts import machine_fonts_hidden
+
+    with machine_fonts_hidden():  # pdfium need not load a substitute font: see .pdfium_fonts
+        return _read_page(pdf, index, edges)
+
+
+def _read_page(pdf: PdfFile, index: int, edges: bool) -> PageContent:
     import pypdfium2.raw as raw
 
     page = pdf.load(index)

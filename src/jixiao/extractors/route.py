@@ -40,6 +40,7 @@ def _ocr_routes(source: str, data: bytes) -> tuple[list[int], int]:
 
 def _ocr(source: str, data: bytes, pages: list[int], errors: list[ErrorItem]) -> Extracted:
     from .ocr import extract_ocr_pages
+    from .pdfium_fonts import machine_fonts_shown
 
     cap = max_ocr_pages()
     if len(pages) > cap:
@@ -48,7 +49,8 @@ def _ocr(source: str, data: bytes, pages: list[int], errors: list[ErrorItem]) ->
             message=f"{source}: {len(pages)} pages need OCR; only the first {cap} were read "
             f"(JIXIAO_MAX_OCR_PAGES); page(s) {number_ranges(pages[cap:])} were skipped"))
         pages = pages[:cap]
-    return extract_ocr_pages(source, data, pages)
+    with machine_fonts_shown():  # the pages are drawn for the recogniser: every glyph (.pdfium_fonts)
+        return extract_ocr_pages(source, data, pages)
 
 
 def _fragments(extracted: Extracted) -> set[FragmentKind]:

@@ -50,7 +50,14 @@ from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import QUALITATIVE_TARGETS
 from ..layout.vocabulary_file import current as current_vocabulary
 from ..layout.values import is_unit, level1_name, level2_name
-from ..layout.vocabulary import is_row_label_header, is_weight_header, match_header, place_columns, printed_header_names
+from ..layout.vocabulary import (
+    is_row_label_header,
+    is_weight_header,
+    match_header,
+    place_columns,
+    printed_header_names,
+    printed_header_names_by_start,
+)
 from ..model import GridCell, Provenance
 from ..layout.taxonomy import OPERATOR_ALIASES
 from ..layout.values import is_number, split_value
@@ -106,12 +113,13 @@ def segment_header(line: str) -> list[str]:
     what no name covers stays as a cell of its own."""
     cells: list[str] = []
     other = ""
+    names = printed_header_names_by_start()  # the same first match: only names starting with line[i] can
     i = 0
     while i < len(line):
         if line[i].isspace():
             i += 1
             continue
-        name = next((n for n in printed_header_names() if line.startswith(n, i)), None)
+        name = next((n for n in names.get(line[i], ()) if line.startswith(n, i)), None)
         if name is None:
             other += line[i]
             i += 1

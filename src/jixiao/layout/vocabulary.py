@@ -174,13 +174,31 @@ def _header_names() -> list[tuple[str, FieldSpec]]:
 _TRAILER = re.compile(r"^(?:\(.{0,6}\)|\([^()]{1,12}(?:、[^()]{1,12})+\)|[:：*]|\d+分|\(\d+分\))*$")
 
 
+_MATCHED: dict[tuple[str, str], Optional[HeaderMatch]] = {}
+_MATCHED_MAX = 65536
+
+
 def match_header(text: str) -> Optional[HeaderMatch]:
     """The field a header cell names, or None.
 
     Exact names win; then a name followed by a short parenthetical (``权重(%)``,
     ``分值(分)``); then a clipped cell, which belongs to the longest name it is a
     prefix of, so ``指标值类`` is 指标值类型 and never 指标值.
+
+    Remembered per vocabulary in force (the answer is a function of the text and the vocabulary,
+    and a match is frozen): every line of every page is asked about, and the same few header
+    cells come back on every page (issue 22).
     """
+    key = (current().digest, text)
+    if key in _MATCHED:
+        return _MATCHED[key]
+    if len(_MATCHED) >= _MATCHED_MAX:
+        _MATCHED.clear()
+    match = _MATCHED[key] = _match_header(text)
+    return match
+
+
+def _match_header(text: str) -> Optional[HeaderMatch]:
     cell = normalise(text)
     if not cell or cell in _row_labels():
         return None  # 绩效指标 labels the block; it is no clipped 绩效指标名称
@@ -222,6 +240,21 @@ def printed_header_names() -> list[str]:
 
 
 _PRINTED: dict[str, list[str]] = {}
+_PRINTED_BY_START: dict[str, dict[str, list[str]]] = {}
+
+
+def printed_header_names_by_start() -> dict[str, list[str]]:
+    """:func:`printed_header_names` grouped by their first character, each group longest first: a
+    line is cut by trying at each position only the names that can start there (issue 22: trying
+    every name at every position was a tenth of a small convert)."""
+    vocabulary = current()
+    found = _PRINTED_BY_START.get(vocabulary.digest)
+    if found is None:
+        found = {}
+        for name in printed_header_names():
+            found.setdefault(name[:1], []).append(name)
+        _PRINTED_BY_START[vocabulary.digest] = found
+    return found
 _ROW_LABELS: dict[str, frozenset[str]] = {}
 
 

@@ -1,8 +1,7 @@
-"""Small text helpers every stage may import: CJK tests, Chinese numerals, word starts."""
+"""Small text helpers every stage may import: CJK tests, Chinese numerals (jieba's words: :mod:`.words`)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Optional
 
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -41,20 +40,3 @@ def parse_chinese_numeral(text: str) -> Optional[int]:
         o = CHINESE_DIGITS.get(ones, None) if ones else 0
         return None if t is None or o is None else t * 10 + o
     return CHINESE_DIGITS.get(text) if len(text) == 1 else None
-
-
-@lru_cache(maxsize=1)
-def word_starts() -> dict[str, int]:
-    """For each character, the total jieba frequency of longer words it begins.
-
-    Loading jieba's dictionary takes a second; a worker may call this once at start-up.
-    """
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    starts: dict[str, int] = {}
-    for word, freq in jieba.dt.FREQ.items():
-        if len(word) >= 2 and freq > 0:
-            starts[word[0]] = starts.get(word[0], 0) + freq
-    return starts

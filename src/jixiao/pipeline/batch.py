@@ -71,11 +71,6 @@ def install_context(context: Optional[Phase2Context]) -> None:
     global _CONTEXT
     _CONTEXT = context
     _LOCAL.__dict__.clear()
-    if context is not None:
-        # load the word dictionary now, so that a filing's timeout does not pay for it
-        from ..model.text import word_starts
-
-        word_starts()
 
 
 def _index() -> CombinedIndex:

@@ -2,6 +2,10 @@
 
 Exit status: 0 when every input converted (ok or partial), 1 when some input
 failed, 2 on a usage error.
+
+Each command imports what it runs when it runs (issue 22): ``jixiao --version``
+imports nothing but this module, and ``jixiao convert`` of a text dump none of
+the PDF, OCR, spreadsheet or Dask libraries.
 """
 
 from __future__ import annotations
@@ -13,30 +17,28 @@ import re
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from .. import __version__
-from ..output.sinks import DEFAULT_FORMATS, SINKS, UnknownFormatError, check_formats
-from ..output.folder import OutputFolderError
-from ..model.errors import EngineError, ReferenceFileError
-from ..repair.memory import MemoryStoreError
-from ..review import cli as review_cli
-from . import layouts_cli, memory_cli
-from .options import (
-    COMMAND_LINE_DEFAULTS,
-    DEFAULTS_DIFFER,
-    BadOption,
-    ConvertOptions,
-    OptionsError,
-    command_line_defaults,
-)
-from .runner import Result, convert
+
+if TYPE_CHECKING:
+    from .options import ConvertOptions
+    from .runner import Result
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-KNOWN_FORMATS = tuple(SINKS)  # the sink registry (output/sinks.py) is the one list of formats
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KNOWN_FORMATS":  # the sink registry (output/sinks.py) is the one list of formats
+        from ..output.sinks import SINKS
+
+        return tuple(SINKS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    from ..output.sinks import UnknownFormatError, check_formats
+
     try:
         return check_formats(value.split(","))
     except UnknownFormatError as error:
@@ -44,6 +46,11 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..output.sinks import DEFAULT_FORMATS, SINKS
+    from ..review import cli as review_cli
+    from . import layouts_cli, memory_cli
+    from .options import DEFAULTS_DIFFER
+
     parser = argparse.ArgumentParser(
         prog="jixiao",
         description="Turn departmental performance-goal filings (部门整体支出绩效目标表) into clean, "
@@ -128,6 +135,7 @@ class _Renamed(argparse.Action):
 def add_batch_options(command: argparse.ArgumentParser) -> None:
     """Where and how the batch runs: engine, workers, limits, cache."""
     from .engines import DEFAULT_TIMEOUT, ENGINES
+    from .options import COMMAND_LINE_DEFAULTS
 
     group = command.add_argument_group("batch")
     group.add_argument("--engine", choices=tuple(ENGINES), default=COMMAND_LINE_DEFAULTS["engine"],
@@ -169,13 +177,33 @@ def _text_forms() -> tuple[str, ...]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if _asks_for_version(arguments):
+        print(f"jixiao {__version__}")  # what the parser's --version prints, before any command is built
+        return EXIT_OK
+    from ..repair.memory import MemoryStoreError
+    from .engines import collect_garbage_less_often
+
+    collect_garbage_less_often()
+    args = build_parser().parse_args(arguments)
     _log_to_stderr()
     try:
         return _dispatch(args)
     except MemoryStoreError as error:  # a damaged or unusable repair memory: say which, and the ways on
         print(f"jixiao: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _asks_for_version(arguments: Sequence[str]) -> bool:
+    """Whether the parser would print the version: ``--version`` (or an abbreviation, as argparse
+    takes one) before the command, and no ``-h`` before it (the help wins then). Answered here so
+    that ``jixiao --version`` imports none of the commands (issue 22)."""
+    for argument in arguments:
+        if argument in ("-h", "--help") or not argument.startswith("-"):
+            return False  # the help, or the command: the commands' own options follow
+        if len(argument) > 2 and "--version".startswith(argument):
+            return True
+    return False
 
 
 def _log_to_stderr() -> None:
@@ -185,6 +213,9 @@ def _log_to_stderr() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from ..review import cli as review_cli
+    from . import layouts_cli, memory_cli
+
     if args.command == "memory":
         return memory_cli.run_memory(args)
     if args.command == "layouts":
@@ -200,6 +231,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _inspect(args: argparse.Namespace) -> int:
     from .inspect import run_inspect, run_inspect_steps
+    from .options import ConvertOptions, OptionsError
 
     if args.png:
         status, message = run_inspect(args.file, args.png)
@@ -217,7 +249,11 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
+    from ..model.errors import EngineError, ReferenceFileError
+    from ..output.folder import OutputFolderError
+    from .options import OptionsError
     from .progress import reporter
+    from .runner import convert
 
     if args.scheduler and args.engine != "dask":
         print("jixiao: --scheduler needs --engine dask", file=sys.stderr)
@@ -251,6 +287,8 @@ def run_convert(args: argparse.Namespace) -> int:
 
 def convert_options(args: argparse.Namespace) -> ConvertOptions:
     """The validated options of ``jixiao convert``; raises OptionsError naming a bad one."""
+    from .options import ConvertOptions, command_line_defaults
+
     defaults = command_line_defaults()
     changes = {}
     if getattr(args, "max_pages", None) is not None:
@@ -273,6 +311,8 @@ _SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*[KMGT]i?B?\s*$", re.IGNORECASE)
 
 def _refuse_a_size(path: str) -> None:
     """``--memory 4G`` is a size given where the repair memory's file is meant."""
+    from .options import BadOption, OptionsError
+
     if _SIZE.match(path) and not Path(path).exists():
         raise OptionsError(f"--memory {path}: --memory is the repair memory's file (a path); "
                            f"a worker's address space is --worker-memory {path.strip()}",

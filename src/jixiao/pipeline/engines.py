@@ -65,6 +65,22 @@ Task = tuple[Any, tuple]  # (key, arguments)
 Setup = Optional[tuple[Callable[[Any], None], Any]]
 
 
+GC_THRESHOLD = (10_000, 10, 10)
+"""The cyclic collector's thresholds in a jixiao process (Python's default: 700, 10, 10)."""
+
+
+def collect_garbage_less_often() -> None:
+    """Run the cyclic garbage collector about 14 times less often (issue 22): a convert makes
+    millions of short-lived objects (tokens, cells, the DP's rows) but few cycles, and at the
+    default threshold the collector walked the models and modules every process holds some 400
+    times in a ten-file convert, a tenth of its CPU. Memory is unchanged (the peak RSS of that
+    convert is the same); called by the command line and by each pool worker, never on import,
+    so a program that imports jixiao keeps its own setting."""
+    import gc
+
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     try:
@@ -205,6 +221,7 @@ def _worker_main(conn, memory_limit: Optional[int], setup_blob: Optional[bytes],
     """A pool worker: run setup, then answer (fn, args) messages until told to stop."""
     _quiet_stdout()
     _die_with(parent)
+    collect_garbage_less_often()
     if memory_limit and _address_space() + WORK_ROOM > memory_limit:
         conn.send(("unfit", _address_space()))  # the cap would leave it no room to work: say so and stop
         return

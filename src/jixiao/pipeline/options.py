@@ -17,6 +17,7 @@ naming the option, the value and what is allowed (like pdfplumber's
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from functools import partial
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..extractors import limits as _defaults
 from ..extractors.limits import (
@@ -80,12 +80,14 @@ class OptionsError(JixiaoError, ValueError):
         self.bad = list(bad)
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """jixiao's environment: ``JIXIAO_MEMORY``, ``JIXIAO_CACHE_KEY`` and one ``JIXIAO_<LIMIT>`` per
     extraction limit (``JIXIAO_MAX_PAGES``, ``JIXIAO_MAX_CELLS`` …: every field of
-    :class:`~jixiao.extractors.limits.ExtractionLimits`). Read afresh by :func:`settings`."""
+    :class:`~jixiao.extractors.limits.ExtractionLimits`). Read by :func:`settings`, with
+    pydantic-settings (:func:`_environment_settings`) when any ``JIXIAO_*`` variable is set; with
+    none set, they are these defaults."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
 
     memory: Path = Field(default=DEFAULT_MEMORY, description="the repair memory used when `--memory` is not given")
     cache_key: Path = Field(
@@ -121,10 +123,40 @@ class Settings(BaseSettings):
 
 def settings() -> Settings:
     """The ``JIXIAO_*`` settings as the environment has them now; raises OptionsError on a bad one."""
+    return _settings_of(_jixiao_environment())
+
+
+def _jixiao_environment() -> tuple[tuple[str, str], ...]:
+    """The variables :class:`Settings` reads (``JIXIAO_*``, in any case, as pydantic-settings matches
+    them): the same ones give the same settings."""
+    return tuple(sorted((name.lower(), value) for name, value in os.environ.items()
+                        if name.lower().startswith(ENV_PREFIX.lower())))
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_of(environment: tuple[tuple[str, str], ...]) -> Settings:
+    """The settings that ``environment`` (:func:`_jixiao_environment`, which is also what the
+    environment holds now) gives, read once: every option that defaults to a setting asks for them,
+    some thirty times per batch, and each reading walks every field (issue 22). Settings are frozen,
+    so sharing them is safe; a bad value is not remembered and raises again. With no ``JIXIAO_*``
+    variable there is nothing to read, and pydantic-settings (with asyncio and dotenv, a tenth of a
+    small convert's start-up) is not imported."""
     try:
-        return Settings()
+        return _environment_settings()() if environment else Settings()
     except ValidationError as error:
         raise options_error(error, Settings, env=True) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_settings() -> type[Settings]:
+    """:class:`Settings` read from the ``JIXIAO_*`` variables by pydantic-settings."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class EnvironmentSettings(BaseSettings, Settings):
+        __doc__ = Settings.__doc__
+        model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    return EnvironmentSettings
 
 
 def cache_key_file() -> Path:

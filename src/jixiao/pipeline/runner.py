@@ -31,7 +31,6 @@ from ..repair.filing import passages_of, repair_filing
 from ..repair.index import PassageIndex
 from ..repair.layouts import layouts_in_force
 from ..repair.memory import MemoryStoreError, RepairMemory, store_error
-from ..extractors.pdf import document_text
 from ..repair.reference import load_references
 from ..model import (
     ErrorCode,
@@ -206,6 +205,14 @@ def capped_warnings(source: str, errors: list[ErrorItem]) -> list[ErrorItem]:
 ProgressCallback = Callable[[str, int, int], None]
 
 
+def _pdf_text(source: str, data: bytes) -> str:
+    """A reference PDF's text (:func:`~jixiao.extractors.pdf.document_text`), the PDF reader imported
+    only when a reference is a PDF."""
+    from ..extractors.pdf import document_text
+
+    return document_text(source, data)
+
+
 def convert(
     paths: Iterable[Union[str, os.PathLike]],
     out_dir: Optional[Union[str, os.PathLike]] = None,
@@ -256,7 +263,7 @@ def convert(
     notify = progress or (lambda phase, done, total: None)
     references = opts.references
     # a reference PDF is read as the filings are: its fonts' own widths, whatever the machine has
-    reference_index = load_references(references, pdf_text=document_text) if references else None
+    reference_index = load_references(references, pdf_text=_pdf_text) if references else None
     reference_digest = files_digest(reference_files(references)) if references else "none"
     store = RepairMemory(Path(opts.memory)) if opts.memory is not None else None  # checked now: before any work
     writer = (OutputWriter(Path(out_dir), formats=opts.formats, validate=opts.validate_outputs)

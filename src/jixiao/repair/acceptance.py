@@ -119,8 +119,32 @@ def _loose(pattern: str, text: str) -> bool:
             or re.fullmatch(regex_b, pattern.replace(GAP, "")) is not None)
 
 
-def may_anchor(garbled: Garbled, passage: Passage) -> bool:
-    """A cheap bound before the alignment: enough characters in common, in order (LCS, in C)."""
-    visible = "".join(t.char for t in garbled.tokens if not t.is_gap)
+def visible_text(garbled: Garbled) -> str:
+    """The garbled text's visible characters, in order (what alignment must confirm)."""
+    return "".join(t.char for t in garbled.tokens if not t.is_gap)
+
+
+def may_anchor(garbled: Garbled, passage: Passage, *, score_cutoff: float = 0.0,
+               visible: Optional[str] = None) -> bool:
+    """A cheap bound before the alignment, from the longest common subsequence of the visible
+    characters and the passage (rapidfuzz's LCSseq, in C): False when no alignment with it can be
+    accepted at ``score_cutoff``, so that it need not be computed (issue 22).
+
+    An alignment confirms characters in order, so it confirms at most that many (``bound``). It
+    needs a few in common to anchor at all; below every visible character it can pass only as a
+    firm anchor (:func:`score_alignment`, which grows with the characters confirmed), never by
+    shape or slot, which confirm them all."""
+    visible = visible_text(garbled) if visible is None else visible
     needed = min(MIN_MATCHES, SHAPE_MIN_LITERALS, len(visible))
-    return LCSseq.similarity(visible, passage.text, score_cutoff=needed) >= needed
+    bound = LCSseq.similarity(visible, passage.text)  # ≤ len(visible): spaces and □ are never visible
+    if bound < needed:
+        return False
+    return bound >= len(visible) or _anchor_bound(bound, len(visible)) >= score_cutoff
+
+
+def _anchor_bound(matches: int, literals: int) -> float:
+    """The most :func:`score_alignment` gives an alignment confirming at most ``matches`` characters
+    of ``literals`` visible ones (its formula, which grows with the matches)."""
+    if matches < MIN_MATCHES:
+        return 0.0
+    return round(min(1.0, matches / min(12, max(literals, 1))), 4)

@@ -16,12 +16,15 @@ can point back at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from itertools import count, repeat
+from typing import NamedTuple, Optional
 
 from ..model import GAP
-from ..model.text import is_cjk, is_word_char, word_starts
+from ..model.text import is_cjk, is_word_char
+from ..model.words import alone_frequency, cut, starts_frequency
 
 HARD = "run"  # a collapsed run: the rest of a run of Chinese characters
 LOOSE = "gap"  # an unknown span: a marked □, or a space after a digit or letter
@@ -32,9 +35,11 @@ CLAUSE_FINAL = frozenset("分的了等率性者")  # single characters that end 
 GAP_KINDS = ("collapsed_run", "clipped_end", "dangling_word", "marked_gap", "numbering")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A visible character (``char``) or a gap (``gap`` is HARD, LOOSE or SOFT)."""
+class Token(NamedTuple):
+    """A visible character (``char``) or a gap (``gap`` is HARD, LOOSE or SOFT).
+
+    A named tuple, not a frozen dataclass: every passage a repair may draw on is parsed into one
+    token per character, and a tuple is made in C (issue 22: parsing was a fifth of repair)."""
 
     char: Optional[str] = None
     gap: Optional[str] = None
@@ -98,6 +103,14 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
     text = raw.rstrip("\r\n")
     i = 0
     while i < len(text):
+        plain = _PLAIN.match(text, i)
+        if plain is not None:
+            # a run of visible characters, one token each, made at C speed (issue 22: every passage a
+            # repair may draw on is parsed); the same tokens as Token(char=…, offset=…)
+            end = plain.end()
+            tokens.extend(map(_new_token, repeat(Token), zip(text[i:end], repeat(None), count(i), repeat(None))))
+            i = end
+            continue
         char = text[i]
         if char == GAP:
             _append_gap(tokens, LOOSE, i)
@@ -137,6 +150,10 @@ def parse_garbled(raw: str, *, at_capacity: Optional[bool] = None, unusual_endin
     return Garbled(raw=raw, tokens=tokens, damage=damage)
 
 
+_PLAIN = re.compile(r"[^\s" + GAP + "]+")  # \s is exactly str.isspace() for text patterns
+_new_token = tuple.__new__
+
+
 def _run_length(tokens: list[Token]) -> int:
     """How many word characters end the tokens read so far (the run a space would follow)."""
     n = 0
@@ -170,18 +187,15 @@ def dangling_word(text: str) -> bool:
     jieba segments the tail; "…强化应急队伍建" ends in 建, which on its own is
     far rarer than as the start of 建设/建立/建成, so the cell was likely cut.
     """
-    import jieba
-
     stripped = text.rstrip()
     if len(stripped) < 6 or not is_cjk(stripped[-1]):
         return False
-    tail = stripped[-12:]
-    words = list(jieba.cut(tail, HMM=False))
-    if len(words) < 2 or len(words[-1]) != 1 or not is_cjk(words[-2][-1]):
-        return False  # "扣1分": a measure word after a number ends a clause properly
-    last = words[-1]
-    if last in CLAUSE_FINAL:
+    last = stripped[-1]
+    # The tests on the last character come first: they need one row of the word table, and most
+    # endings fail them, so jieba splits only where its split can decide (issue 22). The answer is
+    # the same: a lone last word is the last character.
+    if last in CLAUSE_FINAL or starts_frequency(last) <= 3 * max(alone_frequency(last), 1):
         return False
-    alone = jieba.dt.FREQ.get(last, 0)
-    return word_starts().get(last, 0) > 3 * max(alone, 1)
-
+    words = list(cut(stripped[-12:]))
+    # "扣1分": a measure word after a number ends a clause properly
+    return len(words) >= 2 and len(words[-1]) == 1 and is_cjk(words[-2][-1])

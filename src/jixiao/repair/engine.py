@@ -16,6 +16,7 @@ from .acceptance import (
     SLOT_SCORE,
     compatible,
     may_anchor,
+    visible_text,
     score_alignment,
     shape_score,
     slot_level,
@@ -205,6 +206,7 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
     """Candidates that restore something in ``current``, scored against the original damage."""
     found = []
     raw = original.raw.strip()
+    visible = visible_text(current)
     pool = list(index.candidates(current, limit=limit))
     if exclude is not None:
         # short items ("负 ，规 。") share only common bigrams: ask for the same slot directly
@@ -215,8 +217,8 @@ def _witnesses(current: Garbled, original: Garbled, index, *, score_cutoff: floa
         refs = [r for r in passage.refs if r != exclude and (ref_filter is None or ref_filter(r))]
         if not refs:
             continue
-        if not may_anchor(current, passage):
-            continue
+        if not may_anchor(current, passage, score_cutoff=score_cutoff, visible=visible):
+            continue  # no alignment with it could be accepted: not worth computing
         alignment = align(current.tokens, passage.tokens, check_ambiguity=False)
         if alignment is None or alignment.restored == 0:
             continue

@@ -49,6 +49,13 @@ def render_crop(pdf: Path, page: int, bbox: Sequence[float], *, margin: float = 
 
     The cell itself is outlined, so the clerk's eye lands on it at once.
     """
+    from ..extractors.pdfium_fonts import machine_fonts_shown
+
+    with machine_fonts_shown():  # drawn for a clerk: every glyph, even while another thread reads a PDF
+        return _crop(pdf, page, bbox, scale, margin)
+
+
+def _crop(pdf, page: int, bbox, scale: float, margin: float) -> bytes:
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
