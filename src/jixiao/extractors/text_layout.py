@@ -9,12 +9,13 @@ cell (一级指标 over five rows) is printed once, at the middle of the rows it
    of its grid);
 2. the header is the line (or the lines) whose runs are column names; each column reaches from
    halfway after the column before it to halfway before the next;
-3. every run of the body goes to the column its middle falls in;
-4. the rows are told by an *anchor* column: the one whose cells never go on over a second line and
-   that is filled most often (a value, a score); each of its cells opens a row on its line, and the
-   runs of a wrapped cell go to the row whose line is nearest;
+3. every word of the body goes whole to the column holding most of it;
+4. the rows are told by an *anchor* column of figures filled in every row (a score, a value), and
+   each column is cut into rows on its own, where every row's cell stands best centred on its
+   row's line (extractors/text_layout_rows.py);
 5. a column filled far less often than there are rows holds merged cells: each covers the rows
-   around it (as many above its middle as below), and is repeated on each of them.
+   around its middle on the page, and is repeated on each of them; a group name no row needs is an
+   empty template row's (extractors/text_layout_merged.py).
 
 The grid comes out positional: every row holds every column, an empty cell as ''. Nothing here
 knows what a column means; the names only say where the columns are.
@@ -28,25 +29,13 @@ from typing import Optional
 
 from ..layout.header_block import FURNITURE, SIGN_OFF
 from ..layout.vocabulary import match_header, is_row_label_header
+from . import text_layout_merged as merged_rows
+from . import text_layout_rows as body_rows
+from .text_layout_rows import Body, Rows, Run
 
-Rows = list[list[tuple[str, int]]]
 _GAP = re.compile(r"\s{2,}")
 # page furniture a converter leaves between the pages of a table: the page number, the 续表 mark
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页|^\s*[(（]?\s*续\s*表\s*[)）]?\s*$")
-
-
-@dataclass
-class Run:
-    """A run of text on one line: its display columns [start, end) and its text."""
-
-    start: int
-    end: int
-    text: str
-    line: int  # 1-based line number
-
-    @property
-    def middle(self) -> float:
-        return (self.start + self.end) / 2
 
 
 def _width(text: str) -> int:
@@ -80,10 +69,16 @@ class Columns:
     names: list[str]
     header_lines: list[int] = field(default_factory=list)
 
-    def index(self, run: Run) -> int:
-        """The column a run lies in (the one holding most of it)."""
-        overlaps = [min(run.end, end) - max(run.start, start) for start, end in zip(self.starts, self.ends)]
-        return max(range(len(overlaps)), key=lambda k: (overlaps[k], -k))
+    def index(self, start: int, end: int) -> int:
+        """The column the text at [start, end) lies in: the one holding most of it; text standing in a
+        gutter, in none, belongs to the column whose start is nearest its own (pdftotext now and then
+        sets a row's cells a few characters off their columns, and a cell's text starts at its column's
+        start)."""
+        overlaps = [min(end, right) - max(start, left) for left, right in zip(self.starts, self.ends)]
+        best = max(range(len(overlaps)), key=lambda k: (overlaps[k], -k))
+        if overlaps[best] > 0:
+            return best
+        return min(range(len(self.starts)), key=lambda k: (abs(self.starts[k] - start), k))
 
 
 def _find_header(lines: list[list[Run]], start: int = 0) -> Optional[int]:
@@ -99,16 +94,44 @@ def _header_fragment(runs: list[Run]) -> bool:
     return bool(runs) and all(len(r.text) <= 8 and not re.search(r"\d", r.text) for r in runs)
 
 
+def _ends_paragraph(lines: list[list[Run]], k: int) -> bool:
+    """Line ``k`` is the last line of the paragraph above it ('故发生。' under the goals' text): one run,
+    starting where a longer run of the line above starts. A header name's wrapped part does not line
+    up with a paragraph over it."""
+    if len(lines[k]) != 1 or k == 0:
+        return False
+    return any(run.start == lines[k][0].start and not _header_fragment([run]) for run in lines[k - 1])
+
+
 def _band(lines: list[list[Run]], k: int) -> tuple[int, int]:
     """The header's lines: the header line and the lines right above and below it that hold the rest
     of names wrapped in narrow columns ('一级指' / '标', '指标值类' / '型'). Returns [first, last + 1)."""
     top = k
-    while top - 1 >= 0 and k - (top - 1) <= 3 and _header_fragment(lines[top - 1]):
+    while top - 1 >= 0 and k - (top - 1) <= 3 and _header_fragment(lines[top - 1]) \
+            and not _ends_paragraph(lines, top - 1):
         top -= 1
     bottom = k + 1
-    while bottom < len(lines) and bottom - k <= 3 and _header_fragment(lines[bottom]):
+    while bottom < len(lines) and bottom - k <= 3 and _header_fragment(lines[bottom]) \
+            and not _spoils(lines[k], lines[bottom]):
         bottom += 1
     return top, bottom
+
+
+def _known_name(text: str) -> bool:
+    match = match_header(text)
+    return (match is not None and match.exact) or is_row_label_header(text)
+
+
+def _spoils(header: list[Run], runs: list[Run]) -> bool:
+    """A line under the header that would spoil a column's name: one of its runs stands under a name in
+    full ('一级指标') and the two together name nothing ('一级指标满意度指'): the first row's group names,
+    wrapped, not the rest of the header's ('年度指标' over '值')."""
+    for run in runs:
+        for name in header:
+            if min(run.end, name.end) > max(run.start, name.start) and _known_name(name.text) \
+                    and not _known_name(name.text + run.text):
+                return True
+    return False
 
 
 def _gutters(texts: list[str]) -> list[tuple[int, int]]:
@@ -190,176 +213,46 @@ def _is_header_again(columns: Columns, runs: list[Run]) -> bool:
     return len(runs) >= 3 and _header_names(runs) >= max(3, len(columns.names) // 2)
 
 
-Body = list[tuple[int, dict[int, Run]]]  # (line number, column → run) of each non-blank body line
-
-
-def _busy(cells: dict[int, Run], width: int) -> bool:
-    """A line holding cells in many columns: a row's own line, not a wrapped cell's."""
-    return len(cells) >= max(3, (width + 1) // 2)
-
-
-def _short_columns(body: Body, width: int) -> list[int]:
-    """Columns of short cells never on two lines running: where a row's values stand (each once a row)."""
-    out = []
-    for column in range(width):
-        runs = [(line, cells[column]) for line, cells in body if column in cells]
-        numbers = [line for line, _ in runs]
-        if len(runs) < 2 or any(b - a == 1 for a, b in zip(numbers, numbers[1:])):
-            continue
-        if sum(1 for _, run in runs if len(run.text) <= 12) >= 0.9 * len(runs):
-            out.append(column)
-    return out
-
-
-def _anchor(body: Body, width: int) -> Optional[int]:
-    """The column whose cells open rows: of the short columns, the one whose cells stand on the lines
-    where the other short columns' cells stand too (a row's values share its line; the pieces of a
-    wrapped name do not). The first two columns are left out: they hold the group names a merged cell
-    prints once for many rows."""
-    short = [c for c in _short_columns(body, width) if c >= min(2, width - 1)]
-    best: Optional[tuple[float, int, int]] = None
-    for column in short:
-        lines = [cells for _, cells in body if column in cells]
-        company = sum(sum(1 for c in short if c in cells) for cells in lines) / len(lines)
-        key = (round(company, 3), len(lines), column)
-        if best is None or key > best:
-            best = key
-    return best[2] if best else None
-
-
-def _cores(body: Body, anchor: int, width: int) -> list[int]:
-    """The body lines that open rows: those with a cell in the anchor column, and busy lines without one
-    (a row that left its value empty) unless a wrapped cell's line of the row next to them."""
-    anchored = [k for k, (_, cells) in enumerate(body) if anchor in cells]
-    lines = set(anchored)
-    for k, (line, cells) in enumerate(body):
-        if k in lines or not _busy(cells, width):
-            continue
-        near = any(abs(body[a][0] - line) <= 1 for a in anchored)
-        if not near:
-            lines.add(k)
-    # a band of its own with no such line but cells in two columns or more: a row the filer left empty
-    # (经济效益指标 and nothing else), not the wrapped part of a row
-    bands = _bands(body)
-    held = {bands[k] for k in lines}
-    for band in sorted(set(bands) - held):
-        members = [k for k in range(len(body)) if bands[k] == band]
-        if len({column for k in members for column in body[k][1]}) >= 2:
-            lines.add(members[0])
-    return sorted(lines)
-
-
-def _bands(body: Body) -> list[int]:
-    """For each body line, its band: lines between two blank lines (a page that spaces its rows)."""
-    out, band = [], 0
-    for k, (line, _) in enumerate(body):
-        if k and line - body[k - 1][0] > 1:
-            band += 1
-        out.append(band)
-    return out
-
-
-def _owners(body: Body, cores: list[int]) -> list[int]:
-    """For each body line, the row it belongs to: the one row opened in its band, or else the row
-    whose opening line is nearest (the one below it on a tie: a wrapped cell starts above its row)."""
-    bands = _bands(body)
-    core_lines = [body[k][0] for k in cores]
-    owner = []
-    for k, (line, _) in enumerate(body):
-        in_band = [i for i, c in enumerate(cores) if bands[c] == bands[k]]
-        if len(in_band) == 1:
-            owner.append(in_band[0])
-            continue
-        owner.append(min(range(len(cores)), key=lambda i: (abs(core_lines[i] - line), core_lines[i] < line)))
-    return owner
-
-
-def _merged_cells(body: Body, column: int) -> list[tuple[float, str]]:
-    """The cells of a merged column: (middle line, text), a cell wrapped over lines of one band joined."""
-    bands = _bands(body)
-    cells: list[tuple[list[int], str, int]] = []
-    for k, (line, runs) in enumerate(body):
-        if column not in runs:
-            continue
-        if cells and cells[-1][2] == bands[k] and line - cells[-1][0][-1] <= 2:
-            cells[-1] = ([*cells[-1][0], line], cells[-1][1] + runs[column].text, bands[k])
-        else:
-            cells.append(([line], runs[column].text, bands[k]))
-    return [(sum(lines) / len(lines), text) for lines, text, _ in cells]
-
-
-def _extents(body: Body, owner: list[int], rows: int, merged: set[int]) -> list[tuple[int, int]]:
-    """Each row's first and last line, from the lines holding its own (not merged) cells."""
-    first: dict[int, int] = {}
-    last: dict[int, int] = {}
-    for k, (line, cells) in enumerate(body):
-        if any(column not in merged for column in cells):
-            first.setdefault(owner[k], line)
-            last[owner[k]] = line
-    return [(first.get(r, 0), last.get(r, 0)) for r in range(rows)]
-
-
-def _home(extents: list[tuple[int, int]], middle: float) -> int:
-    """The row a line lies in (or is nearest to)."""
-    return min(range(len(extents)), key=lambda r: (0 if extents[r][0] <= middle <= extents[r][1] else 1,
-                                                   abs((extents[r][0] + extents[r][1]) / 2 - middle)))
-
-
-def _merged_spans(body: Body, extents: list[tuple[int, int]], column: int) -> dict[int, str]:
-    """Row → text for a column of merged cells. A merged cell stands at the middle of the rows it covers:
-    from the first row no cell above took, down to the row that puts the middle of those rows nearest
-    the cell's middle, and never into the row the next cell stands in (a cell set at its group's top
-    covers that row only: the reader carries it down)."""
-    cells = _merged_cells(body, column)
-    homes = [_home(extents, middle) for middle, _ in cells]
-    out: dict[int, str] = {}
-    first_free = 0
-    for i, (middle, text) in enumerate(cells):
-        top = min(first_free, homes[i])
-        limit = homes[i + 1] - 1 if i + 1 < len(cells) and homes[i + 1] > homes[i] else len(extents) - 1
-        candidates = range(homes[i], max(homes[i], limit) + 1)
-        bottom = min(candidates, key=lambda b: abs((extents[top][0] + extents[b][1]) / 2 - middle))
-        for row in range(top, bottom + 1):
-            out.setdefault(row, text)
-        first_free = max(first_free, bottom + 1)
-    return out
-
-
 def _table_rows(columns: Columns, body: Body) -> Rows:
     """The table's rows: every column of every row, merged cells spread over their rows, wrapped cells joined."""
     width = len(columns.names)
-    anchor = _anchor(body, width)
+    anchor = body_rows.anchor(body, width)
     if anchor is None:
         return [[(cells[k].text if k in cells else "", line) for k in range(width)] for line, cells in body]
-    cores = _cores(body, anchor, width)
-    owner = _owners(body, cores)
-    texts: list[list[str]] = [[""] * width for _ in cores]
-    for k, (_, cells) in enumerate(body):
-        for column, run in cells.items():
-            texts[owner[k]][column] += run.text
-    # the first columns, when they leave many rows empty, hold merged cells (一级, 二级): the run of such
-    # columns from the left edge, before the anchor
-    merged: set[int] = set()
-    for column in range(anchor):
-        if sum(1 for row in texts if row[column]) >= 0.8 * len(cores):
-            break
-        merged.add(column)
-    extents = _extents(body, owner, len(cores), merged)
-    for column in merged:
-        spans = _merged_spans(body, extents, column)
-        for row in range(len(cores)):
-            texts[row][column] = spans.get(row, "")
+    cores = body_rows.cores(body, anchor, width)
+    owner = body_rows.owners(body, cores, width)
+    texts = body_rows.texts(body, owner, len(cores), width)
+    merged = body_rows.merged_columns(texts, anchor)
+    more = sorted(set(cores) | set(body_rows.empty_rows(body, anchor, merged)))
+    if more != cores:  # group names alone in a column of no merged cells: rows the filer left empty
+        cores = more
+        owner = body_rows.owners(body, cores, width)
+        texts = body_rows.texts(body, owner, len(cores), width)
+        merged = body_rows.merged_columns(texts, anchor)
+    merged_rows.spread(body, owner, [body[k][0] for k in cores], texts, merged)
     return [[(text, body[cores[r]][0]) for text in row] for r, row in enumerate(texts)]
 
 
 def _body_cells(columns: Columns, line: str, number: int) -> dict[int, Run]:
-    """A body line cut at the table's columns: column → its text there."""
+    """A body line cut at the table's columns: column → its text there, from where it starts to where
+    it ends. Words are never cut: each goes whole to the column holding most of it (a name that runs a
+    character past its column's edge, '65岁以上老年人健康管理人数', stays whole), and the words of one
+    column that stand together keep the blanks between them."""
     line = line.replace("\t", "  ")
+    pieces: list[tuple[int, int, int]] = []  # (column, start, end) of each stretch of one column's words
+    for word in re.finditer(r"\S+", line):
+        column = columns.index(word.start(), word.end())
+        if pieces and pieces[-1][0] == column:
+            pieces[-1] = (column, pieces[-1][1], word.end())
+        else:
+            pieces.append((column, word.start(), word.end()))
     cells: dict[int, Run] = {}
-    for k, (start, end) in enumerate(zip(columns.starts, columns.ends)):
-        text = _slice(line, start, end)
-        if text:
-            cells[k] = Run(start, end, text, number)
+    for column, start, end in pieces:
+        if column in cells:  # a column's words parted by another's (rare): joined with a blank
+            first = cells[column]
+            cells[column] = Run(first.start, end, first.text + " " + line[start:end], number)
+        else:
+            cells[column] = Run(start, end, line[start:end], number)
     return cells
 
 
