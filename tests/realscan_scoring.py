@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -156,8 +157,23 @@ def leaks(truth: dict, read: Read) -> list[str]:
     return found
 
 
+def width_folded(value):
+    """A value with full-width forms folded to half width (，→ , （→ ( ≥ stays): the real truths were
+    written from texts that print every comma and bracket half-width, while the filings (and OCR)
+    have them full-width; the width of a comma is no part of the data."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).replace("，", ",")
+    if isinstance(value, list):
+        return [width_folded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: width_folded(v) for k, v in value.items()}
+    return value
+
+
 def score(truth: dict, read: Read) -> dict:
-    """Every figure of one input."""
+    """Every figure of one input (full and half width alike: :func:`width_folded`)."""
+    truth, records = width_folded(truth), width_folded(read.records)
+    read = Read(**{**read.__dict__, "records": records})
     row = real_scoring.score_file(truth, read.records)
     matched, total = text_precision(truth, read.records)
     raw, repaired, printed = header_recall(truth, read)

@@ -33,16 +33,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence, Union
 
-import cv2
 import numpy as np
 
 from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
-from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
+from .grid import GridCell, Table, assign_boxes, find_tables, reading_order
 from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
 from .ocr_assemble import FragmentBuilder, apply_header, column_names
 from .ocr_engine import OcrEngine
+from .ocr_image import print_only, rectify
 from ..layout.vocabulary import remark_holds_scores
 from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
 from .ocr_table import ColumnName, TablePart, chains_of, extracted, header_names, is_whole_table, keeps_section
@@ -94,17 +94,19 @@ def pdf_pages(data: bytes, source: str, pages: Optional[Sequence[int]] = None,
             if not 1 <= number <= len(document):
                 raise ExtractionError(f"{source}: page {number} does not exist (the PDF has {len(document)})",
                                       code=ErrorCode.INTERNAL)
-            bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
-            yield PageImage(number, np.array(bitmap.to_pil().convert("L")), dpi)
+            # in colour: a seal or a signature is told from the print by its colour (ocr_image)
+            bitmap = document[number - 1].render(scale=dpi / 72)
+            yield PageImage(number, print_only(np.array(bitmap.to_pil().convert("RGB"))), dpi)
     finally:
         document.close()
 
 
 def image_pages(data: bytes, source: str) -> list[PageImage]:
-    """Load an image (every frame of a multi-page TIFF) as grayscale pages.
+    """Load an image (every frame of a multi-page TIFF) as grayscale pages of its print (``ocr_image``).
 
-    The DPI comes from the file; when it is missing it is guessed from the
-    page being A4 (the longer side is 11.69 in), which is what filings are.
+    The DPI comes from the file; when it is missing, or makes the page no paper size (a phone writes
+    72 dpi into a photograph of an A4 page: 34 inches long), it is guessed from the page being A4
+    (the longer side is 11.69 in), which is what filings are.
     """
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -114,10 +116,21 @@ def image_pages(data: bytes, source: str) -> list[PageImage]:
         raise ExtractionError(f"{source}: not a readable image: {error}", code=ErrorCode.CORRUPT_FILE) from None
     pages = []
     for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-        gray = np.array(frame.convert("L"))
-        dpi = frame.info.get("dpi", (0, 0))[0] or max(gray.shape) / 11.69
-        pages.append(PageImage(number, gray, float(dpi)))
+        gray = print_only(np.array(frame.convert("L" if frame.mode in GREY_MODES else "RGB")))
+        pages.append(PageImage(number, gray, page_dpi(frame.info.get("dpi", (0, 0))[0], gray.shape)))
     return pages
+
+
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+PAPER_INCHES = (5.5, 17.0)  # the longer side of A5 … A3, with some slack: what a filing's page measures
+
+
+def page_dpi(stated: float, shape: tuple[int, ...]) -> float:
+    """The resolution of a page image: the file's, unless it makes the page no paper size."""
+    longer = max(shape[:2])
+    if stated and PAPER_INCHES[0] <= longer / float(stated) <= PAPER_INCHES[1]:
+        return float(stated)
+    return longer / 11.69
 
 
 # ---------------------------------------------------------------- reading a page
@@ -136,15 +149,15 @@ class PageReader(WholeTableReading):
         ``columns``: the column names of a whole table on the page before, which a table on this
         page without a header row of its own continues."""
         result = PageRead(page.number)
-        angle = estimate_skew(page.gray)
-        gray = rotate(page.gray, angle)
-        result.skew = angle
+        rectified = rectify(page.gray, page.dpi)
+        gray = rectified.gray
+        result.skew = rectified.skew
         tables = find_tables(gray, page.dpi)
         if not tables:
             result.note = "no ruled table"
             return result
         boxes = self.engine.detect(gray)
-        self._to_points = _point_mapper(page.gray.shape, angle, page.dpi)
+        self._to_points = lambda bbox: rectified.to_points(bbox, page.dpi)
         self._page, self._dpi = page.number, page.dpi
         table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
         placed = assign_boxes(table.cells, boxes)
@@ -237,12 +250,41 @@ class PageReader(WholeTableReading):
         # The first rows in one call, except the value cell of a two-cell row: that is a
         # header-block value, and duties and goals are long texts read once per filing.
         self._recognise(cell for row in rows[:HEADER_SEARCH_ROWS] for cell in (row[:1] if len(row) == 2 else row))
-        header_at = None
+        header_at, wanted = self._find_header(rows, result, need_header)
+        if header_at is not None:
+            named = header_names(result.columns)
+            last = max(cell.row + cell.row_span - 1 for cell in rows[header_at])
+            header_rows = set(range(rows[0][0].row, last + 1))
+            if is_whole_table(named):
+                result.kind, result.has_header = None, True
+                self._read_whole(table, result, named, header_rows, rows[header_at])
+                return
+            if result.kind is FragmentKind.INDICATORS:
+                # indicator columns alone head the seed's first fragment, or a whole table with no
+                # other columns (a merged-cell sheet: 一级/二级/三级/目标值): read both ways, the
+                # filing decides when it has seen every page (extract_pages)
+                self._read_whole(table, result, named, header_rows, rows[header_at])
+                result.has_header = True
+        elif continued:
+            self._read_whole(table, result, continued, set())
+            return
+        self._recognise(wanted.values())
+        for name, cell in wanted.items():
+            result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
+        if header_at is None:
+            result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
+            return
+        self._read_fragment(rows[header_at + 1:], result)
+
+    def _find_header(self, rows: list[list[GridCell]], result: PageRead,
+                     need_header: bool) -> tuple[Optional[int], dict[str, GridCell]]:
+        """The column-header row among the first rows (its index; its kind and cells go into
+        ``result``), and the header block's value cells wanted (department, duties, goals)."""
         wanted: dict[str, GridCell] = {}
         for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             labels = self._cells(row[:1])
             label = labels[0].text
-            if len(row) == 2 and _is_label(label, DUTIES_LABEL) or len(row) == 2 and _is_label(label, GOALS_LABEL):
+            if len(row) == 2 and (_is_label(label, DUTIES_LABEL) or _is_label(label, GOALS_LABEL)):
                 if need_header:
                     wanted["duties" if _is_label(label, DUTIES_LABEL) else "goals"] = row[1]
                 continue
@@ -255,25 +297,12 @@ class PageReader(WholeTableReading):
                 result.kind = kind
                 result.columns = list(zip(row, [t.text for t in texts]))
                 result.header_bbox = texts[0].provenance.bbox
-                header_at = r
-                break
-        if header_at is not None:
-            named = header_names(result.columns)
-            if is_whole_table(named):
-                last = max(cell.row + cell.row_span - 1 for cell in rows[header_at])
-                result.kind, result.has_header = None, True
-                self._read_whole(table, result, named, set(range(rows[0][0].row, last + 1)), rows[header_at])
-                return
-        elif continued:
-            self._read_whole(table, result, continued, set())
-            return
-        self._recognise(wanted.values())
-        for name, cell in wanted.items():
-            result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
-        if header_at is None:
-            result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
-            return
-        body = [cell for row in rows[header_at + 1:] for cell in row]
+                return r, wanted
+        return None, wanted
+
+    def _read_fragment(self, rows: list[list[GridCell]], result: PageRead) -> None:
+        """The body rows of one of the seed's fragments, each cell corrected for its column."""
+        body = [cell for row in rows for cell in row]
         columns = column_names(result.kind, result.columns)
         if result.kind is FragmentKind.SCORING and "remark" in columns and "score" not in columns:
             # the seed's 评/扣分标准 | 备注 with the score under 备注 (issue 11): the column is the
@@ -286,8 +315,7 @@ class PageReader(WholeTableReading):
         names = [columns[cell.col] if cell.col < len(columns) else "" for cell in body]
         read = dict(zip(body, self._cells(body, names)))
         result.names = columns
-        for row in rows[header_at + 1:]:
-            result.rows.append([(cell, read[cell]) for cell in row])
+        result.rows = [[(cell, read[cell]) for cell in row] for row in rows]
 
 
 def _is_label(text: str, pattern: re.Pattern) -> bool:
@@ -304,23 +332,54 @@ def _inside(box, cell: GridCell, dpi: float) -> tuple[float, float, float, float
             min(cell.x1 - inset, box[2] + 0.25 * height), min(cell.y1 - inset, box[3] + 2))
 
 
-def _point_mapper(shape, angle: float, dpi: float):
-    """Map a bbox of the deskewed image back to PDF points of the original page."""
-    h, w = shape[:2]
-    inverse = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-    scale = 72.0 / dpi
-
-    def to_points(bbox):
-        x0, y0, x1, y1 = bbox
-        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
-        mapped = corners @ inverse.T
-        return (round(float(mapped[:, 0].min()) * scale, 2), round(float(mapped[:, 1].min()) * scale, 2),
-                round(float(mapped[:, 0].max()) * scale, 2), round(float(mapped[:, 1].max()) * scale, 2))
-
-    return to_points
-
-
 # ---------------------------------------------------------------- filings
+
+class _Pages:
+    """What the pages of one filing gave, page by page: the seed's fragments and header items, or
+    the parts of whole tables; a page heading indicator columns only gives both (see _read_table)."""
+
+    def __init__(self, source: str, filing: Filing):
+        self.source, self.filing = source, filing
+        self.builder = FragmentBuilder(filing, source)
+        self.header: dict[str, Cell] = {}
+        self.years: list[int] = []
+        self.parts: list[tuple[TablePart, bool]] = []
+        self.tolerance = 6.0 * DEFAULT_DPI / 72
+
+    def add(self, page: PageImage, read: PageRead) -> None:
+        entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+        if read.part is not None:
+            self.parts.append((read.part, read.has_header))
+            self.tolerance = 6.0 * page.dpi / 72
+            entry.update(fragment="table", rows=len({c.row for c in read.part.table.cells}))
+        if read.kind is not None:
+            self._header_items(page, read)
+            entry["fragment"] = read.kind.value
+            self.builder.add(read, continuation=not read.header)
+            entry["rows"] = len(read.rows)
+        elif read.part is None:
+            self._header_items(page, read)
+            if read.note:
+                entry["note"] = read.note
+        self.filing.pages.append(entry)
+
+    def _header_items(self, page: PageImage, read: PageRead) -> None:
+        for name, cell in read.header.items():
+            if name == "department" and "department" in self.header and cell.text != self.header[name].text:
+                self.filing.errors.append(ErrorItem(
+                    code=ErrorCode.DEPARTMENTS_DIFFER, component="extract", severity=Severity.WARNING,
+                    page=page.number,
+                    message=f"{self.source}: page {page.number} names department {cell.text!r}, "
+                    f"page {self.header[name].provenance.page} {self.header[name].text!r}"))
+            self.header.setdefault(name, cell)
+        if read.year:
+            self.years.append(read.year)
+
+    def seed(self) -> bool:
+        """The seed's split layout: some page heads the 指标解释 or 评(扣)分标准 fragment (as the
+        text-layer reader decides it: pdf.split_layout)."""
+        return any(kind in self.filing.fragments for kind in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING))
+
 
 def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
                   engine: Optional[OcrEngine] = None) -> Union[Filing, Extracted]:
@@ -328,52 +387,28 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
     for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
     reader = PageReader(source, engine)
     filing = Filing(filing=filing_id(data), source=source, route="ocr")
-    builder = FragmentBuilder(filing, source)
-    header: dict[str, Cell] = {}
-    years: list[int] = []
-    parts: list[tuple[TablePart, bool]] = []
+    seen = _Pages(source, filing)
     columns: Optional[list[ColumnName]] = None  # the whole table the next page may continue
-    tolerance = 6.0 * DEFAULT_DPI / 72
     for page in pages:
-        read = reader.read(page, need_header=not ("duties" in header and "goals" in header),
-                           need_year=not years, columns=columns)
+        read = reader.read(page, need_header=not ("duties" in seen.header and "goals" in seen.header),
+                           need_year=not seen.years, columns=columns)
         columns = read.part.columns if read.part is not None else None
-        if read.part is not None:
-            parts.append((read.part, read.has_header))
-            tolerance = 6.0 * page.dpi / 72
-            filing.pages.append(PageRoute(page=page.number, route="ocr", dpi=round(page.dpi, 1), skew=read.skew,
-                                          fragment="table", rows=len({c.row for c in read.part.table.cells})))
-            continue
-        for name, cell in read.header.items():
-            if name == "department" and "department" in header and cell.text != header[name].text:
-                filing.errors.append(ErrorItem(
-                    code=ErrorCode.DEPARTMENTS_DIFFER, component="extract", severity=Severity.WARNING,
-                    page=page.number,
-                    message=f"{source}: page {page.number} names department {cell.text!r}, "
-                    f"page {header[name].provenance.page} {header[name].text!r}"))
-            header.setdefault(name, cell)
-        if read.year:
-            years.append(read.year)
-        entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
-        if read.kind is not None:
-            entry["fragment"] = read.kind.value
-            builder.add(read, continuation=not read.header)
-            entry["rows"] = len(read.rows)
-        elif read.note:
-            entry["note"] = read.note
-        filing.pages.append(entry)
-    if not filing.fragments and parts:
-        chains = chains_of(parts, tolerance)
+        seen.add(page, read)
+    if seen.parts and not seen.seed():
+        chains = chains_of(seen.parts, seen.tolerance)
         if chains:
-            return extracted(source, filing.filing, chains, filing.pages, filing.errors, tolerance)
+            for entry in filing.pages:
+                if entry.get("fragment") == FragmentKind.INDICATORS.value:
+                    entry["fragment"] = "table"
+            return extracted(source, filing.filing, chains, filing.pages, filing.errors, seen.tolerance)
     if not filing.fragments:
-        seen = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
+        notes = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
         raise ExtractionError(
             f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
-            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""),
+            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({notes})" if notes else ""),
             code=ErrorCode.NO_TABLE)
-    apply_header(filing, header)
-    filing.year = years[0] if years else year_from_name(source)
+    apply_header(filing, seen.header)
+    filing.year = seen.years[0] if seen.years else year_from_name(source)
     return filing
 
 

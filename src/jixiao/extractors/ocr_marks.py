@@ -204,10 +204,13 @@ def _equals(glyph: Glyph) -> Optional[MarkReading]:
 def _chevron(glyph: Glyph) -> Optional[MarkReading]:
     """> < ≥ ≤: the rows of the chevron bulge to the apex side in the middle."""
     pieces = glyph.pieces
-    bar = pieces[-1] if len(pieces) >= 2 and glyph.is_bar(pieces[-1]) else None
-    top = (pieces[-2][1] + pieces[-2][3]) if bar else glyph.h
-    if bar is not None and len(pieces) > 2:
+    bars = 0  # under the chevron: one bar (≥ ≤) or two (≧ ≦, as some templates print them)
+    while bars < 2 and len(pieces) - bars >= 2 and glyph.is_bar(pieces[-1 - bars]):
+        bars += 1
+    if bars and len(pieces) - bars > 1:
         return None
+    bar = pieces[-1] if bars else None
+    top = (pieces[-1 - bars][1] + pieces[-1 - bars][3]) if bars else glyph.h
     rows = _rows(glyph.binary[:top])
     if bar is None:
         # the bar may touch the chevron: full rows at the bottom
@@ -310,7 +313,7 @@ def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading
         return none
     x0, y0 = min(p[0] for p in group), min(p[1] for p in group)
     x1, y1 = max(p[0] + p[2] for p in group), max(p[1] + p[3] for p in group)
-    if len(group) > 2 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
+    if len(group) > 3 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
         return none
     glyph = Glyph(binary[y0:y1, x0:x1], inner[y0:y1, x0:x1].astype(np.float32),
                   sorted(((x - x0, y - y0, w, h, a) for x, y, w, h, a in group), key=lambda p: p[1]))
