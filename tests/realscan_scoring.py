@@ -125,12 +125,18 @@ def text_precision(truth: dict, records: list[dict]) -> tuple[int, int]:
 
 
 def header_recall(truth: dict, read: Read) -> tuple[int, int, int]:
-    """(printed goal characters the raw OCR holds, … the repaired goals hold, printed characters)."""
-    want = real_scoring._text("".join(truth.get("goals") or []))
+    """(printed goal characters the raw OCR holds, … the repaired goals hold, printed characters). The
+    repaired goals are clean values (a mirror's traditional characters simplified, its pinyin gone:
+    layout/clean.py), so they are held to the printed goals cleaned the same way."""
+    from jixiao.layout.clean import clean_text
+
+    printed = "".join(truth.get("goals") or [])
+    want = real_scoring._text(printed)
     if not want:
         return 0, 0, 0
-    return (_matched(real_scoring._text(read.goals_raw), want), _matched(real_scoring._text(read.goals), want),
-            len(want))
+    clean = real_scoring._text(clean_text(printed))
+    return (_matched(real_scoring._text(read.goals_raw), want), round(
+        _matched(real_scoring._text(read.goals), clean) * len(want) / max(1, len(clean))), len(want))
 
 
 def leak_words(truth: dict) -> list[str]:
@@ -173,7 +179,8 @@ def width_folded(value):
 def score(truth: dict, read: Read) -> dict:
     """Every figure of one input (full and half width alike: :func:`width_folded`)."""
     truth, records = width_folded(truth), width_folded(read.records)
-    read = Read(**{**read.__dict__, "records": records})
+    read = Read(**{**read.__dict__, "records": records, "goals_raw": width_folded(read.goals_raw),
+                   "goals": width_folded(read.goals)})
     row = real_scoring.score_file(truth, read.records)
     matched, total = text_precision(truth, read.records)
     raw, repaired, printed = header_recall(truth, read)

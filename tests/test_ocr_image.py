@@ -62,7 +62,8 @@ def test_a_signature_in_pen_becomes_paper(ink):
     cv2.putText(pen, "Wang", (200, 720), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 3.0, 255, 6)
     _ink(page, pen, ink)
     gray = print_only(page)
-    assert (gray[(pen > 0) & (line == 0)] < 150).mean() < 0.02, "no stroke of the signature is left as ink"
+    beside = cv2.dilate(line, np.ones((9, 9), np.uint8))  # where the line is kept, pen and all
+    assert (gray[(pen > 0) & (beside == 0)] < 150).mean() < 0.02, "no stroke of the signature is left as ink"
     assert np.median(gray[line > 0]) < 110, "the print it crosses stays"
 
 

@@ -159,22 +159,37 @@ class PageReader(WholeTableReading):
         boxes = self.engine.detect(gray)
         self._to_points = lambda bbox: rectified.to_points(bbox, page.dpi)
         self._page, self._dpi = page.number, page.dpi
-        table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
-        placed = assign_boxes(table.cells, boxes)
+        placed = assign_boxes([cell for table in tables for cell in table.cells], boxes)
         by_cell: dict[GridCell, list[tuple[float, float, float, float]]] = {}
         for item in placed:
             by_cell.setdefault(item.cell, []).append(_inside(item.bbox, item.cell, page.dpi))
         self._gray, self._by_cell = gray, by_cell
         self._raw: dict[GridCell, tuple[str, Optional[float]]] = {}
         self._shapes: dict[GridCell, MarkReading] = {}
-        self._read_table(table, result, need_header, columns)
+        table = self._headed(tables, result, need_header)
+        if table is None:  # no table here has a column-header row: the largest may continue one
+            table = max(tables, key=_area)
+            self._read_table(table, result, need_header, columns)
         if result.part is not None:
-            result.part.above = self._lines_above(gray, boxes, table)
+            result.part.lines = self._lines_above(gray, boxes, table, tables)
+            result.part.blocks = self._blocks_above(table, tables)
             years = [m for m in map(YEAR_PATTERN.search, result.part.above) if m]
             result.year = int(years[0].group(1)) if years else None
         elif need_year:
             result.year = self._title_year(gray, boxes, table)
         return result
+
+    def _headed(self, tables: list[Table], result: PageRead, need_header: bool) -> Optional[Table]:
+        """The largest table whose first rows hold a column-header row, read into ``result``; None
+        when none does. Not simply the largest table: a header block printed as a table of its own
+        above a short indicator table is the larger of the two."""
+        for table in sorted(tables, key=_area, reverse=True):
+            trial = PageRead(result.number, skew=result.skew)
+            self._read_table(table, trial, need_header)
+            if trial.kind is not None or trial.part is not None:
+                result.__dict__.update(trial.__dict__)
+                return table
+        return None
 
     def _title_year(self, gray, boxes, table: Table) -> Optional[int]:
         """The （2023年度） line above the first fragment's table, if there is one."""
@@ -316,6 +331,10 @@ class PageReader(WholeTableReading):
         read = dict(zip(body, self._cells(body, names)))
         result.names = columns
         result.rows = [[(cell, read[cell]) for cell in row] for row in rows]
+
+
+def _area(table: Table) -> float:
+    return (table.xs[-1] - table.xs[0]) * (table.ys[-1] - table.ys[0])
 
 
 def _is_label(text: str, pattern: re.Pattern) -> bool:

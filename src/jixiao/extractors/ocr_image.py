@@ -33,6 +33,9 @@ HUE_WINDOW = 7  # pixels around an ink pixel whose mean hue tells what ink it is
 SEAL_RED = 30.0  # mean red over the other channels' mean above this: seal ink (print: ≤ 15)
 PEN_BLUE = 12.0  # mean blue over red above this: pen ink (print: ≤ 3)
 RED_INK = 0.8  # seal ink keeps about this share of the paper's red: its red channel / this is paper
+PALE_EXCESS = 18.0  # a pale pixel this much redder (bluer) than its other channels is seal (pen) ink
+PRINT_DARK = 110  # grey level under which a pixel in pen ink's fringe is print it crosses
+RULE_PX = 41  # a dark stroke this long (or a 25th of the page's width), straight across or down: a ruling line
 PAPER_SCALE = 0.25  # the paper is estimated on a copy this size
 SQUARE_TOLERANCE = 0.002  # of the page's size: corners nearer their rectangle than this need no warp
 
@@ -83,11 +86,39 @@ def separate_colours(rgb: np.ndarray) -> np.ndarray:
     r, g, b = (rgb[:, :, k].astype(np.float32) for k in range(3))
     gray = 0.299 * r + 0.587 * g + 0.114 * b
     ink = (gray < INK_LEVEL).astype(np.float32)
-    reddish = _around(r - (g + b) / 2, ink) > SEAL_RED
-    bluish = _around(b - r, ink) > PEN_BLUE
+    red, blue = r - (g + b) / 2, b - r
+    # the mean hue decides for ink; a pale pixel (a stroke's edge, ink thinned by the paper) is
+    # judged alone, where JPEG's shifts are small; a pixel's neighbours go with it (the fringe)
+    reddish = _spread((_around(red, ink) > SEAL_RED) & (ink > 0) | (red > PALE_EXCESS) & (ink == 0))
+    pen = (_around(blue, ink) > PEN_BLUE) & (blue > PEN_BLUE / 2) & (ink > 0)  # not print the pen crosses
+    fringe = _spread(pen | (blue > PALE_EXCESS) & (ink == 0)) & (gray > PRINT_DARK)
     gray = np.where(reddish, np.maximum(gray, np.minimum(255.0, r / RED_INK)), gray)
-    gray = np.where(bluish & (ink > 0), 255.0, gray)
+    # a ruling line the pen crosses stays whatever JPEG's colour bleeding says of its pixels: the
+    # grid must close where a signature runs over the table's bottom line
+    gray = np.where((pen | fringe) & ~_ruled(gray, pen), 255.0, gray)
     return gray.clip(0, 255).astype(np.uint8)
+
+
+def _spread(mask: np.ndarray) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _ruled(gray: np.ndarray, pen: np.ndarray) -> np.ndarray:
+    """Pixels of the table's ruling lines: long horizontal or vertical dark strokes, most of whose
+    pixels are no pen ink (a signature's own long stroke is not one)."""
+    dark = (gray < 160).astype(np.uint8)
+    length = max(RULE_PX, gray.shape[1] // 25)
+    kept = np.zeros(gray.shape, np.uint8)
+    for kernel in ((length, 1), (1, length)):
+        strokes = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        count, labels = cv2.connectedComponents(strokes, connectivity=8)
+        if count < 2:
+            continue
+        inked = np.bincount(labels.ravel(), weights=pen.ravel().astype(np.float64), minlength=count)
+        keep = inked < 0.5 * np.bincount(labels.ravel(), minlength=count)
+        keep[0] = False
+        kept |= keep[labels].astype(np.uint8)
+    return cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
 
 
 def _around(values: np.ndarray, ink: np.ndarray) -> np.ndarray:
