@@ -51,6 +51,10 @@ ROUTE_TEXT: Final = "text"
 ROUTE_OCR: Final = "ocr"
 
 CID_GLYPH = re.compile(r"\(cid:\d+\)")
+# What pdfium makes of the glyph codes of a font subset without a /ToUnicode map: control characters
+# and the Latin letters a one-byte code maps to (Ä Å Ç … † ¢ £ §) where the page prints Chinese.
+UNMAPPED_GLYPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u024f\u2020-\u2022\u2122\ufffd]")
+IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MEANINGFUL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\w，。、；：（）()%％/＝=≥≤><《》“”\-.,:;]")
 
 
@@ -59,7 +63,9 @@ def text_layer_usable(page_text: str) -> bool:
 
     Garbage is: no text at all (an image-only page), pdfminer's "(cid:N)"
     placeholders for glyphs without a Unicode mapping, or mostly replacement /
-    private-use / control characters (what pdfium returns for the same glyphs).
+    private-use / control characters (what pdfium returns for the same glyphs), or, on a page
+    without Chinese, mostly control characters and accented Latin letters (pdfium's reading of a
+    one-byte font subset's codes: the (cid:N) PDFs of issue 21).
     """
     stripped = "".join(page_text.split())
     if not stripped:
@@ -70,6 +76,9 @@ def text_layer_usable(page_text: str) -> bool:
     rest = CID_GLYPH.sub("", stripped)
     if not rest:
         return False
+    garbled = len(UNMAPPED_GLYPH.findall(rest))
+    if garbled > 0.3 * len(rest) and len(IDEOGRAPH.findall(rest)) < garbled:
+        return False  # a subset font with no Unicode map, through pdfium (issue 21): codes, not text
     meaningful = len(MEANINGFUL.findall(rest))
     return meaningful >= 0.6 * len(rest)
 
