@@ -43,6 +43,7 @@ from jixiao.extractors.ocr import extract_pages, image_pages, pdf_pages  # noqa:
 from jixiao.extractors.ocr_engine import OcrEngine, Recognised  # noqa: E402
 from jixiao.extractors.text import extract_text  # noqa: E402
 from jixiao.model import FragmentKind  # noqa: E402
+from jixiao.reader import read_layout  # noqa: E402
 from jixiao.pipeline.runner import build_index, repair_and_join  # noqa: E402
 
 SCANNED = ROOT / "samples" / "scanned"
@@ -215,15 +216,15 @@ def main(argv=None) -> int:
         data, pages = load_pages(case)
         txt = GENERATED / f"{case['id']}.txt"
         if txt.exists():
-            filing, seconds, _ = timed(lambda: extract_text(str(txt), txt.read_bytes()))
+            filing, seconds, _ = timed(lambda: read_layout(extract_text(str(txt), txt.read_bytes())))
             rows.append((case["id"], evaluate("text dump", filing, truth, seconds, 0)))
-        filing, seconds, cpu = timed(lambda: extract_pages(case["id"], data, pages, engine=engine))
+        filing, seconds, cpu = timed(lambda: read_layout(extract_pages(case["id"], data, pages, engine=engine)))
         rows.append((case["id"], evaluate("rapidocr", filing, truth, seconds, len(pages), cpu)))
         if have_tesseract:
             start, cpu_start = time.perf_counter(), cpu_seconds()
             try:
                 filing, seconds, cpu = timed(
-                    lambda: extract_pages(case["id"], data, pages, engine=TesseractEngine(args.psm)))
+                    lambda: read_layout(extract_pages(case["id"], data, pages, engine=TesseractEngine(args.psm))))
                 rows.append((case["id"], evaluate("tesseract", filing, truth, seconds, len(pages), cpu)))
             except Exception as error:  # the baseline failing is a result (every field wrong), not a crash
                 print(f"{case['id']}: tesseract path failed: {type(error).__name__}: {error}")

@@ -2,12 +2,12 @@
 
     PYTHONPATH=tools:tests python benchmarks/eval_real.py [FOLDER ...]   (make eval runs it)
 
-Converts every real filing in samples/real/ (and ../shared/real/ when present) with
-no repair memory, then scores the records against the truth with the shared scorer
-(../shared/tools/score_real.py when present, else the same rules re-implemented in
-tests/real_scoring.py): rows found, fields right (level1, level2, level3, operator,
-target, unit, score), rows fully right and junk records. Figures on real filings are
-reported apart from generated ones; nothing here is generated.
+Converts every real filing in samples/real/ (its tuning set and its frozen holdout, files 70-97),
+../shared/real/ when present, and each never-opened batch of samples/holdout/ with no repair
+memory, then scores the records against the truth with the rules of the shared scorer
+(tests/real_scoring.py re-implements ../shared/tools/score_real.py): rows found, fields right
+(level1, level2, level3, operator, target, unit, score), rows fully right and junk records,
+per file, family, kind, batch, form and set; each set is reported apart. Nothing here is generated.
 """
 
 from __future__ import annotations
@@ -18,41 +18,60 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from jixiao.extractors.text import decode
-from jixiao.extractors.text_grid import detect_form
 from jixiao.pipeline import convert
 
 import real_scoring
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = [ROOT / "samples" / "real"]
+SHARED = ROOT.parent / "shared" / "real"
+HOLDOUT = ROOT / "samples" / "holdout"
+
+
+def _sets() -> list[tuple[str, Path]]:
+    """(set, folder) of every real folder: the tuning set and frozen holdout of samples/real, the shared
+    workbooks and pages, and each never-opened batch of samples/holdout."""
+    sets = [("samples/real", ROOT / "samples" / "real")]
+    if SHARED.is_dir():
+        sets.append(("../shared/real", SHARED))
+    sets += [(f"holdout {batch.name} (never opened)", batch) for batch in sorted(HOLDOUT.glob("batch*"))]
+    return sets
 
 
 def main(argv: list[str]) -> int:
-    folders = [Path(a) for a in argv] or DEFAULT
+    chosen = [(str(a), Path(a)) for a in argv] or _sets()
     rows = []
-    for folder in folders:
-        truths = real_scoring.truths([str(folder)])
-        with tempfile.TemporaryDirectory() as tmp:
-            result = convert([str(folder)], Path(tmp) / "out", memory=None, cache=False)
-            records = real_scoring.read_records(Path(tmp) / "out")
-        statuses = {Path(e.source).name: e.status.value for e in result.manifest}
-        for truth in truths:
-            name = truth["file"]
-            text, _ = decode((folder / name).read_bytes(), name)
-            score = real_scoring.score_file(truth, records.get(name, []))
-            rows.append({"file": name, "family": truth.get("family") or "no_table", "kind": truth.get("kind") or "none",
-                         "form": detect_form(text.splitlines()), "status": statuses.get(name, "missing"),
-                         **score})
+    for label, folder in chosen:
+        rows += _scored(label, folder)
     report(rows)
     return 0
 
 
-def _batch(name: str) -> str:
-    """Which collection a real filing came in, by its number: 01–49 the first collection, then the
-    held-out batches 50–59, 60–69, 70–79, 80–89 (samples/real/README.md)."""
-    number = int(name[:2]) if name[:2].isdigit() else 0
-    return "first (01-49)" if number < 50 else f"held-out {number // 10 - 4} ({number // 10}x)"
+def _scored(label: str, folder: Path) -> list[dict]:
+    truths = real_scoring.truths([str(folder)])
+    with tempfile.TemporaryDirectory() as tmp:
+        result = convert([str(folder)], Path(tmp) / "out", memory=None, cache=False)
+        records = real_scoring.read_records(Path(tmp) / "out")
+        forms = {Path(f["source"]).name: (f.get("report") or {}).get("form") or f.get("route")
+                 for f in map(json.loads, (Path(tmp) / "out" / "filings.jsonl").read_text(encoding="utf-8").splitlines())}
+    statuses = {Path(e.source).name: e.status.value for e in result.manifest}
+    rows = []
+    for truth in truths:
+        name = truth["file"]
+        score = real_scoring.score_file(truth, records.get(name, []))
+        part = label if label != "samples/real" else (
+            "samples/real frozen holdout (70-97)" if real_scoring.frozen(name) else "samples/real tuning set")
+        rows.append({"file": name, "set": part, "family": truth.get("family") or "no_table",
+                     "kind": truth.get("kind") or "none", "form": forms.get(name) or "failed",
+                     "status": statuses.get(name, "missing"), **score})
+    return rows
+
+
+def _batch(row: dict) -> str:
+    """Which collection a real filing came in (samples/real/README.md), or the set it is in."""
+    if not row["set"].startswith("samples/real"):
+        return row["set"]
+    number = real_scoring.collection(row["file"])
+    return "first (01-49)" if number == 0 else f"batch {number}"
 
 
 def _line(label: str, group: list[dict]) -> str:
@@ -80,15 +99,21 @@ def report(rows: list[dict]) -> None:
     print("per kind:")
     for kind in sorted({r["kind"] for r in rows}):
         print("  " + _line(kind, [r for r in rows if r["kind"] == kind]))
-    print("per collection batch (samples/real/README.md: files 50-57, 60-65, 70-77, 80-… came in held-out")
-    print("batches, each measured before any change was made for it; the figure there is the held-out one):")
-    for batch in sorted({_batch(r["file"]) for r in rows}):
-        print("  " + _line(batch, [r for r in rows if _batch(r["file"]) == batch]))
-    print("per text form (as jixiao detects it):")
+    print("per collection batch (each was scored once on arrival, before any change for it; that figure is")
+    print("in samples/real/README.md and samples/holdout/README.md; these are today's):")
+    for batch in sorted({_batch(r) for r in rows}):
+        print("  " + _line(batch, [r for r in rows if _batch(r) == batch]))
+    print("per form (as the reading report names it):")
     for form in sorted({r["form"] for r in rows}):
         print("  " + _line(form, [r for r in rows if r["form"] == form]))
+    print("per set (the tuning set is what rules were written for; the frozen holdout and the never-opened")
+    print("batches were not looked at while writing them):")
+    for part in sorted({r["set"] for r in rows}):
+        print("  " + _line(part[:22], [r for r in rows if r["set"] == part]) + f"   [{part}]")
     print("  " + _line("ALL REAL", rows))
-    print(json.dumps({"summary": real_scoring.summary(rows)}, ensure_ascii=False))
+    print(json.dumps({"summary": real_scoring.summary(rows),
+                      "sets": {part: real_scoring.summary([r for r in rows if r["set"] == part])
+                               for part in sorted({r["set"] for r in rows})}}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

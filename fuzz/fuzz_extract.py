@@ -2,8 +2,8 @@
 
     python fuzz/fuzz_extract.py text|pdf [SECONDS]      # or: make fuzz FUZZ_SECONDS=60
 
-The target must return a Filing or raise ExtractionError (which becomes a
-clear manifest line); any other exception is a crash: libFuzzer stops and
+The target's grids, read by the layout reader, must make a Filing or raise
+ExtractionError (which becomes a clear manifest line); any other exception is a crash: libFuzzer stops and
 writes the input to ``fuzz/crashes/<target>-crash-<sha1>``. Seeds are the
 seed filing and the generated samples (text) or small generated PDFs plus the
 bad-input corpus's small PDFs (pdf). For the PDF target, repair runs too, on
@@ -31,8 +31,7 @@ with atheris.instrument_imports():
     from jixiao.extractors.base import ExtractionError
     from jixiao.extractors.route import extract_pdf_routed
     from jixiao.extractors.text import extract_text
-    from jixiao.model import Extracted
-    from jixiao.pipeline.layout_reader import read_layout
+    from jixiao.reader import read_layout
     from jixiao.pipeline.runner import build_index, repair_and_join
 
 
@@ -73,9 +72,7 @@ def main() -> None:
         if STATS["executions"] % 10 == 0:
             save()
         try:
-            filing = extract(f"fuzz.{target}", data)
-            if isinstance(filing, Extracted):  # a ruled table's grids: the layout reader makes the filing
-                filing = read_layout(filing)
+            filing = read_layout(extract(f"fuzz.{target}", data))
         except ExtractionError:
             return
         except BaseException:

@@ -63,3 +63,11 @@ def codes(entry) -> list[str]:
     tests assert, never a message's wording (issue 20)."""
     errors = entry["errors"] if isinstance(entry, dict) else entry.errors
     return [(e["code"] if isinstance(e, dict) else e.code.value) for e in errors]
+
+
+def read_filing(source: str, data: bytes, limits=None):
+    """What the first phase makes of a source: its grids (the extractor's) read into a Filing (the reader's)."""
+    from jixiao.extractors import extract
+    from jixiao.reader import read_layout
+
+    return read_layout(extract(source, data, limits))

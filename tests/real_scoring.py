@@ -110,10 +110,10 @@ def summary(rows: list[dict]) -> dict:
 # ------------------------------------------------------------------ collections: tuning set and frozen holdout
 
 FROZEN_BATCHES = (3, 4, 5)
-"""Collection batches of samples/real/ frozen as the holdout of issue 18 (files 70–97, a third of the
-real set with samples/holdout/batch7): rules written since the freeze never looked at them. Earlier
-sessions wrote rules for them, so their figure is partly a tuned one; samples/holdout/ holds batches
-that nobody has looked at, scored once on arrival."""
+"""Collection batches of samples/real/ frozen as the holdout of issue 18 (files 70–97): rules written
+since the freeze never looked at them. Earlier sessions wrote rules for them, so their figure is partly
+a tuned one; samples/holdout/ holds a batch that nobody has looked at (batch 9), scored on arrival and
+reported apart by make eval."""
 
 
 def collection(name: str) -> int:

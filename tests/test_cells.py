@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.extractors.cells import split_indicator_line, split_scoring_cell
+from jixiao.reader.fragment_cells import split_indicator_line, split_scoring_cell
 
 
 def texts(cells):

@@ -3,8 +3,8 @@
 Strategies garble the seed the ways dumps arrive broken: cells truncated by the
 garbling model (samples/garble.py), lines glued together, lines deleted or
 duplicated, random bytes flipped, and an encoding chosen at random. The text
-extractor must either return a Filing or raise ExtractionError (a clear
-manifest message), never anything else; repair and join must never raise;
+extractor and the reader must either make a Filing or raise ExtractionError (a
+clear manifest message), never anything else; repair and join must never raise;
 and no repaired free-text value may contradict a visible character of its raw
 cell: every visible raw character appears in the value, in order.
 """
@@ -16,7 +16,6 @@ import codecs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.model import Extracted
 from jixiao.reader import read_layout
 from jixiao.extractors.base import ExtractionError
 from jixiao.extractors.text import extract_text
@@ -67,8 +66,7 @@ def is_subsequence(needle: str, haystack: str) -> bool:
 
 def check_filing(data: bytes) -> None:
     try:
-        extracted = extract_text("fuzz.txt", data)
-        filing = read_layout(extracted) if isinstance(extracted, Extracted) else extracted
+        filing = read_layout(extract_text("fuzz.txt", data))
     except ExtractionError as error:
         assert "fuzz.txt" in str(error)
         return

@@ -114,9 +114,11 @@ def test_a_row_one_column_short_keeps_its_third_level_and_its_explanation(tmp_pa
         ("质量指标", "业务工作支出到位率", "=", "100", "%", None),
         ("成本指标", "社会成本指标", "=", "100", "%", None),
     ]
-    # values are clean (simplified, no mirror pinyin); what was printed is each field's raw text
+    # a mirror's copy is read as the filer printed it: simplified, no inserted pinyin, and said so
     assert [r["explanation"] for r in records][2] == "该指标主要考察总成本控制情况"
-    assert records[2]["fields"]["explanation"]["raw"] == "該指標(biāo)主要考察總成本控制情況"
+    assert records[2]["fields"]["explanation"]["raw"] == "该指标主要考察总成本控制情况"
+    filing = json.loads((tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "mirror_text" in [e["code"] for e in filing["errors"]]
     assert all(r["remark"] is None for r in records)
 
 
@@ -330,3 +332,15 @@ def test_evaluation_index_names_and_a_target_fused_with_its_score(tmp_path):
         ("产出", "质量指标", "资助对象覆盖率", "=", "100", "%", "10"),
         ("产出", "质量指标", "资助对象满意度", "≥", "95", "%", "10"),
     ]
+
+
+def test_a_mirror_copy_is_recognised_by_its_pinyin_or_its_traditional_characters():
+    """Three inserted syllables make a mirror's copy, as does a text set in traditional characters;
+    a simplified filing that quotes one reading, or gives units in brackets, is read as it is."""
+    from jixiao.extractors.mirror import is_mirror_copy
+    from jixiao.layout.clean import simplified
+
+    assert is_mirror_copy("績效指標(biāo) 產(chǎn)出指標(biāo) 數(shù)量指標(biāo)")
+    assert is_mirror_copy("部門職責：負責全縣檔案工作的統一管理，組織協調檔案資源開發利用。" * 3)
+    assert not is_mirror_copy("道路长度 公里(km) 重量(kg) 面积(m2) " * 20 + "行(háng)业")
+    assert simplified("總長度(km) 績效(xiào)") == "总长度(km) 绩效"

@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from jixiao.extractors import choose_extractor, extract
+from jixiao.extractors import choose_extractor
 from jixiao.extractors.grid import GridCell, assign_boxes, estimate_skew, find_tables, reading_order, rotate
 from jixiao.extractors.pdf import text_layer_usable
 from jixiao.extractors.route import page_routes
@@ -20,7 +20,7 @@ from jixiao.extractors.ocr_engine import _with_gaps
 from jixiao.model import FragmentKind
 from jixiao.extractors.ocr_fixes import correct_cell, header_kind
 
-from helpers import ROOT, check_golden
+from helpers import ROOT, check_golden, read_filing
 
 SCANNED = ROOT / "samples" / "scanned"
 
@@ -166,7 +166,7 @@ def test_image_input_is_routed_to_the_image_extractor():
 @pytest.fixture(scope="module")
 def png_page():
     source = "samples/scanned/changde-shengtai-2023.pages/p2.png"
-    return extract(source, (ROOT / source).read_bytes())
+    return read_filing(source, (ROOT / source).read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +174,7 @@ def scanned_pdf():
     # through the extractor registry: the PDF extractor finds no usable text layer
     # and routes every page to OCR (extractors/route.py)
     source = "samples/scanned/hengyang-yingji-2022.pdf"
-    return extract(source, (ROOT / source).read_bytes())
+    return read_filing(source, (ROOT / source).read_bytes())
 
 
 def test_image_input_works(png_page):

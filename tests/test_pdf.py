@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extractors import extract
 from jixiao.extractors.pdf import text_layer_usable
 from jixiao.pipeline import convert
 from jixiao.model import FragmentKind
 
-from helpers import SAMPLES, codes
+from helpers import SAMPLES, codes, read_filing
 from pdf_factory import blank_pdf, garbage_text_pdf, prose_pdf
 
 GENERATED = SAMPLES / "generated"
@@ -26,7 +25,7 @@ def truth_of(case: str) -> dict:
 
 def read(case: str):
     path = GENERATED / f"{case}.pdf"
-    return extract(str(path), path.read_bytes())
+    return read_filing(str(path), path.read_bytes())
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -152,7 +151,7 @@ def test_encrypted_with_an_empty_user_password_converts(tmp_path, monkeypatch):
     # sees "(cid:N)"; the CMap's name gives the collection (extractors/pdf_fonts.py). pdfium, the
     # fallback for such pages, drops "≥" from this font: the operator cells must still come out.
     plain = GENERATED / "changde-shengtai-2023.pdf"
-    encrypted_filing, plain_filing = extract(str(path), path.read_bytes()), read("changde-shengtai-2023")
+    encrypted_filing, plain_filing = read_filing(str(path), path.read_bytes()), read("changde-shengtai-2023")
     assert [[c.text for c in r.cells.values()] for f in encrypted_filing.fragments.values() for r in f.rows] == \
         [[c.text for c in r.cells.values()] for f in plain_filing.fragments.values() for r in f.rows]
     assert encrypted_filing.year == plain_filing.year

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from jixiao.extractors.pdf import extract_pdf
+from jixiao.reader import read_layout
 from samplegen import render_pdf as rp
 
 from helpers import SAMPLES
@@ -59,8 +60,8 @@ def test_no_line_objects_but_camelot_finds_the_grid(raster_ruled_pdf):
     with pdfplumber.open(raster_ruled_pdf) as pdf:
         assert all(not page.lines for page in pdf.pages)
         assert any(page.images for page in pdf.pages)
-    filing = extract_pdf(str(raster_ruled_pdf), raster_ruled_pdf.read_bytes())
-    vector = extract_pdf(str(CASE.with_suffix(".pdf")), CASE.with_suffix(".pdf").read_bytes())
+    filing = read_layout(extract_pdf(str(raster_ruled_pdf), raster_ruled_pdf.read_bytes()))
+    vector = read_layout(extract_pdf(str(CASE.with_suffix(".pdf")), CASE.with_suffix(".pdf").read_bytes()))
     assert set(filing.fragments) == set(vector.fragments)
     for kind, fragment in vector.fragments.items():
         rows = [{name: cell.text for name, cell in row.cells.items()} for row in fragment.rows]

@@ -182,7 +182,7 @@ def test_a_table_that_looks_like_a_split_fragment_is_read_as_a_table(tmp_path):
             ["道路保洁面积", "≥120万平方米", "每少1万平方米扣1分", "20"],
             ["群众满意度", "≥90%", "每低1个百分点扣1分", "10"]]
     path = render(tmp_path / "scoring-like.pdf", [Page(rows, [150, 100, 200, 50], title=("2023年项目支出绩效目标表",))])
-    assert isinstance(extract(str(path), path.read_bytes()), Extracted)
+    assert not any(grid.fragment for grid in extract(str(path), path.read_bytes()).grids)  # no split fragment
     assert records_of(path, "level3", "operator", "target", "unit", "score", "scoring_rule") == [
         {"level3": "道路保洁面积", "operator": "≥", "target": "120", "unit": "万平方米", "score": 20.0,
          "scoring_rule": "每少1万平方米扣1分"},

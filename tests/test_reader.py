@@ -156,6 +156,39 @@ def test_empty_template_rows_give_no_record_and_no_error(tmp_path):
     assert table["rows_dropped"] == [] and table["empty_rows"] == 2 and table["rows_read"] == 3
 
 
+NAMELESS_FIGURE = """2023年部门整体支出绩效目标表
+| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |
+| 产出指标 | 数量指标 | 培训人次 | ≥500人次 | 10 |
+| 产出指标 | 质量指标 | | ≥98% | 10 |
+| 效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | 10 |
+"""
+
+
+def test_a_figure_with_no_third_level_beside_it_is_dropped_and_named_not_taken_for_a_blank_row(tmp_path):
+    """一级/二级 and nothing else is a template's blank row; with a figure beside them a row was lost."""
+    manifest, records, filing = _convert(tmp_path, "nameless.txt", NAMELESS_FIGURE)
+    assert [r["level3"] for r in records] == ["培训人次", "群众知晓率"]
+    assert manifest["status"] == "partial"
+    table = filing["report"]["tables"][0]
+    assert [(d["line"], d["reason"]) for d in table["rows_dropped"]] == [(4, "no_name")]
+    assert table["empty_rows"] == 0
+
+
+GLUED_GOALS = (
+    "项目绩效目标完成情况如下:评价内容绩效内容绩效目标值实际完成值累计完成率"
+    "产出目标数量目标全年培训人次>=500人次620人次124%质量目标培训合格率>=95%98%103%"
+    "(二)项目财务管理状况本项目安排资金10万元,实际支出9.8万元。\n")
+
+
+def test_a_table_run_into_a_reports_sentences_is_read_between_them(tmp_path):
+    """A page that lost its line breaks: the sentence before the header, the 一级 over a 二级 in a header
+    with one group column (评价内容), groups worded as goals (产出目标), and the next section after it."""
+    manifest, records, _ = _convert(tmp_path, "glued.txt", GLUED_GOALS)
+    assert [(r["national_level2"], r["level3"], r["operator"], r["target"], r["unit"], r["actual"])
+            for r in records] == [("数量指标", "全年培训人次", "≥", "500", "人次", "620人次"),
+                                  ("质量指标", "培训合格率", "≥", "95", "%", "98%")]
+
+
 def test_the_report_says_form_header_roles_rows_and_end(tmp_path):
     _, _, filing = _convert(tmp_path, "empty.txt", EMPTY_TEMPLATE_ROWS)
     report = filing["report"]
@@ -268,3 +301,70 @@ def test_label_and_value_pairs_are_no_table_without_a_header(tmp_path):
 """
     manifest, records, _ = _convert(tmp_path, "block.txt", text)
     assert manifest["status"] == "failed" and records == []
+
+
+# ------------------------------------------------------------------ batches 7 and 8: shapes they brought
+
+TWO_LEVEL = """项目名称: | 绿化养护经费 |
+指标类型 | 指标名称 | 指标值 | 指标描述 |
+产出指标 | 数量指标 | 375万平方米 | 完成全市375万平方米的绿地养护 |
+质量指标 | 100% | 达到绿化绿地全覆盖 |
+时效指标 | 全年 | 全年 |
+效益指标 | 社会效益指标 | 是 | 满足市民生存环境的需求 |
+满意度指标 | 服务对象满意度指标 | ≥95% | 服务对象满意率应该在95%以上 |
+最近年度绩效评价情况 | 优秀□ 良好□ 合格□ 不合格□ |
+"""
+
+
+def test_a_table_whose_names_are_second_level_groups_has_no_third_level(tmp_path):
+    """指标类型 over 一级 names is no operator column, and 指标名称 over 二级 groups in full is the 二级: the
+    rows have no 三级 rather than group words for names; a choice field (优秀□ 良好□) is no row."""
+    manifest, records, filing = _convert(tmp_path, "two.txt", TWO_LEVEL)
+    assert [(r["level1"], r["level2"], r["level3"], r["target"], r["unit"]) for r in records] == [
+        ("产出指标", "数量指标", None, "375", "万平方米"), ("产出指标", "质量指标", None, "100", "%"),
+        ("产出指标", "时效指标", None, "全年", None), ("效益指标", "社会效益指标", None, "是", None),
+        ("满意度指标", "服务对象满意度指标", None, "95", "%")]
+    columns = filing["report"]["tables"][0]["columns"]
+    assert [(c["role"], c["decided_by"]) for c in columns[:2]] == [("level1", "cells"), ("level2", "cells")]
+    assert manifest["status"] == "ok"
+
+
+MID_TABLE_RESULTS = """安全警示标志设置及时率 | = | 100 | % | 100 | 5 |
+成本指标 | 安全隐患排查成本预算 | = | 6 | 万元 | 6 | 5 |
+警示标志设置成本预算 | = | 5 | 万元 | 5 | 5 |
+清理垃圾成本预算 | = | 4 | 万元 | 4 | 5 |
+效益指标 | 社会效益指标 | 环境治理亮化美化率 | ≥ | 90 | % | 93 | 10 |
+安全隐患排查有效处置率 | ≥ | 90 | % | 91 | 10 |
+满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥ | 95 | % | 96 | 10 |
+"""
+
+
+def test_a_page_starting_mid_table_with_merged_groups_lost_is_read_by_its_cells_in_context(tmp_path):
+    """No header, rows as long as the widest but for their dropped group cells: read from the right.
+    Figures after the operator are the target; figures after it that echo it row by row are the result,
+    not a score; the row above the first printed group is kept (成本 is no table's first group)."""
+    _, records, filing = _convert(tmp_path, "tail.txt", MID_TABLE_RESULTS)
+    assert [(r["level3"], r["operator"], r["target"], r["unit"], r["actual"], r["score"]) for r in records] == [
+        ("安全警示标志设置及时率", "=", "100", "%", "100", 5), ("安全隐患排查成本预算", "=", "6", "万元", "6", 5),
+        ("警示标志设置成本预算", "=", "5", "万元", "5", 5), ("清理垃圾成本预算", "=", "4", "万元", "4", 5),
+        ("环境治理亮化美化率", "≥", "90", "%", "93", 10), ("安全隐患排查有效处置率", "≥", "90", "%", "91", 10),
+        ("群众满意度", "≥", "95", "%", "96", 10)]
+    assert {c["decided_by"] for c in filing["report"]["tables"][0]["columns"] if c["role"]} == {"cells"}
+
+
+TWO_GROUPS = """项目名称: | 城管执法车辆维修燃油费 |
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 | |
+产出指标 | 数量指标 | 完成修理养护的设施数量 | ≥90辆 | 数量指标 | ||||
+质量指标 | 经费支出合规性 | 较高 | 质量指标 | |||||
+项目验收合格率 | ≥100百分比 | |||||||
+时效指标 | 项目完成及时性 | 程度较高 | 时效指标 | |||||
+"""
+
+
+def test_a_row_whose_value_lands_in_a_column_that_is_not_read_is_dropped_and_named(tmp_path):
+    """A header that repeats 二级 | 三级 | 指标值 (a second group no row fills): a short row's value may
+    align to the second 指标值, which is not read; the row then gives no record, and says so."""
+    manifest, records, filing = _convert(tmp_path, "groups.txt", TWO_GROUPS)
+    assert [r["level3"] for r in records] == ["完成修理养护的设施数量", "经费支出合规性", "项目完成及时性"]
+    assert manifest["status"] == "partial"
+    assert [(d["line"], d["reason"]) for d in filing["report"]["tables"][0]["rows_dropped"]] == [(5, "no_name")]

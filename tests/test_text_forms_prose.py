@@ -52,15 +52,19 @@ def test_prose_headings_and_labelled_clauses_are_read_one_record_per_indicator(t
     ]
 
 
-def test_the_prose_form_is_a_grid_under_the_vocabularys_own_header():
+def test_the_prose_form_is_a_grid_whose_cells_say_their_roles_with_no_header_made_up():
     grid = text_grid("notice.txt", NOTICE)
-    assert grid.form == "prose"
-    rows = [[c.text for c in row] for row in grid.rows()]
-    header = rows.index(["一级指标", "二级指标", "三级指标", "指标值"])
-    assert rows[:header] == [[line] for line in NOTICE.splitlines()[:3]]  # the notice above, line by line
-    assert rows[header + 1] == ["产出指标", "数量指标", "★硬化道路长度,村组道路硬化长度(≥**公里)", ">=4公里"]
-    assert rows[-1] == ["满意度指标", "服务对象满意度指标", "受益群众满意度(≥**%)", "≥90%"]
-    assert not any("附件" in text or "人民政府" in text for row in rows[header:] for text in row)
+    assert grid.form == "prose" and grid.positional
+    rows = grid.rows()
+    first = next(k for k, row in enumerate(rows) if any(c.role for c in row))
+    assert [[c.text for c in row] for row in rows[:first]] == [[line] for line in NOTICE.splitlines()[:3]]
+    assert [(c.text, c.role, c.col) for c in rows[first]] == [
+        ("产出指标", "level1", 0), ("数量指标", "level2", 1), ("★硬化道路长度,村组道路硬化长度(≥**公里)", "level3", 2),
+        (">=4公里", "target", 3)]
+    assert [(c.text, c.role) for c in rows[-1]] == [
+        ("满意度指标", "level1"), ("服务对象满意度指标", "level2"), ("受益群众满意度(≥**%)", "level3"), ("≥90%", "target")]
+    assert not any("附件" in c.text or "人民政府" in c.text for row in rows[first:] for c in row)
+    assert not any(c.text == "一级指标" for c in grid.cells)  # no header row of the vocabulary's names
 
 
 def test_prose_detection_wants_numbered_headings_followed_by_labels():
@@ -188,8 +192,9 @@ SELF_EVALUATION_SENTENCES = "\n".join([
 def test_self_evaluation_sentences_name_their_fields(tmp_path):
     grid = text_grid("report.txt", SELF_EVALUATION_SENTENCES)
     assert grid.form == "prose"
-    rows = [[c.text for c in row] for row in grid.rows()]
-    assert ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"] in rows
+    named = [(c.text, c.role) for c in grid.rows()[-1]]
+    assert named == [("效益指标", "level1"), ("社会效益指标", "level2"), ("标准宣传资料发放(份)", "level3"),
+                     ("300", "target"), ("280", "actual"), ("10", "score"), ("9", "points")]
     records = convert_text(tmp_path, SELF_EVALUATION_SENTENCES)
     assert [scored(r)[:5] + (r.get("actual"), r.get("score"), r.get("points")) for r in records] == [
         ("产出指标", "数量指标", "制修订地方标准数量(项)", "=", "3", "4", 10, 10),
@@ -207,3 +212,18 @@ def test_outline_prose_detection_wants_group_headings_in_two_ordinal_styles():
     assert detect_form(["一、产出指标", "二、数量指标", "三、效益指标", "四、社会效益指标"]) != "prose"
     assert detect_form(OUTLINE_NOTICE.splitlines()) == "prose"
     assert detect_form(SELF_EVALUATION_SENTENCES.splitlines()) == "prose"
+
+
+def test_the_report_says_the_form_decided_each_column_and_no_header_was_printed(tmp_path):
+    import json
+
+    from jixiao.pipeline import convert
+
+    source = tmp_path / "report.txt"
+    source.write_text(SELF_EVALUATION_SENTENCES, encoding="utf-8")
+    convert([str(source)], tmp_path / "out", memory=None, cache=False)
+    filing = json.loads((tmp_path / "out" / "filings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    table = filing["report"]["tables"][0]
+    assert table["form"] == "prose" and table["header_line"] is None
+    assert [(c["role"], c["decided_by"]) for c in table["columns"]] == [
+        (role, "form") for role in ("level1", "level2", "level3", "target", "actual", "score", "points")]

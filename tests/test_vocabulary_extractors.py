@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extractors import extract
 from jixiao.layout import vocabulary
 from jixiao.layout.vocabulary import column_fields, extend_headers, header_fragment, match_header, remark_holds_scores
 from jixiao.model import FragmentKind
 from jixiao.pipeline import convert
 
-from helpers import SAMPLES, codes
+from helpers import SAMPLES, codes, read_filing
 
 CASE = "hengyang-yingji-2022"  # 16 rows on one page, merged 一级指标 cells
 NEW_NAME = "计划达成数"  # a plausible target header that the vocabulary does not know (nor ends like a name it knows)
@@ -76,7 +75,7 @@ def test_pdf_with_the_seeds_own_header_cells(tmp_path):
     path, truth, layout = _render(tmp_path, "seed-headers.pdf", seed_headers=True)
     header_rows = {p["kind"] for p in layout["pages"]}
     assert {"fragment1", "fragment2", "fragment3"} <= header_rows
-    filing = extract(str(path), path.read_bytes())
+    filing = read_filing(str(path), path.read_bytes())
     garbled = truth["garbled"]["rows"]
     indicators = filing.fragments[FragmentKind.INDICATORS].rows
     scoring = filing.fragments[FragmentKind.SCORING].rows
@@ -116,27 +115,40 @@ PIPE_TABLE = f"""2023年度部门整体支出绩效目标表
 """
 
 
-def test_a_new_header_name_reaches_the_text_dump(tmp_path, vocabulary_restored):
+def _target_column(tmp_path, name: str) -> tuple[list, dict]:
+    """(records as (operator, target, unit, score), the report's column under NEW_NAME) of PIPE_TABLE."""
+    import json
+
     path = tmp_path / "plan.txt"
     path.write_text(PIPE_TABLE, encoding="utf-8")
-    (before,) = convert([str(path)]).manifest
-    assert before.status.value == "failed" and codes(before) == ["layout_not_understood"]
+    result = convert([str(path)], tmp_path / name)
+    assert result.manifest[0].status.value == "ok"
+    filing = json.loads((tmp_path / name / "filings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    column = next(c for c in filing["report"]["tables"][0]["columns"] if c["header"] == NEW_NAME)
+    return [(r.operator, r.target, r.unit, r.score) for r in result.records], column
+
+
+def test_a_new_header_name_reaches_the_text_dump(tmp_path, vocabulary_restored):
+    """Unknown, the column is read by its cells (figures after the operator: the target); taught, by
+    its header, which the cells confirm. The records are the same."""
+    records, column = _target_column(tmp_path, "before")
+    assert (column["role"], column["decided_by"]) == ("target", "cells") and NEW_NAME in column["note"]
 
     extend_headers("target", NEW_NAME)  # the one-line change
-    result = convert([str(path)])
-    assert result.manifest[0].status.value == "ok"
-    assert [(r.operator, r.target, r.unit, r.score) for r in result.records] == [
+    taught, column = _target_column(tmp_path, "after")
+    assert (column["role"], column["decided_by"]) == ("target", "header+cells")
+    assert records == taught == [
         ("≥", "500", "人次", 10), ("=", "100", "%", 10), ("≥", "90", "%", 10), ("≥", "95", "%", 10)]
 
 
 def test_a_new_header_name_reaches_the_pdf_reader(tmp_path, vocabulary_restored):
     labels = ["一级指标", "二级指标", "三级指标", "指标值类型", NEW_NAME, "计量单位"]
     path, truth, _ = _render(tmp_path, "plan.pdf", frag1_labels=labels)
-    before = extract(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
+    before = read_filing(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
     assert not any("target" in row.cells for row in before)
 
     extend_headers("target", NEW_NAME)
-    after = extract(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
+    after = read_filing(str(path), path.read_bytes()).fragments[FragmentKind.INDICATORS].rows
     assert [row.cells["target"].text.strip() for row in after] == \
         [row["target"].strip() for row in truth["garbled"]["rows"]]
 

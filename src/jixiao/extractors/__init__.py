@@ -1,17 +1,17 @@
-"""Extractors: find the performance-goal table in a source and return its fragments.
+"""Extractors: find the performance-goal table in a source and return its grids.
 
 Extractors are registered by name, as camelot registers its parsers. Each is a
-callable ``(source, data) -> Filing | Extracted`` (an ``Extracted`` holds grids for the
-layout reader) that raises
+callable ``(source, data) -> Extracted`` (the source's grids for the layout
+reader; the seed's split layout as one grid per fragment and page) that raises
 :class:`~jixiao.extractors.base.ExtractionError` with a message naming the file
 and the problem when the source cannot be read as a filing.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional
 
-from ..model import Extracted, Filing
+from ..model import Extracted
 from .controls import clean
 from .base import ExtractionError, Extractor, UnsupportedFormat, choose_extractor, unrelated_file, unsupported_file
 from .docx import extract_docx, legacy_failure
@@ -49,8 +49,8 @@ def _raise(error: Exception):
     raise error
 
 
-def extract(source: str, data: bytes, limits: Optional[ExtractionLimits] = None) -> Union[Filing, Extracted]:
-    """Extract a filing from a source's bytes with the extractor its content calls for,
+def extract(source: str, data: bytes, limits: Optional[ExtractionLimits] = None) -> Extracted:
+    """Extract a source's grids from its bytes with the extractor its content calls for,
     under ``limits`` (see :mod:`.limits`; None: the limits already in force)."""
     with applied(limits):
         # control characters leave every format the same way: removed, counted, their cells flagged

@@ -9,9 +9,9 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Callable, Optional
 
-from ..model import Extracted, Filing
+from ..model import Extracted
 from ..model.errors import ErrorCode, ExtractionError, UnreadableFormat
 
 __all__ = ["ExtractionError", "Extractor", "choose_extractor", "filing_id", "number_ranges", "year_from_name"]
@@ -44,9 +44,9 @@ def year_from_name(path: str) -> Optional[int]:
     return int(match.group(1)) if match else None
 
 
-Extractor = Callable[[str, bytes], Union[Filing, Extracted]]
-"""An extractor takes the input path as given and its bytes, and returns a Filing (the seed's split
-layout, read fragment by fragment) or the source's grids (``Extracted``) for the layout reader."""
+Extractor = Callable[[str, bytes], Extracted]
+"""An extractor takes the input path as given and its bytes, and returns the source's grids
+(``Extracted``) for the layout reader; the seed's split layout as grids tagged with their fragment."""
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}

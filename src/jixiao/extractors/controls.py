@@ -17,9 +17,7 @@ itself removed here, so the count and the places are still right.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Union
-
-from ..model import CONTROLS_FLAG, Cell, Cleaned, ErrorCode, ErrorItem, Extracted, Filing, Provenance, Severity
+from ..model import CONTROLS_FLAG, Cleaned, ErrorCode, ErrorItem, Extracted, Provenance, Severity
 from .base import number_ranges
 
 CONTROLS = re.compile(
@@ -42,16 +40,12 @@ def mark(text: str) -> str:
     return CONTROLS.sub(MARK, text)
 
 
-def clean(result: Union[Filing, Extracted]) -> Union[Filing, Extracted]:
+def clean(result: Extracted) -> Extracted:
     """Remove control characters from every cell and line of an extractor's result, in place: one
     warning for the lot, and a :class:`Cleaned` per cell that lost any (see :func:`flagged`)."""
     found: list[tuple[Provenance, str, int]] = []
     siblings: dict[int, list[str]] = {}  # by position in found: the other cells of a cleaned cell's row
-    if isinstance(result, Extracted):
-        _clean_grids(result, found, siblings)
-    else:
-        for item in _filing_cells(result):
-            item.text = _strip_into(item.text, item.provenance, found)
+    _clean_grids(result, found, siblings)
     if found:
         result.cleaned.extend(Cleaned(provenance=p, text=t, removed=n, siblings=siblings.get(k, []))
                               for k, (p, t, n) in enumerate(found))
@@ -88,17 +82,6 @@ def _strip_into(text: str, provenance: Provenance, found: list) -> str:
     cleaned, count = strip(text)
     found.append((provenance, cleaned, count))
     return cleaned
-
-
-def _filing_cells(filing: Filing) -> Iterable[Cell]:
-    for cell in (filing.department, filing.project, filing.period):
-        if cell is not None:
-            yield cell
-    for item in (*filing.duties, *filing.goals):
-        yield item.cell
-    for fragment in filing.fragments.values():
-        for row in fragment.rows:
-            yield from row.cells.values()
 
 
 def warning(source: str, count: int, places: list[Provenance]) -> ErrorItem:

@@ -7,7 +7,8 @@ a row whose cells say 一级指标 / 指标解释 / 评（扣）分标准 is the
 row that tells which fragment the page holds, and every row below it is a
 table row. Pages without such a row are skipped after reading only the top of
 their table. The header block (department, duties, goals) is read once per
-filing: on later fragment pages only the department is read, to check it.
+filing: on later fragment pages only the department is read, for the reader
+to check it. Each page gives a grid tagged with its fragment (``ocr_assemble``).
 
 Entry points:
 - :func:`extract_image` — the registered "image" extractor, ``(source, data)``;
@@ -31,16 +32,16 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, FragmentKind, PageRoute, Provenance, Severity
+from ..model import Cell, ErrorCode, Extracted, FragmentKind, PageRoute, Provenance
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
 from .grid import GridCell, Table, assign_boxes, find_tables, reading_order
-from .header import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR_PATTERN, strip_label
-from .ocr_assemble import FragmentBuilder, apply_header, column_names
+from ..layout.header_block import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR, strip_label
+from .ocr_assemble import column_names, page_grid
 from .ocr_engine import OcrEngine
 from .ocr_image import print_only, rectify
 from ..layout.vocabulary import remark_holds_scores
@@ -66,9 +67,10 @@ class PageRead:
     number: int
     kind: Optional[FragmentKind] = None
     header: dict[str, Cell] = field(default_factory=dict)  # department / duties / goals
+    header_at: dict[str, GridCell] = field(default_factory=dict)  # the lattice cell each of them was read from
     columns: list[tuple[GridCell, str]] = field(default_factory=list)  # the column-header row
+    column_cells: list[Cell] = field(default_factory=list)  # the column-header row's cells as read
     names: list[str] = field(default_factory=list)  # the field of each elementary column ("" for none)
-    header_bbox: Optional[tuple[float, float, float, float]] = None
     rows: list[list[tuple[GridCell, Cell]]] = field(default_factory=list)
     skew: float = 0.0
     note: str = ""
@@ -173,7 +175,7 @@ class PageReader(WholeTableReading):
         if result.part is not None:
             result.part.lines = self._lines_above(gray, boxes, table, tables)
             result.part.blocks = self._blocks_above(table, tables)
-            years = [m for m in map(YEAR_PATTERN.search, result.part.above) if m]
+            years = [m for m in map(YEAR.search, result.part.above) if m]
             result.year = int(years[0].group(1)) if years else None
         elif need_year:
             result.year = self._title_year(gray, boxes, table)
@@ -195,7 +197,7 @@ class PageReader(WholeTableReading):
         """The （2023年度） line above the first fragment's table, if there is one."""
         above = [b for b in boxes if b[3] <= table.ys[0] and b[1] >= table.ys[0] - 150 * 200 / 72]
         for text in (r.text for r in self.engine.recognise(gray, above)):
-            match = YEAR_PATTERN.search(text)
+            match = YEAR.search(text)
             if match:
                 return int(match.group(1))
         return None
@@ -286,6 +288,7 @@ class PageReader(WholeTableReading):
         self._recognise(wanted.values())
         for name, cell in wanted.items():
             result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
+            result.header_at[name] = cell
         if header_at is None:
             result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
             return
@@ -311,7 +314,7 @@ class PageReader(WholeTableReading):
             if kind is not None:
                 result.kind = kind
                 result.columns = list(zip(row, [t.text for t in texts]))
-                result.header_bbox = texts[0].provenance.bbox
+                result.column_cells = texts
                 return r, wanted
         return None, wanted
 
@@ -354,94 +357,92 @@ def _inside(box, cell: GridCell, dpi: float) -> tuple[float, float, float, float
 # ---------------------------------------------------------------- filings
 
 class _Pages:
-    """What the pages of one filing gave, page by page: the seed's fragments and header items, or
-    the parts of whole tables; a page heading indicator columns only gives both (see _read_table)."""
+    """What the pages of one filing gave, page by page: the grids of the seed's fragments (with the
+    header block's values), or the parts of whole tables; a page heading indicator columns only gives
+    both (see _read_table), and :meth:`seed` decides when every page is read."""
 
-    def __init__(self, source: str, filing: Filing):
-        self.source, self.filing = source, filing
-        self.builder = FragmentBuilder(filing, source)
-        self.header: dict[str, Cell] = {}
+    def __init__(self, source: str, found: Extracted):
+        self.source, self.found = source, found
+        self.header: set[str] = set()  # the header block's values read so far: duties and goals are read once
         self.years: list[int] = []
         self.parts: list[tuple[TablePart, bool]] = []
         self.tolerance = 6.0 * DEFAULT_DPI / 72
 
     def add(self, page: PageImage, read: PageRead) -> None:
-        entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+        entry = _page_route(page, read)
         if read.part is not None:
             self.parts.append((read.part, read.has_header))
             self.tolerance = 6.0 * page.dpi / 72
-            entry.update(fragment="table", rows=len({c.row for c in read.part.table.cells}))
-        if read.kind is not None:
-            self._header_items(page, read)
-            entry["fragment"] = read.kind.value
-            self.builder.add(read, continuation=not read.header)
-            entry["rows"] = len(read.rows)
-        elif read.part is None:
-            self._header_items(page, read)
-            if read.note:
-                entry["note"] = read.note
-        self.filing.pages.append(entry)
-
-    def _header_items(self, page: PageImage, read: PageRead) -> None:
-        for name, cell in read.header.items():
-            if name == "department" and "department" in self.header and cell.text != self.header[name].text:
-                self.filing.errors.append(ErrorItem(
-                    code=ErrorCode.DEPARTMENTS_DIFFER, component="extract", severity=Severity.WARNING,
-                    page=page.number,
-                    message=f"{self.source}: page {page.number} names department {cell.text!r}, "
-                    f"page {self.header[name].provenance.page} {self.header[name].text!r}"))
-            self.header.setdefault(name, cell)
-        if read.year:
-            self.years.append(read.year)
+            if read.kind is None:
+                entry.update(fragment="table", rows=len({c.row for c in read.part.table.cells}))
+        if read.kind is not None or read.part is None:
+            self.header |= set(read.header)
+            if read.year:
+                self.years.append(read.year)
+            grid = page_grid(self.source, read)
+            if grid is not None:
+                self.found.grids.append(grid)
+        self.found.pages.append(entry)
 
     def seed(self) -> bool:
         """The seed's split layout: some page heads the 指标解释 or 评(扣)分标准 fragment (as the
         text-layer reader decides it: pdf.split_layout)."""
-        return any(kind in self.filing.fragments for kind in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING))
+        return any(grid.fragment in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING) for grid in self.found.grids)
 
 
 def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
-                  engine: Optional[OcrEngine] = None) -> Union[Filing, Extracted]:
-    """OCR page images into one Filing (the seed's fragments, located by their header words), or,
-    for a table of any other layout, into grids for the layout reader (``ocr_table``)."""
+                  engine: Optional[OcrEngine] = None) -> Extracted:
+    """OCR page images into grids for the layout reader: a page of the seed's split layout as a grid tagged
+    with its fragment (:func:`.ocr_assemble.page_grid`), a table of any other layout as the grids of its
+    tables (``ocr_table``)."""
     reader = PageReader(source, engine)
-    filing = Filing(filing=filing_id(data), source=source, route="ocr")
-    seen = _Pages(source, filing)
+    found = Extracted(filing=filing_id(data), source=source, route="ocr")
+    seen = _Pages(source, found)
     columns: Optional[list[ColumnName]] = None  # the whole table the next page may continue
     for page in pages:
-        read = reader.read(page, need_header=not ("duties" in seen.header and "goals" in seen.header),
+        read = reader.read(page, need_header=not {"duties", "goals"} <= seen.header,
                            need_year=not seen.years, columns=columns)
         columns = read.part.columns if read.part is not None else None
         seen.add(page, read)
     if seen.parts and not seen.seed():
         chains = chains_of(seen.parts, seen.tolerance)
         if chains:
-            for entry in filing.pages:
+            for entry in found.pages:
                 if entry.get("fragment") == FragmentKind.INDICATORS.value:
                     entry["fragment"] = "table"
-            return extracted(source, filing.filing, chains, filing.pages, filing.errors, seen.tolerance)
-    if not filing.fragments:
-        notes = "; ".join(f"page {p['page']}: {p['note']}" for p in filing.pages if p.get("note"))
+            return extracted(source, found.filing, chains, found.pages, found.errors, seen.tolerance)
+    if not any(grid.fragment is not None for grid in found.grids):
+        notes = "; ".join(f"page {p['page']}: {p['note']}" for p in found.pages if p.get("note"))
         raise ExtractionError(
-            f"{source}: OCR found no performance-goal table on {len(filing.pages)} page(s): none of the "
+            f"{source}: OCR found no performance-goal table on {len(found.pages)} page(s): none of the "
             "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({notes})" if notes else ""),
             code=ErrorCode.NO_TABLE)
-    apply_header(filing, seen.header)
-    filing.year = seen.years[0] if seen.years else year_from_name(source)
-    return filing
+    found.year_hint = seen.years[0] if seen.years else year_from_name(source)
+    return found
 
 
-def extract_image(source: str, data: bytes) -> Union[Filing, Extracted]:
+def _page_route(page: PageImage, read: PageRead) -> PageRoute:
+    """The manifest's line for a page of the split layout: its fragment and rows, or why it gave none."""
+    entry: PageRoute = {"page": page.number, "route": "ocr", "dpi": round(page.dpi, 1), "skew": read.skew}
+    if read.kind is not None:
+        entry["fragment"] = read.kind.value
+        entry["rows"] = len(read.rows)
+    elif read.note:
+        entry["note"] = read.note
+    return entry
+
+
+def extract_image(source: str, data: bytes) -> Extracted:
     """The "image" extractor: a PNG/JPEG/TIFF page (or multi-page TIFF) of a scanned filing."""
     return extract_pages(source, data, image_pages(data, source))
 
 
 def extract_ocr_pages(source: str, data: bytes, pages: Optional[list[int]], *,
-                      dpi: float = DEFAULT_DPI) -> Union[Filing, Extracted]:
+                      dpi: float = DEFAULT_DPI) -> Extracted:
     """OCR the given 1-based pages of a PDF (None = all), or every page of an image.
 
     For the PDF extractor: call it with the pages whose text layer is unusable
-    (see ``route.page_routes``), then merge its fragments; ``Filing.pages``
+    (see ``route.page_routes``), then merge its fragment grids; ``Extracted.pages``
     says per page that it took the "ocr" route.
     """
     if data.startswith(b"%PDF"):

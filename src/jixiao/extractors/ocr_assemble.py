@@ -1,18 +1,20 @@
-"""Turning OCR'd table rows into the Filing's fragments and header items.
+"""Turning an OCR'd page of the seed's split layout into a fragment grid for the reader.
 
-Kept apart from ``ocr.py`` (which reads pages) so the mapping from a grid of
-cells to fragment columns can be tested without running OCR.
+Kept apart from ``ocr.py`` (which reads pages) so that naming the columns from
+the column-header row, and the grid a page gives, can be tested without running
+OCR. A scan is read column by column, so its cells say which column they were
+read for (``GridCell.role``); the reader (:mod:`jixiao.reader.fragments`) makes
+the fragments of them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
-from ..model import Cell, ErrorCode, ErrorItem, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import Cell, FragmentKind, Grid
+from ..model import GridCell as ReadCell
 from ..layout.vocabulary import column_fields
-from .ocr_fixes import GUESS_CONFIDENCE, normalise_header_text
-from .cells import split_scoring_cell
-from .header import split_duties, split_goals
+from .ocr_fixes import normalise_header_text
 
 if TYPE_CHECKING:
     from .grid import GridCell
@@ -38,78 +40,27 @@ def column_names(kind: FragmentKind, header: list[tuple["GridCell", str]]) -> li
     return names
 
 
-class FragmentBuilder:
-    """Collects the rows of each fragment over its pages (first page plus continuations)."""
+def page_grid(source: str, read: "PageRead") -> Optional[Grid]:
+    """A page of the split layout as the reader's grid: the header block's values (each named: the
+    recogniser read it beside its label), then the column header and every cell below it, each with the
+    column it was read for (its text corrected and its marks read by their shape for that column). None
+    for a page that gave neither. Which rows make the fragment, and how the three zip, is the reader's."""
+    if read.kind is None and not read.header:
+        return None
+    cells = [_grid_cell(read.header_at[name], cell, name) for name, cell in read.header.items()]
+    if read.kind is not None:
+        names = read.names or column_names(read.kind, read.columns)
 
-    def __init__(self, filing: Filing, source: str):
-        self.filing, self.source = filing, source
+        def role(col: int) -> Optional[str]:
+            return (names[col] if col < len(names) else "") or None
 
-    def add(self, read: "PageRead", *, continuation: bool) -> None:
-        kind = read.kind
-        names = read.names or column_names(kind, read.columns)
-        fragment = self.filing.fragments.get(kind)
-        if fragment is not None and not continuation:
-            self.filing.errors.append(ErrorItem(
-                code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, page=read.number,
-                message=f"{self.source}: a second {kind.value} fragment on page {read.number} is ignored; "
-                f"the first, on page {fragment.provenance.page}, is used"))
-            return
-        if fragment is None:
-            header_cell = read.columns[0][0] if read.columns else None
-            fragment = Fragment(kind=kind, provenance=Provenance(
-                file=self.source, page=read.number,
-                bbox=None if header_cell is None else read.header_bbox))
-            self.filing.fragments[kind] = fragment
-        carried: dict[str, tuple[Cell, int]] = {}  # merged cells: name → (cell, last elementary row)
-        for row in read.rows:
-            if not row:
-                continue
-            r = row[0][0].row
-            values: dict[str, Cell] = {}
-            for name, (cell, last) in list(carried.items()):
-                if r <= last:
-                    values[name] = cell
-                else:
-                    del carried[name]
-            for grid_cell, cell in row:
-                name = names[grid_cell.col] if grid_cell.col < len(names) else ""
-                if not name:
-                    continue
-                values[name] = cell if name not in values else values[name]
-                if grid_cell.row_span > 1:
-                    carried[name] = (cell, grid_cell.row + grid_cell.row_span - 1)
-            # a row whose cells all read empty is kept: its "/" marks were lost, and
-            # dropping it would shift every later row against the other fragments
-            fragment.rows.append(Row(index=len(fragment.rows) + 1, cells=_finish(kind, values)))
+        cells += [_grid_cell(lattice, cell, role(lattice.col))
+                  for (lattice, _), cell in zip(read.columns, read.column_cells)]
+        cells += [_grid_cell(lattice, cell, role(lattice.col)) for row in read.rows for lattice, cell in row]
+    return Grid(source=source, form="ocr", cells=cells, positional=True, fragment=read.kind)
 
 
-def _finish(kind: FragmentKind, values: dict[str, Cell]) -> dict[str, Cell]:
-    if kind is FragmentKind.INDICATORS:
-        operator, target = values.get("operator"), values.get("target")
-        if operator is not None and not operator.text.strip() and target is not None \
-                and target.text.strip() not in ("", "/", "／"):
-            # a value with no operator: the thin "=" is the mark OCR loses most often
-            values["operator"] = operator.model_copy(update={
-                "text": "=", "ocr_confidence": min(operator.ocr_confidence or 1.0, GUESS_CONFIDENCE)})
-        return values
-    if kind is FragmentKind.SCORING:
-        rule = values.get("scoring_rule")
-        if rule is not None and "score" not in values:
-            text, score, remark = split_scoring_cell(rule.text)
-            values["scoring_rule"] = rule.model_copy(update={"text": text})
-            if score is not None:
-                values["score"] = rule.model_copy(update={"text": score})
-            if remark is not None and not (values.get("remark") and values["remark"].text.strip()):
-                values["remark"] = rule.model_copy(update={"text": remark})
-        if "remark" in values and not values["remark"].text.strip():
-            del values["remark"]
-    return values
-
-
-def apply_header(filing: Filing, header: dict[str, Cell]) -> None:
-    """Department, duties and goals from the header block cells read once per filing."""
-    filing.department = header.get("department")
-    if header.get("duties") is not None:
-        filing.duties = split_duties(header["duties"])
-    if header.get("goals") is not None:
-        filing.goals = split_goals(header["goals"])
+def _grid_cell(lattice: "GridCell", cell: Cell, role: Optional[str]) -> ReadCell:
+    return ReadCell(text=cell.text, row=lattice.row, col=lattice.col, row_span=lattice.row_span,
+                    col_span=lattice.col_span, provenance=cell.provenance, at_capacity=cell.at_capacity,
+                    ocr_confidence=cell.ocr_confidence, role=role)

@@ -67,7 +67,7 @@ def off_the_desk(image: np.ndarray) -> np.ndarray:
     if bw * bh < 0.5 * small.size or (bw >= small.shape[1] - 2 and bh >= small.shape[0] - 2):
         return image  # no page on a desk: a scan (its paper reaches every edge), or too little paper
     contours, _ = cv2.findContours((labels == largest).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    mask = np.zeros(small.shape, np.uint8)
+    mask: np.ndarray = np.zeros(small.shape, np.uint8)
     cv2.drawContours(mask, [cv2.convexHull(max(contours, key=cv2.contourArea))], -1, 255, cv2.FILLED)
     mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=max(1, min(small.shape) // 120))
     outside = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST) == 0
@@ -155,7 +155,7 @@ class Rectified:
     def to_points(self, bbox: tuple[float, float, float, float], dpi: float) -> tuple[float, float, float, float]:
         """A box of the rectified image as PDF points (1/72 in) of the original page, top-left origin."""
         x0, y0, x1, y1 = bbox
-        corners = np.float64([[[x0, y0]], [[x1, y0]], [[x0, y1]], [[x1, y1]]])
+        corners = np.array([[[x0, y0]], [[x1, y0]], [[x0, y1]], [[x1, y1]]], dtype=np.float64)
         mapped = cv2.perspectiveTransform(corners, np.linalg.inv(self.matrix))[:, 0, :]
         scale = 72.0 / dpi
         return (round(float(mapped[:, 0].min()) * scale, 2), round(float(mapped[:, 1].min()) * scale, 2),
@@ -206,8 +206,8 @@ def table_corners(gray: np.ndarray, dpi: float) -> Optional[np.ndarray]:
 def _ordered(points: np.ndarray) -> np.ndarray:
     """Corners as top-left, top-right, bottom-right, bottom-left."""
     total, diff = points.sum(axis=1), np.diff(points, axis=1)[:, 0]
-    return np.float32([points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)],
-                       points[np.argmax(diff)]])
+    return np.array([points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)],
+                     points[np.argmax(diff)]], dtype=np.float32)
 
 
 def square_table(gray: np.ndarray, dpi: float) -> Optional[np.ndarray]:
@@ -220,7 +220,7 @@ def square_table(gray: np.ndarray, dpi: float) -> Optional[np.ndarray]:
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
     x0, y0 = float((tl[0] + bl[0]) / 2), float((tl[1] + tr[1]) / 2)
-    target = np.float32([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]])
+    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], dtype=np.float32)
     if np.abs(corners - target).max() <= SQUARE_TOLERANCE * max(gray.shape):
         return None
     return cv2.getPerspectiveTransform(corners, target)

@@ -1,7 +1,7 @@
 """Scanned tables of any layout → positional :class:`~jixiao.model.Grid`s for the layout reader.
 
 The seed's split layout (three column groups, each under its own header block)
-has its own reader in :mod:`.ocr` and :mod:`.ocr_assemble`. Every other ruled
+is read page by page in :mod:`.ocr`, a fragment grid per page (:mod:`.ocr_assemble`). Every other ruled
 table (a budget-system export, a merged-cell spreadsheet, a project table, a
 single table, a self-evaluation; issue 12) is read here as cells only: each
 cell of the OCR lattice (:mod:`.grid`) with its text, its row and column,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Union
-
-from ..model import Extracted, Filing
+from ..model import Extracted
 from .base import unpack_page_set
 from .ocr import PageImage, extract_pages, image_pages
 
 
-def extract_page_set(source: str, data: bytes) -> Union[Filing, Extracted]:
-    """OCR every page image of a page set, in page order, into one Filing."""
+def extract_page_set(source: str, data: bytes) -> Extracted:
+    """OCR every page image of a page set, in page order, into the grids of one filing."""
     pages: list[PageImage] = []
     for name, blob in unpack_page_set(data, source):
         for page in image_pages(blob, f"{source}/{name}"):

@@ -6,7 +6,10 @@ pages, one fragment each, maybe continued on 续表 pages. The pages are found
 by their column-header words in pdfium's page text (fast: ~4 ms a page), and
 only those pages go through pdfplumber, whose ruling lines give the cells.
 Column boundaries are known, so nothing is glued; cell texts are rebuilt from
-the characters in each bbox (see :mod:`.pdf_grid`).
+the characters in each bbox (see :mod:`.pdf_grid`). Each fragment page becomes
+a grid tagged with its fragment: every cell with its page and bbox, merged
+cells with the rows and columns they reach, the page title as its lines. What
+the header block and the columns say is the reader's (:mod:`jixiao.reader.fragments`).
 """
 
 from __future__ import annotations
@@ -15,21 +18,12 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Optional, Union
+from typing import TYPE_CHECKING, Final, Optional
 
-from ..model import Cell, ErrorCode, ErrorItem, Extracted, Filing, Fragment, FragmentKind, Provenance, Row, Severity
+from ..model import ErrorCode, ErrorItem, Extracted, FragmentKind, Provenance, Severity
+from ..model import Grid as ModelGrid, GridCell as ModelCell
 from ..model.errors import EncryptedPdf, NeedsOcr, NotAFiling, UnreadableFormat
 from .base import filing_id, number_ranges, year_from_name
-from .cells import split_scoring_cell
-from .header import (
-    DEPARTMENT_LABEL,
-    DUTIES_LABEL,
-    GOALS_LABEL,
-    YEAR_PATTERN,
-    split_duties,
-    split_goals,
-    strip_label,
-)
 from .pdf_fonts import use_repaired_fonts
 from .pdf_limits import check_inflation, max_pages, page_cap_message
 from .pdf_grid import (
@@ -42,7 +36,7 @@ from .pdf_grid import (
     pdfium_chars,
     text_lines,
 )
-from ..layout.vocabulary import column_fields, header_fragment, remark_holds_scores
+from ..layout.vocabulary import header_fragment
 
 if TYPE_CHECKING:
     from .pdf_page import PdfFile
@@ -170,9 +164,9 @@ def document_text(source: str, data: bytes) -> str:
         document.close()
 
 
-def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
-    """Read a text-layer PDF: the seed's split layout into a Filing with its header items and three
-    fragments; any other ruled table into grids for the layout reader (:mod:`.pdf_table`)."""
+def extract_pdf(source: str, data: bytes) -> Extracted:
+    """Read a text-layer PDF into grids for the layout reader: the seed's split layout as one grid per
+    fragment page (tagged with its fragment), any other ruled table as its grids (:mod:`.pdf_table`)."""
     from .pdf_page import PdfFile
 
     document = open_pdf(source, data)
@@ -184,69 +178,75 @@ def extract_pdf(source: str, data: bytes) -> Union[Filing, Extracted]:
         document.close()
 
 
-def _extract(source: str, data: bytes, pdf: "PdfFile") -> Union[Filing, Extracted]:
+def _extract(source: str, data: bytes, pdf: "PdfFile") -> Extracted:
     document = pdf.document
     pages = scan_pages(document, keep=pdf)
-    filing = Filing(filing=filing_id(data), source=source, route="pdf")
-    filing.pages = [{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
-                     "fragment": p.kind.value if p.kind else None} for p in pages]
-    if _truncated(data):
-        filing.errors.append(ErrorItem(code=ErrorCode.TRUNCATED_FILE, component="extract", severity=Severity.WARNING,
-                                       message=f"{source}: the file looks truncated (no %EOF trailer); "
-                                       "pages may be missing"))
-    broken = [p.number for p in pages if p.broken]
-    if broken:
-        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_UNREADABLE, component="extract",
-                                       severity=Severity.WARNING, page=broken[0],
-                                       message=f"{source}: page(s) {number_ranges(broken)} cannot be loaded "
-                                       "(corrupt page objects); skipped"))
-    if len(pages) < len(document):
-        filing.errors.append(ErrorItem(code=ErrorCode.PAGES_CAPPED, component="extract", severity=Severity.WARNING,
-                                       message=page_cap_message(source, len(document), len(pages))))
+    found = Extracted(filing=filing_id(data), source=source, route="pdf", year_hint=year_from_name(source),
+                      pages=[{"page": p.number, "route": ROUTE_TEXT if p.usable else ROUTE_OCR,
+                              "fragment": p.kind.value if p.kind else None} for p in pages],
+                      errors=_document_warnings(source, data, pages, len(document)))
     located = [p for p in pages if p.kind is not None and p.usable]
     split = split_layout(located)
     if not split:
         # any other ruled table: grids for the layout reader (issue 12)
-        extracted = _table_grids(source, pdf, pages, filing)
+        extracted = _table_grids(source, pdf, pages, found)
         if extracted is not None:
             return extracted
     if not located:
         _raise_not_found(source, pages, data, len(document))
 
-    reader = _FragmentReader(source, filing)
     plumber = _Plumber(source, data)
     unparsed: list[int] = []  # pages pdfminer cannot parse, named if no fragment is found
     try:
         for located_page in located:
             # pypdfium2 alone first (a few ms a page); pdfplumber and camelot only where it finds no grid
             fast = _pdfium_header_grid(pdf, located_page)
-            if fast is not None:
-                reader.read(fast[1], located_page.kind, fast[0])
-            else:
-                _read_with_pdfplumber(plumber, document, filing, reader, located_page, unparsed)
+            page_grid = fast if fast is not None else _read_with_pdfplumber(plumber, document, found, located_page,
+                                                                             unparsed)
+            if page_grid is not None:
+                found.grids.append(fragment_grid(source, located_page.kind, page_grid[1], page_grid[0]))
     finally:
         plumber.close()
-    if split and FragmentKind.INDICATORS not in filing.fragments:
+    if split and not any(g.fragment is FragmentKind.INDICATORS for g in found.grids):
         # the pages looked split but hold no indicator fragment: a table of another layout, perhaps
-        extracted = _table_grids(source, pdf, pages, filing)
+        extracted = _table_grids(source, pdf, pages, found)
         if extracted is not None:
             return extracted
-    if not filing.fragments:
+    if not found.grids:
         raise NotAFiling(f"{source}: no performance-goal table: pages "
                               f"{', '.join(str(p.number) for p in located)} name its columns but hold no "
                               "ruled table with them" + (f" (pdfminer cannot parse page(s) "
                               f"{', '.join(map(str, unparsed))}: corrupt PDF)" if unparsed else ""))
-    reader.finish()
-    return filing
+    return found
 
 
-def _table_grids(source: str, pdf, pages: list[PageText], filing: Filing) -> Optional[Extracted]:
+def _document_warnings(source: str, data: bytes, pages: list[PageText], total: int) -> list[ErrorItem]:
+    """What a reader of the pages should know: the file looks truncated, pages cannot be loaded, pages
+    past the cap were not read."""
+    errors = []
+    if _truncated(data):
+        errors.append(ErrorItem(code=ErrorCode.TRUNCATED_FILE, component="extract", severity=Severity.WARNING,
+                                message=f"{source}: the file looks truncated (no %EOF trailer); "
+                                "pages may be missing"))
+    broken = [p.number for p in pages if p.broken]
+    if broken:
+        errors.append(ErrorItem(code=ErrorCode.PAGES_UNREADABLE, component="extract",
+                                severity=Severity.WARNING, page=broken[0],
+                                message=f"{source}: page(s) {number_ranges(broken)} cannot be loaded "
+                                "(corrupt page objects); skipped"))
+    if len(pages) < total:
+        errors.append(ErrorItem(code=ErrorCode.PAGES_CAPPED, component="extract", severity=Severity.WARNING,
+                                message=page_cap_message(source, total, len(pages))))
+    return errors
+
+
+def _table_grids(source: str, pdf, pages: list[PageText], found: Extracted) -> Optional[Extracted]:
     """The ruled tables of the pages that mention 指标 (and their continuations) as grids for the
     layout reader (:mod:`.pdf_table`), or None when they hold none."""
     from .pdf_table import TABLE_WORD, extract_tables
 
     numbers = [p.number for p in pages if p.usable and not p.broken and TABLE_WORD in "".join(p.text.split())]
-    return extract_tables(source, pdf, numbers, filing.errors, filing.pages)
+    return extract_tables(source, pdf, numbers, found.errors, found.pages)
 
 
 def split_layout(located: list[PageText]) -> bool:
@@ -297,9 +297,10 @@ class _Plumber:
                 pass
 
 
-def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "_FragmentReader",
-                          located_page: PageText, unparsed: list[int]) -> None:
-    """A located page pdfium found no grid on, through pdfplumber's lattice (and camelot's)."""
+def _read_with_pdfplumber(plumber: _Plumber, document, found: Extracted, located_page: PageText,
+                          unparsed: list[int]) -> Optional[tuple[CharIndex, Grid]]:
+    """A located page pdfium found no grid on, through pdfplumber's lattice (and camelot's): its characters
+    and the grid holding the fragment's column header, or None (with a warning) when it has none."""
     source, data = plumber.source, plumber.data
     pdf = plumber.open()
     try:
@@ -307,29 +308,29 @@ def _read_with_pdfplumber(plumber: _Plumber, document, filing: Filing, reader: "
         page_chars = page.chars
     except Exception as error:  # a corrupt stream pdfium skipped over (found by fuzz/fuzz_extract.py)
         unparsed.append(located_page.number)
-        filing.errors.append(ErrorItem(
+        found.errors.append(ErrorItem(
             code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
             message=f"{source}: page {located_page.number} cannot be parsed by pdfminer "
             f"({type(error).__name__}: {str(error)[:200]}); page skipped"))
-        return
+        return None
     if not text_layer_usable("".join(c["text"] for c in page_chars)):
         # pdfminer sees "(cid:N)" where pdfium maps the glyphs (e.g. CID fonts in
         # encrypted files): take pdfium's characters instead
         page_chars = pdfium_chars(document, located_page.number - 1, float(page.height))
     chars = CharIndex(page_chars)
-    grids = page_grids(page, chars)
-    grid = _header_grid(grids, located_page.kind)
+    kind = located_page.kind
+    assert kind is not None
+    grid = _header_grid(page_grids(page, chars), kind)
     if grid is None:
         # no ruling lines pdfplumber can use: let camelot find the grid in the picture
-        grid = _header_grid(_camelot_grids(source, data, located_page.number, page.height, chars),
-                            located_page.kind)
+        grid = _header_grid(_camelot_grids(source, data, located_page.number, page.height, chars), kind)
     if grid is None:
-        filing.errors.append(ErrorItem(
+        found.errors.append(ErrorItem(
             code=ErrorCode.PAGE_SKIPPED, component="extract", severity=Severity.WARNING, page=located_page.number,
-            message=f"{source}: page {located_page.number} names the {located_page.kind.value} "
+            message=f"{source}: page {located_page.number} names the {kind.value} "
             "columns but has no ruled table holding them; page skipped"))
-        return
-    reader.read(grid, located_page.kind, chars)
+        return None
+    return chars, grid
 
 
 @contextlib.contextmanager
@@ -406,144 +407,52 @@ def _header_grid(grids: list[Grid], kind: FragmentKind) -> Optional[Grid]:
     return next((g for g in grids if _header_row_index(g, kind) is not None), None)
 
 
-def _overlap(a: GridCell, x0: float, x1: float) -> float:
-    return max(0.0, min(a.bbox[2], x1) - max(a.bbox[0], x0))
+def fragment_grid(source: str, kind: Optional[FragmentKind], page: Grid, chars: CharIndex) -> ModelGrid:
+    """A fragment page's ruled table as the reader's grid: every cell (empty ones too) at its row and
+    column, merged cells with the rows and columns their bbox reaches, whether its text fills its width,
+    and the page's title (the text above the table) as the grid's lines. Its header block, column header
+    and rows are the reader's to tell apart (:mod:`jixiao.reader.fragments`)."""
+    rights = _column_rights(page)
+    cells = []
+    for r, row in enumerate(page.rows):
+        for k, cell in enumerate(row.cells):
+            if cell is None:
+                continue  # a merged cell above or to the left covers this slot
+            cells.append(ModelCell(
+                text=cell.text, row=r, col=k, row_span=_rows_reached(page.rows, r, cell),
+                col_span=_columns_reached(rights, k, cell),
+                provenance=Provenance(file=source, page=page.page, bbox=tuple(round(v, 2) for v in cell.bbox)),
+                at_capacity=True if cell.at_edge else None))
+    title = [(n, "".join(c["text"] for c in line)) for n, line in enumerate(text_lines(chars.above(page.bbox[1])), 1)]
+    return ModelGrid(source=source, form="pdf", cells=cells, positional=True, lines=title, fragment=kind)
 
 
-class _FragmentReader:
-    """Turns located grids into fragments, header items and the year, page after page."""
+REACH = 0.5
+"""Points a merged cell's edge may fall short of a row's bottom (a column's right) and still cover it."""
 
-    def __init__(self, source: str, filing: Filing):
-        self.source, self.filing = source, filing
-        self.blocks: list[dict[str, Cell]] = []
-        self.current: Optional[Fragment] = None
-        self.ignored: set[int] = set()
-        self.year: Optional[int] = None
 
-    def _cell(self, grid: Grid, cell: GridCell, text: Optional[str] = None) -> Cell:
-        return Cell(text=cell.text if text is None else text,
-                    provenance=Provenance(file=self.source, page=grid.page,
-                                          bbox=tuple(round(v, 2) for v in cell.bbox)),
-                    at_capacity=True if cell.at_edge else None)
+def _rows_reached(rows: list[GridRow], r: int, cell: GridCell) -> int:
+    """The rows a cell covers from its own down: each whose bottom its bbox reaches."""
+    span = 1
+    while r + span < len(rows) and cell.bbox[3] >= rows[r + span].bottom - REACH:
+        span += 1
+    return span
 
-    def read(self, grid: Grid, kind: FragmentKind, chars: CharIndex) -> None:
-        h = _header_row_index(grid, kind)
-        assert h is not None, "read() is given grids that _header_grid found"
-        block = self._header_block(grid, grid.rows[:h])
-        header = grid.rows[h].present()
-        names = column_fields(kind.value, [c.text for c in header])
-        columns = [(c.bbox[0], c.bbox[2], name) for c, name in zip(header, names) if name]
-        if remark_holds_scores(names, self._column_texts(grid.rows[h + 1:], columns, "remark")):
-            # the seed's 评/扣分标准 | 备注 with the score under 备注 (issue 11)
-            columns = [(x0, x1, "score" if name == "remark" else name) for x0, x1, name in columns]
-        continuation = not block and self.current is not None and self.current.kind is kind
-        if block:
-            self.blocks.append(block)
-            if self.year is None:
-                title = "".join(c["text"] for line in text_lines(chars.above(grid.bbox[1])) for c in line)
-                match = YEAR_PATTERN.search(title)
-                self.year = int(match.group(1)) if match else None
-        if not continuation:
-            if kind in self.filing.fragments:
-                first = self.filing.fragments[kind].provenance.page
-                self.filing.errors.append(ErrorItem(
-                    code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, page=grid.page,
-                    message=f"{self.source}: a second {kind.value} fragment on page {grid.page} is ignored; "
-                    f"the first, on page {first}, is used"))
-                self.current = None
-                return
-            bbox = tuple(round(v, 2) for v in (grid.bbox[0], grid.rows[h].top, grid.bbox[2], grid.rows[h].bottom))
-            self.current = Fragment(kind=kind, provenance=Provenance(file=self.source, page=grid.page, bbox=bbox))
-            self.filing.fragments[kind] = self.current
-        if not columns:
-            return
-        spanning: dict[str, GridCell] = {}  # a merged cell covers the rows below it on this page
-        for row in grid.rows[h + 1:]:
-            cells = self._row_cells(grid, kind, row, columns, spanning)
-            if cells:
-                self.current.rows.append(Row(index=len(self.current.rows) + 1, cells=cells))
 
-    @staticmethod
-    def _column_texts(rows: list[GridRow], columns, name: str) -> list[str]:
-        """The texts of the cells that fall in column ``name``, row by row."""
-        texts = []
-        for row in rows:
-            for cell in row.present():
-                best = max(columns, key=lambda col: _overlap(cell, col[0], col[1]))
-                if best[2] == name and _overlap(cell, best[0], best[1]) > 0:
-                    texts.append(cell.text)
-        return texts
+def _column_rights(page: Grid) -> list[Optional[float]]:
+    """Each column's right edge: the narrowest cell that starts in it (None: no cell starts there)."""
+    width = max((len(row.cells) for row in page.rows), default=0)
+    rights: list[Optional[float]] = [None] * width
+    for row in page.rows:
+        for k, cell in enumerate(row.cells):
+            if cell is not None and (rights[k] is None or cell.bbox[2] < rights[k]):
+                rights[k] = cell.bbox[2]
+    return rights
 
-    def _row_cells(self, grid: Grid, kind: FragmentKind, row: GridRow, columns, spanning) -> dict[str, Cell]:
-        found: dict[str, GridCell] = {}
-        for cell in row.present():
-            best = max(columns, key=lambda col: _overlap(cell, col[0], col[1]))
-            if _overlap(cell, best[0], best[1]) > 0 and best[2] not in found:
-                found[best[2]] = cell
-                spanning[best[2]] = cell
-        for name, cell in spanning.items():
-            # None in pdfplumber's row: the cell drawn above reaches down over this row
-            if name not in found and cell.bbox[3] >= row.bottom - 0.5:
-                found[name] = cell
-        if not any(c.text.strip() for c in found.values()):
-            return {}
-        order = [name for _, _, name in columns]
-        found = dict(sorted(found.items(), key=lambda item: order.index(item[0])))
-        if kind is FragmentKind.SCORING:
-            return self._scoring_cells(grid, found)
-        return {name: self._cell(grid, cell) for name, cell in found.items()}
 
-    def _scoring_cells(self, grid: Grid, found: dict[str, GridCell]) -> dict[str, Cell]:
-        cells: dict[str, Cell] = {}
-        rule = found.get("scoring_rule")
-        if rule is not None:
-            if "score" in found:
-                cells["scoring_rule"] = self._cell(grid, rule)
-            else:  # no 分值 column: the score is glued to the rule, as in a text dump
-                text, score, remark = split_scoring_cell(rule.text)
-                cells["scoring_rule"] = self._cell(grid, rule, text)
-                if score is not None:
-                    cells["score"] = self._cell(grid, rule, score)
-                if remark is not None and "remark" not in found:
-                    cells["remark"] = self._cell(grid, rule, remark)
-        score = found.get("score")
-        if score is not None and score.text.strip() not in ("", "/", "／"):
-            cells["score"] = self._cell(grid, score, score.text.strip())
-        remark = found.get("remark")
-        if remark is not None and remark.text.strip():
-            cells["remark"] = self._cell(grid, remark)
-        return cells
-
-    def _header_block(self, grid: Grid, rows: list[GridRow]) -> dict[str, Cell]:
-        """Label | value rows above the column headers: department, duties, goals."""
-        block: dict[str, Cell] = {}
-        for row in rows:
-            present = row.present()
-            if len(present) < 2:
-                continue  # the full-width 绩效指标 row, a title row
-            label, value = present[0], max(present[1:], key=lambda c: len(c.text))
-            for name, pattern in (("duties", DUTIES_LABEL), ("goals", GOALS_LABEL),
-                                  ("department", DEPARTMENT_LABEL)):
-                rest, matched = strip_label(label.text, pattern)
-                if matched and not rest.strip() and name not in block:
-                    block[name] = self._cell(grid, value)
-                    break
-        return block
-
-    def finish(self) -> None:
-        """Department, duties, goals and year from the first complete header block."""
-        departments = {b["department"].text.strip() for b in self.blocks if "department" in b}
-        if len(departments) > 1:
-            self.filing.errors.append(ErrorItem(
-                code=ErrorCode.DEPARTMENTS_DIFFER, component="extract",
-                message=f"{self.source}: fragments name different departments: {' / '.join(sorted(departments))}"))
-        department = next((b["department"] for b in self.blocks if "department" in b), None)
-        if department is not None:
-            self.filing.department = department.model_copy(update={"text": department.text.strip()})
-        duties = next((b["duties"] for b in self.blocks if "duties" in b), None)
-        goals = next((b["goals"] for b in self.blocks if "goals" in b), None)
-        if duties is not None:
-            self.filing.duties = split_duties(duties)
-        if goals is not None:
-            self.filing.goals = split_goals(goals)
-        self.filing.year = self.year or year_from_name(self.source)
+def _columns_reached(rights: list[Optional[float]], k: int, cell: GridCell) -> int:
+    """The columns a cell covers from its own rightwards: each whose right edge its bbox reaches."""
+    span = 1
+    while k + span < len(rights) and (edge := rights[k + span]) is not None and cell.bbox[2] >= edge - REACH:
+        span += 1
+    return span

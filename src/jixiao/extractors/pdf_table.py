@@ -1,6 +1,6 @@
 """Any ruled table of a text-layer PDF → positional :class:`~jixiao.model.Grid`s for the layout reader.
 
-The seed's split layout has its own reader (:mod:`.pdf`); every other PDF
+The seed's split layout is found page by page in :mod:`.pdf`; every other PDF
 (a single table with every column, a budget-system export, a project table, a
 self-evaluation) comes here. Nothing in this module knows what a column
 means: it finds each ruled table from the page's lines (:mod:`.pdf_lattice`),

@@ -1,46 +1,41 @@
 """Extractor for plain-text dumps of a disclosure, like the seed filing.
 
-A dump holds the three fragments one after another. Each starts with the
+A seed dump holds the three fragments one after another. Each starts with the
 header block (title line, department, duties, goals), then the line 绩效指标,
 then a column-header line that says which fragment it is, then one line per
-row. Fragments are located by those header words, never by position.
+row. Fragments are located by those header words, never by position, and each
+becomes a grid tagged with its fragment: the column header, a cell per row
+line, the header block as the lines around it. What the lines mean is the
+reader's (:mod:`jixiao.reader.fragments`). A dump of any other layout is cut
+into grids by its text form (:mod:`.text_forms`).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from typing import Optional, Union
+from typing import Optional
 
 from ..model import (
     ErrorCode,
     Extracted,
-    Cell,
     Cleaned,
     ErrorItem,
-    Filing,
-    Fragment,
     FragmentKind,
+    Grid,
+    GridCell,
     Provenance,
-    Row,
     Severity,
 )
 from ..model.errors import CellTooLong, InputTooLarge, TooManyLines
 from .base import ExtractionError, filing_id, number_ranges, year_from_name
 from .controls import CONTROLS, strip, warning
 from .limits import allowed, require
-from .cells import split_indicator_line, split_scoring_cell
+from ..layout.header_block import TITLE_WORDS, YEAR
 from ..layout.vocabulary import header_fragment
+from .mirror import unmirrored
 from .text_forms import extract_text_grids
 from .text_grid import segment_header
-from .header import (
-    TITLE_WORDS,
-    YEAR_PATTERN,
-    HeaderBlock,
-    classify_header_lines,
-    split_duties,
-    split_goals,
-)
 
 SECTION_WORD = "绩效指标"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -190,9 +185,9 @@ def _check_budget(source: str, data: bytes) -> None:
                 f"line {number + 1:,} holds {characters:,} characters")
 
 
-def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
-    """Read a text dump: the seed's split layout into a Filing with its three fragments; any other
-    layout into a grid (``Extracted``) for the layout reader."""
+def extract_text(source: str, data: bytes) -> Extracted:
+    """Read a text dump into grids for the layout reader: the seed's split layout as one grid per
+    fragment (tagged with it), any other layout as the grids of its text form (:mod:`.text_forms`)."""
     if not data.strip():
         raise ExtractionError(f"{source}: the file is empty", code=ErrorCode.EMPTY_FILE)
     _check_budget(source, data)
@@ -204,6 +199,7 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
                                   "check those lines"))
     cleaned: list[Cleaned] = []
     text = _strip_controls(text, source, warnings, cleaned)
+    text = unmirrored(text, source, warnings)
     lines = text.splitlines()
     if not CJK.search(text):
         raise ExtractionError(f"{source}: no Chinese text found (encoding {encoding}); not a filing",
@@ -214,12 +210,22 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
         # one table with every column, in whatever text form: the layout reader's job
         extracted = extract_text_grids(source, text, filing_id(data), encoding=encoding, errors=warnings,
                                        year_hint=year_from_name(source))
-        extracted.cleaned = cleaned
-        return extracted
+    else:
+        extracted = Extracted(filing=filing_id(data), source=source, route="text", encoding=encoding,
+                              errors=warnings, grids=fragment_grids(source, lines, headers),
+                              year_hint=_head_year(lines) or year_from_name(source))
+    extracted.cleaned = cleaned
+    return extracted
 
-    filing = Filing(filing=filing_id(data), source=source, kind="text", encoding=encoding, errors=warnings,
-                    cleaned=cleaned)
-    # Each fragment: its header block, its section line and its column-header line.
+
+FRAGMENT_FORM = "lines"
+"""The form of a split dump's fragment grids: a row is a line whose cells the dump ran together."""
+
+
+def fragment_grids(source: str, lines: list[str], headers: list[tuple[int, FragmentKind]]) -> list[Grid]:
+    """One grid per fragment of a split dump: its column-header line (cut at the vocabulary's names) and
+    one cell per row line below it, up to the next fragment's header block, which is the grid's ``lines``
+    (department, duties, goals: the reader reads them)."""
     spans = []
     for header_line, kind in headers:
         section = header_line
@@ -228,68 +234,22 @@ def extract_text(source: str, data: bytes) -> Union[Filing, Extracted]:
                 section = j
                 break
         spans.append((_block_start(lines, section), section, header_line, kind))
-
-    blocks: list[HeaderBlock] = []
+    grids = []
     for k, (block_start, section, header_line, kind) in enumerate(spans):
-        block_lines = [(n + 1, lines[n]) for n in range(block_start, section)]
-        blocks.append(classify_header_lines(block_lines, source))
         end = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
-        row_lines = [(n + 1, lines[n]) for n in range(header_line + 1, end) if lines[n].strip()]
-        fragment = _read_fragment(kind, row_lines, source, header_line + 1)
-        if kind in filing.fragments:
-            filing.errors.append(ErrorItem(
-                code=ErrorCode.DUPLICATE_FRAGMENT, component="extract", severity=Severity.WARNING, line=header_line + 1,
-                message=f"{source}: a second {kind.value} fragment at line {header_line + 1} "
-                f"is ignored; the first, at line {filing.fragments[kind].provenance.line}, is used",
-            ))
-            continue
-        filing.fragments[kind] = fragment
-
-    _apply_header(filing, blocks, lines, source)
-    return filing
+        cells = [GridCell(text=name, row=0, col=col, provenance=Provenance(file=source, line=header_line + 1))
+                 for col, name in enumerate(segment_header(lines[header_line]))]
+        body = [n for n in range(header_line + 1, end) if lines[n].strip()]
+        cells += [GridCell(text=lines[n], row=row, col=0, provenance=Provenance(file=source, line=n + 1))
+                  for row, n in enumerate(body, start=1)]
+        grids.append(Grid(source=source, form=FRAGMENT_FORM, cells=cells, positional=False, fragment=kind,
+                          lines=[(n + 1, lines[n]) for n in range(block_start, section)]))
+    return grids
 
 
-def _read_fragment(kind: FragmentKind, row_lines: list[tuple[int, str]], source: str,
-                   header_line: int) -> Fragment:
-    rows = []
-    for index, (line_no, line) in enumerate(row_lines, start=1):
-        provenance = Provenance(file=source, line=line_no)
-        if kind is FragmentKind.INDICATORS:
-            parts = split_indicator_line(line)
-            cells = {name: Cell(text=part.text, provenance=provenance, at_capacity=part.at_capacity)
-                     for name, part in parts.items()}
-        elif kind is FragmentKind.EXPLANATIONS:
-            cells = {"explanation": Cell(text=line.strip(), provenance=provenance)}
-        else:
-            rule, score, remark = split_scoring_cell(line)
-            cells = {"scoring_rule": Cell(text=rule, provenance=provenance)}
-            if score is not None:
-                cells["score"] = Cell(text=score, provenance=provenance)
-            if remark is not None:
-                cells["remark"] = Cell(text=remark, provenance=provenance)
-        rows.append(Row(index=index, cells=cells))
-    return Fragment(kind=kind, rows=rows, provenance=Provenance(file=source, line=header_line))
-
-
-def _apply_header(filing: Filing, blocks: list[HeaderBlock], lines: list[str], source: str) -> None:
-    """Take department, duties and goals from the first complete header block."""
-    departments = {b.department.text for b in blocks if b.department and b.department.text}
-    if len(departments) > 1:
-        filing.errors.append(ErrorItem(
-            code=ErrorCode.DEPARTMENTS_DIFFER, component="extract",
-            message=f"{source}: fragments name different departments: {' / '.join(sorted(departments))}",
-        ))
-    first = next((b for b in blocks if b.department), blocks[0] if blocks else HeaderBlock())
-    filing.department = first.department
-    duties = next((b.duties for b in blocks if b.duties), None)
-    goals = next((b.goals for b in blocks if b.goals), None)
-    if duties is not None:
-        filing.duties = split_duties(duties)
-    if goals is not None:
-        filing.goals = split_goals(goals)
-    year = next((b.year for b in blocks if b.year), None)
-    if year is None:
-        head = "\n".join(line for line in lines[:12] if len(line.strip()) < 60)
-        match = YEAR_PATTERN.search(head)
-        year = int(match.group(1)) if match else year_from_name(source)
-    filing.year = year
+def _head_year(lines: list[str]) -> Optional[int]:
+    """The year the first lines name (a title line, not a sentence that only mentions one): the filing's
+    year when no fragment's header block names it."""
+    head = "\n".join(line for line in lines[:12] if len(line.strip()) < 60)
+    match = YEAR.search(head)
+    return int(match.group(1)) if match else None

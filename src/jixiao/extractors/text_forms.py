@@ -17,14 +17,14 @@ import contextlib
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 from ..model import Extracted, Grid, GridCell, Provenance
 from ..model.errors import ErrorCode, JixiaoError
 from . import text_grid as tg
 from .text_layout import layout_rows, layout_score
 
-Rows = list[list[tuple[str, int]]]
+Rows = Sequence[Sequence[tg.Piece]]  # covariant: a form's rows may be plain (text, line) pieces
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def _pipe_counts(lines: list[str]) -> dict[str, int]:
     return {
         "lines": len(stripped),
         "ends": sum(1 for line in stripped if line.endswith("|")),
+        "text_ends": sum(1 for line in stripped if line.endswith("|") and line.strip("| ")),  # cells, not fillers
         "inner": sum(1 for line in stripped if line.rstrip("|").count("|") >= 2),
         "closing": sum(1 for line in stripped if re.search(r"\|\s*\|+\s*$", line)),  # lines that close a row
         "lone": sum(1 for line in stripped if line == "|"),  # an empty cell, or the end of a row
@@ -92,7 +93,9 @@ def _lead_pipe(lines: list[str]) -> float:
 
 def _cell_lines(lines: list[str]) -> float:
     c = _pipe_counts(lines)
-    if (c["closing"] >= 3 or c["lone"] >= 3) and c["ends"] >= 10 and c["inner"] < 0.3 * c["ends"]:
+    # one cell a line: the lines that hold text hold one cell (a pipe table's rows, each followed by
+    # lines of empty cells, hold many)
+    if (c["closing"] >= 3 or c["lone"] >= 3) and c["ends"] >= 10 and c["inner"] < 0.3 * max(1, c["text_ends"], c["lone"]):
         return 0.65
     return 0.0
 
@@ -162,9 +165,10 @@ def form_scores(lines: list[str]) -> dict[str, float]:
     return {name: round(form.detect(lines), 3) for name, form in FORMS.items()}
 
 
-def detect_form(lines: list[str]) -> str:
-    """The form that explains the text best (the first registered wins a tie)."""
-    scores = form_scores(lines)
+def detect_form(lines: list[str], scores: Optional[dict[str, float]] = None) -> str:
+    """The form that explains the text best (the first registered wins a tie); ``scores``: the
+    :func:`form_scores` already computed."""
+    scores = scores if scores is not None else form_scores(lines)
     best = max(scores.values())
     return next(name for name, score in scores.items() if score == best) if best > 0 else "spaced"
 
@@ -175,16 +179,29 @@ def _cell(source: str, text: str, row: int, col: int, line: int) -> GridCell:
     return GridCell(text=text, row=row, col=col, provenance=Provenance(file=source, line=line), at_capacity=False)
 
 
+def _grid_cells(source: str, rows: Rows) -> tuple[list[GridCell], bool]:
+    """The rows' cells, and whether their columns are known: a cell whose role the form gives stands in
+    that role's column (the roles in the order first met); any other cell at its place in its row."""
+    roles = list(dict.fromkeys(piece[2] for row in rows for piece in row if len(piece) == 3))
+    cells = []
+    for r, row in enumerate(rows):
+        for c, piece in enumerate(row):
+            role = piece[2] if len(piece) == 3 else None
+            cell = _cell(source, piece[0], r, roles.index(role) if role else c, piece[1])
+            cells.append(cell.model_copy(update={"role": role}) if role else cell)
+    return cells, bool(roles)
+
+
 def text_grid(source: str, text: str, form: Optional[str] = None) -> Grid:
     """The whole dump as one grid of rows (the reader finds the table in it), in ``form`` or the form
     in force (``forced_form``) or the one detected."""
     lines = text.splitlines()
-    name = form or _FORCED.get() or detect_form(lines)
+    scores = form_scores(lines)
+    name = form or _FORCED.get() or detect_form(lines, scores)
     chosen = FORMS[check_form(name) or "spaced"]
-    rows = chosen.rows(lines)
-    cells = [_cell(source, text_, r, c, line) for r, row in enumerate(rows) for c, (text_, line) in enumerate(row)]
-    return Grid(source=source, form=chosen.name, cells=cells, positional=chosen.positional,
-                tokenised=chosen.tokenised, glued=chosen.glued,
+    cells, hinted = _grid_cells(source, chosen.rows(lines))
+    return Grid(source=source, form=chosen.name, cells=cells, positional=chosen.positional or hinted,
+                tokenised=chosen.tokenised and not hinted, glued=chosen.glued, form_scores=scores,
                 lines=[(n, line) for n, line in enumerate(lines, start=1) if line.strip()])
 
 

@@ -33,13 +33,16 @@ Forms recognised (by what the lines look like, never by the file name):
   are cut into taxonomy names, text, numbers, percent signs and operators, and
   the layout reader joins the pieces of a cell again without spaces.
 
-Empty cells are dropped: in all three forms a merged cell leaves no trace, so
-the layout reader aligns each row to the header by what its cells hold.
+The tree, outline and prose forms print no header: they know which cell is which, and say so in
+each cell's role (:func:`hinted`); the reader takes those roles as the columns'. In the other forms
+empty cells are dropped (a merged cell leaves no trace), so the reader aligns each row to the header
+by what its cells hold.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Optional, Union
 
 from ..layout.header_block import FURNITURE
 from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
@@ -53,7 +56,19 @@ _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _CELL_LINE = re.compile(r"^([^|]*?)\s*\|(\s*\|+)?\s*$")  # "text |", or "text | |||" closing the row
 
 
-_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2}, key=len, reverse=True)
+# the group names as printed: a 自评表 words its groups as goals (产出目标, 数量目标) as often as indicators
+Piece = Union[tuple[str, int], tuple[str, int, str]]
+"""A row's cell as a form cuts it: (text, line), or (text, line, role) where the form knows the field
+the cell holds (a tree's, an outline's or prose's 一级 / 二级 / 三级 / 指标值)."""
+
+
+def hinted(line: int, **cells: Optional[str]) -> list[Piece]:
+    """One row of cells whose roles the form knows, in the order given; a role with no text is left out."""
+    return [(text, line, role) for role, text in cells.items() if text]
+
+
+_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2, *(n[:-2] + "目标" for n in {*LEVEL1_NAMES, *ALL_LEVEL2}
+                                                if n.endswith("指标") and len(n) > 3)}, key=len, reverse=True)
 
 
 def segment_header(line: str) -> list[str]:
@@ -122,7 +137,9 @@ _PIECE = re.compile(
 
 _TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
 # where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')
-_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS)))
+# the kinds of standard a 绩效标准 column names (计划标准 …): a cell of their own wherever they stand
+_STANDARD_KINDS = tuple(f"{kind}标准" for kind in ("计划", "历史", "行业", "其他", "国家", "地方"))
+_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS, *_STANDARD_KINDS)))
 
 # A scoring rule (评(扣)分标准) printed in a row: '得10分', '扣1分' with the words between them. Its
 # numbers are the rule's, not cells of their own ('按期完成得10分,每超出10天扣1分' is one cell).
@@ -204,7 +221,24 @@ _EXPLAINED = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=反映|达到(?:预计|目�
 
 
 def _explained(text: str) -> list[str]:
-    return [part for part in _EXPLAINED.split(text) if part]
+    return [part for part in _EXPLAINED.split(text) for part in _restated(part) if part]
+
+
+def _restated(text: str) -> list[str]:
+    """A name and the sentence restating it, run together: the restatement ends as the name does
+    ('补贴覆盖率' + '对符合条件的对象发放解困工资的覆盖率', '补助人数' + '实际发放解困工资人数': cut after the
+    first opening that ends with the text's last two characters), or names it again ('预算成本' +
+    '项目预算成本,预算成本明细…': cut after the longest opening found again after it). The name is Han
+    text of three characters or more, the restatement longer; the reader joins the pieces again
+    where the table has no column for the restatement."""
+    if len(text) < 7 or not re.match(r"[\u4e00-\u9fff]{3}", text):
+        return [text]
+    cut = text.find(text[-2:], 1) + 2
+    if not (3 <= cut <= len(text) - 3 and re.fullmatch(r"[\u4e00-\u9fff]+", text)):
+        cut = max((k for k in range(3, len(text) // 2) if text[:k] in text[k:]), default=0)
+    if cut and re.fullmatch(r"[\u4e00-\u9fff]+", text[:cut]) and len(text) - cut > cut - 2:
+        return [text[:cut], text[cut:]]
+    return [text]
 
 
 def _echoed(text: str) -> list[str]:
@@ -268,6 +302,14 @@ def _line_unit(pieces: list[str]) -> list[str]:
 
 # The form's closing note ('注:1、其他资金包括…'): below the table, whatever ran into it on the line.
 _NOTE = re.compile(r"注\s*[:：](?=\s*\d)")
+# The next section of a report ('(二)项目财务管理状况…') run on after the table: prose, below the table.
+_SECTION = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）](?=[\u4e00-\u9fff])")
+
+
+def _closing(line: str) -> "re.Match[str] | None":
+    """Where the text below a glued table starts on its line: a closing note or the next section."""
+    found = [m for m in (_NOTE.search(line), _SECTION.search(line)) if m is not None and m.start() > 0]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 def cut_glued_row(line: str) -> list[str]:
@@ -276,8 +318,8 @@ def cut_glued_row(line: str) -> list[str]:
     dates, percent signs, operators (signs, words before a number, suffixes after it), a scoring
     rule whole, and a closing value type (定量/定性); a closing note stays whole. No character is
     dropped or added."""
-    note = _NOTE.search(line)
-    if note is not None and note.start() > 0:
+    note = _closing(line)
+    if note is not None:
         return [*cut_glued_row(line[:note.start()]), line[note.start():].strip()]
     pieces: list[str] = []
     position = 0
@@ -309,7 +351,7 @@ def _at_totals(parts: list[str]) -> list[list[str]]:
     """A glued line's pieces, cut before each total row's label and before the closing note."""
     out: list[list[str]] = [[]]
     for part in parts:
-        if (_TOTAL.match(part) or _NOTE.match(part)) and out[-1]:
+        if (_TOTAL.match(part) or _NOTE.match(part) or _SECTION.match(part)) and out[-1]:
             out.append([])
         out[-1].append(part)
     return [cut for cut in out if cut]
@@ -336,22 +378,21 @@ _OUTLINE_HEAD = re.compile(r"^【\s*([\u4e00-\u9fff]+指标)\s*[-－—]\s*([\u4
 _OUTLINE_ITEM = re.compile(r"^指标\s*\d+\s*[:：]\s*(.+?)\s*[(（](.+)[)）]\s*$")
 
 
-def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
-    """Rows of an outline: the page's other lines as they are, then one header row made of the
-    vocabulary's own names, then a row per indicator line under its heading's 一级/二级."""
-    rows: list[list[tuple[str, int]]] = []
+def _outline_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of an outline: the page's other lines as they are, then a row per indicator line under its
+    heading's 一级/二级, each cell with the role the outline gives it (no header is printed)."""
+    rows: list[list[Piece]] = []
     heading: tuple[str, str] | None = None
-    table: list[list[tuple[str, int]]] = []
+    table: list[list[Piece]] = []
     for number, line in numbered:
         head = _OUTLINE_HEAD.match(line)
         item = _OUTLINE_ITEM.match(line)
         if head:
-            if not table:
-                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
             heading = (head.group(1), head.group(2))
         elif item and heading is not None:
-            table.append([(heading[0], number), (heading[1], number), (item.group(1), number), (item.group(2), number)])
-        elif not table:
+            table.append(hinted(number, level1=heading[0], level2=heading[1], level3=item.group(1),
+                                target=item.group(2)))
+        elif not table and heading is None:
             rows.append([(line, number)])
         # lines between and after the headings (a project's 【项目概况】, amounts) hold no indicator
     return rows + table
@@ -381,9 +422,10 @@ _PROSE_SIGN = re.compile("|".join(re.escape(op) for op in sorted(
 
 
 def _prose_head(line: str) -> str | None:
-    """The 一级 name a prose heading line ('一、 产出指标') gives, as printed, or None."""
-    match = _PROSE_HEAD.match(line)
-    return match.group(1) if match and level1_name(match.group(1)) else None
+    """The 一级 name a prose heading line ('一、 产出指标', '(一)产出指标') gives, as printed, or None."""
+    match = _PROSE_HEAD.match(line) or _PROSE_ORDINAL.match(line)
+    name = match.group(1) if match is not None and match.re is _PROSE_HEAD else match and match.group("name")
+    return name if name and level1_name(name) and not level2_name(name) else None
 
 
 def _prose_group(text: str) -> bool:
@@ -399,16 +441,27 @@ def _prose_label(clause: str) -> str | None:
     return name if clause != name and _prose_group(name) else None
 
 
+# a figure closing a clause with no sign before it ('…贫困子女1966人', '资助标准100%达标'): its unit, and a
+# word saying it is met, are the value's
+_PLAIN_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|[\u4e00-\u9fff/]{0,4}?)(?:达标|以上|以内|以下)?$")
+
+
 def _prose_value(text: str) -> int | None:
     """Where the value closing an indicator's text begins ('…(≥**株)>=17600株' → at '>='): a sign, a
-    number and what split_value reads as its unit, up to the clause's end. A template hint ('≥**株')
-    is no value: its sign has no number."""
+    number and what split_value reads as its unit, up to the clause's end; or, with no sign, a figure
+    with its unit closing the clause ('…子女1966人' → at '1966'). A template hint ('≥**株') is no
+    value: its sign has no number."""
     body = text.rstrip(_SENTENCE_END).rstrip()
     for sign in _PROSE_SIGN.finditer(body):
         split = split_value(body[sign.start():])
         if split.operator and split.target is not None and is_number(split.target) \
                 and body[sign.end():].lstrip()[:1].isdigit():
             return sign.start()
+    plain = _PLAIN_FIGURE.search(body)
+    if plain is not None and plain.start() >= 2 and not body[plain.start() - 1].isdigit():
+        unit = re.sub(r"(达标|以上|以内|以下)$", "", body[plain.start():]).lstrip("0123456789. ")
+        if not unit or unit == "%" or is_unit(unit):
+            return plain.start()
     return None
 
 
@@ -445,15 +498,22 @@ def _prose_items(line: str) -> list[tuple[str | None, str, str | None]]:
     return items
 
 
+def _unnumbered(line: str) -> str:
+    """A prose line without the numbering of its list ('1、数量指标:…' → '数量指标:…')."""
+    return _PROSE_ITEM_NUMBER.sub("", line)
+
+
 def _opens_with_label(line: str) -> bool:
-    first = _PROSE_CLAUSE.match(line)
+    first = _PROSE_CLAUSE.match(_unnumbered(line))
     return first is not None and _prose_label(first.group(0).strip()) is not None
 
 
 def _prose_lines(stripped: list[str]) -> bool:
-    """Two or more 一级 headings each followed by a line that opens with a group label: the prose form."""
-    return sum(1 for k, line in enumerate(stripped[:-1])
-               if _prose_head(line) and _opens_with_label(stripped[k + 1])) >= 2
+    """一级 headings each followed by a line that opens with a group label: two such, or one followed by
+    three label lines (a notice cut after its first group): the prose form."""
+    heads = [k for k, line in enumerate(stripped[:-1]) if _prose_head(line) and _opens_with_label(stripped[k + 1])]
+    return len(heads) >= 2 or bool(heads) and all(_opens_with_label(line) for line in stripped[heads[0] + 1:heads[0] + 4]) \
+        and len(stripped) >= heads[0] + 4
 
 
 def _numbered_heading(line: str) -> tuple[str, str] | None:
@@ -484,8 +544,8 @@ _NAMED_FIELDS = ("target", "actual", "score", "points")  # the columns a sentenc
 def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A sentence naming its fields ('…金额(万元),目标值200,完成值200,分值10,得分10'): the name before the
     first labelled clause and (column, value) for each clause that is a column name of the vocabulary
-    followed by its value. The column is the vocabulary's own label for the field (目标值 → 指标值), so
-    the grid's header reads like any table's. None when no clause is labelled."""
+    followed by its value. The column is the field the clause names (目标值 → target). None when no
+    clause is labelled."""
     clauses = [m for m in re.finditer(r"[^,，]+", text)]
     fields: list[tuple[str, str]] = []
     start: int | None = None
@@ -501,7 +561,7 @@ def _labelled_fields(text: str) -> tuple[str, list[tuple[str, str]]] | None:
             continue
         if start is None:
             start = clause.start()
-        fields.append((found[1].spec.label, body[found[0]:].strip()))
+        fields.append((found[1].spec.name, body[found[0]:].strip()))
     if start is None or not fields or any(not value for _, value in fields):
         return None
     name = text[:start].rstrip(",， ").strip()
@@ -525,41 +585,40 @@ def _outline_item(line: str) -> tuple[str, list[tuple[str, str]]] | None:
         return labelled
     at = _prose_value(text)
     if at is not None and re.search(r"[\u4e00-\u9fff]", text[:at]):
-        return text[:at].strip(), [("指标值", text[at:].strip())]
+        return text[:at].strip(), [("target", text[at:].strip())]
     if not closed:
         return None
     comma = max(text.rfind(","), text.rfind("，"))
     if comma > 0 and text[comma + 1:].strip() and re.search(r"[\u4e00-\u9fff]", text[:comma]):
-        return text[:comma].strip(), [("指标值", text[comma + 1:].strip())]
+        return text[:comma].strip(), [("target", text[comma + 1:].strip())]
     return text, []
 
 
-def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
-    """Rows of a prose form: the page's lines above the first heading as they are, then one header row
-    made of the vocabulary's own names, then a row per indicator under its heading's 一级 and its label's
-    (or sub-heading's) 二级. A line under a heading that is neither a label line nor an indicator of its
+def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of a prose form: the page's lines above the first heading as they are, then a row per
+    indicator under its heading's 一级 and its label's (or sub-heading's) 二级, each cell with the role
+    the prose gives it. A line under a heading that is neither a label line nor an indicator of its
     own ends the list (附件, the signature)."""
     if _prose_outline([line for _, line in numbered]):
         return _prose_outline_rows(numbered)
-    rows: list[list[tuple[str, int]]] = []
-    table: list[list[tuple[str, int]]] = []
+    rows: list[list[Piece]] = []
+    table: list[list[Piece]] = []
     level1: str | None = None
     level2: str | None = None
+    opened = False
     for number, line in numbered:
         head = _prose_head(line)
         if head is not None:
-            if not table:
-                table.append([(name, number) for name in ("一级指标", "二级指标", "三级指标", "指标值")])
-            level1, level2 = head, None
+            level1, level2, opened = head, None, True
             continue
         if level1 is None:
-            if not table:
+            if not opened:
                 rows.append([(line, number)])
             continue
         if not _opens_with_label(line):
             level1 = None  # the list has ended; a later heading may open it again
             continue
-        for label, name, value in _prose_items(line):
+        for label, name, value in _prose_items(_unnumbered(line)):
             if label is not None:
                 if level1_name(label) and not level2_name(label):
                     if level1_name(label) != level1_name(level1):  # a new 一级 named in the line
@@ -567,16 +626,15 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
                     continue  # the heading's own 一级 again ('效益指标:经济效益指标:…')
                 level2 = label
                 continue
-            cells = [level1, *([level2] if level2 else []), name, *([value] if value else [])]
-            table.append([(cell, number) for cell in cells])
+            table.append(hinted(number, level1=level1, level2=level2, level3=name, target=value))
     return rows + table
 
 
-def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str, int]]]:
+def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
     """Rows of the outline kind of prose: numbered 一级 headings, 二级 sub-headings of another ordinal
-    style, one indicator a line. The header holds 一级指标/二级指标/三级指标 and the value columns the
-    lines give (指标值, and 实际完成值/分值/得分 where the sentences name them), in the order first met."""
-    rows: list[list[tuple[str, int]]] = []
+    style, one indicator a line, each cell with its role: 一级/二级/三级 and the value fields the lines
+    give (指标值, and 实际完成值/分值/得分 where the sentences name them)."""
+    rows: list[list[Piece]] = []
     items: list[tuple[int, str | None, str | None, str, list[tuple[str, str]]]] = []
     first: int | None = None
     style: str | None = None
@@ -602,17 +660,10 @@ def _prose_outline_rows(numbered: list[tuple[int, str]]) -> list[list[tuple[str,
             level1 = None  # the list has ended; a later heading may open it again
             continue
         items.append((number, level1, level2, *item))
-    columns: list[str] = ["一级指标", "二级指标", "三级指标"]
-    for *_, fields in items:
-        columns.extend(column for column, _ in fields if column not in columns)
     if first is None:
         return rows
-    table = [[(name, first) for name in columns]]
-    for number, one, two, name, fields in items:
-        values = dict(fields)
-        cells = [one, *([two] if two else []), name, *(values[c] for c in columns[3:] if c in values)]
-        table.append([(cell, number) for cell in cells if cell])
-    return rows + table
+    return rows + [hinted(number, level1=one, level2=two, level3=name, **dict(fields))
+                   for number, one, two, name, fields in items]
 
 
 def _name_broken_before(text: str) -> bool:
@@ -928,12 +979,12 @@ def _is_tree(lines: list[str]) -> bool:
     return len(nested) >= 2
 
 
-def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
-    """Rows of a tree export: the page's lines before it as they are, a header of the vocabulary's own
-    names, then a row per 三级 node under the 一级 and 二级 nodes it is indented below, with the
-    unindented value line that follows it. Lines after the tree go on as rows of their own (the
-    reader ends the table at them)."""
-    rows: list[list[tuple[str, int]]] = []
+def _tree_rows(lines: list[str]) -> list[list[Piece]]:
+    """Rows of a tree export: the page's lines before it as they are, then a row per 三级 node under
+    the 一级 and 二级 nodes it is indented below, with the unindented value line that follows it, each
+    cell with the role the tree gives it. Lines after the tree go on as rows of their own (the reader
+    ends the table at them)."""
+    rows: list[list[Piece]] = []
     level1: tuple[str, int, int] | None = None  # text, line, indent
     level2: tuple[str, int, int] | None = None
     name: tuple[str, int] | None = None
@@ -945,14 +996,12 @@ def _tree_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
             # deeper than its 一级: a 二级, even one named like a 一级 elsewhere (成本指标 under 产出指标)
             level2, name = (text, number, indent), None
         elif indent and level1_name(text):
-            if level1 is None:
-                rows.append([(header, number) for header in ("一级指标", "二级指标", "三级指标", "指标值")])
             level1, level2, name = (text, number, indent), None, None
         elif level1 is not None and level2 is not None and indent > level2[2]:
             name = (text, number)  # a 三级 node: its value comes on the next line
         elif name is not None and not indent and _TREE_VALUE.match(text):
             assert level1 is not None and level2 is not None
-            rows.append([level1[:2], level2[:2], name, (text, number)])
+            rows.append([(*level1[:2], "level1"), (*level2[:2], "level2"), (*name, "level3"), (text, number, "target")])
             name = None
         else:
             rows.append([(text, number)])
@@ -998,11 +1047,11 @@ def _numbered(lines: list[str]) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
-def outline_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+def outline_rows(lines: list[str]) -> list[list[Piece]]:
     return _outline_rows(_numbered(lines))
 
 
-def prose_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
+def prose_rows(lines: list[str]) -> list[list[Piece]]:
     return _prose_rows(_numbered(lines))
 
 
@@ -1055,6 +1104,25 @@ def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     return rows
 
 
+def _header_run_start(parts: list[str], end: int) -> int:
+    """Where the run of column names that ends at ``end`` starts."""
+    names = printed_header_names()
+    start = end
+    while start > 0 and parts[start - 1] in names:
+        start -= 1
+    return start
+
+
+def _glued_header_rows(stripped: str) -> list[list[str]]:
+    """A glued header line's rows: the text before the header's names (a report's sentence leading
+    into the table: a row of its own), then the header with what runs on after it."""
+    parts = segment_header(stripped)
+    start = _header_run_start(parts, _header_run_end(parts))
+    if start > 0 and len(parts) - start >= 3 and any(ch in "".join(parts[:start]) for ch in ",，:：。"):
+        return [parts[:start], _glued_header_parts("".join(parts[start:]))]
+    return [_glued_header_parts(stripped)]
+
+
 def _glued_header_parts(stripped: str) -> list[str]:
     parts = segment_header(stripped)
     # rows run on after the header's names on the same line (a flattened page): cut them as rows
@@ -1086,15 +1154,14 @@ def glued_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
         if _glued_header(stripped):
             page = 1 if not in_table and marker and marker.group(1) == "1" else page
             in_table = True
-            parts = _glued_header_parts(stripped)
-        elif in_table:
-            parts = cut_glued_row(stripped)
+            line_rows = _glued_header_rows(stripped)
         else:
-            parts = [stripped]
+            line_rows = [cut_glued_row(stripped) if in_table else [stripped]]
         # a flattened table runs its total row ('……总分100100') and the notes below it on: they
         # are a row of their own, which ends the table
-        for cut in _at_totals([part for part in parts if part]):
-            rows.append([(part, number) for part in cut])
+        for parts in line_rows:
+            for cut in _at_totals([part for part in parts if part]):
+                rows.append([(part, number) for part in cut])
     return _join_wrapped_names(rows)
 
 

@@ -16,7 +16,12 @@ from functools import lru_cache
 from .vocabulary import _t2s
 
 # a mirror's inserted pinyin: one syllable with tone marks (or a tone number) in brackets after a character
-_PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]+[1-5]?[)）]")
+# a mirror's pinyin: one syllable in brackets right after a character ('標(biāo)'); a syllable has a vowel,
+# so units in brackets ('公里(km)', '(kg)') stay
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
+INSERTED_PINYIN = re.compile(
+    rf"(?<=[\u4e00-\u9fff])[(（](?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,6}}[1-5]?[)）]")
+_PINYIN = INSERTED_PINYIN
 # a template's hint about what to fill in: a bracket holding a placeholder (**), or a required-field note
 _HINT = re.compile(r"\s*[(（][^()（）]*\*\*[^()（）]*[)）]"
                    r"|\s*[(（]\s*(?:必填|选填|可选|非必填)[^()（）]{0,8}[)）]")

@@ -35,7 +35,8 @@ FURNITURE = re.compile(
     r"^\s*(填表人|填报人|联系电话|填报日期|填表日期|单位负责人|财务负责人|审核人|扫一扫|相关解读|相关链接|"
     r"全部留言|评论|有用|打印|关闭|分享|\[|【打印|上一篇|下一篇|附件\s*[\d:：]|来源|发布时间|浏览次数|"
     r"财政部门审核意见|主管部门审核意见|审核意见|[.。…·]*总分|合计|总计|评价结论|存在问题|内容保障|版权所有|主办单位|网站标识码|.{0,8}ICP备|"
-    r"注\s*\d*\s*[:：]|说明\s*[:：]|填表说明)"
+    r"注\s*\d*\s*[:：]|说明\s*[:：]|填表说明|上报时间|报送时间|经办人|"
+    r"qrcode|手机扫码|扫码|关注微信|下载APP|返回顶部)"
 )
 """Page furniture and sign-off lines: never indicator rows."""
 
@@ -102,3 +103,23 @@ def kind_of(text: str) -> Optional[str]:
         return "self_evaluation"
     found = [(text.find(word), kind) for word, kind in KIND_WORDS if word in text]
     return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------------------- the seed's split layout
+
+# Each fragment of the split layout repeats a block of label | value lines (部门(单位)名称, 部门(单位)职责,
+# 年度履职目标). The labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each pattern
+# accepts any prefix that still identifies the label.
+DEPARTMENT_LABEL = re.compile(r"^\s*(?:部门\s*[（(]?\s*单位\s*[）)]?\s*名称?|单位名称|部门名称)\s*[:：]?")
+DUTIES_LABEL = re.compile(r"^\s*部门\s*[（(]?\s*单位\s*[）)]?\s*职责?\s*[:：]?")
+GOALS_LABEL = re.compile(r"^\s*年度(?:总体|履职)?目标?\s*[:：]?")
+TITLE_WORDS = ("年度履职目标", "绩效目标表")
+"""Words of the title line that opens a split fragment's header block."""
+
+
+def strip_label(text: str, label: re.Pattern) -> tuple[str, bool]:
+    """``text`` without the split layout's ``label`` at its start, and whether it had one."""
+    match = label.match(text)
+    if not match or match.end() == 0:
+        return text, False
+    return text[match.end():], True

@@ -207,6 +207,8 @@ def split_value(text: Optional[str], *, has_unit_column: bool = False) -> SplitV
     if operator is None and suffix and re.match(rf"^{_NUMBER}", value):
         operator = _SUFFIX_TO_OPERATOR[suffix.group(1)]
         value = value[:suffix.start()].strip()
+    if re.match(rf"^{_NUMBER}", value) and value.endswith("达标"):
+        value = value[:-2].strip()  # 100%达标: the figure is met; the word says so (the raw text keeps it)
     number = re.match(rf"^({_NUMBER})\s*(.*)$", value)
     if number:
         return _number_value(operator, value, number.group(1), number.group(2).strip(), has_unit_column)

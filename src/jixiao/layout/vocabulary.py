@@ -73,6 +73,9 @@ _SPECS: dict[str, dict] = {
     "actual": dict(label="实际完成值", kind=ValueKind.VALUE),
     "points": dict(label="得分", kind=ValueKind.NUMBER),
     "deviation": dict(label="偏差原因", kind=ValueKind.TEXT, free_text=True),
+    # a column of figures printed that no record field holds (累计完成率): known, so that the header is
+    # found and a glued header is cut at it; its cells are read into nothing
+    "unrecorded": dict(label="其他", kind=ValueKind.VALUE, record=False),
 }
 
 

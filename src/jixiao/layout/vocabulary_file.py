@@ -35,7 +35,7 @@ BUILTIN_PATH = Path(__file__).with_name("vocabulary.toml")
 
 FIELD_KEYS: tuple[str, ...] = (
     "level1", "level2", "level3", "operator", "target", "unit", "explanation", "scoring_rule", "score",
-    "weight", "remark", "direction", "project", "likelihood", "standard", "actual", "points", "deviation")
+    "weight", "remark", "direction", "project", "likelihood", "standard", "actual", "points", "deviation", "unrecorded")
 """The fields a ``[headers]`` entry may name (``weight`` is 权重, read into ``score`` too)."""
 
 LABEL_KEYS: tuple[str, ...] = ("department", "project", "goals", "period", "budget")

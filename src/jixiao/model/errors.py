@@ -73,6 +73,7 @@ class ErrorCode(str, Enum):
     DEPARTMENTS_DIFFER = "departments_differ"
     CONTROLS_REMOVED = "controls_removed"  # NUL bytes, bidirectional controls
     MIXED_ENCODINGS = "mixed_encodings"
+    MIRROR_TEXT = "mirror_text"  # a mirror's copy in traditional characters with pinyin: read as printed
     BYTES_REPLACED = "bytes_replaced"  # bytes not in the declared charset, replaced
     OCR_FOUND_NOTHING = "ocr_found_nothing"
     OCR_OTHER_LAYOUT = "ocr_other_layout"

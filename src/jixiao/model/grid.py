@@ -14,7 +14,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .filing import Cleaned, ErrorItem, PageRoute, Provenance
+from .filing import Cleaned, ErrorItem, FragmentKind, PageRoute, Provenance
 
 
 class GridCell(BaseModel):
@@ -31,6 +31,11 @@ class GridCell(BaseModel):
     at_capacity: Optional[bool] = Field(
         None, description="the text filled the cell: its end may be clipped. None = unknown")
     ocr_confidence: Optional[float] = Field(None, ge=0.0, le=1.0)
+    role: Optional[str] = Field(
+        None, description="the field the source's form says the cell holds (a tree export's, an outline's or "
+        "prose's 一级 / 二级 / 三级 / 指标值; a scan's split-layout cell, read for its column: an operator's "
+        "marks by their shape, a score as a number; a header block's value read beside its label: department, "
+        "duties, goals): the reader takes it as its column's role. None: the reader decides")
     lines: Optional[list[str]] = Field(
         None, description="the cell's lines as the source broke them, when it holds several ('服务老干部人数' / "
         "'服务长青老龄大学学员数'): ``text`` joins them; the reader may read each line as a row of its own")
@@ -64,6 +69,13 @@ class Grid(BaseModel):
         default_factory=list, description="the text around the table (line number, text): "
         "where the header block (department, project, goals) is read from")
     name: Optional[str] = Field(None, description="sheet name or table caption, when the source has one")
+    form_scores: dict[str, float] = Field(
+        default_factory=dict, description="how well each text form explained the text, 0-1 (a text dump's "
+        "grid; empty for other sources): the form read is the best, or the one the user named")
+    fragment: Optional[FragmentKind] = Field(
+        None, description="the seed's split layout: the column group (fragment) the grid holds, indicators, "
+        "explanations or scoring, each under its own header block and column header; rows of the three are zipped "
+        "by order (jixiao.reader.fragments). One grid per fragment and page. None: a table of its own")
 
     def rows(self) -> list[list[GridCell]]:
         """Cells grouped by row, each row sorted by column; empty rows are kept as []."""
@@ -78,7 +90,8 @@ class Grid(BaseModel):
 
 
 class Extracted(BaseModel):
-    """What an extractor that knows only cells hands the layout reader: the source's grids."""
+    """What every extractor hands the layout reader: the source's grids (the split layout's fragments are
+    grids tagged with their ``fragment``)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -41,7 +41,7 @@ class DroppedRow(_Model):
     page: Optional[int] = None
     text: str = Field(description="the row's cells as read, joined by ' | ', at most 200 characters")
     reason: str = Field(description="no_fit (its cells fit no column), run_together (several rows' cells "
-                        "in one), not_a_row (a note or a name with nothing else)")
+                        "in one), not_a_row (a note or a name with nothing else), no_name (a figure with no 三级 beside it)")
 
 
 class TableReport(_Model):
@@ -76,6 +76,9 @@ class ReadingReport(_Model):
     """How the reader read one filing: its tables, and the grids it did not read."""
 
     form: str = Field(description="the text form or format the filing was read in")
+    form_scores: dict[str, float] = Field(
+        default_factory=dict, description="a text dump's every text form with how well it explained the text, "
+        "0-1 (empty for other sources)")
     family: Optional[str] = Field(None, description="split_fragments for the seed's column groups; else null")
     tables: list[TableReport] = Field(default_factory=list)
     skipped: list[SkippedTable] = Field(default_factory=list)

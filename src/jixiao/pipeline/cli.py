@@ -13,7 +13,7 @@ import re
 import logging
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .. import __version__
 from ..output.sinks import DEFAULT_FORMATS, SINKS, UnknownFormatError, check_formats
@@ -84,11 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
                              "and a table")
     add_batch_options(convert_cmd)
     inspect_cmd = commands.add_parser(
-        "inspect", help="draw the detected fragments, cells and row numbers of a PDF on page images",
-        description="Write one PNG per fragment page of FILE.pdf into DIR, with the header row, every "
+        "inspect", help="print what each step of reading made of one input (any format)",
+        description="Print what each step made of FILE: the extractor, each grid (a text dump's form "
+        "scores and the form read), the header, each column's role and how it was decided, the rows read "
+        "and dropped (with their lines and reasons), why each table ended, the header block and the errors. "
+        "With --png DIR (a PDF): write one PNG per fragment page instead, with the header row, every "
         "extracted cell and the row numbers drawn on it (like pdfplumber's debug_tablefinder).")
-    inspect_cmd.add_argument("file", metavar="FILE.pdf")
-    inspect_cmd.add_argument("--png", required=True, metavar="DIR", help="folder for the PNG files")
+    inspect_cmd.add_argument("file", metavar="FILE")
+    inspect_cmd.add_argument("--png", metavar="DIR", help="a PDF: folder for the annotated page images")
+    inspect_cmd.add_argument("--json", action="store_true", help="print the steps as one JSON object")
+    inspect_cmd.add_argument("--rows", type=int, default=8, metavar="N", help="rows shown of each grid and of "
+                             "the rows read (default 8)")
+    _reading_options(inspect_cmd)
     review_cli.add_commands(commands)  # review, export
     memory_cli.add_commands(commands)  # memory check, memory salvage
     layouts_cli.add_commands(commands)  # layouts list, show, forget, undo
@@ -142,6 +149,10 @@ def add_batch_options(command: argparse.ArgumentParser) -> None:
                        "pages past it are skipped with a warning in the manifest")
     group.add_argument("--no-cache", action="store_true",
                        help="do not keep OUT/.cache (re-runs then redo every input)")
+    _reading_options(command)
+
+
+def _reading_options(command: argparse.ArgumentParser) -> None:
     reading = command.add_argument_group("reading")
     reading.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                          help="a vocabulary file (TOML) whose header, level and unit names are added to the "
@@ -181,14 +192,28 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "convert":
         return run_convert(args)
     if args.command == "inspect":
-        from .inspect import run_inspect
-
-        status, message = run_inspect(args.file, args.png)
-        print(message, file=sys.stderr if status else sys.stdout)
-        return status
+        return _inspect(args)
     if args.command in ("review", "export"):
         return review_cli.run_review(args) if args.command == "review" else review_cli.run_export(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from .inspect import run_inspect, run_inspect_steps
+
+    if args.png:
+        status, message = run_inspect(args.file, args.png)
+        print(message, file=sys.stderr if status else sys.stdout)
+        return status
+    changes: dict[str, Any] = {"vocabulary": tuple(args.vocabulary)} if args.vocabulary else {}
+    if args.text_form:
+        changes["text_form"] = args.text_form
+    try:
+        task = ConvertOptions.build(memory=None, cache=False, **changes).task()
+    except OptionsError as error:
+        print(f"jixiao: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return run_inspect_steps(args.file, task, as_json=args.json, rows=args.rows)
 
 
 def run_convert(args: argparse.Namespace) -> int:

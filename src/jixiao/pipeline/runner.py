@@ -36,7 +36,6 @@ from ..repair.reference import load_references
 from ..model import (
     ErrorCode,
     ErrorItem,
-    Extracted,
     FieldStatus,
     Filing,
     FilingResult,
@@ -125,8 +124,6 @@ def extract_data(source: str, data: bytes,
     try:
         with as_task(task).applied() as applied:
             extracted = extract(source, data, applied.limits)
-            if not isinstance(extracted, Extracted):
-                return extracted
             filing = read_layout(extracted)
         filing.cleaned = list(extracted.cleaned)  # the reader makes a new Filing: the cleaned cells go with it
         return filing

@@ -11,6 +11,9 @@ steps that each keep what they produced (``jixiao inspect FILE`` shows them):
 - ``table``: the rows read, carried down, dropped (each with its line and reason), and why the table ended;
 - ``block``: department, project, goals, budget and year from the text around the table.
 
+The seed's split layout (three column groups, each under its own header block, rows zipped by order) is
+one family of this reader (``fragments``): its grids come tagged with their fragment.
+
 Every filing carries a reading report (:class:`jixiao.model.ReadingReport`).
 """
 

@@ -59,81 +59,123 @@ def _over_100(text: str) -> bool:
 
 def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
     """How well a cell's text fits a column (negative: it does not belong there)."""
-    kind = column.kind
-    taxonomy = ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
     if column.choices:  # a column whose header lists its values takes those, and only those
         return 3.0 if normalise(text) in column.choices else -3.0
     if _NUMBERING.match(text) and not _BARE_NUMBERING.match(text):
         # '指标4.不合格产品处置率': the form numbers its indicators, so this is a 三级 name, whatever follows
         return 2.0 if column.spec is not None and column.spec.name == "level3" else -3.0
-    if kind is ValueKind.LABEL:
-        return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
-    if kind is ValueKind.LEVEL1:
-        if ValueKind.LEVEL1 in kinds:
-            return 3.0
-        compact = normalise(text)
-        if compact in _LEVEL1_STEMS:
-            return 1.0  # a 一级 name in the filer's short form (产出, 效益): the taxonomy name without 指标
-        # a 一级 name in the form's own words (产出值, 效益值): short, and opening with a group's stem;
-        # any other short name (项目完成) is possible before a 二级, never preferred
-        if len(compact) <= 6 and compact.startswith(_LEVEL1_STEMS):
-            return 0.5
-        return -1.5 if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", compact) and not taxonomy else -6.0
-    if kind is ValueKind.LEVEL2:
-        if ValueKind.LEVEL2 in kinds:
-            return 3.0
-        compact = normalise(text)
-        # a 二级 name of the form's own (预算(或投资规模)控制指标, 社会、经济、生态效益指标)
-        if re.fullmatch(r"[\u4e00-\u9fff、]{2,12}指标", re.sub(r"\(.*?\)", "", compact)):
-            return 0.5
-        # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
-        # (or a stem's own tail: 满意度 for 服务对象满意度指标)
-        return 1.0 if len(compact) <= 8 and any(stem in compact or (len(compact) >= 3 and stem.endswith(compact))
-                                                for stem in _LEVEL2_STEMS) else -6.0
-    # 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the
-    # operator): either column takes either, and _split_targets puts each where it belongs
-    if kind is ValueKind.OPERATOR:
-        return 3.0 if ValueKind.OPERATOR in kinds else (2.0 if ValueKind.DIRECTION in kinds else -6.0)
-    if kind is ValueKind.DIRECTION:
-        return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
-    if kind is ValueKind.STANDARD:
-        if ValueKind.STANDARD not in kinds and text.strip().startswith("反映"):
-            return 1.0  # a 绩效标准 column a form fills with the indicator's explanation ('反映…情况')
-        return 3.0 if ValueKind.STANDARD in kinds else -4.0
-    if kind is ValueKind.UNIT:
-        if ValueKind.UNIT in kinds:
-            return 2.5
-        if ValueKind.NUMBER in kinds:
-            return -1.5  # a number under 计量单位 (a sheet's date serial shown twice): possible, never preferred
-        if len(text) <= 4 and not re.search(r"\d", text) and not taxonomy:
-            # a unit in the filer's words (间数, 人次数): short, and opening with a unit of the vocabulary
-            return 1.5 if any(is_unit(text[:k]) for k in range(1, len(text))) else 0.3
-        return -5.0
-    if kind is ValueKind.NUMBER:
-        if ValueKind.NUMBER not in kinds:
-            return -6.0
-        if column.spec is not None and column.spec.name in ("score", "points", "weight") and _over_100(text):
-            return -1.5  # a score or a weight is out of 100: 44,561 is some other column's
+    by_kind = _FITS.get(column.kind)
+    return by_kind(column, text, kinds) if by_kind is not None else _fit_free_text(column, text, kinds)
+
+
+def _taxonomy(kinds: AbstractSet[ValueKind]) -> bool:
+    return ValueKind.LEVEL1 in kinds or ValueKind.LEVEL2 in kinds
+
+
+def _fit_label(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    return 0.5 if is_row_label_header(text) or "目标" in text else -5.0
+
+
+def _fit_level1(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if ValueKind.LEVEL1 in kinds:
+        return 3.0
+    compact = normalise(text)
+    if compact in _LEVEL1_STEMS:
+        return 1.0  # a 一级 name in the filer's short form (产出, 效益): the taxonomy name without 指标
+    # a 一级 name in the form's own words (产出值, 效益值): short, and opening with a group's stem;
+    # any other short name (项目完成) is possible before a 二级, never preferred
+    if len(compact) <= 6 and compact.startswith(_LEVEL1_STEMS):
+        return 0.5
+    return -1.5 if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", compact) and not _taxonomy(kinds) else -6.0
+
+
+def _fit_level2(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if ValueKind.LEVEL2 in kinds:
+        return 3.0
+    compact = normalise(text)
+    # a 二级 name of the form's own (预算(或投资规模)控制指标, 社会、经济、生态效益指标)
+    if re.fullmatch(r"[\u4e00-\u9fff、]{2,12}指标", re.sub(r"\(.*?\)", "", compact)):
+        return 0.5
+    # a 二级 name in the filer's own words (产出数量, 经济效益): short, and holding a taxonomy stem
+    # (or a stem's own tail: 满意度 for 服务对象满意度指标)
+    return 1.0 if len(compact) <= 8 and any(stem in compact or (len(compact) >= 3 and stem.endswith(compact))
+                                            for stem in _LEVEL2_STEMS) else -6.0
+
+
+# 指标性质 holds the operator in one export and 正向/反向 in another (where 指标方向 holds the operator):
+# either column takes either, and _split_targets puts each where it belongs
+def _fit_operator(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    return 3.0 if ValueKind.OPERATOR in kinds else (2.0 if ValueKind.DIRECTION in kinds else -6.0)
+
+
+def _fit_direction(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    return 3.0 if ValueKind.DIRECTION in kinds else (2.0 if ValueKind.OPERATOR in kinds else -6.0)
+
+
+def _fit_standard(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if ValueKind.STANDARD not in kinds and text.strip().startswith("反映"):
+        return 1.0  # a 绩效标准 column a form fills with the indicator's explanation ('反映…情况')
+    return 3.0 if ValueKind.STANDARD in kinds else -4.0
+
+
+def _fit_unit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if ValueKind.UNIT in kinds:
         return 2.5
-    if kind is ValueKind.VALUE:
-        if taxonomy or ValueKind.STANDARD in kinds:
-            return -6.0
-        if "**" in text:
-            return 0.2  # a template hint left in the cell ("≥**个"), not the value
-        if re.fullmatch(r"\s*(?:>=|<=|[≥≤=<>＞＜≧≦])\s*", text):
-            return -1.0  # a sign alone is no value: the number it compares is in the next piece
-        if _VALUE_LIKE.match(text.strip()):
-            return 2.0
-        return 1.0 if len(text) <= 12 else 0.2
-    # free text
-    if taxonomy:
-        if column.spec is not None and column.spec.name == "level3" and ValueKind.LEVEL1 not in kinds:
-            return -1.5  # a 三级 worded like a 二级 (社会成本指标 under 成本指标): possible, never preferred
-        return -4.0
+    if ValueKind.NUMBER in kinds:
+        return -1.5  # a number under 计量单位 (a sheet's date serial shown twice): possible, never preferred
+    if len(text) <= 4 and not re.search(r"\d", text) and not _taxonomy(kinds):
+        # a unit in the filer's words (间数, 人次数): short, and opening with a unit of the vocabulary
+        return 1.5 if any(is_unit(text[:k]) for k in range(1, len(text))) else 0.3
+    return -5.0
+
+
+def _fit_number(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if ValueKind.NUMBER not in kinds:
+        return -6.0
+    if column.spec is not None and column.spec.name in ("score", "points", "weight") and _over_100(text):
+        return -1.5  # a score or a weight is out of 100: 44,561 is some other column's
+    return 2.5
+
+
+def _fit_value(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    if _taxonomy(kinds) or ValueKind.STANDARD in kinds:
+        return -6.0
+    if "**" in text:
+        return 0.2  # a template hint left in the cell ("≥**个"), not the value
+    if re.fullmatch(r"\s*(?:>=|<=|[≥≤=<>＞＜≧≦])\s*", text):
+        return -1.0  # a sign alone is no value: the number it compares is in the next piece
+    if _VALUE_LIKE.match(text.strip()):
+        return 2.0
+    return 1.0 if len(text) <= 12 else 0.2
+
+
+def _fit_taxonomy_as_text(column: Column, kinds: AbstractSet[ValueKind]) -> float:
+    if column.spec is not None and column.spec.name == "level3" and ValueKind.LEVEL1 not in kinds:
+        return -1.5  # a 三级 worded like a 二级 (社会成本指标 under 成本指标): possible, never preferred
+    return -4.0
+
+
+def _fit_free_text(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
+    """A free-text column (三级, 指标解释, 评分标准, 备注 …) or one no field is read from."""
+    if _taxonomy(kinds):
+        return _fit_taxonomy_as_text(column, kinds)
+    level3 = column.spec is not None and column.spec.name == "level3"
     if _BARE_NUMBERING.match(text):  # '指标2' alone: a blank template row's label, the start of a row
-        return 0.0 if column.spec is not None and column.spec.name == "level3" else -3.0
+        return 0.0 if level3 else -3.0
     if _group_like(text):  # 效益值, 生态效益值: a 一级/二级 in the form's words, not a note
-        return -1.0 if column.spec is not None and column.spec.name == "level3" else -3.0
+        return -1.0 if level3 else -3.0
+    misfit = _not_free_text(text, kinds)
+    if misfit is not None:
+        return misfit
+    if column.spec is None:
+        return -0.5
+    if column.spec.name == "remark":
+        return 0.8  # see _skip_cost
+    return 1.5 if level3 else 1.0
+
+
+def _not_free_text(text: str, kinds: AbstractSet[ValueKind]) -> Optional[float]:
+    """What a value-like piece costs in a free-text column, or None for a piece of text."""
     if _CLOSES_VALUE.match(text) or _OPENS_VALUE.search(text):
         return -1.5  # '%以上…' ends the value before it and '…大于' opens the one after it: no cell starts or ends so
     if _VALUE_LIKE.match(text) and len(text) <= 12:
@@ -144,11 +186,14 @@ def _fit(column: Column, text: str, kinds: AbstractSet[ValueKind]) -> float:
         return -1.5  # a unit alone ('起') closes the value before it: no note or name is only a unit
     if _NUMERIC.match(text.strip()):
         return -1.0
-    if column.spec is None:
-        return -0.5
-    if column.spec.name == "remark":
-        return 0.8  # see _skip_cost
-    return 1.5 if column.spec.name == "level3" else 1.0
+    return None
+
+
+_FITS = {
+    ValueKind.LABEL: _fit_label, ValueKind.LEVEL1: _fit_level1, ValueKind.LEVEL2: _fit_level2,
+    ValueKind.OPERATOR: _fit_operator, ValueKind.DIRECTION: _fit_direction, ValueKind.STANDARD: _fit_standard,
+    ValueKind.UNIT: _fit_unit, ValueKind.NUMBER: _fit_number, ValueKind.VALUE: _fit_value,
+}
 
 
 def _year_in_text(parts: list[str], k: int) -> bool:
@@ -174,6 +219,19 @@ def _inner_value_cost(column: Column, sep: str) -> float:
     if not sep and column.spec is not None and column.spec.name in ("deviation", "remark"):
         return 3.0
     return 1.5
+
+
+def _pieces_cost(column: Column, part: list[str], sep: str) -> float:
+    """What joining several pieces into one cell of ``column`` costs, beyond their fit."""
+    if column.kind is not ValueKind.VALUE or sep:
+        return _inner_value_cost(column, sep) * sum(
+            1 for k, text in enumerate(part[1:], start=1) if _VALUE_LIKE.match(text) and not _year_in_text(part, k))
+    # a glued value takes its unit ('≥266' '米', '1130' '元/月/人'), not the sentence after it, nor a second
+    # value ('≥266' '米' '≥266' '米': a target and the actual value after it)
+    sentences = sum(1 for text in part[1:] if len(text) > 4 and not _VALUE_LIKE.match(text) and not is_unit(text))
+    values = sum(1 for k, text in enumerate(part) if k and _VALUE_LIKE.match(text)
+                 and any(re.search(r"\d", before) for before in part[:k]))
+    return 3.0 * (sentences + values)
 
 
 def _skip_cost(column: Column) -> float:
@@ -216,15 +274,7 @@ def _align_scored(columns: list[Column], texts: list[str], tokenised: bool,
                     if column.spec is not None and column.spec.name == "explanation" and any(
                             _EXPLANATION_OPENS.match(t) for t in part[1:]):
                         score -= 1.5  # the text before '反映…' is the 三级 name's, not the explanation's
-                    if column.kind is not ValueKind.VALUE or sep:
-                        score -= _inner_value_cost(column, sep) * sum(
-                            1 for k_, t in enumerate(part[1:], start=1) if _VALUE_LIKE.match(t)
-                            and not _year_in_text(part, k_))
-                    else:  # a glued value takes its unit ('≥266' '米'), not the sentence after it, nor a
-                        # second value ('≥266' '米' '≥266' '米': a target and the actual value after it)
-                        score -= 3.0 * sum(1 for t in part[1:] if len(t) > 4 and not _VALUE_LIKE.match(t))
-                        score -= 3.0 * sum(1 for k_, t in enumerate(part) if k_ and _VALUE_LIKE.match(t)
-                                           and any(re.search(r"\d", u) for u in part[:k_]))
+                    score -= _pieces_cost(column, part, sep)
                 total = dp[i][j] + score
                 if total > dp[k][j + 1]:
                     dp[k][j + 1], back[k][j + 1] = total, (i, j, True)

@@ -118,7 +118,7 @@ def _header_cells(cells: list[GridCell], tokenised: bool) -> list[tuple[str, Gri
     return out
 
 
-_LONG_TERM = re.compile(r"长期|中期|实施期")
+_LONG_TERM = re.compile(r"长期|中期|实施期|周期")
 
 
 def _read_header(cells: list[GridCell], tokenised: bool) -> list[Column]:

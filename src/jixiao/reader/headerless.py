@@ -14,32 +14,40 @@ from collections import Counter
 from typing import Optional
 
 from ..model import Grid, GridCell, Provenance
+from ..layout.vocabulary import spec_named
 from .header import Column, Header
 from .roles import assign_roles
 
 _NEEDED = ({"level3"}, {"target", "actual"}, {"level1", "level2"})
 
 
-def _width(grid: Grid, rows: list[list[GridCell]]) -> Optional[int]:
-    """The number of columns, when the grid's cells stand in known columns: a positional grid's, or
-    the cell count most rows of a dump share (at least four rows, four fifths of the rows that hold
-    three cells or more)."""
+def _width(grid: Grid, rows: list[list[GridCell]]) -> tuple[Optional[int], bool]:
+    """The number of columns, when the grid's cells stand in known columns, and whether a row's cells
+    stand against its right end: a positional grid's columns; the cell count most rows of a dump share
+    (at least four rows, four fifths of the rows that hold three cells or more); or, in a dump that
+    dropped its merged group cells (a row prints its 一级 and 二级 only where they change), the widest
+    row's, the others as long but for up to two cells at their start."""
     if grid.positional:
-        return max((c.col + c.col_span for c in grid.cells), default=0) or None
+        return max((c.col + c.col_span for c in grid.cells), default=0) or None, False
     counts = Counter(len(row) for row in rows if len(row) >= 3)
     if not counts:
-        return None
+        return None, False
     width, times = counts.most_common(1)[0]
-    return width if times >= 4 and times >= 0.8 * sum(counts.values()) else None
+    if times >= 4 and times >= 0.8 * sum(counts.values()):
+        return width, False
+    widest = max(counts)
+    near = sum(times for length, times in counts.items() if length >= widest - 2)
+    return (widest, True) if near >= 4 and near >= 0.75 * sum(counts.values()) else (None, False)
 
 
-def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int) -> dict[int, list[str]]:
+def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int, right: bool) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = {}
     for row in rows:
-        if not grid.positional and len(row) != width:
+        if not grid.positional and (len(row) != width and not right or not width - 2 <= len(row) <= width):
             continue
+        offset = width - len(row) if right else 0
         for k, cell in enumerate(row):
-            col = cell.col if grid.positional else k
+            col = cell.col if grid.positional else k + offset
             if cell.text.strip():
                 texts.setdefault(col, []).append(cell.text)
     return texts
@@ -48,10 +56,10 @@ def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int) -> dict[in
 def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: float, min_rows: int) -> Optional[Header]:
     """A header made from the cells alone (every column ``decided_by`` cells), or None when the cells do
     not make an indicator table beyond doubt."""
-    width = _width(grid, rows)
+    width, right = _width(grid, rows)
     if not width or width < 3:
         return None
-    texts = _column_texts(grid, rows, width)
+    texts = _column_texts(grid, rows, width, right)
     blank = [Column(None, "") for _ in range(width)]
     columns = assign_roles(blank, texts, from_cells=from_cells, override=1.1, min_rows=min_rows)
     roles = {c.spec.name for c in columns if c.spec is not None}
@@ -60,3 +68,23 @@ def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: flo
     cells = [GridCell(text="", row=0, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
     # row -1: the body starts at the grid's first row; first 0: nothing above it is the header block
     return Header(row=-1, columns=columns, line=None, cells=cells, first=0)
+
+
+def hinted_header(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> Optional[Header]:
+    """The header a form gives by its cells' roles (a tree export, an outline, prose: no header printed,
+    each cell's field known), from row ``start`` on: every column ``decided_by`` form. None when no cell
+    from there on has a role."""
+    first = next((r for r in range(start, len(rows)) if any(c.role for c in rows[r])), None)
+    if first is None:
+        return None
+    roles: dict[int, str] = {}
+    for row in rows[first:]:
+        for cell in row:
+            if cell.role:
+                roles.setdefault(cell.col, cell.role)
+    width = max(roles) + 1
+    columns = [Column(spec_named(roles[k]), "", decided_by="form") if k in roles else Column(None, "")
+               for k in range(width)]
+    cells = [GridCell(text="", row=first, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
+    # the body starts at the first row with roles; the rows above it are the page's (the header block)
+    return Header(row=first - 1, columns=columns, line=None, cells=cells, first=first)

@@ -35,10 +35,11 @@ from ..layout.clean import clean_text
 from ..layout.vocabulary import normalise
 from .block import _around, _header_block
 from .errors import LayoutNotUnderstood
+from .fragments import read_fragments
 from .header import Header, _describe, _understood as understood, find_header, not_understood
 from . import learned
-from .headerless import headerless_header
-from .roles import assign_roles
+from .headerless import headerless_header, hinted_header
+from .roles import assign_roles, two_level
 from .settings import current as settings_in_force
 from .table import TableReading, read_table
 from .values import clean_rows, split_targets
@@ -122,6 +123,9 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     how it was decided, and the rows read (none when the header is not understood). A clerk teaching a
     table starts from this. Raises LayoutNotUnderstood only when no row names two indicator columns."""
     settings = settings_in_force()
+    hinted = hinted_header(grid, rows, start)
+    if hinted is not None:  # the form says what each cell is: nothing to find
+        return hinted, read_table(grid, rows, hinted)
     try:
         header = find_header(grid, rows, start)
     except LayoutNotUnderstood:
@@ -142,15 +146,31 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
         header = replace(header, columns=learned.apply(header.columns, layout))
         header.understood = understood([c.spec.name for c in header.columns if c.spec])
     reading = read_table(grid, rows, header)
-    columns = assign_roles(header.columns, reading.column_texts, from_cells=settings.role_from_cells,
-                           override=settings.role_override, min_rows=settings.headerless_min_rows)
+    columns = assign_roles(header.columns, _role_texts(grid, rows, header, reading),
+                           from_cells=settings.role_from_cells, override=settings.role_override,
+                           min_rows=settings.headerless_min_rows)
     fields = [c.spec.name if c.spec else None for c in columns]
     if fields == [c.spec.name if c.spec else None for c in header.columns]:
         header.columns = columns  # the same roles, now saying how they were decided
     else:
-        header = replace(header, columns=columns, understood=understood([f for f in fields if f]))
+        header = replace(header, columns=columns, understood=understood([f for f in fields if f]) or two_level(columns))
         reading = read_table(grid, rows, header) if header.understood else reading
     return header, reading
+
+
+def _role_texts(grid: Grid, rows: list[list[GridCell]], header: Header, reading: TableReading) -> dict[int, list[str]]:
+    """What each column holds, to tell its role: where a dump's rows mostly hold one cell per column (a
+    pipe table that lost no merged cell), the cells by their place, which a header naming the wrong field
+    cannot have bent (指标类型 over 产出指标 is no operator column); else what the first reading placed."""
+    if grid.positional:
+        return reading.column_texts
+    width = len(header.columns)
+    body = [row for row in rows[header.row + 1:]
+            if reading.end_line is None or (row and (row[0].provenance.line or 0) < reading.end_line)]
+    full = [row for row in body if len(row) == width]
+    if len(full) < max(3, len(reading.rows) // 2):
+        return reading.column_texts
+    return {k: [row[k].text for row in full if row[k].text.strip()] for k in range(width)}
 
 
 def _row_key(row: Row) -> tuple[str, ...]:
@@ -165,7 +185,10 @@ def _repeats(tables: list[TableRead], reading: TableReading) -> bool:
 
 
 def read_layout(extracted: Extracted) -> Filing:
-    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why."""
+    """Read an extractor's grids into a Filing, or raise LayoutNotUnderstood saying why. Grids tagged
+    with a fragment are the seed's split layout, read by its family (:mod:`.fragments`)."""
+    if any(grid.fragment is not None for grid in extracted.grids):
+        return read_fragments(extracted)
     tables, skipped = read_tables(extracted)
     if not tables:
         raise LayoutNotUnderstood("; ".join(s.reason for s in skipped) if skipped
@@ -191,7 +214,8 @@ def read_layout(extracted: Extracted) -> Filing:
     for table in tables:
         filing.errors.extend(table.reading.errors)
         filing.errors.extend(_dropped_errors(extracted.source, table))
-    filing.report = ReadingReport(form=first.grid.form, tables=[_table_report(t) for t in tables], skipped=skipped)
+    filing.report = ReadingReport(form=first.grid.form, form_scores=first.grid.form_scores,
+                                  tables=[_table_report(t) for t in tables], skipped=skipped)
     return filing
 
 

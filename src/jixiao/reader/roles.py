@@ -164,15 +164,58 @@ def assign_roles(columns: list[Column], texts: dict[int, list[str]], *, from_cel
     """The header's columns with roles completed and checked by their cells (``texts``: each column's
     cell texts as a first reading placed them). Returns new Column objects; see the module docstring."""
     out = [Column(c.spec, c.header, c.row_label, c.shadow, c.decided_by, c.score, c.note) for c in columns]
+    scored = _scored(texts, len(out), min_rows)
+    _confirm_headers(out, scored)
+    _override_headers(out, scored, override)
+    _fill_unknown(out, scored, from_cells, texts)
+    _names_are_groups(out, texts, override)
+    return out
+
+
+def confirm_roles(columns: list[Column], texts: dict[int, list[str]], *, min_rows: int) -> list[Column]:
+    """The columns with each role their cells bear out marked ``header+cells`` (and its score), no role
+    changed: for a family whose columns are known by their header and place (the split fragments), where
+    the cells are a second witness for the report, never a reason to read a column otherwise."""
+    out = [Column(c.spec, c.header, c.row_label, c.shadow, c.decided_by, c.score, c.note) for c in columns]
+    _confirm_headers(out, _scored(texts, len(out), min_rows))
+    return out
+
+
+def _scored(texts: dict[int, list[str]], width: int, min_rows: int) -> dict[int, dict[str, float]]:
+    """Each column's role scores from its cells, for the columns with at least ``min_rows`` filled cells."""
     scored: dict[int, dict[str, float]] = {}
-    for k in range(len(out)):
+    for k in range(width):
         p = profile(texts.get(k, []))
         if p is not None and p.count >= min_rows:
             scored[k] = content_scores(p)
-    _confirm_headers(out, scored)
-    _override_headers(out, scored, override)
-    _fill_unknown(out, scored, from_cells)
-    return out
+    return scored
+
+
+TWO_LEVEL_NOTE = "the names are 二级 groups, each once: the table prints no 三级"
+
+
+def _names_are_groups(columns: list[Column], texts: dict[int, list[str]], override: float) -> None:
+    """A 三级 column whose cells are 二级 groups of the taxonomy named in full (数量指标, not 数量), under a
+    table with no 二级 column (指标类型 | 指标名称 | 指标值 over 产出指标 | 数量指标 | 375万平方米): a two-level
+    table. Its names are the 二级 and its rows have no 三级, rather than 二级 words read as indicator
+    names. (A monitoring form's names worded as bare stems, 质量 / 时效, stay its 三级.)"""
+    if "level2" in _taken(columns):
+        return
+    for k, column in enumerate(columns):
+        names = [t for t in texts.get(k, []) if t.strip()]
+        if column.spec is None or column.spec.name != "level3" or column.decided_by == "learned" or len(names) < 3:
+            continue
+        share = sum(1 for t in names if level2_name(t, bare_stem=False)) / len(names)
+        if share >= override:
+            column.spec, column.decided_by, column.score, column.note = \
+                spec_named("level2"), "cells", round(share, 3), TWO_LEVEL_NOTE
+            return
+
+
+def two_level(columns: list[Column]) -> bool:
+    """Whether the roles make a two-level table (see :func:`_names_are_groups`) with a value column."""
+    fields = _taken(columns)
+    return any(c.note == TWO_LEVEL_NOTE for c in columns) and bool({"target", "actual"} & fields)
 
 
 def _confirm_headers(columns: list[Column], scored: dict[int, dict[str, float]]) -> None:
@@ -185,8 +228,8 @@ def _confirm_headers(columns: list[Column], scored: dict[int, dict[str, float]])
 def _override_headers(columns: list[Column], scored: dict[int, dict[str, float]], override: float) -> None:
     """A header name its cells plainly contradict yields to the role the cells are sure of."""
     for k, column in enumerate(columns):
-        if column.spec is None or k not in scored or column.decided_by == "learned":
-            continue  # a clerk's role is not overruled by the cells
+        if column.spec is None or k not in scored or column.decided_by in ("learned", "form"):
+            continue  # a clerk's role, or the one the source's form gives, is not overruled by the cells
         said = column.spec.name
         if scored[k].get(said, 0.0) >= 0.2 or said not in _ROLES:
             continue
@@ -198,7 +241,45 @@ def _override_headers(columns: list[Column], scored: dict[int, dict[str, float]]
         column.spec, column.decided_by, column.score = spec_named(role), "cells", score
 
 
-def _fill_unknown(columns: list[Column], scored: dict[int, dict[str, float]], from_cells: float) -> None:
+def _numbers(texts: list[str]) -> list[float]:
+    out = []
+    for text in texts:
+        match = re.search(r"\d+(?:\.\d+)?", text)
+        if match is not None:
+            out.append(float(match.group(0)))
+    return out
+
+
+def _echoes(texts: list[str], targets: list[str]) -> bool:
+    """Whether a column's figures are, row by row, the target column's again (a result beside its goal:
+    100 for 100, 93 for 90): as many of them, at least three, and half equal to their target or within
+    a tenth of it."""
+    mine, goals = _numbers(texts), _numbers(targets)
+    if len(mine) < 3 or len(mine) != len(goals):
+        return False
+    close = sum(1 for value, goal in zip(mine, goals) if abs(value - goal) <= 0.1 * max(abs(goal), 1.0))
+    return close >= 0.5 * len(mine)
+
+
+def _in_context(k: int, columns: list[Column], scored: dict[int, dict[str, float]],
+                texts: dict[int, list[str]]) -> dict[str, float]:
+    """A column's role scores with what its neighbours are: figures right after an operator column are
+    what it compares (the target); figures after the target that echo it are the result (actual), not
+    a score."""
+    scores = dict(scored[k])
+    left_spec = columns[k - 1].spec if k else None
+    left = left_spec.name if left_spec is not None else None
+    if left == "operator":
+        scores["target"] = max(scores.get("target", 0.0), scores.get("score", 0.0))
+    goal = next((j for j, c in enumerate(columns) if c.spec is not None and c.spec.name == "target"), None)
+    if goal is not None and k > goal and _echoes(texts.get(k, []), texts.get(goal, [])):
+        scores["actual"] = max(scores.get("actual", 0.0), scores.get("score", 0.0), scores.get("target", 0.0))
+        scores["score"] = scores["points"] = min(scores.get("score", 0.0), 0.5)
+    return scores
+
+
+def _fill_unknown(columns: list[Column], scored: dict[int, dict[str, float]], from_cells: float,
+                  texts: dict[int, list[str]]) -> None:
     """Columns whose header names no field take the role their cells are sure of, surest first."""
     while True:
         taken = _taken(columns)
@@ -207,7 +288,7 @@ def _fill_unknown(columns: list[Column], scored: dict[int, dict[str, float]], fr
             if column.spec is not None or column.shadow is not None or k not in scored \
                     or column.decided_by == "learned":
                 continue  # a clerk's 'no field' stands
-            role, score = _best(scored[k], taken)
+            role, score = _best(_in_context(k, columns, scored, texts), taken)
             if role is not None and score >= from_cells:
                 candidates.append((score, -k, k, role))
         if not candidates:

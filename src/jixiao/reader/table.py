@@ -36,6 +36,7 @@ from ..layout.values import (
 )
 from ..layout.taxonomy import LEVEL2_BY_LEVEL1
 from ..layout.vocabulary import (
+    ValueKind,
     match_header,
     normalise,
 )
@@ -118,7 +119,19 @@ def _body(grid: Grid, rows: list[list[GridCell]], header: Header) -> list[list[G
         body = _join_broken_rows(columns, body, grid.tokenised)
     if not grid.positional and not grid.glued:
         body = [part for cells in body for part in _split_packed_row(columns, cells, grid.tokenised)]
+    if "level1" not in names and "level2" in names and not grid.positional:
+        body = [part for cells in body for part in _level1_apart(cells, len(columns))]
     return body
+
+
+def _level1_apart(cells: list[GridCell], width: int) -> list[list[GridCell]]:
+    """A row opening with a 一级 name then a 二级 one, more cells than the header has columns, under a
+    header with no 一级 column (评价内容 over both: 产出目标 | 数量目标 | 当年…): the 一级 is a group row of
+    its own, the rest the indicator's row. (A row as wide as the header holds its cells in its columns.)"""
+    if len(cells) > max(2, width) and level1_name(cells[0].text) and not level2_name(cells[0].text) \
+            and level2_name(cells[1].text) and not level1_name(cells[1].text):
+        return [cells[:1], cells[1:]]
+    return [cells]
 
 
 def _ends_table(cells: list[GridCell], header: Header) -> Optional[str]:
@@ -273,18 +286,27 @@ def _read_row(walk: _Walk, reading: TableReading, cells: list[GridCell]) -> bool
     outcome = ""
     for part in _unstacked(row_cells, anchor, columns):
         outcome = _assign_row(part, walk.carry, reading, fit, names)
+    if outcome in ("note", "empty") and _shadowed_figures(columns, values):
+        outcome = "no_name"  # its figures went to a column that is not read: lost, so said
     if outcome == "record":
         reading.dropped.extend(reading.pending)  # rows that fit nothing between two rows read: lost
         reading.pending.clear()
         reading.prose = 0
-    elif outcome == "run_together":
-        reading.dropped.append(_dropped(cells, "run_together"))
+    elif outcome in ("run_together", "no_name"):
+        reading.dropped.append(_dropped(cells, outcome))
     elif outcome == "empty":
         reading.empty_rows += 1
     return False
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
+
+
+def _shadowed_figures(columns: list[Column], values: dict[int, str]) -> bool:
+    """Whether a row put a value in a repeated value field's second column (aligned there, never read)."""
+    return any(columns[k].spec is None and columns[k].shadow is not None and text.strip()
+               and columns[k].kind in (ValueKind.VALUE, ValueKind.NUMBER)
+               for k, text in values.items() if k < len(columns))
 
 
 def _placeholder_row(cells: list[GridCell]) -> bool:
@@ -319,7 +341,8 @@ def _with_level3(columns: list[Column], texts: list[str], tokenised: bool, sep: 
     """A row that names a 一级 and a 二级 and holds values but placed no 三级 was read one column
     too far left ('成本指标 | 社会成本指标 | 定量 | 100 | %', where 成本指标 is the 二级 and 社会成本指标
     the 三级): an indicator row always has a 三级, so the best alignment that fills it is taken
-    when it puts a name there (not a number)."""
+    when it puts a name there (not a number). (A row that put its value in a repeated field's second
+    column is not moved: it is reported as dropped, see _shadowed_figures.)"""
     names = {k: columns[k].spec.name for k in placed if columns[k].spec}  # type: ignore[union-attr]
     level3 = next((k for k, c in enumerate(columns) if c.spec is not None and c.spec.name == "level3"), None)
     if (fit == float("-inf") or level3 is None or level3 in placed
@@ -350,11 +373,19 @@ def _project_row(cells: list[GridCell]) -> Optional[Cell]:
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)$")
 
 
+# a form's choice field: options each with its box ('优秀□ 良好□ 合格□', '1、持续性项目 □ 2、新增性项目 □')
+_BOXED_OPTION = re.compile(r"[\u4e00-\u9fff]\s*[□☐]|[□☐]\s*[\u4e00-\u9fff]")
+
+
+def _choice_field(text: str) -> bool:
+    return len(_BOXED_OPTION.findall(text)) >= 2
+
+
 def _block_row(cells: list[GridCell]) -> bool:
     """A row of a header block between two tables: it opens with a block label standing alone
-    (绩效目标 | …, 预算数 | 20.00) or holds a unit note (单位:万元)."""
+    (绩效目标 | …, 预算数 | 20.00), holds a unit note (单位:万元) or a form's choice field (优秀□ 良好□)."""
     first = re.sub(r"[:：]\s*$", "", normalise(cells[0].text))
-    if any(_UNIT_NOTE.match(normalise(c.text)) for c in cells):
+    if any(_UNIT_NOTE.match(normalise(c.text)) or _choice_field(c.text) for c in cells):
         return True
     if len(cells) > 1 and (level1_name(cells[1].text) or level2_name(cells[1].text)):
         return False  # 年度绩效目标 | 产出指标 | …: the block label of the indicator rows, then a row of them
@@ -468,6 +499,9 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
     if not has_indicator:
+        if "level3" in names and any(re.search(r"\d", cells[name].text) for name in ("target", "actual")
+                                     if name in cells):
+            return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
     if level3 is not None and _NOTE.search(level3.text) and all(
@@ -545,12 +579,13 @@ _SIGNED_VALUE = re.compile(r"^\s*(?:[≥≤<>=≧≦＞＜]|>=|<=)|[%％]|^\s*\d
 
 
 def _plain_indicator(cells: dict[str, Cell]) -> bool:
-    """A name that is no code or heading, beside a value with its sign or unit ('≥1个', '100%')."""
+    """A name that is no code or heading, beside a value with its sign or unit ('≥1个', '100%'), in the
+    value's cell or in columns of their own (= | 100 | %)."""
     level3 = cells.get("level3")
     value = cells.get("target") or cells.get("actual")
     if level3 is None or value is None or re.match(r"^\s*\d", level3.text) or match_header(level3.text):
         return False
-    return bool(_SIGNED_VALUE.search(value.text))
+    return bool(_SIGNED_VALUE.search(value.text)) or "operator" in cells or "unit" in cells
 
 
 def _not_applicable(cells: dict[str, Cell]) -> bool:

@@ -18,13 +18,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional, Sequence
 
 from ..extractors import extract
 from ..extractors.base import ExtractionError
 from ..layout.vocabulary import LABELS
 from ..layout.vocabulary_file import Vocabulary, VocabularyError, builtin, load_file
-from ..model import Extracted, Filing, LearnedLayout
+from ..model import Extracted, LearnedLayout
 from ..model.errors import ErrorCode, JixiaoError, NotAFiling
 from ..pipeline.runner import build_index, repair_and_join
 from ..pipeline.task import TaskSettings
@@ -95,7 +95,7 @@ class Teacher:
         self.queued = queue(manifest)
         self.roots = list(roots)
         self.store = store
-        self._extracted: "OrderedDict[tuple[str, str], Union[Extracted, Filing]]" = OrderedDict()
+        self._extracted: "OrderedDict[tuple[str, str], Extracted]" = OrderedDict()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ reading a queued input again
@@ -109,7 +109,7 @@ class Teacher:
     def _task(self, line: dict[str, Any], learned: Sequence[LearnedLayout]) -> TaskSettings:
         return TaskSettings(vocabulary=batch_vocabulary(line), learned=tuple(learned))
 
-    def extracted(self, line: dict[str, Any]) -> Union[Extracted, Filing]:
+    def extracted(self, line: dict[str, Any]) -> Extracted:
         """The input's grids, extracted as the batch did (cached: a preview per key press reads it once)."""
         task = self._task(line, ())
         path = self._path(line["source"])
@@ -140,7 +140,7 @@ class Teacher:
         """Each grid as the reader sees it on its own: no learned layout, so the roles shown are the
         reader's, and a clerk's role that differs from a header the reader is sure of is an override."""
         found = self.extracted(line)
-        if not isinstance(found, Extracted):
+        if any(grid.fragment is not None for grid in found.grids):
             raise TeachError(f"{line['source']}: read as the split column groups of the seed's layout, whose "
                              "columns are known by their place: there is no header to teach")
         with self._task(line, ()).applied():
@@ -189,7 +189,6 @@ class Teacher:
         layout = self.layout(line, candidate)
         others = [taught for taught in self.store.in_force() if taught.signature != layout.signature]
         found = self.extracted(line)
-        assert isinstance(found, Extracted)  # self.layout read its grids
         try:
             with self._task(line, [layout, *others]).applied():
                 filing = read_layout(found)

@@ -1,8 +1,11 @@
-"""The header block every fragment repeats: department, duties and goals.
+"""The header block every fragment of the seed's split layout repeats: department, duties, goals, year.
 
-Shared by all extractors: a text dump gives the block as lines, a PDF as the
-cells of the rows above the indicator table. Both end up as cells that are
-split here into numbered items.
+Part of the split-fragment family (:mod:`.fragments`). Each extractor hands the block over as what it
+is in its format: a text dump as the lines above the fragment's column header (``Grid.lines``), a ruled
+PDF page as the label | value rows above it, a scan as the value cells it read beside their labels
+(``GridCell.role``: the recogniser reads a value once it knows its label). This module reads each into a
+:class:`HeaderBlock` and splits duties and goals into numbered items. The labels live in
+:mod:`jixiao.layout.header_block`.
 """
 
 from __future__ import annotations
@@ -11,16 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import Cell, HeaderItem, Provenance
+from ..layout.header_block import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, TITLE_WORDS, YEAR, strip_label
+from ..model import Cell, Grid, GridCell, HeaderItem, Provenance
 from ..model.text import chinese_numeral, parse_chinese_numeral
 
-# Labels are often clipped ("部门单位名", "部门（单位）职", "年度总体目"), so each
-# pattern accepts any prefix that still identifies the label.
-DEPARTMENT_LABEL = re.compile(r"^\s*(?:部门\s*[（(]?\s*单位\s*[）)]?\s*名称?|单位名称|部门名称)\s*[:：]?")
-DUTIES_LABEL = re.compile(r"^\s*部门\s*[（(]?\s*单位\s*[）)]?\s*职责?\s*[:：]?")
-GOALS_LABEL = re.compile(r"^\s*年度(?:总体|履职)?目标?\s*[:：]?")
-TITLE_WORDS = ("年度履职目标", "绩效目标表")
-YEAR_PATTERN = re.compile(r"(20\d{2})\s*年")
+BLOCK_ROLES = ("department", "duties", "goals")
+"""The roles of a header block's values, as a scan names them (``GridCell.role``)."""
 
 DUTY_LABEL = re.compile(r"[（(]\s*([一二三四五六七八九十][一二三四五六七八九十 ]{0,3})\s*[）)]")
 GOAL_MARKER = re.compile(r"目\s*标?\s*[:：]?\s*(\d{1,2})\s*[、.．:：,，]?\s*")
@@ -41,19 +40,64 @@ def numeral_fits(garbled: str, n: int) -> bool:
 
 @dataclass
 class HeaderBlock:
-    """The cells of one header block as found by an extractor."""
+    """The cells of one fragment's header block, and the year its title names."""
 
     department: Optional[Cell] = None
     duties: Optional[Cell] = None
     goals: Optional[Cell] = None
     year: Optional[int] = None
 
+    @property
+    def empty(self) -> bool:
+        """No department, duties or goals: a page that continues a fragment prints none."""
+        return self.department is None and self.duties is None and self.goals is None
 
-def strip_label(text: str, label: re.Pattern) -> tuple[str, bool]:
-    match = label.match(text)
-    if not match or match.end() == 0:
-        return text, False
-    return text[match.end():], True
+
+def cell_of(cell: GridCell, text: Optional[str] = None) -> Cell:
+    """The filing's cell of a grid cell (its text replaced by ``text`` when given), with everything the
+    extractor knew of it: provenance, whether it filled its width, the recogniser's confidence."""
+    return Cell(text=cell.text if text is None else text, provenance=cell.provenance,
+                at_capacity=cell.at_capacity, ocr_confidence=cell.ocr_confidence)
+
+
+def read_block(grid: Grid, above: list[list[GridCell]]) -> HeaderBlock:
+    """One fragment grid's header block: the values a scan named, else the label | value rows ``above``
+    the column header of a ruled page, else the lines of a text dump above it."""
+    named = [cell for cell in grid.cells if cell.role in BLOCK_ROLES]
+    if named or grid.form == "ocr":
+        return _named_block(named)
+    if grid.positional:
+        return _label_value_block(grid, above)
+    return classify_header_lines(grid.lines, grid.source)
+
+
+def _named_block(cells: list[GridCell]) -> HeaderBlock:
+    """A scan's block: the recogniser read each value for the label beside it."""
+    block = HeaderBlock()
+    for cell in cells:
+        if getattr(block, str(cell.role)) is None:
+            setattr(block, str(cell.role), cell_of(cell))
+    return block
+
+
+def _label_value_block(grid: Grid, rows: list[list[GridCell]]) -> HeaderBlock:
+    """A ruled page's block: rows of a label and its value (the longest other cell) above the column
+    header. The year is the page title's (the text above the table, ``Grid.lines``)."""
+    block = HeaderBlock()
+    for cells in rows:
+        if len(cells) < 2:
+            continue  # the full-width 绩效指标 row, a title row
+        label, value = cells[0], max(cells[1:], key=lambda c: len(c.text))
+        for name, pattern in (("duties", DUTIES_LABEL), ("goals", GOALS_LABEL), ("department", DEPARTMENT_LABEL)):
+            rest, matched = strip_label(label.text, pattern)
+            if matched and not rest.strip() and getattr(block, name) is None:
+                setattr(block, name, cell_of(value, value.text.strip() if name == "department" else None))
+                break
+    if not block.empty:
+        # the title's characters run together line after line, as the page prints them
+        year = YEAR.search("".join(text for _, text in grid.lines))
+        block.year = int(year.group(1)) if year else None
+    return block
 
 
 def classify_header_lines(lines: list[tuple[int, str]], source: str) -> HeaderBlock:
@@ -65,7 +109,7 @@ def classify_header_lines(lines: list[tuple[int, str]], source: str) -> HeaderBl
     block = HeaderBlock()
     for line_no, text in lines:
         if not text.strip() or any(word in text for word in TITLE_WORDS) and len(text.strip()) < 40:
-            year = YEAR_PATTERN.search(text)
+            year = YEAR.search(text)
             if year and block.year is None:
                 block.year = int(year.group(1))
             continue

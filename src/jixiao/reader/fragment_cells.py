@@ -1,10 +1,11 @@
-"""Splitting glued cells, shared by the extractors.
+"""Cutting glued cells of the split layout back into their columns (part of :mod:`.fragments`).
 
 A text dump glues a cell that fills its column to the next one
 ("满意度指标服务对象满意社会公众对工作的期望 ≥ 95 %"), and the scoring column
-carries the 分值 glued on ("…超过1%扣1分5"). These functions cut such strings
-back into columns, guided by the vocabularies, and report whether each cell
-was filled to its width (its end may then be clipped).
+carries the 分值 glued on ("…超过1%扣1分5", in a dump and on a page with no
+分值 column alike). These functions cut such strings back into columns, guided
+by the vocabularies, and report whether each cell was filled to its width (its
+end may then be clipped).
 """
 
 from __future__ import annotations
