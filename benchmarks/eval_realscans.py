@@ -135,9 +135,9 @@ def ceiling(truths: list[dict], misses: bool) -> dict:
     import tempfile
 
     from realscans.html import write_html
-    from realscans.make import plan
+    from realscans.make import committed, plan
 
-    layouts = {filing.name: filing for _, filing, _, _ in plan()}
+    layouts = {filing.name: filing for _, filing, _, _ in plan(listed=committed())}
     with tempfile.TemporaryDirectory() as tmp:
         pages = []
         for truth in truths:

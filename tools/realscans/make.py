@@ -51,10 +51,25 @@ def with_cid(name: str) -> bool:
     return sum(name.encode()) % 3 == 0
 
 
-def plan(folder: Path = REAL) -> list[tuple[dict, tables.Filing, ScanSettings, str]]:
-    """Every filing to draw: its real truth, its layout, its scanner settings and its output format."""
+def committed(truths: Path = TRUTHS) -> dict[str, str] | None:
+    """The scans the committed manifest lists, each with its split; None when there is none yet."""
+    manifest = truths / "manifest.json"
+    if not manifest.exists():
+        return None
+    return {entry["name"]: entry["split"] for entry in json.loads(manifest.read_text(encoding="utf-8"))["scans"]}
+
+
+def plan(folder: Path = REAL,
+         listed: dict[str, str] | None = None) -> list[tuple[dict, tables.Filing, ScanSettings, str]]:
+    """Every filing to draw: its real truth, its layout, its scanner settings and its output format.
+    With ``listed`` (the committed manifest's scans and splits) only those, split as committed: the
+    real filings that arrived since are no scans of this set, and must not move its holdout."""
     truths = real_truths(folder)
-    holdout = tables.holdout_names(truths)
+    if listed is not None:
+        truths = [truth for truth in truths if scan_name(truth) in listed]
+        holdout = {truth["file"] for truth in truths if listed[scan_name(truth)] == "holdout"}
+    else:
+        holdout = tables.holdout_names(truths)
     out = []
     for truth in truths:
         name = scan_name(truth)
@@ -104,7 +119,7 @@ def make(truths: Path = TRUTHS, scans: Path | None = None, only: str | None = No
     """Write the truths (and, with ``scans``, the scans and (cid:N) PDFs); the manifest's entries."""
     truths.mkdir(parents=True, exist_ok=True)
     entries = []
-    for truth, filing, settings, fmt in plan():
+    for truth, filing, settings, fmt in plan(listed=committed(truths)):
         if only and only not in filing.name:
             continue
         entry = {"name": filing.name, "family": filing.family, "split": filing.truth["split"], "format": fmt,

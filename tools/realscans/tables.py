@@ -210,6 +210,8 @@ def printed_rows(truth: dict) -> list[dict]:
     back where the filing printed them: after the last row of their 一级 group."""
     rows = [dict(row) for row in truth["indicators"]]
     for empty in truth.get("empty_rows") or []:
+        if isinstance(empty, list):  # [一级, 二级] as some truths write it
+            empty = dict(zip(("level1", "level2", "level3"), empty))
         row = {"level1": empty.get("level1"), "level2": empty.get("level2"), "level3": empty.get("level3"),
                "empty": True}
         at = max((k + 1 for k, r in enumerate(rows) if r.get("level1") == row["level1"]), default=len(rows))
