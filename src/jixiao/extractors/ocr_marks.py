@@ -248,7 +248,7 @@ def _chevron(glyph: Glyph) -> Optional[MarkReading]:
     return MarkReading(mark, certainty, f"chevron, bulge {bulge:+.2f} w, bar {kind}")
 
 
-SLANTED_REACH = 1.35  # rows below the apex over rows above it: the bar reaches down past the lower arm
+SLANTED_REACH = 1.2  # rows below the apex over rows above it: the bar reaches down past the lower arm
 SLANTED_INK = 1.3  # ink per row below the apex over that above it: a second stroke beside the lower arm
 
 
