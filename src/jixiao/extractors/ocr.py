@@ -228,7 +228,7 @@ class PageReader(WholeTableReading):
                 todo.append(cell)
         boxes, owners = [], []
         for k, cell in enumerate(todo):
-            for box in self._by_cell.get(cell, []):
+            for box in self._by_cell.get(cell, []) or self._missed(cell, (names or {}).get(cell, "")):
                 boxes.append(box)
                 owners.append(k)
         texts = self.engine.recognise(self._gray, boxes) if boxes else []
@@ -239,6 +239,26 @@ class PageReader(WholeTableReading):
             text = "".join(reading_order([(box, rec.text) for box, rec in items]))
             confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
             self._raw[cell] = (text, confidence)
+        self._read_whole_cells([cell for cell, items in zip(todo, parts)
+                                if items and not self._raw[cell][0].strip()], names or {})
+
+    def _read_whole_cells(self, cells: list[GridCell], names: dict[GridCell, str]) -> None:
+        """Value cells whose detected boxes read as nothing (a lone % boxed too tightly): their
+        inside read whole, once."""
+        wanted = [(cell, box) for cell in cells for box in self._missed(cell, names.get(cell, ""))]
+        if not wanted:
+            return
+        for (cell, _), rec in zip(wanted, self.engine.recognise(self._gray, [box for _, box in wanted])):
+            if rec.text.strip():
+                self._raw[cell] = (rec.text, round(float(rec.score), 4))
+
+    def _missed(self, cell: GridCell, column: str) -> list[tuple[float, float, float, float]]:
+        """The inside of a value cell the text detector found nothing in though it holds ink that is
+        no mark (a lone % in a 度量单位 column is too small a box for the detector): read whole."""
+        if column not in MARK_COLUMNS or self._shape(cell).mark is not None:
+            return []
+        inset = max(2.0, 1.2 * self._dpi / 72) + 1
+        return [(cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)]
 
     def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None, *,
                sections: bool = False) -> list[Cell]:
