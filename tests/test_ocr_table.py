@@ -69,6 +69,8 @@ def test_body_cells_take_the_column_they_stand_under():
     assert column_of(_cell(1, 1, 101, 199), columns) == "operator"
     assert column_of(_cell(1, 0, 0, 300), columns) == ""  # a header-block cell across the table
     assert keeps_section("level1", "产出指标(60分)") and not keeps_section("level1", "产出指标")
+    assert keeps_section("level1", "产出指标 (30-40)分") and keeps_section("level2", "数量指标（20）")
+    assert not keeps_section("level1", "产出指标.0.")  # specks read as text are no score range
 
 
 def test_leading_operator_needs_both_readings_to_agree():

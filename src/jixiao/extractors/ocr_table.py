@@ -245,8 +245,9 @@ def extracted(source: str, filing_id: str, chains: list[list[TablePart]], pages:
 
 def keeps_section(name: str, text: str) -> bool:
     """A 一级/二级 cell holding a section's score range (产出指标(60分), 产出指标 (30-40)分) is left as
-    read: the names-only correction would cut the range in half."""
-    return name in ("level1", "level2") and bool(re.search(r"\d", text))
+    read: the names-only correction would cut the range in half. A figure with neither 分 nor a
+    bracket (产出指标.0.: specks and a ruling line's end read as text) is no range."""
+    return name in ("level1", "level2") and bool(re.search(r"\d\s*[)）]?\s*分|[（(]\s*\d", text))
 
 
 __all__ = ["ColumnName", "ReadingOrder", "TablePart", "block_grid", "body_names", "chains_of", "column_of",
