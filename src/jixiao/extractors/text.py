@@ -160,9 +160,9 @@ def is_split_layout(lines: list[str], headers: list[tuple[int, FragmentKind]]) -
     """The seed's layout: the table split into column groups, each under its own header line,
     so that 指标解释 or 评(扣)分标准 heads a line of its own (not a column of the 一级指标 line)."""
     headers = [(i, kind) for i, kind in headers if "|" not in lines[i]]  # a pipe table's cell is no fragment
-    # 一级指标 alone on its line is one cell of a table dumped one cell per line, not a fragment's header
-    headers = [(i, kind) for i, kind in headers
-               if kind is not FragmentKind.INDICATORS or len(segment_header(lines[i])) > 1]
+    # a header name alone on its line (一级指标, 评分规则) is one cell of a table dumped one cell per line,
+    # not a fragment's header: a fragment's header line names its columns
+    headers = [(i, kind) for i, kind in headers if len(segment_header(lines[i])) > 1]
     if any(kind is not FragmentKind.INDICATORS and "一级指标" not in lines[i] and "三级指标" not in lines[i]
            for i, kind in headers):
         return True

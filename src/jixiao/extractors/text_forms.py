@@ -2,7 +2,7 @@
 
 A table reaches us as text in many shapes: a pipe table, one cell per line, whitespace-separated
 tokens, cells run together, ``pdftotext -layout`` columns, a budget system's indented tree, an
-outline or prose. Each shape is a :class:`TextForm` registered here by name (as camelot registers
+outline, prose or CSV. Each shape is a :class:`TextForm` registered here by name (as camelot registers
 its parsers): ``detect(lines)`` says how well the form explains the text (0–1), ``rows(lines)``
 cuts it into rows of cells (text, line number). The form with the best score reads the text; a
 user who knows better says ``--text-form NAME`` (``forced_form``), and the reading report names
@@ -22,7 +22,9 @@ from typing import Callable, Iterator, Optional, Sequence
 from ..model import Extracted, Grid, GridCell, Provenance
 from ..model.errors import ErrorCode, JixiaoError
 from . import text_grid as tg
+from .text_csv import csv_rows, csv_score
 from .text_layout import layout_rows, layout_score
+from .text_report import is_report, report_rows
 
 Rows = Sequence[Sequence[tg.Piece]]  # covariant: a form's rows may be plain (text, line) pieces
 
@@ -56,7 +58,15 @@ def _outline(lines: list[str]) -> float:
 
 def _prose(lines: list[str]) -> float:
     stripped = _stripped(lines)
-    return 0.85 if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped)) else 0.0
+    if stripped and (tg._prose_lines(stripped) or tg._prose_outline(stripped) or is_report(stripped)):
+        return 0.85
+    return 0.6 if any(tg._goal_list(line) for line in stripped) else 0.0
+
+
+def _prose_rows(lines: list[str]) -> Rows:
+    """A report's numbered indicator paragraphs (:mod:`.text_report`), or the other kinds of prose."""
+    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    return report_rows(numbered) if is_report([line for _, line in numbered]) else tg.prose_rows(lines)
 
 
 def _stream(lines: list[str]) -> float:
@@ -112,13 +122,16 @@ def _spaced(lines: list[str]) -> float:
 FORMS: dict[str, TextForm] = {form.name: form for form in (
     TextForm("tree", "a budget system's tree export: levels shown only by the indent", _tree, tg._tree_rows),
     TextForm("outline", "【一级-二级】 headings over '指标1:name(value)' lines", _outline, tg.outline_rows),
-    TextForm("prose", "numbered 一级 headings over clauses or one indicator a line", _prose, tg.prose_rows),
+    TextForm("prose", "numbered 一级 headings over clauses or one indicator a line, a goal sentence, "
+             "a report's numbered indicator paragraphs", _prose, _prose_rows),
     TextForm("cell_stream", "one cell per line, no pipes: a header of one column name a line", _stream,
              tg.stream_rows),
     TextForm("glued", "one row a line, cells run together with no separator", _glued, tg.glued_rows,
              tokenised=True, glued=True),
     TextForm("pdftotext", "pdftotext -layout: columns by character offset, wrapped cells on lines of "
              "their own", layout_score, layout_rows, positional=True),
+    TextForm("csv", "a sheet saved as comma-separated values, quoted cells", csv_score, csv_rows,
+             positional=True),
     TextForm("lead_pipe", "one cell per line led by blanks and '| '", _lead_pipe, tg._lead_pipe_rows),
     TextForm("cell_lines", "one cell per line ending in '|', rows closed by lines of pipes", _cell_lines,
              tg._cell_line_rows),

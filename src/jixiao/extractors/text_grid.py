@@ -42,10 +42,13 @@ by what its cells hold.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Union
 
 from ..layout.header_block import FURNITURE
-from ..layout.taxonomy import ALL_LEVEL2, LEVEL1_NAMES, QUALITATIVE_TARGETS
+from ..layout.taxonomy import QUALITATIVE_TARGETS
+from ..layout.vocabulary_file import current as current_vocabulary
 from ..layout.values import is_unit, level1_name, level2_name
 from ..layout.vocabulary import is_row_label_header, is_weight_header, match_header, place_columns, printed_header_names
 from ..model import GridCell, Provenance
@@ -67,8 +70,35 @@ def hinted(line: int, **cells: Optional[str]) -> list[Piece]:
     return [(text, line, role) for role, text in cells.items() if text]
 
 
-_TAXONOMY = sorted({*LEVEL1_NAMES, *ALL_LEVEL2, *(n[:-2] + "目标" for n in {*LEVEL1_NAMES, *ALL_LEVEL2}
-                                                if n.endswith("指标") and len(n) > 3)}, key=len, reverse=True)
+@dataclass(frozen=True)
+class GroupNames:
+    """The 一级 / 二级 group names of the vocabulary in force, as the text forms cut by them: the
+    taxonomy's and a user's vocabulary's ([levels]), and each 指标 name worded '…目标' as 自评表 word it."""
+
+    level1: frozenset[str]
+    level2: frozenset[str]
+    names: tuple[str, ...]  # every group name, the longest first
+    every: frozenset[str]  # the same, to ask whether a cell is one
+    in_text: "re.Pattern[str]"  # a group name inside a run of text
+    cell_in_text: "re.Pattern[str]"  # a group name, a qualitative target's set phrase or a kind of standard
+
+
+@lru_cache(maxsize=8)
+def _group_names_for(digest: str) -> GroupNames:
+    vocabulary = current_vocabulary()
+    level1 = frozenset({*vocabulary.taxonomy, *vocabulary.level1})
+    level2 = frozenset({*(n for ns in vocabulary.taxonomy.values() for n in ns), *vocabulary.level2})
+    both = {*level1, *level2}
+    names = tuple(sorted({*both, *(n[:-2] + "目标" for n in both if n.endswith("指标") and len(n) > 3)},
+                         key=len, reverse=True))
+    qualitative = tuple(dict.fromkeys((*QUALITATIVE_TARGETS, *vocabulary.qualitative)))
+    return GroupNames(level1, level2, names, frozenset(names), re.compile("|".join(re.escape(n) for n in names)),
+                      re.compile("|".join(re.escape(n) for n in (*names, *qualitative, *_STANDARD_KINDS))))
+
+
+def group_names() -> GroupNames:
+    """The group names of the vocabulary in force (a user's vocabulary file reaches every text form)."""
+    return _group_names_for(current_vocabulary().digest)
 
 
 def segment_header(line: str) -> list[str]:
@@ -135,11 +165,9 @@ _PIECE = re.compile(
     rf"|(?P<text>(?:[(（][%％][)）]|(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
 
 
-_TAXONOMY_IN_TEXT = re.compile("|".join(re.escape(n) for n in _TAXONOMY))
 # where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')
 # the kinds of standard a 绩效标准 column names (计划标准 …): a cell of their own wherever they stand
 _STANDARD_KINDS = tuple(f"{kind}标准" for kind in ("计划", "历史", "行业", "其他", "国家", "地方"))
-_CELL_IN_TEXT = re.compile("|".join(re.escape(n) for n in (*_TAXONOMY, *QUALITATIVE_TARGETS, *_STANDARD_KINDS)))
 
 # A scoring rule (评(扣)分标准) printed in a row: '得10分', '扣1分' with the words between them. Its
 # numbers are the rule's, not cells of their own ('按期完成得10分,每超出10天扣1分' is one cell).
@@ -162,7 +190,7 @@ def _scoring_spans(line: str) -> list[tuple[int, int]]:
     while k < len(phrases):
         start, end = phrases[k].start(), phrases[k].end()
         while k + 1 < len(phrases) and phrases[k + 1].start() - end <= _RULE_GAP and \
-                not _TAXONOMY_IN_TEXT.search(line, end, phrases[k + 1].start()):
+                not group_names().in_text.search(line, end, phrases[k + 1].start()):
             k += 1
             end = phrases[k].end()
         k += 1
@@ -170,7 +198,7 @@ def _scoring_spans(line: str) -> list[tuple[int, int]]:
         run = start
         while run > floor and not re.match(rf"[\d{_OPERATOR_CHARS}%％]", line[run - 1]):
             run -= 1
-        names = [m.end() for m in _CELL_IN_TEXT.finditer(line, run, start)]
+        names = [m.end() for m in group_names().cell_in_text.finditer(line, run, start)]
         run = names[-1] if names else run
         run = next((d.end() for d in _DATE.finditer(line) if d.start() < run < d.end()), run)  # '…31日' stays whole
         if start - run <= 3 and run > floor:
@@ -187,7 +215,7 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
     matches = list(_PIECE.finditer(text))
     for n, match in enumerate(matches):
         piece = match.group(0)
-        if match.lastgroup == "range" and pieces and pieces[-1] in _TAXONOMY:
+        if match.lastgroup == "range" and pieces and pieces[-1] in group_names().every:
             pieces[-1] += piece  # the score range belongs to the section name before it
             continue
         if match.lastgroup == "num" and re.fullmatch(r"(0\d*)\1", piece):
@@ -203,7 +231,7 @@ def _cut_run(text: str, at_end: bool) -> list[str]:
             piece = typed.group(1)
             tail = [t for t in typed.group(2, 3) if t]
         position = 0
-        for name in _CELL_IN_TEXT.finditer(piece):  # longest names first in the alternation
+        for name in group_names().cell_in_text.finditer(piece):  # longest names first in the alternation
             if piece[position:name.start()].strip():
                 pieces.extend(p for part in _explained(piece[position:name.start()].strip()) for p in _echoed(part))
             pieces.append(name.group(0))
@@ -516,6 +544,36 @@ def _prose_lines(stripped: list[str]) -> bool:
         and len(stripped) >= heads[0] + 4
 
 
+# a line that states a project's goals as a list of indicators ('(二)绩效目标:道路硬化≥0.565km;…')
+_GOAL_LIST = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])?\s*"
+                        r"(?:年度|项目|整体)?绩效(?:目标|指标)\s*[:：]")
+
+
+def _goal_list(line: str) -> list[tuple[str, str]]:
+    """The (name, value) of each indicator a goal-list line states with a value (three or more, else
+    none): a report or notice that gives its goals as one sentence of indicators, with no 一级/二级. A
+    clause with no value is a statement of the goal, no indicator."""
+    match = _GOAL_LIST.match(line)
+    if match is None:
+        return []
+    items = [(name, value) for _, name, value in _prose_items(line[match.end():]) if name and value]
+    return items if len(items) >= 3 else []
+
+
+def _goal_list_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
+    """Rows of a goal-list page: the page's lines above the first goal-list line as they are (its header
+    block), then a row per indicator each goal-list line states (三级 and 指标值; the list names no group).
+    The report's prose below the list is no part of the table."""
+    rows: list[list[Piece]] = []
+    table: list[list[Piece]] = []
+    for number, line in numbered:
+        items = _goal_list(line)
+        table += [hinted(number, level3=name, target=value) for name, value in items]
+        if not table:
+            rows.append([(line, number)])
+    return rows + table
+
+
 def _numbered_heading(line: str) -> tuple[str, str] | None:
     """(ordinal style, group name) of an outline heading ('(一)数量指标' → ('paren', '数量指标')), or None
     when the line is no ordinal and a group name of the taxonomy alone."""
@@ -601,6 +659,8 @@ def _prose_rows(numbered: list[tuple[int, str]]) -> list[list[Piece]]:
     own ends the list (附件, the signature)."""
     if _prose_outline([line for _, line in numbered]):
         return _prose_outline_rows(numbered)
+    if not _prose_lines([line for _, line in numbered]):
+        return _goal_list_rows(numbered)
     rows: list[list[Piece]] = []
     table: list[list[Piece]] = []
     level1: str | None = None
@@ -670,15 +730,16 @@ def _name_broken_before(text: str) -> bool:
     """A cell that, with '指标' after it, is a group name the page broke over two lines: a 二级 or 一级
     name of the taxonomy (经济效益 / 指标) or of a form's own words (项目完成 / 指标)."""
     name = f"{text}指标"
-    return name in _TAXONOMY or bool(level1_name(name)) or bool(level2_name(name))
+    return name in group_names().every or bool(level1_name(name)) or bool(level2_name(name))
 
 
 def _broken_name(last: str, first: str) -> bool:
     """Two cells that are one group name the page broke: '经济效益' / '指标', '经济效' / '益指标',
     '服务对象' / '满意度指标', '项目完成' / '指标' (a form's own 一级 word)."""
-    if last in _TAXONOMY:
-        return False
-    return f"{last}{first}" in _TAXONOMY or (first == "指标" and _name_broken_before(last))
+    every = group_names().every
+    if f"{last}{first}" in every:
+        return True  # the longer name, though the first part is a name too (项目完成 / 指标)
+    return last not in every and first == "指标" and _name_broken_before(last)
 
 
 _WEIGHT_AFTER_NAME = re.compile(r"^[(（]?\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*分?$")  # '(50)', '30分)' (its '(' lost)
@@ -1071,12 +1132,31 @@ def _stream_header_cells(numbered: list[tuple[int, str]], start: int) -> tuple[l
         header.append(("".join(t for _, t in numbered[k:k + width]), numbered[k][0]))
         k += width
     if (len(header) >= 3 and k + 1 < len(numbered) and is_weight_header(numbered[k][1])
-            and (numbered[k + 1][1] in LEVEL1_NAMES or numbered[k + 1][1] in ALL_LEVEL2)):
+            and numbered[k + 1][1] in group_names().every):
         # the score column's header printing its block's weight ('50') right before the first
         # row's group name: the header's last cell (the reader's header step reads it as the score column)
         header.append(numbered[k][::-1])
         k += 1
     return header, k
+
+
+def _is_level1(text: str) -> bool:
+    """A 一级 name: the vocabulary's, or one its national name can be read from (产出类指标)."""
+    return text in group_names().level1 or level1_name(text, bare_stem=False) is not None
+
+
+def _is_level2(text: str) -> bool:
+    return text in group_names().level2 or level2_name(text, bare_stem=False) is not None
+
+
+def _is_group(text: str) -> bool:
+    return text in group_names().every or _is_level1(text) or _is_level2(text)
+
+
+def _empty_group(body: list[tuple[int, str]], k: int) -> bool:
+    """A 二级 name followed at once by another group name ('经济效益指标' / '社会效益指标'): a group of the
+    template the filing left without indicators."""
+    return _is_level2(body[k][1]) and not _is_level1(body[k][1]) and k + 1 < len(body) and _is_group(body[k + 1][1])
 
 
 def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
@@ -1088,17 +1168,21 @@ def stream_rows(lines: list[str]) -> list[list[tuple[str, int]]]:
     header, k = _stream_header_cells(numbered, start)
     rows.append(header)
     body = _join_broken_names(numbered[k:])
-    starts_at = LEVEL1_NAMES if any(line in LEVEL1_NAMES for _, line in body) else ALL_LEVEL2
+    opens = _is_level1 if any(_is_level1(line) for _, line in body) else _is_level2
     current_row: list[tuple[str, int]] = []
-    for number, line in body:
+    for k, (number, line) in enumerate(body):
         if FURNITURE.match(line):
             break
         # 成本指标 is a 一级 and a 二级 name: a row starts only once the current one holds
         # more than taxonomy names
-        if line in starts_at and any(text not in _TAXONOMY for text, _ in current_row):
+        if _is_group(line) and not all(_is_group(text) for text, _ in current_row) and (
+                opens(line) or _empty_group(body, k)):
             rows.append(current_row)
             current_row = []
         current_row.append((line, number))
+        if _empty_group(body, k):
+            rows.append(current_row)  # a group the filing left empty: a row of its own, no record
+            current_row = []
     if current_row:
         rows.append(current_row)
     return rows
@@ -1173,15 +1257,56 @@ def _line_parts(form: str, stripped: str) -> list[str]:
     return _keep_score_ranges(stripped.split())
 
 
-def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
-    """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
-    dump broke over lines is joined again."""
-    rows: list[list[tuple[str, int]]] = []
-    pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
+_ONE_CHARACTER = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _vertical_names(lines: list[str]) -> list[tuple[int, str]]:
+    """The lines (numbered, stripped, blank ones left out) with a group name printed down a narrow merged
+    cell joined again: lines of one character each ('产' / '出' / '指') whose run, with the first token
+    of the line after them ('标 数量指标 …'), spells a 一级 or 二级 name, become that line ('产出指标 数量指标
+    …'), numbered as it is. Nothing is joined that does not spell a group name (no character added)."""
+    out: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
+        if _ONE_CHARACTER.match(stripped):
+            run.append((number, stripped))
+            continue
+        head, _, rest = stripped.partition(" ")
+        joined = "".join(text for _, text in run) + head
+        if len(run) >= 2 and (joined in group_names().every or level1_name(joined) or level2_name(joined)):
+            out.append((number, f"{joined} {rest}".strip()))
+        else:
+            out += run + [(number, stripped)]
+        run = []
+    return out + run
+
+
+_NUMBERED_LABEL = re.compile(r"^指标\d{1,2}[:：]")
+
+
+def _at_numbered_labels(row: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """A spreadsheet flattened into one line of tokens whose indicators are numbered ('指标6:举办…活动 12次
+    96次 1 1 指标7:…'): a row at each numbered label (four or more on the line), the tokens before the
+    first as a row of their own. Any other line is one row."""
+    starts = [k for k, (text, _) in enumerate(row) if _NUMBERED_LABEL.match(text)]
+    if len(starts) < 4:
+        return [row]
+    bounds = [0, *starts, len(row)] if starts[0] else [*starts, len(row)]
+    return [row[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+
+
+def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
+    """One row a line (``pipe``: cells between pipes; ``spaced``: whitespace tokens); a header the
+    dump broke over lines is joined again, and in a spaced dump a group name printed down a merged cell
+    or wrapped onto the next line ('经济效益' / '指标 …')."""
+    rows: list[list[tuple[str, int]]] = []
+    pending: list[tuple[str, int]] = []  # a pipe row broken over lines, waiting for its end
+    numbered = _vertical_names(lines) if form == "spaced" else \
+        [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    for number, stripped in numbered:
         parts = _line_parts(form, stripped)
         if form == "spaced" and parts == ["指标"] and rows and rows[-1] and _broken_name(rows[-1][-1][0], "指标"):
             rows[-1][-1] = (f"{rows[-1][-1][0]}指标", rows[-1][-1][1])  # 项目完成 / 指标: one name
@@ -1196,7 +1321,7 @@ def line_rows(lines: list[str], form: str) -> list[list[tuple[str, int]]]:
             pending = row_cells  # "一级 指标 |" then "二级 指标 |": one header row over several lines
             continue
         if row_cells:
-            rows.append(row_cells)
+            rows += _at_numbered_labels(row_cells) if form == "spaced" else [row_cells]
     if pending:
         rows.append(pending)
-    return rows
+    return _join_wrapped_names(rows) if form == "spaced" else rows

@@ -40,7 +40,7 @@ FURNITURE = re.compile(
 )
 """Page furniture and sign-off lines: never indicator rows."""
 
-SIGN_OFF = re.compile(r"其他需要说明|审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章|绩效目标表|绩效自评表|目标申报表|目标审批表|返回】|【关闭")
+SIGN_OFF = re.compile(r"其他需要?说明|审核意见|初审意见|审批意见|[(（]盖章[)）]|签字|签章|绩效目标表|绩效自评表|目标申报表|目标审批表|返回】|【关闭")
 """Approval boxes below the table (财政部门支出股室初审意见 (盖章)) or the title of the next table:
 the table has ended."""
 

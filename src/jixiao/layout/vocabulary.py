@@ -249,7 +249,8 @@ def is_weight_header(text: str) -> bool:
     return bool(_WEIGHT_HEADER.match(normalise(text)))
 
 
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道办|街道|镇|乡)")
+# a town, street office or township, and the village or community in it where one is named (西坪镇尧山村)
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道办|街道|镇|乡)(?:[\u4e00-\u9fff]{1,6}?(?:村|社区))?")
 
 
 def place_columns(text: str) -> list[str]:

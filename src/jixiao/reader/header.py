@@ -284,12 +284,27 @@ def _two_level(rows: list[list[GridCell]], index: int) -> Optional[list[GridCell
     return sorted(merged, key=lambda c: c.col)
 
 
+# a column name the vocabulary does not know but a header's words ('单项指标完成情况', '偏差分析')
+_UNKNOWN_NAME = re.compile(r"^[\u4e00-\u9fff()（）%]{2,12}(?:情况|分析|措施|说明|依据)$")
+
+
+def _is_named(column: Column) -> bool:
+    return bool(column.spec or column.row_label or column.shadow)
+
+
+def _bridges(columns: list[Column], k: int) -> bool:
+    """An unknown name between two known ones ('单项指标实际完成值 | 单项指标完成情况 | 自评得分'): a column
+    of the header, not the end of its run (what follows the run is the rows' spill)."""
+    return 0 < k < len(columns) - 1 and _is_named(columns[k - 1]) and _is_named(columns[k + 1]) \
+        and _UNKNOWN_NAME.match(columns[k].header) is not None
+
+
 def _header_run(columns: list[Column], shifted: bool = False) -> tuple[int, int]:
     """[start, end) of the run of consecutive column names that holds the most fields and is
     understood by itself; the whole span from the first to the last name when none is."""
     runs, start = [], None
     for k, column in enumerate([*columns, None]):
-        named = column is not None and bool(column.spec or column.row_label or column.shadow)
+        named = column is not None and (_is_named(column) or _bridges(columns, k))
         if named and start is None:
             start = k
         elif not named and start is not None:

@@ -10,6 +10,7 @@ the grid stays a table not understood, as before.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Optional
 
@@ -53,6 +54,20 @@ def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int, right: boo
     return texts
 
 
+_NUMBERED_NAME = re.compile(r"^指标\d{1,2}\s*[:：]")
+
+
+def _numbered_names(columns: list[Column], texts: dict[int, list[str]]) -> bool:
+    """Whether the first column's cells are indicators numbered as a form numbers them ('指标6:举办…',
+    four in five or more of them): then that column is the 三级 whatever its words suggested, and the
+    numbering says beyond doubt that the rows are indicators, though no 一级/二级 is printed."""
+    names = texts.get(0, [])
+    if not columns or len(names) < 4 or sum(1 for t in names if _NUMBERED_NAME.match(t)) < 0.8 * len(names):
+        return False
+    columns[0].spec, columns[0].decided_by = spec_named("level3"), "cells"
+    return True
+
+
 def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: float, min_rows: int) -> Optional[Header]:
     """A header made from the cells alone (every column ``decided_by`` cells), or None when the cells do
     not make an indicator table beyond doubt."""
@@ -62,8 +77,10 @@ def headerless_header(grid: Grid, rows: list[list[GridCell]], *, from_cells: flo
     texts = _column_texts(grid, rows, width, right)
     blank = [Column(None, "") for _ in range(width)]
     columns = assign_roles(blank, texts, from_cells=from_cells, override=1.1, min_rows=min_rows)
+    numbered = _numbered_names(columns, texts)
     roles = {c.spec.name for c in columns if c.spec is not None}
-    if not all(roles & needed for needed in _NEEDED):
+    needed = _NEEDED[:2] if numbered else _NEEDED
+    if not all(roles & group for group in needed):
         return None
     cells = [GridCell(text="", row=0, col=k, provenance=Provenance(file=grid.source)) for k in range(width)]
     # row -1: the body starts at the grid's first row; first 0: nothing above it is the header block

@@ -65,6 +65,12 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
     for grid in extracted.grids:
         rows = grid.rows()
         start, first = 0, True
+        above = _mid_table_start(grid, rows)
+        if above is not None:  # a page that starts mid-table, with another table's header below
+            table = _table_read(grid, rows, *above, tables, skipped, since=0)
+            if table is not None:
+                tables.append(table)
+                first = False
         while start < len(rows):
             try:
                 header, reading = read_grid(grid, rows, start)
@@ -78,6 +84,28 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
             first = False
             start = _after(rows, header, reading)
     return tables, skipped
+
+
+def _mid_table_start(grid: Grid, rows: list[list[GridCell]]) -> Optional[tuple[Header, TableReading]]:
+    """The table a page starts in the middle of (its header on the page before), when a header further
+    down opens another table: the rows above that header, read from their cells as a table with no
+    header is (:func:`headerless_header`), if they make an indicator table beyond doubt. None otherwise."""
+    settings = settings_in_force()
+    if hinted_header(grid, rows) is not None:
+        return None
+    try:
+        below = find_header(grid, rows, 0)
+    except LayoutNotUnderstood:
+        return None
+    top = below.top
+    if top < settings.headerless_min_rows:
+        return None
+    above = rows[:top]
+    found = headerless_header(grid, above, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    if found is None:
+        return None
+    reading = read_table(grid, above, found)
+    return (found, reading) if reading.rows else None
 
 
 def _table_read(grid: Grid, rows: list[list[GridCell]], header: Header, reading: TableReading,
@@ -114,8 +142,26 @@ def read_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
     cells give no 三级指标 or value column."""
     header, reading = look_grid(grid, rows, start)
     if not header.understood:
-        raise not_understood(grid, header)
+        below = _from_cells_below(grid, rows, header)
+        if below is None:
+            raise not_understood(grid, header)
+        return below
     return header, reading
+
+
+def _from_cells_below(grid: Grid, rows: list[list[GridCell]], header: Header) -> Optional[tuple[Header, TableReading]]:
+    """A header row that names some indicator columns but not enough, even with its cells' help (a sheet
+    flattened with its header cells out of order): the rows below it read from their cells alone, as a
+    table with no header is, when they make an indicator table beyond doubt; else None."""
+    settings = settings_in_force()
+    below = rows[header.row + 1:]
+    found = headerless_header(grid, below, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    if found is None:
+        return None
+    # the body starts below the header row that was not understood (headerless rows count from 0)
+    found = replace(found, row=header.row, first=header.row + 1)
+    reading = read_table(grid, rows, found)
+    return (found, reading) if reading.rows else None
 
 
 def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[Header, TableReading]:

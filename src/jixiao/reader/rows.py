@@ -214,6 +214,13 @@ def _packed(columns: list[Column], texts: list[str]) -> bool:
                any(_VALUE_LIKE.match(texts[i]) for i in idx[1:]) for k, idx in placed.items())
 
 
+def _row_opens(texts: list[str], tokenised: bool) -> list[bool]:
+    """Where a row may open: at a name, never at a number, a sign or a unit; and in a tokenised line
+    never at a word of two characters (完成, 达标, 优良: a status, not an indicator's name)."""
+    return [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING or tokenised and len(t) <= 2)
+            for k, t in enumerate(texts)]
+
+
 def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: bool) -> list[list[GridCell]]:
     """A row holding several indicator rows whose 一级/二级 names left nothing to cut at: a tokenised
     line ('委托业务报告合格率 ≥100百分比 100 8 8 经费支出合规性 严格执行相关制度规定 达成预期指标 8 8'),
@@ -233,9 +240,8 @@ def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: b
             not tokenised and len(texts) <= len(columns) and _align(columns, texts, False, " ")[0] != float("-inf")):
         return [cells]  # reads as one row (a row of cells is cut when longer than the header, or fits nowhere)
     n = len(texts)
-    # a row opens with a name, never with a number, a sign or a unit; a row of cells is at most a
-    # little longer than its header (a wrapped cell): both bound the search
-    opens = [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING) for k, t in enumerate(texts)]
+    # a row of cells is at most a little longer than its header (a wrapped cell): both bound the search
+    opens = _row_opens(texts, tokenised)
     longest = _MAX_ROW_TOKENS if tokenised else len(columns) + 2
 
     def piece_fit(start: int, end: int) -> Optional[float]:

@@ -48,7 +48,7 @@ from ..model import (
     Row,
 )
 
-from ..layout.values import classify, level1_name, level2_name
+from ..layout.values import classify, is_unit, level1_name, level2_name
 from ..layout.vocabulary_file import current as current_vocabulary
 from ..model import DroppedRow
 from .align import _align, _fit, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
@@ -198,6 +198,20 @@ def _dropped(cells: list[GridCell], reason: str) -> DroppedRow:
                       text=text[:200], reason=reason)
 
 
+_FIGURE_WITH_MARK = re.compile(r"\d\s*(?:%|[\u4e00-\u9fff])|[≥≤><=]\s*\d")
+
+
+def _keep_lost_indicators(reading: TableReading) -> None:
+    """Rows after the last row read that fit no column are the page going on (a footer, the report's
+    prose), unless one holds what only indicator rows hold: a group name of the taxonomy and a figure
+    with its unit or sign ('效益指标 | 社会效益指标 | 服务周期内…满意程度 | 85% | …'). Such a row is dropped
+    and named, never lost without a word."""
+    lost = [row for row in reading.pending if _FIGURE_WITH_MARK.search(row.text) and any(
+        level1_name(part) or level2_name(part) for part in re.split(r"\s*\|\s*|\s+", row.text))]
+    reading.dropped.extend(lost)
+    reading.pending[:] = [row for row in reading.pending if row not in lost]
+
+
 def _misfit(reading: TableReading, grid: Grid, header: Header, cells: list[GridCell], reason: str) -> bool:
     """A row that fits no column: dropped if a row is read after it, the page going on if none is
     (and nothing before the first row read: a subtotal, a note under the header). True when enough
@@ -245,6 +259,7 @@ def read_table(grid: Grid, rows: list[list[GridCell]], header: Header) -> TableR
         if _read_row(walk, reading, cells):
             reading.end, reading.end_line = "misfits", reading.pending[0].line
             break
+    _keep_lost_indicators(reading)
     reading.trailing = len(reading.pending)
     reading.pending.clear()
     settle_rows_before_groups(reading)
@@ -494,6 +509,19 @@ def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> N
         carry["level2"] = level2.retext(strip_score_range(level2.text)[0])
 
 
+_FIGURE = re.compile(r"[\d.%%,，、]+")
+
+
+def _figures_only(text: str) -> bool:
+    """Whether a 三级 cell holds several rows' figures and units only ('种 116次', '14种 1 1 28种'), no
+    name: more than one figure, or a unit standing apart from any figure. A single figure ('0', '20万元')
+    is what some filings print in the 三级 place, and is kept as printed."""
+    words = [w for w in _FIGURE.sub(" ", text).split() if w]
+    figures = re.findall(r"\d+(?:\.\d+)?", text)
+    apart = any(is_unit(token) for token in text.split())
+    return bool(figures) and all(is_unit(w) for w in words) and (len(figures) > 1 or apart)
+
+
 def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], names: list[str]) -> Optional[str]:
     """What a row that makes no record is (note, empty, run_together), or None for an indicator row."""
     has_indicator = ("level3" in cells if "level3" in names
@@ -504,6 +532,8 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
             return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
+    if level3 is not None and _figures_only(level3.text):
+        return "no_name"  # '种 116次': figures and units in the name's place, a row's values that lost it
     if level3 is not None and _NOTE.search(level3.text) and all(
             _NOTE.search(cell.text) for name, cell in cells.items() if name in _VALUE_FIELDS):
         return "note"  # a sentence with no value beside it ('定量指标计算:完成值达到指标值,记满分;…')
