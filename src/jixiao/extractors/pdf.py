@@ -346,13 +346,15 @@ def _closing_quietly(pdf):
 
 def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:
     unusable = [p.number for p in pages if not p.usable]
+    broken = [p.number for p in pages if p.broken]
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
-        raise NeedsOcr(
-            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text); "
-            "no performance-goal table found in the readable text")
+        lost = f"; page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)" if broken else ""
+        error = NeedsOcr(f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text)"
+                         f"{lost}; no performance-goal table found in the readable text")
+        error.broken = tuple(broken)
+        raise error
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
-    broken = [p.number for p in pages if p.broken]
     if broken:
         truncated += f" Page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)."
     if len(pages) < total:
