@@ -231,3 +231,35 @@ def test_a_users_group_names_reach_the_text_forms(tmp_path):
         assert {"管理类指标", "资金管理"} <= group_names().every
         rows = [[text for text, _ in row] for row in stream_rows(lines)]
     assert rows[-2:] == [["管理类指标", "资金管理", "资金到位率", "100%"], ["产出类指标", "数量指标", "培训人数", "120人"]]
+
+
+NOTES_BELOW = """一级指标 | 二级指标 | 三级指标 | 指标值
+产出指标 | 数量指标 | 培训人数 | 120人
+产出指标 | 质量指标 | 培训合格率 | 95%
+2.部门绩效评价结果。
+1.财政拨款收入:指单位从同级财政部门取得的财政预算资金。
+"""
+
+
+def test_numbered_notes_below_a_table_are_no_lost_rows(tmp_path):
+    """A list item's ordinal ('2.部门绩效评价结果。') is no figure: such a line is the page's, not an
+    indicator row that lost its name (a false alarm for a clerk to chase)."""
+    records, entry = _converted(tmp_path, NOTES_BELOW)
+    assert len(records) == 2 and entry["status"] == "ok", entry
+
+
+def test_a_groups_score_or_a_blank_numbered_row_is_no_figure_of_a_lost_row():
+    from jixiao.layout.values import is_score_range
+    from jixiao.reader.table import _holds_figure
+
+    assert is_score_range("(50分)") and is_score_range("(40-50)分") and not is_score_range("产出指标 (40-50)分")
+    assert not _holds_figure("(50分)") and not _holds_figure("指标2") and not _holds_figure("2.部门绩效评价结果。")
+    assert _holds_figure("95%") and _holds_figure("1.5万元") and _holds_figure("≥120人")
+
+
+def test_a_templates_numbered_slot_is_one_piece_of_a_glued_row():
+    from jixiao.extractors.text_grid import cut_glued_row
+
+    # '指标1:' / '指标2:' left blank stay whole: empty template rows, never a 三级 named 指标 with value 1
+    assert cut_glued_row("合格合格2020指标2:时效指标指标1:指标2:成本指标") == [
+        "合格", "合格", "2020", "指标2:", "时效指标", "指标1:", "指标2:", "成本指标"]

@@ -155,14 +155,16 @@ def _header_run_end(parts: list[str]) -> int:
 _WORD_OPERATOR = r"大于等于|小于等于|不低于|不高于|不少于|不超过|不多于|大于|小于|高于|低于"
 _OPERATOR_CHARS = "≥≤=<>＞＜≧≦﹦"
 _RANGE = r"[(（]\d+(?:\.\d+)?分[)）]"
+_NUMBERED_SLOT = r"指标\s*\d{1,2}\s*[:：]"  # a template's numbered indicator slot ('指标2:'), one piece
 _PIECE = re.compile(
     rf"(?P<range>{_RANGE})"  # a section's score range: '产出指标(70分)'
+    rf"|(?P<slot>{_NUMBERED_SLOT})"
     rf"|(?P<op>>=|<=|[{_OPERATOR_CHARS}]|(?:{_WORD_OPERATOR})(?=\d))"
     r"|(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"  # a date is one value: '2023年12月31日'
     r"|(?P<num>\d+(?:\.\d+)?)|(?P<pct>[%％])"
     r"|(?P<suffix>(?<=[\d%％])(?:及以上|以上|及以下|以下|以内))"
     # a unit in brackets inside a name ('成本控制率(%)') is part of the name, not a value's percent sign
-    rf"|(?P<text>(?:[(（][%％][)）]|(?!(?:{_WORD_OPERATOR})\d|{_RANGE})[^\d{_OPERATOR_CHARS}%％])+)")
+    rf"|(?P<text>(?:[(（][%％][)）]|(?!(?:{_WORD_OPERATOR})\d|{_RANGE}|{_NUMBERED_SLOT})[^\d{_OPERATOR_CHARS}%％])+)")
 
 
 # where a text run is cut: taxonomy names, and set phrases of a qualitative target ('…负担率有所减轻对…')

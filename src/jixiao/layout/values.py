@@ -53,6 +53,12 @@ def is_empty(text: Optional[str]) -> bool:
     return text is None or text.strip() in EMPTY
 
 
+def is_score_range(text: str) -> bool:
+    """Whether a cell is a group's score and nothing else ('(50分)', '(40-50)分', '30分')."""
+    match = _SCORE_RANGE.search(text.strip())
+    return match is not None and match.start() == 0
+
+
 def strip_score_range(text: str) -> tuple[str, Optional[str]]:
     """'产出指标 (40-50)分' → ('产出指标', '(40-50)分'): section rows carry a score range."""
     match = _SCORE_RANGE.search(text)

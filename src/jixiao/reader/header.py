@@ -293,9 +293,10 @@ def _is_named(column: Column) -> bool:
 
 
 def _bridges(columns: list[Column], k: int) -> bool:
-    """An unknown name between two known ones ('单项指标实际完成值 | 单项指标完成情况 | 自评得分'): a column
-    of the header, not the end of its run (what follows the run is the rows' spill)."""
-    return 0 < k < len(columns) - 1 and _is_named(columns[k - 1]) and _is_named(columns[k + 1]) \
+    """An unknown name between two field names ('单项指标实际完成值 | 单项指标完成情况 | 自评得分'): a column
+    of the header, not the end of its run (what follows the run is the rows' spill). A block label
+    (绩效指标) is no field name: what stands between it and the header is the page's."""
+    return 0 < k < len(columns) - 1 and columns[k - 1].spec is not None and columns[k + 1].spec is not None \
         and _UNKNOWN_NAME.match(columns[k].header) is not None
 
 

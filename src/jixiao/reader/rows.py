@@ -215,10 +215,20 @@ def _packed(columns: list[Column], texts: list[str]) -> bool:
 
 
 def _row_opens(texts: list[str], tokenised: bool) -> list[bool]:
-    """Where a row may open: at a name, never at a number, a sign or a unit; and in a tokenised line
-    never at a word of two characters (完成, 达标, 优良: a status, not an indicator's name)."""
-    return [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING or tokenised and len(t) <= 2)
+    """Where a row may open: at a name, never at a number, a sign or a unit; never at a name the row
+    printed before it (a result column restating its indicator: '建设监测子站 | 11个 | 建设监测子站 | 0');
+    and in a tokenised line never at a word of two characters (完成, 达标, 优良: a status)."""
+    return [k == 0 or not (_VALUE_LIKE.match(t) or classify(t) & _NOT_OPENING or tokenised and len(t) <= 2
+                           or _restated(texts, k))
             for k, t in enumerate(texts)]
+
+
+def _restated(texts: list[str], k: int) -> bool:
+    """Whether cell ``k`` repeats an indicator's name printed before it in the row (group names repeat
+    on every row of some dumps; a name of four characters or more repeats only as its restatement)."""
+    text = texts[k]
+    return len(re.findall(r"[\u4e00-\u9fff]", text)) >= 4 and text in texts[:k] \
+        and not classify(text) & {ValueKind.LEVEL1, ValueKind.LEVEL2}
 
 
 def _split_packed_row(columns: list[Column], cells: list[GridCell], tokenised: bool) -> list[list[GridCell]]:

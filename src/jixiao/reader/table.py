@@ -48,7 +48,7 @@ from ..model import (
     Row,
 )
 
-from ..layout.values import classify, is_unit, level1_name, level2_name
+from ..layout.values import classify, is_score_range, is_unit, level1_name, level2_name
 from ..layout.vocabulary_file import current as current_vocabulary
 from ..model import DroppedRow
 from .align import _align, _fit, _BARE_NUMBERING, _NUMBERING, _VALUE_LIKE  # noqa: F401
@@ -509,6 +509,16 @@ def _carry_groups(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> N
         carry["level2"] = level2.retext(strip_score_range(level2.text)[0])
 
 
+# the ordinal of a list item ('2.部门绩效评价结果。', '(3)…'): no figure of the row's
+_LIST_ORDINAL = re.compile(r"^\s*[(（]?\d{1,2}\s*[.、．)）](?!\d)")
+def _holds_figure(text: str) -> bool:
+    """Whether a value cell holds a figure of an indicator's: not a list item's ordinal, a template's
+    blank numbered row (指标2) or a group's score on a line of its own ('(50分)')."""
+    if _BARE_NUMBERING.match(text) or is_score_range(text):
+        return False
+    return bool(re.search(r"\d", _LIST_ORDINAL.sub("", text)))
+
+
 _FIGURE = re.compile(r"[\d.%%,，、]+")
 
 
@@ -527,8 +537,7 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
     has_indicator = ("level3" in cells if "level3" in names
                      else any(name in cells for name in ("target", "actual")))
     if not has_indicator:
-        if "level3" in names and any(re.search(r"\d", cells[name].text) for name in ("target", "actual")
-                                     if name in cells):
+        if "level3" in names and any(_holds_figure(cells[name].text) for name in ("target", "actual") if name in cells):
             return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
