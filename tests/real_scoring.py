@@ -56,9 +56,10 @@ def read_records(out: Path) -> dict[str, list[dict]]:
     return records
 
 
-def score_file(truth: dict, got: list[dict]) -> dict:
+def match_rows(truth: dict, got: list[dict]) -> list[Optional[int]]:
+    """For each truth row, the index of the record it is matched to (None: no record matches)."""
     used: set[int] = set()
-    found = rows_right = fields = right = 0
+    out: list[Optional[int]] = []
     for row in truth["indicators"]:
         want = _text(row.get("level3"))
         best, best_k = 0.0, None
@@ -69,10 +70,19 @@ def score_file(truth: dict, got: list[dict]) -> dict:
                 100.0 if _text(record.get("level2")) == _text(row.get("level2")) else 0.0)
             if similarity > best:
                 best, best_k = similarity, k
-        match = got[best_k] if best_k is not None and best >= 60 else None
+        match = best_k if best_k is not None and best >= 60 else None
         if match is not None:
-            used.add(best_k)
-            found += 1
+            used.add(match)
+        out.append(match)
+    return out
+
+
+def score_file(truth: dict, got: list[dict]) -> dict:
+    matches = match_rows(truth, got)
+    found = rows_right = fields = right = 0
+    for row, k in zip(truth["indicators"], matches):
+        match = got[k] if k is not None else None
+        found += match is not None
         whole = match is not None
         for name in FIELDS:
             if name in (row.get("uncertain") or []):
@@ -82,7 +92,8 @@ def score_file(truth: dict, got: list[dict]) -> dict:
             right += ok
             whole &= ok
         rows_right += whole
-    junk = max(0, len(got) - len(used) - (1 if truth.get("cut_row") else 0))
+    used = sum(1 for k in matches if k is not None)
+    junk = max(0, len(got) - used - (1 if truth.get("cut_row") else 0))
     return {"rows": len(truth["indicators"]), "found": found, "rows_right": rows_right,
             "fields": fields, "fields_right": right, "records": len(got), "junk": junk}
 

@@ -107,14 +107,19 @@ def test_gap_after_a_lone_ideograph_becomes_a_space():
     ("unit", "和", "%", True),
     ("unit", "96", "%", True),
     ("unit", "人次", "人次", False),
+    ("unit", "8", "%", True),            # a lone % read as a figure or a letter: no unit is one (issue 21)
+    ("unit", "S", "%", True),
+    ("unit", "0/0", "%", True),
     ("target", "。", "0", True),
     ("target", "1O0", "100", True),
+    ("level3", "。", "0", True),          # a 三级 printed as a lone 0 (a template's filler row)
     ("level1", "效益指标.", "效益指标", False),
     ("level2", "生态环境战本", "生态环境成本", True),  # one character off one standard name's prefix
     ("level2", "生态环境监测", "生态环境监测", False),  # not a standard name: left alone
     ("unit", "批次.", "批次", True),
     ("scoring_rule", "每降低1%扣1分5.", "每降低1%扣1分5", False),
     ("explanation", "负责(一)管理,指导", "负责（一）管理，指导", False),
+    ("level3", "文明奖丶 综治平安奖 丶 应休未休补贴", "文明奖、综治平安奖、应休未休补贴", False),
 ])
 def test_post_correction_of_operators_units_and_text(column, raw, expected, guessed):
     text, confidence = correct_cell(column, raw, 0.99)

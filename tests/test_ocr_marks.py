@@ -52,6 +52,17 @@ def _chevron(apex_right: bool, bar: bool):
     return draw
 
 
+def _slanted(apex_right: bool):
+    """≥ ≤ as AR PL UMing draws them (⩾ ⩽): the bar parallel to the chevron's lower arm (issue 21)."""
+    def draw(img, x, y, em, t):
+        x0, x1 = x + em // 8, x + em - em // 8
+        tip, back = (x1, x0) if apex_right else (x0, x1)
+        cv2.line(img, (back, y), (tip, y + em * 3 // 8), 0, t, cv2.LINE_AA)
+        cv2.line(img, (tip, y + em * 3 // 8), (back, y + em * 3 // 4), 0, t, cv2.LINE_AA)
+        cv2.line(img, (tip, y + em * 5 // 8), (back, y + em), 0, t, cv2.LINE_AA)
+    return draw
+
+
 def _equals(img, x, y, em, t):
     for yy in (y + em * 3 // 8, y + em * 5 // 8):
         cv2.line(img, (x + em // 8, yy), (x + em - em // 8, yy), 0, t, cv2.LINE_AA)
@@ -85,7 +96,7 @@ def _blank(img, x, y, em, t):
 
 
 GLYPHS = [(_chevron(True, True), "≥"), (_chevron(False, True), "≤"), (_chevron(True, False), ">"),
-          (_chevron(False, False), "<"), (_equals, "="), (_slash, "/"), (_blank, ""),
+          (_chevron(False, False), "<"), (_slanted(True), "≥"), (_slanted(False), "≤"), (_equals, "="), (_slash, "/"), (_blank, ""),
           (_two_ideographs, None), (_one, None), (_seven, None)]
 
 
@@ -178,3 +189,23 @@ def test_merge_in_value_columns_decides_only_blank_and_slash():
     assert merge_mark("target", MarkReading("<", 0.9), "100", 0.99) == ("100", 0.99)
     text, confidence = merge_mark("score", MarkReading("", 0.9), "1", 0.9)
     assert text == "1" and confidence <= GUESS_CONFIDENCE  # the recogniser saw ink the shape did not
+
+
+@pytest.mark.parametrize("em", [22, 29, 44])
+@pytest.mark.parametrize("apex_right, bar, expected", [(True, "slanted", "≥"), (False, "slanted", "≤"),
+                                                       (True, "flat", "≥"), (True, None, ">")])
+def test_a_target_s_leading_operator_is_read_by_its_shape(apex_right, bar, expected, em):
+    """``≥98`` in one cell: the leading glyph by its shape, whether its bar runs across or, as some
+    fonts draw it (⩾ ⩽), parallel to the lower arm (issue 21: AR PL UMing's ≥ read as >)."""
+    from jixiao.extractors.ocr_marks import leading_mark
+
+    glyph = _slanted(apex_right) if bar == "slanted" else _chevron(apex_right, bar == "flat")
+
+    def draw(img, x, y, em, t):
+        glyph(img, x, y, em, t)
+        cv2.putText(img, "98", (x + em + em // 4, y + em), cv2.FONT_HERSHEY_SIMPLEX, em / 30, 0, t, cv2.LINE_AA)
+
+    for seed in range(3):
+        reading, cut = leading_mark(_cell(draw, em=em, seed=seed, specks=0), line_px=max(2.0, em / 12))
+        assert reading.mark == expected, (seed, reading)
+        assert em // 2 < cut <= em // 2 + em + em // 4, (seed, cut)

@@ -69,6 +69,8 @@ def test_body_cells_take_the_column_they_stand_under():
     assert column_of(_cell(1, 1, 101, 199), columns) == "operator"
     assert column_of(_cell(1, 0, 0, 300), columns) == ""  # a header-block cell across the table
     assert keeps_section("level1", "产出指标(60分)") and not keeps_section("level1", "产出指标")
+    assert keeps_section("level1", "产出指标 (30-40)分") and keeps_section("level2", "数量指标（20）")
+    assert not keeps_section("level1", "产出指标.0.")  # specks read as text are no score range
 
 
 def test_leading_operator_needs_both_readings_to_agree():
@@ -86,7 +88,7 @@ def _part(page, rows, xs, above=()):
     cells = {cell: Cell(text=f"p{page}r{cell.row}c{cell.col}", ocr_confidence=0.9,
                         provenance=Provenance(file="s.pdf", page=page, bbox=(1.0, 2.0, 3.0, 4.0)))
              for cell in table.cells}
-    return TablePart(page=page, table=table, cells=cells, above=list(above))
+    return TablePart(page=page, table=table, cells=cells, lines=[(-10.0 + k, text) for k, text in enumerate(above)])
 
 
 def test_a_table_running_over_pages_is_one_grid():
@@ -102,6 +104,48 @@ def test_a_table_running_over_pages_is_one_grid():
     assert len(rows) == 5 and [c.col for c in rows[4]] == [0, 1]
     last = rows[4][1]
     assert last.text == "p2r1c1" and last.provenance.page == 2 and last.ocr_confidence == 0.9
+
+
+def _texts(table: Table, rows: list[list[str]], page: int = 1) -> dict:
+    """Cells of ``table`` (one per row and column) holding ``rows``' texts."""
+    return {cell: Cell(text=rows[cell.row][cell.col], ocr_confidence=0.95,
+                       provenance=Provenance(file="s.png", page=page, bbox=(1.0, 2.0, 3.0, 4.0)))
+            for cell in table.cells}
+
+
+def _lattice(rows: int, xs: list[float], top: float) -> Table:
+    table = Table(index=int(top), xs=xs, ys=[top + 30.0 * r for r in range(rows + 1)])
+    table.cells = [LatticeCell(int(top), r, c, 1, 1, xs[c], table.ys[r], xs[c + 1], table.ys[r + 1])
+                   for r in range(rows) for c in range(len(xs) - 1)]
+    return table
+
+
+def test_a_header_block_ruled_as_a_table_of_its_own_gives_the_project_and_goals():
+    """A scan whose 项目名称 / 主管部门 / 年度绩效目标 block is a ruled table above the indicators (issue 21):
+    the block becomes a grid of its own, every line and row is numbered top-down, and the layout
+    reader reads the block as it reads a web page's."""
+    from jixiao.extractors.ocr_table import extracted
+    from jixiao.reader import read_layout
+
+    block = _lattice(2, [0.0, 100.0, 300.0, 400.0, 600.0], top=100.0)
+    body = _lattice(3, [0.0, 120.0, 240.0, 420.0, 600.0], top=200.0)
+    part = TablePart(page=1, table=body, lines=[(20.0, "项目支出绩效目标表"), (50.0, "(2023年度)")],
+                     blocks=[(block, _texts(block, [["项目名称", "残疾人精准康复", "主管部门", "六安市金安区残疾人联合会"],
+                                                    ["年度绩效目标", "提高受助残疾人生活自理能力", "项目属性", "经常性项目"]]))],
+                     cells=_texts(body, [["一级指标", "二级指标", "三级指标", "指标值"],
+                                         ["产出指标", "数量指标", "签约康复人数", "≥18000人"],
+                                         ["产出指标", "数量指标", "涉及乡镇街数量", "22个"]]))
+    result = extracted("s.png", "f" * 16, [[part]], [], [], tolerance=16.0)
+    block_grid, table_grid = result.grids
+    assert [line for line, _ in table_grid.lines] == [1, 2]  # the title lines, above everything
+    assert {c.provenance.line for c in block_grid.cells} == {3, 4}
+    assert min(c.provenance.line for c in table_grid.cells) == 5
+    filing = read_layout(result)
+    assert filing.project.text == "残疾人精准康复"
+    assert filing.department.text == "六安市金安区残疾人联合会"
+    assert [g.cell.text for g in filing.goals] == ["提高受助残疾人生活自理能力"]
+    assert filing.year == 2023
+    assert len(filing.fragments[next(iter(filing.fragments))].rows) == 2
 
 
 # ------------------------------------------------------------------ OCR runs

@@ -107,6 +107,12 @@ def test_text_layer_usable():
     assert not text_layer_usable("(cid:12)(cid:345)(cid:6) (cid:7)")
     assert not text_layer_usable("\x01\x04\x05\x06\x01\x04\x05\x06")
     assert not text_layer_usable("\ufffd\ufffd\ufffd\ue000\ue001")
+    # pdfium's reading of a one-byte subset font without a /ToUnicode map (issue 21's (cid:N) PDFs):
+    # control characters and accented Latin letters where the page prints Chinese
+    assert not text_layer_usable("\x03\x04ÄÅ\x05Ç 12 ÉÑÖ\x06Ü 2023 áàâ\x07 ä")
+    # a page in English, or Chinese with some accented names, is text
+    assert text_layer_usable("Performance targets 2023: output indicators, quantity")
+    assert text_layer_usable("一级指标 二级指标 Müller Café 满意度指标")
 
 
 # ---- bad PDFs: each one a clear manifest status and a message naming the file ----

@@ -34,16 +34,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-import cv2
 import numpy as np
 
 from ..model import Cell, ErrorCode, Extracted, FragmentKind, PageRoute, Provenance
 from .ocr_fixes import correct_cell, header_kind
 from .base import ExtractionError, filing_id, year_from_name
-from .grid import GridCell, Table, assign_boxes, estimate_skew, find_tables, reading_order, rotate
+from .grid import GridCell, Table, assign_boxes, find_tables, reading_order
 from ..layout.header_block import DEPARTMENT_LABEL, DUTIES_LABEL, GOALS_LABEL, YEAR, strip_label
 from .ocr_assemble import column_names, page_grid
 from .ocr_engine import OcrEngine
+from .ocr_image import print_only, rectify
 from ..layout.vocabulary import remark_holds_scores
 from .ocr_marks import MARK_COLUMNS, MarkReading, classify_mark, is_mark, merge_mark, settles
 from .ocr_table import ColumnName, TablePart, chains_of, extracted, header_names, is_whole_table, keeps_section
@@ -96,17 +96,19 @@ def pdf_pages(data: bytes, source: str, pages: Optional[Sequence[int]] = None,
             if not 1 <= number <= len(document):
                 raise ExtractionError(f"{source}: page {number} does not exist (the PDF has {len(document)})",
                                       code=ErrorCode.INTERNAL)
-            bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
-            yield PageImage(number, np.array(bitmap.to_pil().convert("L")), dpi)
+            # in colour: a seal or a signature is told from the print by its colour (ocr_image)
+            bitmap = document[number - 1].render(scale=dpi / 72)
+            yield PageImage(number, print_only(np.array(bitmap.to_pil().convert("RGB"))), dpi)
     finally:
         document.close()
 
 
 def image_pages(data: bytes, source: str) -> list[PageImage]:
-    """Load an image (every frame of a multi-page TIFF) as grayscale pages.
+    """Load an image (every frame of a multi-page TIFF) as grayscale pages of its print (``ocr_image``).
 
-    The DPI comes from the file; when it is missing it is guessed from the
-    page being A4 (the longer side is 11.69 in), which is what filings are.
+    The DPI comes from the file; when it is missing, or makes the page no paper size (a phone writes
+    72 dpi into a photograph of an A4 page: 34 inches long), it is guessed from the page being A4
+    (the longer side is 11.69 in), which is what filings are.
     """
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -116,10 +118,21 @@ def image_pages(data: bytes, source: str) -> list[PageImage]:
         raise ExtractionError(f"{source}: not a readable image: {error}", code=ErrorCode.CORRUPT_FILE) from None
     pages = []
     for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-        gray = np.array(frame.convert("L"))
-        dpi = frame.info.get("dpi", (0, 0))[0] or max(gray.shape) / 11.69
-        pages.append(PageImage(number, gray, float(dpi)))
+        gray = print_only(np.array(frame.convert("L" if frame.mode in GREY_MODES else "RGB")))
+        pages.append(PageImage(number, gray, page_dpi(frame.info.get("dpi", (0, 0))[0], gray.shape)))
     return pages
+
+
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+PAPER_INCHES = (5.5, 17.0)  # the longer side of A5 … A3, with some slack: what a filing's page measures
+
+
+def page_dpi(stated: float, shape: tuple[int, ...]) -> float:
+    """The resolution of a page image: the file's, unless it makes the page no paper size."""
+    longer = max(shape[:2])
+    if stated and PAPER_INCHES[0] <= longer / float(stated) <= PAPER_INCHES[1]:
+        return float(stated)
+    return longer / 11.69
 
 
 # ---------------------------------------------------------------- reading a page
@@ -138,32 +151,47 @@ class PageReader(WholeTableReading):
         ``columns``: the column names of a whole table on the page before, which a table on this
         page without a header row of its own continues."""
         result = PageRead(page.number)
-        angle = estimate_skew(page.gray)
-        gray = rotate(page.gray, angle)
-        result.skew = angle
+        rectified = rectify(page.gray, page.dpi)
+        gray = rectified.gray
+        result.skew = rectified.skew
         tables = find_tables(gray, page.dpi)
         if not tables:
             result.note = "no ruled table"
             return result
         boxes = self.engine.detect(gray)
-        self._to_points = _point_mapper(page.gray.shape, angle, page.dpi)
+        self._to_points = lambda bbox: rectified.to_points(bbox, page.dpi)
         self._page, self._dpi = page.number, page.dpi
-        table = max(tables, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
-        placed = assign_boxes(table.cells, boxes)
+        placed = assign_boxes([cell for table in tables for cell in table.cells], boxes)
         by_cell: dict[GridCell, list[tuple[float, float, float, float]]] = {}
         for item in placed:
             by_cell.setdefault(item.cell, []).append(_inside(item.bbox, item.cell, page.dpi))
         self._gray, self._by_cell = gray, by_cell
         self._raw: dict[GridCell, tuple[str, Optional[float]]] = {}
         self._shapes: dict[GridCell, MarkReading] = {}
-        self._read_table(table, result, need_header, columns)
+        table = self._headed(tables, result, need_header)
+        if table is None:  # no table here has a column-header row: the largest may continue one
+            table = max(tables, key=_area)
+            self._read_table(table, result, need_header, columns)
         if result.part is not None:
-            result.part.above = self._lines_above(gray, boxes, table)
+            result.part.lines = self._lines_above(gray, boxes, table, tables)
+            result.part.blocks = self._blocks_above(table, tables)
             years = [m for m in map(YEAR.search, result.part.above) if m]
             result.year = int(years[0].group(1)) if years else None
         elif need_year:
             result.year = self._title_year(gray, boxes, table)
         return result
+
+    def _headed(self, tables: list[Table], result: PageRead, need_header: bool) -> Optional[Table]:
+        """The largest table whose first rows hold a column-header row, read into ``result``; None
+        when none does. Not simply the largest table: a header block printed as a table of its own
+        above a short indicator table is the larger of the two."""
+        for table in sorted(tables, key=_area, reverse=True):
+            trial = PageRead(result.number, skew=result.skew)
+            self._read_table(table, trial, need_header)
+            if trial.kind is not None or trial.part is not None:
+                result.__dict__.update(trial.__dict__)
+                return table
+        return None
 
     def _title_year(self, gray, boxes, table: Table) -> Optional[int]:
         """The （2023年度） line above the first fragment's table, if there is one."""
@@ -200,7 +228,7 @@ class PageReader(WholeTableReading):
                 todo.append(cell)
         boxes, owners = [], []
         for k, cell in enumerate(todo):
-            for box in self._by_cell.get(cell, []):
+            for box in self._by_cell.get(cell, []) or self._missed(cell, (names or {}).get(cell, "")):
                 boxes.append(box)
                 owners.append(k)
         texts = self.engine.recognise(self._gray, boxes) if boxes else []
@@ -211,6 +239,26 @@ class PageReader(WholeTableReading):
             text = "".join(reading_order([(box, rec.text) for box, rec in items]))
             confidence = round(float(np.mean([rec.score for _, rec in items])), 4) if items else None
             self._raw[cell] = (text, confidence)
+        self._read_whole_cells([cell for cell, items in zip(todo, parts)
+                                if items and not self._raw[cell][0].strip()], names or {})
+
+    def _read_whole_cells(self, cells: list[GridCell], names: dict[GridCell, str]) -> None:
+        """Value cells whose detected boxes read as nothing (a lone % boxed too tightly): their
+        inside read whole, once."""
+        wanted = [(cell, box) for cell in cells for box in self._missed(cell, names.get(cell, ""))]
+        if not wanted:
+            return
+        for (cell, _), rec in zip(wanted, self.engine.recognise(self._gray, [box for _, box in wanted])):
+            if rec.text.strip():
+                self._raw[cell] = (rec.text, round(float(rec.score), 4))
+
+    def _missed(self, cell: GridCell, column: str) -> list[tuple[float, float, float, float]]:
+        """The inside of a value cell the text detector found nothing in though it holds ink that is
+        no mark (a lone % in a 度量单位 column is too small a box for the detector): read whole."""
+        if column not in MARK_COLUMNS or self._shape(cell).mark is not None:
+            return []
+        inset = max(2.0, 1.2 * self._dpi / 72) + 1
+        return [(cell.x0 + inset, cell.y0 + inset, cell.x1 - inset, cell.y1 - inset)]
 
     def _cells(self, cells: Sequence[GridCell], column: Optional[Sequence[str]] = None, *,
                sections: bool = False) -> list[Cell]:
@@ -239,12 +287,42 @@ class PageReader(WholeTableReading):
         # The first rows in one call, except the value cell of a two-cell row: that is a
         # header-block value, and duties and goals are long texts read once per filing.
         self._recognise(cell for row in rows[:HEADER_SEARCH_ROWS] for cell in (row[:1] if len(row) == 2 else row))
-        header_at = None
+        header_at, wanted = self._find_header(rows, result, need_header)
+        if header_at is not None:
+            named = header_names(result.columns)
+            last = max(cell.row + cell.row_span - 1 for cell in rows[header_at])
+            header_rows = set(range(rows[0][0].row, last + 1))
+            if is_whole_table(named):
+                result.kind, result.has_header = None, True
+                self._read_whole(table, result, named, header_rows, rows[header_at])
+                return
+            if result.kind is FragmentKind.INDICATORS:
+                # indicator columns alone head the seed's first fragment, or a whole table with no
+                # other columns (a merged-cell sheet: 一级/二级/三级/目标值): read both ways, the
+                # filing decides when it has seen every page (extract_pages)
+                self._read_whole(table, result, named, header_rows, rows[header_at])
+                result.has_header = True
+        elif continued:
+            self._read_whole(table, result, continued, set())
+            return
+        self._recognise(wanted.values())
+        for name, cell in wanted.items():
+            result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
+            result.header_at[name] = cell
+        if header_at is None:
+            result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
+            return
+        self._read_fragment(rows[header_at + 1:], result)
+
+    def _find_header(self, rows: list[list[GridCell]], result: PageRead,
+                     need_header: bool) -> tuple[Optional[int], dict[str, GridCell]]:
+        """The column-header row among the first rows (its index; its kind and cells go into
+        ``result``), and the header block's value cells wanted (department, duties, goals)."""
         wanted: dict[str, GridCell] = {}
         for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             labels = self._cells(row[:1])
             label = labels[0].text
-            if len(row) == 2 and _is_label(label, DUTIES_LABEL) or len(row) == 2 and _is_label(label, GOALS_LABEL):
+            if len(row) == 2 and (_is_label(label, DUTIES_LABEL) or _is_label(label, GOALS_LABEL)):
                 if need_header:
                     wanted["duties" if _is_label(label, DUTIES_LABEL) else "goals"] = row[1]
                 continue
@@ -257,26 +335,12 @@ class PageReader(WholeTableReading):
                 result.kind = kind
                 result.columns = list(zip(row, [t.text for t in texts]))
                 result.column_cells = texts
-                header_at = r
-                break
-        if header_at is not None:
-            named = header_names(result.columns)
-            if is_whole_table(named):
-                last = max(cell.row + cell.row_span - 1 for cell in rows[header_at])
-                result.kind, result.has_header = None, True
-                self._read_whole(table, result, named, set(range(rows[0][0].row, last + 1)), rows[header_at])
-                return
-        elif continued:
-            self._read_whole(table, result, continued, set())
-            return
-        self._recognise(wanted.values())
-        for name, cell in wanted.items():
-            result.header[name] = self._cells([cell], [name if name != "department" else ""])[0]
-            result.header_at[name] = cell
-        if header_at is None:
-            result.note = "no column-header row (一级指标 / 指标解释 / 评（扣）分标准)"
-            return
-        body = [cell for row in rows[header_at + 1:] for cell in row]
+                return r, wanted
+        return None, wanted
+
+    def _read_fragment(self, rows: list[list[GridCell]], result: PageRead) -> None:
+        """The body rows of one of the seed's fragments, each cell corrected for its column."""
+        body = [cell for row in rows for cell in row]
         columns = column_names(result.kind, result.columns)
         if result.kind is FragmentKind.SCORING and "remark" in columns and "score" not in columns:
             # the seed's 评/扣分标准 | 备注 with the score under 备注 (issue 11): the column is the
@@ -289,8 +353,11 @@ class PageReader(WholeTableReading):
         names = [columns[cell.col] if cell.col < len(columns) else "" for cell in body]
         read = dict(zip(body, self._cells(body, names)))
         result.names = columns
-        for row in rows[header_at + 1:]:
-            result.rows.append([(cell, read[cell]) for cell in row])
+        result.rows = [[(cell, read[cell]) for cell in row] for row in rows]
+
+
+def _area(table: Table) -> float:
+    return (table.xs[-1] - table.xs[0]) * (table.ys[-1] - table.ys[0])
 
 
 def _is_label(text: str, pattern: re.Pattern) -> bool:
@@ -307,23 +374,41 @@ def _inside(box, cell: GridCell, dpi: float) -> tuple[float, float, float, float
             min(cell.x1 - inset, box[2] + 0.25 * height), min(cell.y1 - inset, box[3] + 2))
 
 
-def _point_mapper(shape, angle: float, dpi: float):
-    """Map a bbox of the deskewed image back to PDF points of the original page."""
-    h, w = shape[:2]
-    inverse = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-    scale = 72.0 / dpi
-
-    def to_points(bbox):
-        x0, y0, x1, y1 = bbox
-        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
-        mapped = corners @ inverse.T
-        return (round(float(mapped[:, 0].min()) * scale, 2), round(float(mapped[:, 1].min()) * scale, 2),
-                round(float(mapped[:, 0].max()) * scale, 2), round(float(mapped[:, 1].max()) * scale, 2))
-
-    return to_points
-
-
 # ---------------------------------------------------------------- filings
+
+class _Pages:
+    """What the pages of one filing gave, page by page: the grids of the seed's fragments (with the
+    header block's values), or the parts of whole tables; a page heading indicator columns only gives
+    both (see _read_table), and :meth:`seed` decides when every page is read."""
+
+    def __init__(self, source: str, found: Extracted):
+        self.source, self.found = source, found
+        self.header: set[str] = set()  # the header block's values read so far: duties and goals are read once
+        self.years: list[int] = []
+        self.parts: list[tuple[TablePart, bool]] = []
+        self.tolerance = 6.0 * DEFAULT_DPI / 72
+
+    def add(self, page: PageImage, read: PageRead) -> None:
+        entry = _page_route(page, read)
+        if read.part is not None:
+            self.parts.append((read.part, read.has_header))
+            self.tolerance = 6.0 * page.dpi / 72
+            if read.kind is None:
+                entry.update(fragment="table", rows=len({c.row for c in read.part.table.cells}))
+        if read.kind is not None or read.part is None:
+            self.header |= set(read.header)
+            if read.year:
+                self.years.append(read.year)
+            grid = page_grid(self.source, read)
+            if grid is not None:
+                self.found.grids.append(grid)
+        self.found.pages.append(entry)
+
+    def seed(self) -> bool:
+        """The seed's split layout: some page heads the 指标解释 or 评(扣)分标准 fragment (as the
+        text-layer reader decides it: pdf.split_layout)."""
+        return any(grid.fragment in (FragmentKind.EXPLANATIONS, FragmentKind.SCORING) for grid in self.found.grids)
+
 
 def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
                   engine: Optional[OcrEngine] = None) -> Extracted:
@@ -332,38 +417,27 @@ def extract_pages(source: str, data: bytes, pages: Iterable[PageImage], *,
     tables (``ocr_table``)."""
     reader = PageReader(source, engine)
     found = Extracted(filing=filing_id(data), source=source, route="ocr")
-    header: set[str] = set()  # the header block's values read so far: duties and goals are read once
-    years: list[int] = []
-    parts: list[tuple[TablePart, bool]] = []
+    seen = _Pages(source, found)
     columns: Optional[list[ColumnName]] = None  # the whole table the next page may continue
-    tolerance = 6.0 * DEFAULT_DPI / 72
     for page in pages:
-        read = reader.read(page, need_header=not {"duties", "goals"} <= header, need_year=not years, columns=columns)
+        read = reader.read(page, need_header=not {"duties", "goals"} <= seen.header,
+                           need_year=not seen.years, columns=columns)
         columns = read.part.columns if read.part is not None else None
-        if read.part is not None:
-            parts.append((read.part, read.has_header))
-            tolerance = 6.0 * page.dpi / 72
-            found.pages.append(PageRoute(page=page.number, route="ocr", dpi=round(page.dpi, 1), skew=read.skew,
-                                         fragment="table", rows=len({c.row for c in read.part.table.cells})))
-            continue
-        header |= set(read.header)
-        if read.year:
-            years.append(read.year)
-        grid = page_grid(source, read)
-        if grid is not None:
-            found.grids.append(grid)
-        found.pages.append(_page_route(page, read))
-    if not any(grid.fragment is not None for grid in found.grids) and parts:
-        chains = chains_of(parts, tolerance)
+        seen.add(page, read)
+    if seen.parts and not seen.seed():
+        chains = chains_of(seen.parts, seen.tolerance)
         if chains:
-            return extracted(source, found.filing, chains, found.pages, found.errors, tolerance)
+            for entry in found.pages:
+                if entry.get("fragment") == FragmentKind.INDICATORS.value:
+                    entry["fragment"] = "table"
+            return extracted(source, found.filing, chains, found.pages, found.errors, seen.tolerance)
     if not any(grid.fragment is not None for grid in found.grids):
-        seen = "; ".join(f"page {p['page']}: {p['note']}" for p in found.pages if p.get("note"))
+        notes = "; ".join(f"page {p['page']}: {p['note']}" for p in found.pages if p.get("note"))
         raise ExtractionError(
             f"{source}: OCR found no performance-goal table on {len(found.pages)} page(s): none of the "
-            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({seen})" if seen else ""),
+            "column headers 一级指标 / 指标解释 / 评(扣)分标准 was read" + (f" ({notes})" if notes else ""),
             code=ErrorCode.NO_TABLE)
-    found.year_hint = years[0] if years else year_from_name(source)
+    found.year_hint = seen.years[0] if seen.years else year_from_name(source)
     return found
 
 

@@ -88,7 +88,7 @@ class OcrEngine:
         """
         pieces: list[np.ndarray] = []
         owners: list[tuple[int, int]] = []  # (box, x offset of the piece in the box)
-        profiles: dict[int, np.ndarray] = {}
+        profiles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         h, w = gray.shape[:2]
         for k, (x0, y0, x1, y1) in enumerate(boxes):
             x0, y0 = max(0, int(x0)), max(0, int(y0))
@@ -96,7 +96,7 @@ class OcrEngine:
             if x1 - x0 < 3 or y1 - y0 < 3:
                 continue
             crop = gray[y0:y1, x0:x1]
-            profiles[k] = (crop < 128).sum(axis=0)
+            profiles[k] = ((crop < 128).sum(axis=0), (crop < ink_level(crop)).sum(axis=0))
             for start, end in _cuts(crop):
                 pieces.append(cv2.cvtColor(np.ascontiguousarray(crop[:, start:end]), cv2.COLOR_GRAY2BGR))
                 owners.append((k, start))
@@ -111,7 +111,7 @@ class OcrEngine:
             chars.setdefault(k, []).extend((ch, offset + x) for ch, x in _char_positions(item, piece.shape[1]))
         for k, placed in chars.items():
             score = float(np.mean(scores[k])) if placed else 0.0
-            results[k] = Recognised(_with_gaps(placed, profiles[k]), score)
+            results[k] = Recognised(_with_gaps(placed, *profiles[k]), score)
         return results
 
 
@@ -140,6 +140,26 @@ def _without_spinning(session, threads: int):
 
 
 CHUNK_CHARS = 12
+INK_SHARE = 0.25  # of the way from the paper to the darkest ink: fainter than this is paper
+
+
+def _clear(faint: Optional[np.ndarray], start: int, end: int) -> bool:
+    """Whether the columns start..end hold a run without faint ink at least half as wide."""
+    if faint is None:
+        return True
+    longest = run = 0
+    for value in faint[start:end]:
+        run = run + 1 if value <= 1 else 0
+        longest = max(longest, run)
+    return longest >= 0.5 * (end - start)
+
+
+def ink_level(crop: np.ndarray) -> float:
+    """The grey level under which a line crop's pixels are ink. Fixed at 128, the thin horizontal
+    strokes of a Song face (宋体) scanned at 150 dpi fell under it, and the blank columns they left
+    inside a glyph read as spaces between words (issue 21): the level is taken near the paper."""
+    paper, dark = float(np.percentile(crop, 90)), float(np.percentile(crop, 1))
+    return max(128.0, paper - INK_SHARE * (paper - dark)) if paper - dark > 40 else 128.0
 
 
 def _cuts(crop: np.ndarray) -> list[tuple[int, int]]:
@@ -148,7 +168,7 @@ def _cuts(crop: np.ndarray) -> list[tuple[int, int]]:
     target = CHUNK_CHARS * height
     if width <= target * 1.3:
         return [(0, width)]
-    ink = (crop < 128).sum(axis=0)
+    ink = (crop < ink_level(crop)).sum(axis=0)
     cuts, start = [], 0
     while width - start > target * 1.3:
         lo, hi = start + int(target * 0.8), min(width - 1, start + int(target * 1.1))
@@ -175,7 +195,7 @@ def _char_positions(item, width: int) -> list[tuple[str, float]]:
     return [(ch, (c + 0.5) * width / total) for ch, c in zip(chars, cols)]
 
 
-def _with_gaps(chars: list[tuple[str, float]], ink: np.ndarray) -> str:
+def _with_gaps(chars: list[tuple[str, float]], ink: np.ndarray, faint: Optional[np.ndarray] = None) -> str:
     """Join characters, putting back the one space a garbled filing prints after a collapsed run.
 
     The recogniser drops spaces, and its character positions (CTC columns, a
@@ -204,7 +224,7 @@ def _with_gaps(chars: list[tuple[str, float]], ink: np.ndarray) -> str:
         end = x
         while end < n and blank[end]:
             end += 1
-        if end - x >= GAP_EM * em and x > 0 and end < n:
+        if end - x >= GAP_EM * em and x > 0 and end < n and _clear(faint, x, end):
             before = [i for i, cx in enumerate(xs) if cx < x]
             if before and before[-1] + 1 < len(text) and xs[before[-1] + 1] > end - 0.1 * em:
                 gaps_after[0].add(before[-1])

@@ -24,7 +24,10 @@ OPERATOR_SLIPS: dict[str, str] = {
     "N": "≥", "V": "≥", "VI": "≤", "S": "≤", "<=": "≤", ">=": "≥", "—": "=", "-": "=", "〓": "=",
     "定 性": "定性", "定生": "定性", "足性": "定性",
 }
-UNIT_SLIPS: dict[str, str] = {"和": "%", "96": "%", "9%": "%", "％": "%", "%6": "%", "o": "%", "0%": "%"}
+# A unit is never a lone figure or Latin letter: a % alone in its cell is read as 8, S or 0/0 too (issue 21)
+UNIT_SLIPS: dict[str, str] = {"和": "%", "96": "%", "9%": "%", "％": "%", "%6": "%", "o": "%", "0%": "%",
+                              "8": "%", "S": "%", "0/0": "%", "o/o": "%", "%o": "%"}
+ROUND_MARKS = ("。", "O", "o", "〇")  # what the recogniser reads a lone 0 as
 EMPTY_SLIPS = frozenset({"/", "／", "1", "I", "l", "|", "7", "丿", "】", "\\"})
 
 
@@ -61,7 +64,7 @@ def correct_target(text: str) -> tuple[str, bool]:
     stripped = text.strip().replace(" ", "")
     if stripped in EMPTY_SLIPS - {"1", "7"}:
         return "/", stripped not in ("/", "／")
-    if stripped in ("。", "O", "o", "〇"):
+    if stripped in ROUND_MARKS:
         return "0", True  # a lone zero read as a round mark
     # O for 0 in a number; a speck read as a trailing dot
     fixed = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", stripped)
@@ -89,10 +92,16 @@ HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "："}
 NEXT_TO_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[(),;]|[(),;](?=[\u4e00-\u9fff])")
 
 
+# 、 read as the radical 丶 (never a word of these filings), with the spaces the recogniser puts around it
+DOT_RADICAL = re.compile(r" ?丶 ?")
+
+
 def correct_free_text(text: str) -> str:
     """Brackets and commas beside ideographs are full-width in these filings; OCR
-    often returns the ASCII form because the glyphs look alike."""
+    often returns the ASCII form because the glyphs look alike; 、 read as 丶 is 、."""
+    text = DOT_RADICAL.sub("、", text)
     return NEXT_TO_CJK.sub(lambda m: HALF_TO_FULL[m.group(0)], text)
+
 
 
 def correct_cell(column: str, text: str, confidence: Optional[float]) -> tuple[str, Optional[float]]:
@@ -109,6 +118,8 @@ def correct_cell(column: str, text: str, confidence: Optional[float]) -> tuple[s
     elif column == "scoring_rule":
         # the glued score is the last thing in the cell; a speck after it reads as "."
         text = re.sub(r"(?<=\d)[.。,]$", "", correct_free_text(text.strip()))
+    elif column == "level3" and text.strip() in ROUND_MARKS:
+        text, guessed = "0", True  # a cell is never a full stop alone: a lone 0 (templates print one)
     elif column in ("level3", "explanation", "remark", "duties", "goals"):
         text = correct_free_text(text)
     if guessed and confidence is not None:

@@ -201,25 +201,33 @@ def _equals(glyph: Glyph) -> Optional[MarkReading]:
     return None
 
 
+def _touching_bar(rows):
+    """(True, the rows above it) when a bar touches the chevron: full rows at the bottom (below it,
+    a row or two of ragged edge or noise); (None, rows) otherwise."""
+    k = len(rows)
+    while k > len(rows) - 2 and k > 0 and rows[k - 1][1] < 0.75:
+        k -= 1
+    end = k
+    while k > 0 and rows[k - 1][1] >= 0.75:
+        k -= 1
+    if end - k >= 1 and k >= 4 and end - k <= 0.4 * len(rows):
+        return True, rows[:k]
+    return None, rows
+
+
 def _chevron(glyph: Glyph) -> Optional[MarkReading]:
     """> < ≥ ≤: the rows of the chevron bulge to the apex side in the middle."""
     pieces = glyph.pieces
-    bar = pieces[-1] if len(pieces) >= 2 and glyph.is_bar(pieces[-1]) else None
-    top = (pieces[-2][1] + pieces[-2][3]) if bar else glyph.h
-    if bar is not None and len(pieces) > 2:
+    bars = 0  # under the chevron: one bar (≥ ≤) or two (≧ ≦, as some templates print them)
+    while bars < 2 and len(pieces) - bars >= 2 and glyph.is_bar(pieces[-1 - bars]):
+        bars += 1
+    if bars and len(pieces) - bars > 1:
         return None
+    bar = pieces[-1] if bars else None
+    top = (pieces[-1 - bars][1] + pieces[-1 - bars][3]) if bars else glyph.h
     rows = _rows(glyph.binary[:top])
     if bar is None:
-        # the bar may touch the chevron: full rows at the bottom
-        # (below it, a row or two of ragged edge or noise)
-        k = len(rows)
-        while k > len(rows) - 2 and k > 0 and rows[k - 1][1] < 0.75:
-            k -= 1
-        end = k
-        while k > 0 and rows[k - 1][1] >= 0.75:
-            k -= 1
-        if end - k >= 1 and k >= 4 and end - k <= 0.4 * len(rows):
-            bar, rows = True, rows[:k]
+        bar, rows = _touching_bar(rows)
     n = len(rows)
     if n < 4 or glyph.w < 4:
         return None
@@ -232,10 +240,35 @@ def _chevron(glyph: Glyph) -> Optional[MarkReading]:
     if tilt > 0.35 or abs(bulge) < 0.25:
         return None  # one slanted stroke, or no apex: not a chevron
     mark = ">" if bulge > 0 else "<"
-    if bar is not None:
+    slanted = bar is None and _slanted_bar(glyph.binary, rows, apex_right=bulge > 0)
+    if bar is not None or slanted:
         mark = {">": "≥", "<": "≤"}[mark]
     certainty = round(min(1.0, 0.5 + 2 * (abs(bulge) - 0.25)), 3)
-    return MarkReading(mark, certainty, f"chevron, bulge {bulge:+.2f} w, bar {'yes' if bar else 'no'}")
+    kind = "slanted" if slanted else "yes" if bar else "no"
+    return MarkReading(mark, certainty, f"chevron, bulge {bulge:+.2f} w, bar {kind}")
+
+
+SLANTED_REACH = 1.2  # rows below the apex over rows above it: the bar reaches down past the lower arm
+SLANTED_INK = 1.3  # ink per row below the apex over that above it: a second stroke beside the lower arm
+
+
+def _slanted_bar(binary: np.ndarray, rows, *, apex_right: bool) -> bool:
+    """≥ ≤ as some fonts draw them (⩾ ⩽: AR PL UMing, MS Mincho): the bar under the chevron runs
+    parallel to its lower arm, not across. The glyph then reaches further below its apex than above
+    it, and below the apex rows hold the arm and the bar: two runs of ink, or, where the scan's blur
+    joins them, more ink than the rows above."""
+    centres = [r[4] for r in rows]
+    extreme = max(centres) if apex_right else min(centres)
+    at = [k for k, c in enumerate(centres) if abs(c - extreme) <= 1.0]
+    apex = at[len(at) // 2]
+    above, below = rows[:apex], rows[apex + 1:]
+    if len(above) < 3 or len(below) < SLANTED_REACH * len(above):
+        return False
+    ink = [int(binary[r[0]].sum()) for r in rows]
+    doubled = np.mean(ink[apex + 1:]) >= SLANTED_INK * max(1.0, float(np.mean(ink[:apex])))
+    runs = [int(np.count_nonzero(np.diff(np.concatenate(([0], binary[r[0]], [0])).astype(np.int8)) == 1))
+            for r in below]
+    return doubled or sum(1 for n in runs if n >= 2) >= 0.25 * len(below)
 
 
 def is_mark(reading: MarkReading) -> bool:
@@ -301,7 +334,9 @@ def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading
             return none
         top = min(p[1] for p in pieces)  # the glyphs of the first text line only
         line_h = max(p[3] for p in pieces if p[1] <= top + 2)
-        pieces = [p for p in pieces if p[1] < top + line_h]
+        # the glyphs of the first line, and a flat bar just under it (≥ ≤ whose bar stands apart)
+        pieces = [p for p in pieces if p[1] < top + line_h
+                  or p[1] < top + 1.5 * line_h and p[2] >= 2.5 * p[3]]
         height = max(p[1] + p[3] for p in pieces) - min(p[1] for p in pieces)
         group, more = _cluster(pieces, gap=1.0)
         if more:
@@ -310,15 +345,17 @@ def leading_mark(crop: np.ndarray, *, line_px: float = 3.0) -> tuple[MarkReading
         return none
     x0, y0 = min(p[0] for p in group), min(p[1] for p in group)
     x1, y1 = max(p[0] + p[2] for p in group), max(p[1] + p[3] for p in group)
-    if len(group) > 2 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
+    if len(group) > 3 or x1 - x0 > 1.2 * (y1 - y0) or y1 - y0 < 0.3 * height:
         return none
     glyph = Glyph(binary[y0:y1, x0:x1], inner[y0:y1, x0:x1].astype(np.float32),
                   sorted(((x - x0, y - y0, w, h, a) for x, y, w, h, a in group), key=lambda p: p[1]))
     reading = _chevron(glyph)
     if reading is None or reading.certainty < SURE:
         return none
-    if x1 - x0 < 0.8 * (y1 - y0):
-        return none  # ≥ and ≤ are about as wide as high; a digit (a 2 that looks like ≥) is narrower
+    if x1 - x0 < (0.65 if reading.why.endswith("bar slanted") else 0.8) * (y1 - y0):
+        # ≥ and ≤ are about as wide as high (⩾ ⩽, their bar running down past the chevron, a little
+        # less); a digit (a 2 that looks like ≥) is narrower
+        return none
     return reading, inset + x1
 
 

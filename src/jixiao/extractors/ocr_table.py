@@ -119,14 +119,22 @@ def looks_like_header(texts: Sequence[str]) -> bool:
 
 @dataclass
 class TablePart:
-    """One page's part of a scanned table: its lattice, each cell's reading, the text above it."""
+    """One page's part of a scanned table: its lattice, each cell's reading, what stands above it."""
 
     page: int
     table: Table
     cells: dict[LatticeCell, Cell]
-    above: list[str] = field(default_factory=list)  # lines of text above the table, top-down
+    lines: list[tuple[float, str]] = field(default_factory=list)  # text lines above it, outside tables: (y, text)
+    blocks: list[tuple[Table, dict[LatticeCell, Cell]]] = field(default_factory=list)  # ruled tables above it
     columns: list[ColumnName] = field(default_factory=list)
     to_points: Optional[object] = None
+
+    @property
+    def above(self) -> list[str]:
+        """Everything read above the table, top-down: its lines and the rows of the tables above."""
+        rows = [(table.ys[row[0].row], " ".join(cells[c].text for c in row if cells[c].text.strip()))
+                for table, cells in self.blocks for row in table.rows()]
+        return [text for _, text in sorted([*self.lines, *rows], key=lambda item: item[0])]
 
 
 def continues(previous: TablePart, part: TablePart, tolerance: float) -> bool:
@@ -138,9 +146,41 @@ def continues(previous: TablePart, part: TablePart, tolerance: float) -> bool:
     return abs((a[-1] - a[0]) - (b[-1] - b[0])) <= 2 * tolerance and abs(a[0] - b[0]) <= 2 * tolerance
 
 
-def grid_of(source: str, chain: list[TablePart], tolerance: float) -> Grid:
+class ReadingOrder:
+    """Line numbers in reading order over a scan's pages, as a web page's or a Word file's count
+    paragraphs and table rows: every text line and table row of a page gets the next number, top-down,
+    so that the layout reader can tell what stands above a table (its header block) as it does there."""
+
+    def __init__(self) -> None:
+        self.next = 1
+        self.rows: dict[tuple[int, int], int] = {}  # (id of a Table, elementary row) → line
+        self.texts: dict[tuple[int, float], int] = {}  # (page, y of a text line) → line
+
+    def number(self, part: TablePart) -> None:
+        items: list[tuple[float, tuple]] = [(y, ("text", y)) for y, _ in part.lines]
+        for table in [part.table, *(t for t, _ in part.blocks)]:
+            items += [(table.ys[row], ("row", id(table), row)) for row in range(len(table.ys) - 1)]
+        for _, key in sorted(items, key=lambda item: item[0]):
+            if key[0] == "text":
+                self.texts[(part.page, key[1])] = self.next
+            else:
+                self.rows[(key[1], key[2])] = self.next
+            self.next += 1
+
+    def line(self, table: Table, row: int) -> Optional[int]:
+        return self.rows.get((id(table), row))
+
+
+def _cell(read: Cell, row: int, col: int, row_span: int, col_span: int, line: Optional[int]) -> GridCell:
+    provenance = read.provenance.model_copy(update={"line": line})
+    return GridCell(text=read.text, row=row, col=col, row_span=row_span, col_span=col_span, provenance=provenance,
+                    ocr_confidence=read.ocr_confidence)
+
+
+def grid_of(source: str, chain: list[TablePart], tolerance: float, order: Optional[ReadingOrder] = None) -> Grid:
     """One positional grid of a table and its continuations; a cell's col and col_span are the
-    same on every page (columns from the column lines of every part)."""
+    same on every page (columns from the column lines of every part), its line its row's place in
+    the reading order (``order``)."""
     xs = cluster_values([x for part in chain for x in part.table.xs], tolerance)
 
     def column(x: float) -> int:
@@ -154,13 +194,23 @@ def grid_of(source: str, chain: list[TablePart], tolerance: float) -> Grid:
             if read is None:
                 continue
             col = column(lattice_cell.x0)
-            cells.append(GridCell(
-                text=read.text, row=offset + lattice_cell.row, col=col, row_span=lattice_cell.row_span,
-                col_span=max(1, column(lattice_cell.x1) - col), provenance=read.provenance,
-                ocr_confidence=read.ocr_confidence))
+            line = order.line(part.table, lattice_cell.row) if order is not None else None
+            cells.append(_cell(read, offset + lattice_cell.row, col, lattice_cell.row_span,
+                               max(1, column(lattice_cell.x1) - col), line))
         offset += len(part.table.ys) - 1
-    lines = [line for line in chain[0].above if line.strip()]
-    return Grid(source=source, form="ocr", cells=cells, positional=True, lines=list(enumerate(lines, start=1)))
+    first = chain[0]
+    if order is not None:
+        lines = [(order.texts[(first.page, y)], text) for y, text in first.lines if text.strip()]
+    else:
+        lines = list(enumerate([text for text in first.above if text.strip()], start=1))
+    return Grid(source=source, form="ocr", cells=cells, positional=True, lines=lines)
+
+
+def block_grid(source: str, table: Table, cells: dict[LatticeCell, Cell], order: ReadingOrder) -> Grid:
+    """A ruled table above an indicator table (a header block of its own) as a grid of its own."""
+    return Grid(source=source, form="ocr", positional=True,
+                cells=[_cell(read, c.row, c.col, c.row_span, c.col_span, order.line(table, c.row))
+                       for c, read in cells.items()])
 
 
 def chains_of(parts: list[tuple[TablePart, bool]], tolerance: float) -> list[list[TablePart]]:
@@ -179,17 +229,27 @@ def chains_of(parts: list[tuple[TablePart, bool]], tolerance: float) -> list[lis
 
 def extracted(source: str, filing_id: str, chains: list[list[TablePart]], pages: list[PageRoute],
               errors: list, tolerance: float) -> Extracted:
-    """The scan's tables as an :class:`Extracted` for the layout reader."""
-    return Extracted(filing=filing_id, source=source, route="ocr",
-                     grids=[grid_of(source, chain, tolerance) for chain in chains],
-                     errors=list(errors), year_hint=year_from_name(source), pages=list(pages))
+    """The scan's tables as an :class:`Extracted` for the layout reader: a grid per table (with its
+    continuations), and one per ruled header block above a table's first part; line numbers in
+    reading order over the pages."""
+    order = ReadingOrder()
+    for part in sorted((part for chain in chains for part in chain), key=lambda part: part.page):
+        order.number(part)
+    grids = []
+    for chain in chains:
+        grids += [block_grid(source, table, cells, order) for table, cells in chain[0].blocks]
+        grids.append(grid_of(source, chain, tolerance, order))
+    return Extracted(filing=filing_id, source=source, route="ocr", grids=grids, errors=list(errors),
+                     year_hint=year_from_name(source), pages=list(pages))
 
 
 def keeps_section(name: str, text: str) -> bool:
     """A 一级/二级 cell holding a section's score range (产出指标(60分), 产出指标 (30-40)分) is left as
-    read: the names-only correction would cut the range in half."""
-    return name in ("level1", "level2") and bool(re.search(r"\d", text))
+    read: the names-only correction would cut the range in half. A figure with neither 分 nor a
+    bracket (产出指标.0.: specks and a ruling line's end read as text) is no range."""
+    return name in ("level1", "level2") and bool(re.search(r"\d\s*[)）]?\s*分|[（(]\s*\d", text))
 
 
-__all__ = ["ColumnName", "TablePart", "body_names", "chains_of", "column_of", "extracted", "grid_of",
+__all__ = ["ColumnName", "ReadingOrder", "TablePart", "block_grid", "body_names", "chains_of", "column_of",
+           "extracted", "grid_of",
            "header_names", "header_text", "is_whole_table", "keeps_section", "looks_like_header"]

@@ -41,6 +41,12 @@ if TYPE_CHECKING:
 REREAD_MARGINS = (0.1, 0.2)  # of the line's height: margins for reading a value cell again
 
 
+def _within(box: tuple[float, float, float, float], table: Table) -> bool:
+    """Whether a text box's centre lies inside a ruled table."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return table.xs[0] <= x <= table.xs[-1] and table.ys[0] <= y <= table.ys[-1]
+
+
 class WholeTableReading:
     """Mixed into :class:`.ocr.PageReader`: uses its engine, page image, boxes and ``_cells``."""
 
@@ -54,10 +60,12 @@ class WholeTableReading:
                sections: bool = False) -> list[Cell]:
         raise NotImplementedError  # PageReader's: the cells' text, OCR'd and corrected for their columns
 
-    def _lines_above(self, gray, boxes, table: Table) -> list[str]:
-        """The text above the table (title, year, 填报单位 …) as lines, top-down: the header block
-        the layout reader reads department, year and kind from."""
-        above = [b for b in boxes if b[3] <= table.ys[0] + 2]
+    def _lines_above(self, gray, boxes, table: Table, tables: Sequence[Table] = ()) -> list[tuple[float, str]]:
+        """The text lines above the table (title, year, 填报单位 …) that no other ruled table holds,
+        top-down, each with its height on the page: the header block the layout reader reads
+        department, year and kind from (a header block ruled as a table of its own is read by its
+        cells: :meth:`_blocks_above`)."""
+        above = [b for b in boxes if b[3] <= table.ys[0] + 2 and not any(_within(b, t) for t in tables)]
         if not above:
             return []
         items = sorted(zip(above, (r.text for r in self.engine.recognise(gray, above))),
@@ -71,7 +79,17 @@ class WholeTableReading:
                     lines[-1].append((box, text))
                     continue
             lines.append([(box, text)])
-        return [" ".join(text for _, text in sorted(line, key=lambda item: item[0][0])).strip() for line in lines]
+        return [(line[0][0][1], " ".join(text for _, text in sorted(line, key=lambda item: item[0][0])).strip())
+                for line in lines]
+
+    def _blocks_above(self, table: Table, tables: Sequence[Table]) -> list[tuple[Table, dict[GridCell, Cell]]]:
+        """The ruled tables above the table (a header block printed as a table of its own: 项目名称 |
+        … | 主管部门 | …), every cell read."""
+        out = []
+        for other in tables:
+            if other is not table and other.ys[-1] <= table.ys[0] + 2:
+                out.append((other, dict(zip(other.cells, self._cells(other.cells)))))
+        return out
 
 
     def _read_whole(self, table: Table, result: "PageRead", columns: list[ColumnName], header_rows: set[int],

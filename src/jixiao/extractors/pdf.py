@@ -45,6 +45,10 @@ ROUTE_TEXT: Final = "text"
 ROUTE_OCR: Final = "ocr"
 
 CID_GLYPH = re.compile(r"\(cid:\d+\)")
+# What pdfium makes of the glyph codes of a font subset without a /ToUnicode map: control characters
+# and the Latin letters a one-byte code maps to (Ä Å Ç … † ¢ £ §) where the page prints Chinese.
+UNMAPPED_GLYPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u024f\u2020-\u2022\u2122\ufffd]")
+IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MEANINGFUL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\w，。、；：（）()%％/＝=≥≤><《》“”\-.,:;]")
 
 
@@ -53,7 +57,9 @@ def text_layer_usable(page_text: str) -> bool:
 
     Garbage is: no text at all (an image-only page), pdfminer's "(cid:N)"
     placeholders for glyphs without a Unicode mapping, or mostly replacement /
-    private-use / control characters (what pdfium returns for the same glyphs).
+    private-use / control characters (what pdfium returns for the same glyphs), or, on a page
+    without Chinese, mostly control characters and accented Latin letters (pdfium's reading of a
+    one-byte font subset's codes: the (cid:N) PDFs of issue 21).
     """
     stripped = "".join(page_text.split())
     if not stripped:
@@ -64,6 +70,9 @@ def text_layer_usable(page_text: str) -> bool:
     rest = CID_GLYPH.sub("", stripped)
     if not rest:
         return False
+    garbled = len(UNMAPPED_GLYPH.findall(rest))
+    if garbled > 0.3 * len(rest) and len(IDEOGRAPH.findall(rest)) < garbled:
+        return False  # a subset font with no Unicode map, through pdfium (issue 21): codes, not text
     meaningful = len(MEANINGFUL.findall(rest))
     return meaningful >= 0.6 * len(rest)
 
@@ -344,13 +353,15 @@ def _closing_quietly(pdf):
 
 def _raise_not_found(source: str, pages: list[PageText], data: bytes, total: int) -> None:
     unusable = [p.number for p in pages if not p.usable]
+    broken = [p.number for p in pages if p.broken]
     if unusable:
         which = "every page" if len(unusable) == len(pages) else f"page(s) {number_ranges(unusable)}"
-        raise NeedsOcr(
-            f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text); "
-            "no performance-goal table found in the readable text")
+        lost = f"; page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)" if broken else ""
+        error = NeedsOcr(f"{source}: text layer unusable on {which} of {len(pages)} ((cid:…) glyphs or no text)"
+                         f"{lost}; no performance-goal table found in the readable text")
+        error.broken = tuple(broken)
+        raise error
     truncated = " The file looks truncated (no %EOF trailer)." if _truncated(data) else ""
-    broken = [p.number for p in pages if p.broken]
     if broken:
         truncated += f" Page(s) {number_ranges(broken)} cannot be loaded (corrupt page objects)."
     if len(pages) < total:

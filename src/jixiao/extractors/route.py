@@ -101,8 +101,10 @@ def _all_by_ocr(source: str, data: bytes, text_error: NeedsOcr) -> Extracted:
     try:
         extracted = _ocr(source, data, ocr_pages, warnings)
     except ExtractionError as ocr_error:
+        # no table on the pages either reader saw: the pages none could load may have held it
+        code = ErrorCode.PAGES_UNREADABLE if text_error.broken else ocr_error.code
         raise ExtractionError(f"{text_error}; routed to OCR, which found no table either: "
-                              f"{ocr_error}", code=ocr_error.code) from None
+                              f"{ocr_error}", code=code) from None
     extracted.errors[:0] = warnings
     ocr_set = set(ocr_pages)
     read = {p["page"]: p for p in extracted.pages}

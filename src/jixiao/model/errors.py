@@ -173,9 +173,11 @@ class ExtractionError(JixiaoError):
 
 
 class NeedsOcr(ExtractionError):
-    """A PDF's text layer is unusable where the table should be; OCR may read the pages."""
+    """A PDF's text layer is unusable where the table should be; OCR may read the pages. ``broken``: the
+    pages pdfium could not load, which neither reader saw."""
 
     default_code = ErrorCode.NEEDS_OCR
+    broken: tuple[int, ...] = ()
 
 
 class EncryptedPdf(ExtractionError):

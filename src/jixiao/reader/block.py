@@ -131,9 +131,10 @@ def _header_block(grid: Grid, rows: list[list[GridCell]], header: Header, filing
 
 
 def _around(extracted: Extracted, grid: Grid, header: Header) -> list[list[GridCell]]:
-    """For a page or a Word file, what precedes the table: the paragraphs (as one-cell rows) and the
-    rows of the tables before it, in reading order. A spreadsheet's other sheets are not its header."""
-    if grid.form not in ("html", "docx") or header.line is None:
+    """For a page, a Word file or a scan, what precedes the table: the paragraphs (as one-cell rows) and
+    the rows of the tables before it, in reading order (a scan's lines count its text lines and table
+    rows top-down, as a page's do). A spreadsheet's other sheets are not its header."""
+    if grid.form not in ("html", "docx", "ocr") or header.line is None:
         return []
     table_lines = {c.provenance.line for g in extracted.grids for c in g.cells}
     out: list[tuple[int, list[GridCell]]] = []
