@@ -263,3 +263,10 @@ def test_a_templates_numbered_slot_is_one_piece_of_a_glued_row():
     # '指标1:' / '指标2:' left blank stay whole: empty template rows, never a 三级 named 指标 with value 1
     assert cut_glued_row("合格合格2020指标2:时效指标指标1:指标2:成本指标") == [
         "合格", "合格", "2020", "指标2:", "时效指标", "指标1:", "指标2:", "成本指标"]
+
+
+def test_a_glued_rows_total_and_the_next_tables_block_make_no_record():
+    from jixiao.reader.table import _unnumbered
+
+    assert _unnumbered("指标2:总分10098项目名称中青年演员培训经费") == "总分10098项目名称中青年演员培训经费"
+    assert _unnumbered("资金到位率") == "资金到位率"

@@ -532,6 +532,12 @@ def _figures_only(text: str) -> bool:
     return bool(figures) and all(is_unit(w) for w in words) and (len(figures) > 1 or apart)
 
 
+def _unnumbered(text: str) -> str:
+    """A name without the form's numbering ('指标2:总分…' → '总分…')."""
+    numbered = _NUMBERING.match(text)
+    return text[numbered.end():] if numbered else text
+
+
 def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], names: list[str]) -> Optional[str]:
     """What a row that makes no record is (note, empty, run_together), or None for an indicator row."""
     has_indicator = ("level3" in cells if "level3" in names
@@ -541,6 +547,8 @@ def _not_a_record(cells: dict[str, Cell], carry: dict[str, Optional[Cell]], name
             return "no_name"  # a figure with no 三级 beside it: a row not placed, never a blank template row
         return "empty" if "level1" in cells or "level2" in cells else "note"
     level3 = cells.get("level3")
+    if level3 is not None and FURNITURE.match(_unnumbered(level3.text)):
+        return "note"  # '总分10098项目名称…': a glued row's total and the next table's block, no indicator
     if level3 is not None and _figures_only(level3.text):
         return "no_name"  # '种 116次': figures and units in the name's place, a row's values that lost it
     if level3 is not None and _NOTE.search(level3.text) and all(
@@ -576,9 +584,9 @@ def _infer_level1(carry: dict[str, Optional[Cell]]) -> None:
 def _completed(cells: dict[str, Cell], carry: dict[str, Optional[Cell]]) -> dict[str, Cell]:
     """An indicator row's cells with the groups and project it is under, and no numbering in its name."""
     row = dict(cells)
-    numbered = _NUMBERING.match(row["level3"].text) if "level3" in row else None
-    if numbered:  # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)
-        row["level3"] = row["level3"].retext(row["level3"].text[numbered.end():])
+    if "level3" in row and _NUMBERING.match(row["level3"].text):
+        # '指标1:安置小区物业费': the form's numbering is no part of the name (as in 12-huangshan's outline)
+        row["level3"] = row["level3"].retext(_unnumbered(row["level3"].text))
     for name in ("level1", "level2"):
         if name in row:
             row[name] = row[name].retext(strip_score_range(row[name].text)[0])
