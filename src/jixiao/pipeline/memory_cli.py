@@ -52,7 +52,7 @@ def add_commands(commands) -> None:
 
 
 def run_memory(args: argparse.Namespace) -> int:
-    from .options import OptionsError, default_memory
+    from .options import OptionsError, memory_path
 
     command = args.memory_command
     if command in RENAMED:
@@ -60,7 +60,7 @@ def run_memory(args: argparse.Namespace) -> int:
               f"(it salvages the memory's file; it repairs no text); the old name will go", file=sys.stderr)
         command = RENAMED[command]
     try:
-        path = Path(args.memory) if args.memory else default_memory()  # read now, as convert reads it
+        path = memory_path(args.memory)  # read now, as convert reads it
     except OptionsError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return 2

@@ -169,6 +169,25 @@ def default_memory() -> Path:
     return settings().memory
 
 
+def memory_path(given: Optional[str]) -> Path:
+    """The repair memory a command was given (``--memory PATH``), else :func:`default_memory`, read when
+    the command runs."""
+    return Path(given) if given else default_memory()
+
+
+def reviewer_name(given: Optional[str]) -> str:
+    """The name a command logs a clerk's change with: the one given, else the login name ('clerk' in a
+    container with none)."""
+    if given:
+        return given
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "clerk"
+
+
 # Where `jixiao convert` and `convert()` differ, on purpose: the command line runs batches (a process
 # pool; the repair memory, which makes later runs restore more; only the outcomes that need attention
 # kept), the API is a library call (this process, nothing written outside OUT, every outcome returned).

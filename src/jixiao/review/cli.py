@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -48,18 +47,15 @@ def add_commands(commands) -> None:
 
 
 def _memory(path) -> Path:
-    from ..pipeline.options import default_memory
+    from ..pipeline.options import memory_path
 
-    return Path(path) if path else default_memory()
+    return memory_path(path)
 
 
 def _reviewer(name) -> str:
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "clerk"
+    from ..pipeline.options import reviewer_name
+
+    return reviewer_name(name)
 
 
 def run_review(args: argparse.Namespace) -> int:
