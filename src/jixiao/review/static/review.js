@@ -45,24 +45,6 @@ let lang = localStorage.getItem("jixiao-lang") || "zh";
 const t = (key, ...args) => { const v = T[lang][key]; return typeof v === "function" ? v(...args) : (v ?? key); };
 
 const S = {items: [], index: 0, detail: null, applyAll: false, modal: null, progress: null};
-const $ = id => document.getElementById(id);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
-
-async function api(path, body) {
-  const opts = body === undefined ? {} : {method: "POST", body: JSON.stringify(body),
-    headers: {"Content-Type": "application/json"}};
-  const response = await fetch(path, {credentials: "same-origin", ...opts});
-  const data = await response.json().catch(() => ({}));
-  return {ok: response.ok, status: response.status, data};
-}
 
 function filters() {
   const form = new FormData($("filters"));
