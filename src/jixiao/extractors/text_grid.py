@@ -1294,7 +1294,7 @@ def _vertical_names(lines: list[str]) -> list[tuple[int, str]]:
     return out + run
 
 
-_NUMBERED_LABEL = re.compile(r"^指标\d{1,2}[:：]")
+_NUMBERED_LABEL = re.compile(rf"^{_NUMBERED_SLOT}")
 
 
 def _at_numbered_labels(row: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:

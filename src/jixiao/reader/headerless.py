@@ -10,12 +10,12 @@ the grid stays a table not understood, as before.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Optional
 
 from ..model import Grid, GridCell, Provenance
 from ..layout.vocabulary import spec_named
+from .align import _NUMBERING
 from .header import Column, Header
 from .roles import assign_roles
 
@@ -54,15 +54,12 @@ def _column_texts(grid: Grid, rows: list[list[GridCell]], width: int, right: boo
     return texts
 
 
-_NUMBERED_NAME = re.compile(r"^指标\d{1,2}\s*[:：]")
-
-
 def _numbered_names(columns: list[Column], texts: dict[int, list[str]]) -> bool:
     """Whether the first column's cells are indicators numbered as a form numbers them ('指标6:举办…',
     four in five or more of them): then that column is the 三级 whatever its words suggested, and the
     numbering says beyond doubt that the rows are indicators, though no 一级/二级 is printed."""
     names = texts.get(0, [])
-    if not columns or len(names) < 4 or sum(1 for t in names if _NUMBERED_NAME.match(t)) < 0.8 * len(names):
+    if not columns or len(names) < 4 or sum(1 for t in names if _NUMBERING.match(t)) < 0.8 * len(names):
         return False
     columns[0].spec, columns[0].decided_by = spec_named("level3"), "cells"
     return True
