@@ -86,6 +86,12 @@ def read_tables(extracted: Extracted) -> tuple[list[TableRead], list[SkippedTabl
     return tables, skipped
 
 
+def _header_from_cells(grid: Grid, rows: list[list[GridCell]]) -> Optional[Header]:
+    """The header the cells of ``rows`` make alone, with the reader's settings (:func:`headerless_header`)."""
+    settings = settings_in_force()
+    return headerless_header(grid, rows, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+
+
 def _mid_table_start(grid: Grid, rows: list[list[GridCell]]) -> Optional[tuple[Header, TableReading]]:
     """The table a page starts in the middle of (its header on the page before), when a header further
     down opens another table: the rows above that header, read from their cells as a table with no
@@ -101,7 +107,7 @@ def _mid_table_start(grid: Grid, rows: list[list[GridCell]]) -> Optional[tuple[H
     if top < settings.headerless_min_rows:
         return None
     above = rows[:top]
-    found = headerless_header(grid, above, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    found = _header_from_cells(grid, above)
     if found is None:
         return None
     reading = read_table(grid, above, found)
@@ -153,9 +159,7 @@ def _from_cells_below(grid: Grid, rows: list[list[GridCell]], header: Header) ->
     """A header row that names some indicator columns but not enough, even with its cells' help (a sheet
     flattened with its header cells out of order): the rows below it read from their cells alone, as a
     table with no header is, when they make an indicator table beyond doubt; else None."""
-    settings = settings_in_force()
-    below = rows[header.row + 1:]
-    found = headerless_header(grid, below, from_cells=settings.role_from_cells, min_rows=settings.headerless_min_rows)
+    found = _header_from_cells(grid, rows[header.row + 1:])
     if found is None:
         return None
     # the body starts below the header row that was not understood (headerless rows count from 0)
@@ -178,8 +182,7 @@ def look_grid(grid: Grid, rows: list[list[GridCell]], start: int = 0) -> tuple[H
         if start:
             raise  # below a table read: only a header opens another
         # no row names the columns: a page that starts mid-table is read from its cells, if they are sure
-        found = headerless_header(grid, rows, from_cells=settings.role_from_cells,
-                                  min_rows=settings.headerless_min_rows)
+        found = _header_from_cells(grid, rows)
         if found is None:
             raise
         header = found
