@@ -84,9 +84,8 @@ class GroupNames:
 
     level1: frozenset[str]
     level2: frozenset[str]
-    names: tuple[str, ...]  # every group name, the longest first
-    every: frozenset[str]  # the same, to ask whether a cell is one
-    in_text: "re.Pattern[str]"  # a group name inside a run of text
+    every: frozenset[str]  # every group name
+    in_text: "re.Pattern[str]"  # a group name inside a run of text (the longest names first)
     cell_in_text: "re.Pattern[str]"  # a group name, a qualitative target's set phrase or a kind of standard
 
 
@@ -99,7 +98,7 @@ def _group_names_for(digest: str) -> GroupNames:
     names = tuple(sorted({*both, *(n[:-2] + "目标" for n in both if n.endswith("指标") and len(n) > 3)},
                          key=len, reverse=True))
     qualitative = tuple(dict.fromkeys((*QUALITATIVE_TARGETS, *vocabulary.qualitative)))
-    return GroupNames(level1, level2, names, frozenset(names), re.compile("|".join(re.escape(n) for n in names)),
+    return GroupNames(level1, level2, frozenset(names), re.compile("|".join(re.escape(n) for n in names)),
                       re.compile("|".join(re.escape(n) for n in (*names, *qualitative, *_STANDARD_KINDS))))
 
 

@@ -24,7 +24,6 @@ from .text_grid import Piece, hinted
 _PARAGRAPH = re.compile(r"^\s*\d{1,2}\s*[、.．]\s*(?P<group>[\u4e00-\u9fff]{2,12}?指标)\s*[:：](?P<body>.+)$")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}\s*[,，、]")
 _SETS = re.compile(r"(?:年初|年度|预期)?(?:目标值|指标值)(?:设定)?为")
-_RESULT = re.compile(r"[,，;；]\s*(?:全年|年底|实际)?(?:实际)?(?:完成值|完成)?(?:为)?")
 _MIN_PARAGRAPHS = 2
 
 
