@@ -76,8 +76,13 @@ fuzz: install-test
 	$(TOOLS_PATH) $(PY) fuzz/fuzz_extract.py $$target $(FUZZ_SECONDS) 2>&1 | grep -E "^(Done|==|SUMMARY)|Uncaught|Error" || true; \
 	cat fuzz/stats-$$target.json; echo; done
 
-# Accuracy against the generated ground truth.
+# Accuracy against the real filings' hand-written truth and the generated ground truth. The real-truth
+# scans are drawn on first use in AR PL UMing / UKai (eval_realscans.py): installed here when missing,
+# as .ci/run installs what the tests need, so that a fresh machine runs this too.
+SCAN_FONTS := /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/arphic/ukai.ttc
 eval: install-test
+	@if ! ls $(SCAN_FONTS) >/dev/null 2>&1 && command -v apt-get >/dev/null; then \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-arphic-ukai >/dev/null; fi
 	@set -e; for script in benchmarks/eval_*.py; do echo "== $$script"; $(TOOLS_PATH) $(PY) $$script; done
 
 schemas: install
